@@ -1,0 +1,53 @@
+import Foundation
+import PostgresNIO
+
+/// A parsed `postgres://role:password@host:port/database` address.
+public struct DatabaseURL: Sendable, Equatable {
+    public var host: String
+    public var port: Int
+    public var username: String
+    public var password: String?
+    public var database: String
+
+    /// Reasons an address cannot be used, in words an operator can act on.
+    public struct InvalidURL: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    public init(host: String, port: Int = 5432, username: String, password: String?, database: String) {
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.database = database
+    }
+
+    public init(parsing text: String) throws {
+        guard let components = URLComponents(string: text),
+              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+        else { throw InvalidURL(description: "expected postgres://role:password@host:port/database") }
+        guard let host = components.host, !host.isEmpty else { throw InvalidURL(description: "the host is missing") }
+        guard let username = components.user, !username.isEmpty else {
+            throw InvalidURL(description: "the role (user name) is missing")
+        }
+        let database = String(components.path.drop(while: { $0 == "/" }))
+        guard !database.isEmpty else { throw InvalidURL(description: "the database name is missing") }
+        let port = components.port ?? 5432
+        guard (1...65_535).contains(port) else { throw InvalidURL(description: "the port is out of range") }
+        self.init(
+            host: host, port: port, username: components.percentEncodedUser?.removingPercentEncoding ?? username,
+            password: components.percentEncodedPassword?.removingPercentEncoding, database: database
+        )
+    }
+
+    /// Client settings for this address; connection attempts give up quickly so that health checks
+    /// and retries notice an unreachable server within seconds.
+    public var clientConfiguration: PostgresClient.Configuration {
+        var configuration = PostgresClient.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: .disable
+        )
+        configuration.options.connectTimeout = .seconds(3)
+        configuration.options.maximumConnections = 16
+        return configuration
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// Exponential backoff with jitter, capped: the delays between attempts to reach a dependency
+/// that is down, so many processes retrying at once do not hammer it in step.
+public struct Backoff: Sendable {
+    public var initial: Duration
+    public var multiplier: Double
+    public var maximum: Duration
+
+    public init(initial: Duration = .milliseconds(100), multiplier: Double = 2, maximum: Duration = .seconds(5)) {
+        precondition(initial > .zero && multiplier >= 1 && maximum >= initial, "invalid backoff")
+        self.initial = initial
+        self.multiplier = multiplier
+        self.maximum = maximum
+    }
+
+    /// The upper bound of the delay before retry number `attempt` (0-based).
+    public func ceiling(attempt: Int) -> Duration {
+        let seconds = min(initial.seconds * pow(multiplier, Double(min(attempt, 64))), maximum.seconds)
+        return .nanoseconds(Int64(seconds * 1e9))
+    }
+
+    /// A random delay in `[ceiling/2, ceiling]` before retry number `attempt`.
+    public func delay(attempt: Int) -> Duration {
+        let ceiling = ceiling(attempt: attempt).seconds
+        return .nanoseconds(Int64(Double.random(in: (ceiling / 2)...ceiling) * 1e9))
+    }
+}
+
+extension Duration {
+    /// The duration as fractional seconds.
+    public var seconds: Double {
+        let (whole, attoseconds) = components
+        return Double(whole) + Double(attoseconds) / 1e18
+    }
+
+    /// The duration as a C `timeval`, for the blocking calls of the native clients.
+    public var timeval: timeval {
+        let (whole, attoseconds) = components
+        return Glibc.timeval(tv_sec: Int(whole), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}

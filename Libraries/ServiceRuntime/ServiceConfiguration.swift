@@ -1,0 +1,40 @@
+import KeyValueStore
+import Logging
+import Messaging
+import Persistence
+
+/// The settings every service reads from the environment (DESIGN §8). The defaults reach a local
+/// stack on loopback (`compose/local up`), so a developer sets nothing.
+public struct ServiceConfiguration: Sendable {
+    public var httpHost: String
+    public var httpPort: Int
+    public var database: DatabaseURL
+    public var amqp: AMQPURL
+    public var amqpQueueType: QueueType
+    /// CA certificates that verify an `amqps://` broker (`ORCH_AMQP_CA_FILE`).
+    public var amqpCAFile: String?
+    /// Set only for services that use Redis.
+    public var redis: RedisURL?
+    public var logLevel: Logger.Level
+    /// The raw environment, for the service's own `ORCH_<SERVICE>_*` knobs.
+    public var environment: EnvironmentReader
+
+    public init(service: ServiceDescriptor, environment values: [String: String]) throws {
+        let env = EnvironmentReader(values)
+        let role = service.databaseRole
+        httpHost = env.string("ORCH_HTTP_HOST", default: "127.0.0.1")
+        httpPort = try env.integer("ORCH_HTTP_PORT", default: service.defaultPort, in: 1...65_535)
+        database = try env.parsed(
+            "ORCH_DATABASE_URL", default: "postgres://\(role):\(role)@127.0.0.1:5432/orchestrator",
+            DatabaseURL.init(parsing:)
+        )
+        amqp = try env.parsed("ORCH_AMQP_URL", default: "amqp://guest:guest@127.0.0.1:5672/%2f", AMQPURL.init(parsing:))
+        amqpQueueType = try env.choice("ORCH_AMQP_QUEUE_TYPE", default: QueueType.classic)
+        amqpCAFile = env.optionalString("ORCH_AMQP_CA_FILE")
+        redis = service.usesRedis
+            ? try env.parsed("ORCH_REDIS_URL", default: "redis://127.0.0.1:6379", RedisURL.init(parsing:))
+            : nil
+        logLevel = try env.logLevel("ORCH_LOG_LEVEL", default: .info)
+        environment = env
+    }
+}

@@ -1,0 +1,37 @@
+import KeyValueStore
+import Logging
+import Messaging
+import Persistence
+import ServiceLifecycle
+
+/// The connections a service holds to PostgreSQL, RabbitMQ and (for some) Redis, each a
+/// long-running `Service` that retries by itself, and the readiness checks over them.
+public struct ServiceDependencies: Sendable {
+    public let database: ServiceDatabase
+    public let broker: AMQPConnection
+    public let redis: RedisConnection?
+
+    public init(descriptor: ServiceDescriptor, configuration: ServiceConfiguration, logger: Logger) {
+        database = ServiceDatabase(
+            url: configuration.database, schema: descriptor.schema, migrations: descriptor.migrations, logger: logger
+        )
+        var options = AMQPConnection.Options()
+        options.caFile = configuration.amqpCAFile
+        broker = AMQPConnection(url: configuration.amqp, options: options, logger: logger)
+        redis = configuration.redis.map { RedisConnection(url: $0, logger: logger) }
+    }
+
+    /// The services to run, in start order (they stop in reverse).
+    public var services: [any Service] { [database, broker] }
+
+    public var healthChecks: [HealthCheck] {
+        var checks = [
+            HealthCheck(name: "database") { [database] in await database.probe() },
+            HealthCheck(name: "broker") { [broker] in broker.probe() },
+        ]
+        if let redis {
+            checks.append(HealthCheck(name: "redis") { await redis.probe() })
+        }
+        return checks
+    }
+}

@@ -1,0 +1,26 @@
+import Persistence
+
+/// What distinguishes one service from another to the shared runtime.
+public struct ServiceDescriptor: Sendable {
+    /// The service's name: `auth`, `tasks`, `scheduler`, `notifier` or `analytics`.
+    public let name: String
+    /// The PostgreSQL schema it owns (and its database role's name, prefixed `orch_`).
+    public let schema: String
+    /// Its HTTP port when `ORCH_HTTP_PORT` is not set (DESIGN §2).
+    public let defaultPort: Int
+    /// Whether it needs Redis (locks, presence), so readiness checks it.
+    public let usesRedis: Bool
+    /// Its migrations after version 1 (the schema itself), in order.
+    public let migrations: [Migration]
+
+    public init(name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration]) {
+        self.name = name
+        self.schema = schema
+        self.defaultPort = defaultPort
+        self.usesRedis = usesRedis
+        self.migrations = migrations
+    }
+
+    /// The database role the bootstrap creates for this service.
+    public var databaseRole: String { "orch_\(schema)" }
+}

@@ -1,0 +1,133 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// One set of compiler settings for every target: Swift 6 language mode, strict concurrency.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Orchestrator",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "orchestrator-auth", targets: ["AuthService"]),
+        .executable(name: "orchestrator-tasks", targets: ["TasksService"]),
+        .executable(name: "orchestrator-scheduler", targets: ["SchedulerService"]),
+        .executable(name: "orchestrator-notifier", targets: ["NotifierService"]),
+        .executable(name: "orchestrator-analytics", targets: ["AnalyticsService"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+    ],
+    targets: [
+        // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
+        .systemLibrary(
+            name: "CRabbitMQ", path: "Libraries/CRabbitMQ", pkgConfig: "librabbitmq",
+            providers: [.apt(["librabbitmq-dev"])]
+        ),
+        .systemLibrary(
+            name: "CHiredis", path: "Libraries/CHiredis", pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
+
+        // Capabilities shared by the services.
+        .target(
+            name: "EventContracts", path: "Libraries/EventContracts", swiftSettings: swiftSettings
+        ),
+        .target(name: "Resilience", path: "Libraries/Resilience", swiftSettings: swiftSettings),
+        .target(
+            name: "Messaging",
+            dependencies: [
+                "CRabbitMQ", "EventContracts", "Resilience",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/Messaging", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Persistence",
+            dependencies: [
+                "Resilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/Persistence", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "KeyValueStore",
+            dependencies: [
+                "CHiredis", "Resilience",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/KeyValueStore", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ServiceRuntime",
+            dependencies: [
+                "Messaging", "Persistence", "KeyValueStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/ServiceRuntime", swiftSettings: swiftSettings
+        ),
+
+        // The five services.
+        .executableTarget(
+            name: "AuthService", dependencies: ["ServiceRuntime"], path: "Services/auth",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "TasksService", dependencies: ["ServiceRuntime"], path: "Services/tasks",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "SchedulerService", dependencies: ["ServiceRuntime"], path: "Services/scheduler",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "NotifierService", dependencies: ["ServiceRuntime"], path: "Services/notifier",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "AnalyticsService", dependencies: ["ServiceRuntime"], path: "Services/analytics",
+            swiftSettings: swiftSettings
+        ),
+
+        // Tests: pure logic without I/O, and integration tests against the real servers that
+        // `compose/local test` starts on loopback.
+        .testTarget(
+            name: "ServiceRuntimeTests",
+            dependencies: ["ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            path: "Tests/ServiceRuntimeTests", swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ResilienceTests", dependencies: ["Resilience"], path: "Tests/ResilienceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PersistenceTests", dependencies: ["Persistence"], path: "Tests/PersistenceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "MessagingTests", dependencies: ["Messaging"], path: "Tests/MessagingTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KeyValueStoreTests", dependencies: ["KeyValueStore"], path: "Tests/KeyValueStoreTests",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct AnalyticsMain {
+    static func main() async {
+        await ServiceLauncher.main(AnalyticsService.descriptor)
+    }
+}

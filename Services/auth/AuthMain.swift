@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct AuthMain {
+    static func main() async {
+        await ServiceLauncher.main(AuthService.descriptor)
+    }
+}

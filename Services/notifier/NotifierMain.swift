@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct NotifierMain {
+    static func main() async {
+        await ServiceLauncher.main(NotifierService.descriptor)
+    }
+}

@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct SchedulerMain {
+    static func main() async {
+        await ServiceLauncher.main(SchedulerService.descriptor)
+    }
+}

@@ -1,0 +1,8 @@
+import ServiceRuntime
+
+@main
+struct TasksMain {
+    static func main() async {
+        await ServiceLauncher.main(TasksService.descriptor)
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import KeyValueStore
+import Logging
+import Resilience
+import Testing
+
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"] != nil, "needs ORCH_TEST_REDIS_URL"))
+struct RedisConnectionTests {
+    let url = try! RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"] ?? "redis://127.0.0.1:6379")
+    let logger = Logger(label: "redis-test")
+
+    @Test func storesAndReadsBackBinarySafeValues() async throws {
+        let redis = RedisConnection(url: url, logger: logger)
+        let key = "test:\(UUID())"
+        let value = "with space\nand newline, ünïcode"
+        #expect(try await redis.send(["SET", key, value, "PX", "10000"]) == .status("OK"))
+        #expect(try await redis.send(["GET", key]) == .string(value))
+        #expect(try await redis.send(["DEL", key]) == .integer(1))
+        #expect(try await redis.send(["GET", key]) == .null)
+        #expect(await redis.probe() == .up)
+    }
+
+    @Test func errorRepliesAreThrown() async throws {
+        let redis = RedisConnection(url: url, logger: logger)
+        await #expect(throws: RedisError.self) { try await redis.send(["NO-SUCH-COMMAND"]) }
+        // The connection is still usable afterwards.
+        #expect(try await redis.send(["PING"]) == .status("PONG"))
+    }
+
+    @Test func reconnectsByItselfAfterTheServerDropsTheConnection() async throws {
+        let redis = RedisConnection(url: url, logger: logger)
+        let admin = RedisConnection(url: url, logger: logger)
+        let name = "victim-\(UUID().uuidString.prefix(8))"
+        _ = try await redis.send(["CLIENT", "SETNAME", name])
+        let clients = try await admin.send(["CLIENT", "LIST"]).text ?? ""
+        let id = try #require(clients.split(separator: "\n").first { $0.contains("name=\(name)") }?
+            .split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
+        #expect(try await admin.send(["CLIENT", "KILL", "ID", String(id)]) == .integer(1))
+        // The first command notices the broken connection; the next one reconnects.
+        _ = try? await redis.send(["PING"])
+        #expect(try await redis.send(["PING"]) == .status("PONG"))
+    }
+
+    @Test func aServerThatIsDownIsReportedNotHung() async throws {
+        let redis = RedisConnection(url: RedisURL(host: "127.0.0.1", port: 1), timeout: .seconds(1), logger: logger)
+        let started = ContinuousClock.now
+        guard case .down = await redis.probe() else {
+            Issue.record("expected down")
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(3))
+    }
+}

@@ -1,0 +1,77 @@
+import Messaging
+import Persistence
+import Testing
+
+@testable import ServiceRuntime
+
+@Suite struct ServiceConfigurationTests {
+    let auth = ServiceDescriptor(name: "auth", schema: "auth", defaultPort: 8081, usesRedis: false, migrations: [])
+    let scheduler = ServiceDescriptor(name: "scheduler", schema: "scheduler", defaultPort: 8083, usesRedis: true, migrations: [])
+
+    @Test func defaultsReachALocalStackOnLoopback() throws {
+        let configuration = try ServiceConfiguration(service: auth, environment: [:])
+        #expect(configuration.httpHost == "127.0.0.1")
+        #expect(configuration.httpPort == 8081)
+        #expect(configuration.database == DatabaseURL(host: "127.0.0.1", port: 5432, username: "orch_auth", password: "orch_auth", database: "orchestrator"))
+        #expect(configuration.amqp.host == "127.0.0.1")
+        #expect(configuration.amqp.port == 5672)
+        #expect(configuration.amqp.virtualHost == "/")
+        #expect(configuration.amqpQueueType == .classic)
+        #expect(configuration.redis == nil)
+        #expect(configuration.logLevel == .info)
+    }
+
+    @Test func onlyServicesThatUseRedisConfigureIt() throws {
+        let configuration = try ServiceConfiguration(service: scheduler, environment: ["ORCH_REDIS_URL": "redis://10.1.2.3:7000"])
+        #expect(configuration.redis?.host == "10.1.2.3")
+        #expect(configuration.redis?.port == 7000)
+        #expect(configuration.httpPort == 8083)
+    }
+
+    @Test func readsEveryVariable() throws {
+        let configuration = try ServiceConfiguration(service: auth, environment: [
+            "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
+            "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
+            "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
+            "ORCH_LOG_LEVEL": "debug",
+        ])
+        #expect(configuration.httpHost == "0.0.0.0")
+        #expect(configuration.httpPort == 9000)
+        #expect(configuration.database == DatabaseURL(host: "db.internal", port: 6543, username: "me", password: "s@cret", database: "prod"))
+        #expect(configuration.amqp.useTLS)
+        #expect(configuration.amqp.virtualHost == "orch")
+        #expect(configuration.amqpQueueType == .quorum)
+        #expect(configuration.logLevel == .debug)
+    }
+
+    @Test(arguments: [
+        ("ORCH_HTTP_PORT", "eighty"),
+        ("ORCH_HTTP_PORT", "70000"),
+        ("ORCH_HTTP_PORT", "0"),
+        ("ORCH_DATABASE_URL", "mysql://root@localhost/db"),
+        ("ORCH_DATABASE_URL", "postgres://127.0.0.1:5432/orchestrator"),
+        ("ORCH_DATABASE_URL", "postgres://role:pw@127.0.0.1:5432"),
+        ("ORCH_AMQP_URL", "http://127.0.0.1:5672"),
+        ("ORCH_AMQP_QUEUE_TYPE", "stream"),
+        ("ORCH_REDIS_URL", "redis://127.0.0.1:6379/zero"),
+        ("ORCH_REDIS_URL", "rediss//nowhere"),
+        ("ORCH_LOG_LEVEL", "loud"),
+    ])
+    func aMalformedValueNamesItsVariable(variable: String, value: String) {
+        #expect {
+            _ = try ServiceConfiguration(service: scheduler, environment: [variable: value])
+        } throws: { error in
+            guard let error = error as? ConfigurationError else { return false }
+            return error.variable == variable && "\(error)".hasPrefix(variable)
+        }
+    }
+
+    @Test func errorsNeverPrintThePassword() {
+        #expect {
+            _ = try ServiceConfiguration(service: auth, environment: ["ORCH_DATABASE_URL": "postgres://me:hunter2@db:5432"])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("ORCH_DATABASE_URL") && !text.contains("hunter2") && text.contains("***")
+        }
+    }
+}

@@ -1,0 +1,107 @@
+"""Black-box tests against the services `compose/local test` starts from its debug build.
+
+They talk to the processes over HTTP and to the servers with their own clients, exactly as an
+operator would; nothing here imports the product's code.
+"""
+import json
+import os
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
+REDIS_USERS = {"scheduler", "notifier"}
+
+
+@dataclass
+class Stack:
+    root: Path
+    state: Path
+    bin_dir: Path
+    port_base: int
+    pg_port: int
+    amqp_port: int
+    redis_port: int
+
+    def port(self, service: str) -> int:
+        return self.port_base + SERVICES.index(service) + 1
+
+    def url(self, service: str, path: str) -> str:
+        return f"http://127.0.0.1:{self.port(service)}{path}"
+
+    def edge(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port_base}{path}"
+
+    def pid(self, service: str) -> int:
+        return int((self.state / "run" / f"{service}.pid").read_text().strip())
+
+    def compose(self, *args: str) -> None:
+        subprocess.run([str(self.root / "compose" / "local"), *args], check=True, timeout=180)
+
+    def service_environment(self, service: str, **overrides: str) -> dict:
+        """The environment a service of this stack runs with, for starting extra processes."""
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
+        env.update(
+            ORCH_HTTP_HOST="127.0.0.1",
+            ORCH_HTTP_PORT=str(self.port(service)),
+            ORCH_DATABASE_URL=f"postgres://orch_{service}:orch_{service}@127.0.0.1:{self.pg_port}/orchestrator",
+            ORCH_AMQP_URL=f"amqp://guest:guest@127.0.0.1:{self.amqp_port}/%2f",
+            ORCH_REDIS_URL=f"redis://127.0.0.1:{self.redis_port}",
+        )
+        env.update(overrides)
+        return env
+
+    def binary(self, service: str) -> str:
+        return str(self.bin_dir / f"orchestrator-{service}")
+
+
+@pytest.fixture(scope="session")
+def stack() -> Stack:
+    env = os.environ
+    return Stack(
+        root=Path(env["ORCH_ROOT"]),
+        state=Path(env["ORCH_STACK_DIR"]),
+        bin_dir=Path(env["ORCH_BIN_DIR"]),
+        port_base=int(env["ORCH_PORT_BASE"]),
+        pg_port=int(env["ORCH_PG_PORT"]),
+        amqp_port=int(env["ORCH_AMQP_PORT"]),
+        redis_port=int(env["ORCH_REDIS_PORT"]),
+    )
+
+
+@dataclass
+class Reply:
+    status: int
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return json.loads(self.body)
+
+
+def get(url: str, timeout: float = 5) -> Reply:
+    """GET without raising on error statuses; status 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return Reply(response.status, dict(response.headers), response.read())
+    except urllib.error.HTTPError as error:
+        return Reply(error.code, dict(error.headers), error.read())
+    except (urllib.error.URLError, ConnectionError, TimeoutError):
+        return Reply(0, {}, b"")
+
+
+def wait_for(condition, timeout: float, interval: float = 0.25, what: str = "condition"):
+    """Polls `condition` until it returns something truthy; fails the test after `timeout` s."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while time.monotonic() < deadline:
+        last = condition()
+        if last:
+            return last
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout}s waiting for {what}; last: {last!r}")

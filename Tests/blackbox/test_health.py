@@ -1,0 +1,60 @@
+"""Every service runs against the real servers and reports its health and metrics."""
+import pytest
+
+from conftest import REDIS_USERS, SERVICES, get
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_every_service_reports_ready_with_its_dependencies(stack, service):
+    reply = get(stack.url(service, "/health/ready"))
+    assert reply.status == 200, reply.body
+    body = reply.json()
+    assert body["status"] == "ready"
+    assert body["service"] == service
+    expected = {"database", "broker"} | ({"redis"} if service in REDIS_USERS else set())
+    assert set(body["checks"]) == expected
+    assert all(check["status"] == "up" for check in body["checks"].values())
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_liveness_answers(stack, service):
+    reply = get(stack.url(service, "/health/live"))
+    assert reply.status == 200
+    assert reply.json()["status"] == "live"
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_metrics_are_prometheus_text(stack, service):
+    get(stack.url(service, "/health/ready"))
+    reply = get(stack.url(service, "/metrics"))
+    assert reply.status == 200
+    assert reply.headers["Content-Type"].startswith("text/plain")
+    text = reply.body.decode()
+    assert '# TYPE orchestrator_dependency_up gauge' in text
+    assert 'orchestrator_dependency_up{dependency="database"} 1' in text
+    # Requests are counted too (the readiness call above at least).
+    assert "hb_requests" in text
+
+
+@pytest.mark.parametrize(
+    "path,service",
+    [
+        ("/api/auth/anything", "auth"),
+        ("/api/admin/tasks", "tasks"),
+        ("/api/employee/tasks/current", "tasks"),
+        ("/api/tasks/x/comments", "tasks"),
+        ("/api/scheduler/queue", "scheduler"),
+        ("/api/notifications", "notifier"),
+        ("/api/analytics/overview", "analytics"),
+        ("/openapi/analytics.json", "analytics"),
+    ],
+)
+def test_the_edge_routes_each_prefix_to_its_service(stack, path, service):
+    reply = get(stack.edge(path))
+    assert reply.headers.get("X-Orchestrator-Service") == service, (reply.status, reply.headers)
+
+
+def test_the_edge_serves_the_web_ui_at_the_root(stack):
+    reply = get(stack.edge("/"))
+    assert reply.status == 200
+    assert b"<title>Orchestrator</title>" in reply.body

@@ -1,0 +1,47 @@
+"""A dependency that goes away turns readiness to 503 naming it; when it comes back the same
+processes turn ready again by themselves."""
+import pytest
+
+from conftest import REDIS_USERS, SERVICES, get, wait_for
+
+
+def failing(stack, service):
+    reply = get(stack.url(service, "/health/ready"))
+    return reply.json()["failing"] if reply.status == 503 else ([] if reply.status == 200 else None)
+
+
+@pytest.mark.parametrize(
+    "component,dependency,affected",
+    [
+        ("rabbitmq", "broker", SERVICES),
+        ("postgres", "database", SERVICES),
+        ("redis", "redis", sorted(REDIS_USERS)),
+    ],
+)
+def test_readiness_follows_a_dependency_outage_without_restarts(stack, component, dependency, affected):
+    pids = {service: stack.pid(service) for service in SERVICES}
+    stack.compose("infra", "stop", component)
+    try:
+        for service in affected:
+            wait_for(lambda: dependency in (failing(stack, service) or []), 30,
+                     what=f"{service} to report {dependency} down")
+        for service in sorted(set(SERVICES) - set(affected)):
+            assert failing(stack, service) == []
+    finally:
+        stack.compose("infra", "start", component)
+    for service in SERVICES:
+        wait_for(lambda: failing(stack, service) == [], 60, what=f"{service} ready again")
+    assert {service: stack.pid(service) for service in SERVICES} == pids, "a service was restarted"
+
+
+def test_a_crashed_service_is_restarted_by_the_stack(stack):
+    import os
+    import signal
+
+    victim = "analytics"
+    before = stack.pid(victim)
+    os.kill(before, signal.SIGKILL)
+    wait_for(lambda: stack.pid(victim) != before, 15, what="a new analytics process")
+    wait_for(lambda: get(stack.url(victim, "/health/ready")).status == 200, 60, what="analytics ready")
+    log = (stack.state / "run" / "supervisor.log").read_text()
+    assert f"analytics (pid {before}) exited with status 137" in log
