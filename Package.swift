@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -50,6 +51,21 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Libraries/Messaging", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Tokens",
+            dependencies: ["EventContracts", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Libraries/Tokens", swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "EventBackbone",
+            dependencies: [
+                "EventContracts", "Messaging", "Persistence", "Resilience",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/EventBackbone", swiftSettings: swiftSettings
         ),
         .target(
             name: "Persistence",
@@ -112,6 +128,13 @@ let package = Package(
             name: "ServiceRuntimeTests",
             dependencies: ["ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],
             path: "Tests/ServiceRuntimeTests", swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EventContractsTests", dependencies: ["EventContracts"], path: "Tests/EventContractsTests",
+            resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TokensTests", dependencies: ["Tokens"], path: "Tests/TokensTests", swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ResilienceTests", dependencies: ["Resilience"], path: "Tests/ResilienceTests",

@@ -1,3 +1,4 @@
+import CRabbitMQ
 import Foundation
 import Logging
 import Resilience
@@ -7,10 +8,13 @@ import Synchronization
 /// A broker connection owned by one dedicated thread, reconnecting with backoff for as long as
 /// the service runs: a broker that is down at start, or restarts later, needs no service restart.
 ///
-/// The thread is the only one that touches rabbitmq-c, so blocking network calls never run on
-/// Swift's cooperative thread pool.
+/// rabbitmq-c is not thread-safe and blocks, so only the owning thread touches it. Callers hand
+/// it work — publishes, acknowledgements, declarations — through a queue and a wake-up descriptor;
+/// deliveries come back through a ``DeliveryQueue`` per consumer. Publishes wait for the broker's confirms, many in
+/// flight at once. After a reconnect the topology is declared again and every consumer resumes.
 public final class AMQPConnection: Service, Sendable {
     public struct Options: Sendable {
+        public var name = "amqp"
         public var heartbeat: Int = 10
         public var connectTimeout: Duration = .seconds(3)
         public var caFile: String?
@@ -18,29 +22,93 @@ public final class AMQPConnection: Service, Sendable {
         public init() {}
     }
 
-    private enum Status: Sendable {
-        case down(reason: String)
-        case up
-    }
-
     private let url: AMQPURL
     private let options: Options
     private let logger: Logger
-    private let status = Mutex(Status.down(reason: "not connected yet"))
-    private let stopping = Mutex(false)
+    private let shared = Mutex(SharedState())
+    /// A pipe: callers write a byte to wake the owning thread, which polls the read end.
+    private let wakeReader: Int32
+    private let wakeWriter: Int32
 
     public init(url: AMQPURL, options: Options = Options(), logger: Logger) {
         self.url = url
         self.options = options
         self.logger = logger
+        var descriptors: [Int32] = [-1, -1]
+        precondition(pipe(&descriptors) == 0, "cannot create a pipe")
+        for descriptor in descriptors {
+            _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+            _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+        }
+        (wakeReader, wakeWriter) = (descriptors[0], descriptors[1])
+    }
+
+    deinit {
+        close(wakeReader)
+        close(wakeWriter)
     }
 
     /// Up while the connection is open and its topology declared.
     public func probe() -> DependencyHealth {
-        switch status.withLock({ $0 }) {
+        switch shared.withLock({ $0.status }) {
         case .up: .up
         case .down(let reason): .down(reason: reason)
         }
+    }
+
+    /// Queues (with their retry and dead-letter companions) to declare now and after every
+    /// reconnect.
+    public func declare(_ queues: [QueueDeclaration]) {
+        shared.withLock { state in
+            state.topology.append(contentsOf: queues)
+            state.commands.append(.declare(queues))
+        }
+        wake()
+    }
+
+    /// Publishes `messages` in order and returns once the broker has confirmed every one.
+    /// Throws when the broker refused one or the connection broke first; then any of them may or
+    /// may not have been delivered, so the caller publishes them again (consumers deduplicate).
+    public func publish(_ messages: [OutgoingMessage]) async throws {
+        guard !messages.isEmpty else { return }
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let batch = PublishBatch(count: messages.count, continuation: continuation)
+            let reason: String? = shared.withLock { state in
+                guard case .up = state.status else {
+                    if case .down(let reason) = state.status { return reason }
+                    return "not connected"
+                }
+                state.commands.append(.publish(messages, batch))
+                return nil
+            }
+            if let reason {
+                continuation.resume(throwing: AMQPError("publish", "broker unavailable: \(reason)"))
+            } else {
+                wake()
+            }
+        }
+    }
+
+    /// The deliveries of `queue`, consumed with manual acknowledgement and at most `prefetch`
+    /// unacknowledged at once. Consumption resumes by itself after a reconnect.
+    public func deliveries(from queue: String, prefetch: UInt16) -> DeliveryQueue {
+        let deliveries = DeliveryQueue()
+        shared.withLock { state in
+            state.subscriptions[queue] = Subscription(prefetch: prefetch, deliveries: deliveries)
+            state.commands.append(.subscribe(queue))
+        }
+        wake()
+        return deliveries
+    }
+
+    /// Acknowledges a delivery: the broker forgets it.
+    public func ack(_ delivery: Delivery) {
+        enqueue(.ack(delivery.tag, generation: delivery.generation))
+    }
+
+    /// Rejects a delivery: back to the queue (`requeue`) or dropped to the queue's dead letters.
+    public func reject(_ delivery: Delivery, requeue: Bool) {
+        enqueue(.reject(delivery.tag, requeue: requeue, generation: delivery.generation))
     }
 
     public func run() async {
@@ -50,54 +118,182 @@ public final class AMQPConnection: Service, Sendable {
                     ownerLoop()
                     finished.resume()
                 }
-                thread.name = "amqp-connection"
+                thread.name = options.name
                 thread.start()
             }
         } onCancelOrGracefulShutdown: {
-            self.stopping.withLock { $0 = true }
+            self.shared.withLock { $0.stopping = true }
+            self.wake()
         }
     }
 
-    private var shouldStop: Bool { stopping.withLock { $0 } }
+    // MARK: - Shared with the owning thread
+
+    private enum Status: Sendable {
+        case down(reason: String)
+        case up
+    }
+
+    struct Subscription: Sendable {
+        let prefetch: UInt16
+        let deliveries: DeliveryQueue
+    }
+
+    enum Command: Sendable {
+        case publish([OutgoingMessage], PublishBatch)
+        case ack(UInt64, generation: Int)
+        case reject(UInt64, requeue: Bool, generation: Int)
+        case declare([QueueDeclaration])
+        case subscribe(String)
+    }
+
+    private struct SharedState: Sendable {
+        var status = Status.down(reason: "not connected yet")
+        var stopping = false
+        var commands: [Command] = []
+        var topology: [QueueDeclaration] = []
+        var subscriptions: [String: Subscription] = [:]
+    }
+
+    private func enqueue(_ command: Command) {
+        shared.withLock { $0.commands.append(command) }
+        wake()
+    }
+
+    private func wake() {
+        var byte: UInt8 = 1
+        _ = write(wakeWriter, &byte, 1)
+    }
+
+    private var shouldStop: Bool { shared.withLock { $0.stopping } }
+
+    // MARK: - The owning thread
 
     private func ownerLoop() {
         var attempt = 0
+        var generation = 0
         while !shouldStop {
             do {
                 let session = try AMQPSession(
                     url: url, heartbeat: options.heartbeat, connectTimeout: options.connectTimeout, caFile: options.caFile
                 )
+                generation += 1
                 attempt = 0
-                try serve(session)
+                let loop = SessionLoop(session: session, generation: generation, logger: logger)
+                do {
+                    try prepare(loop)
+                    try serve(loop)
+                    loop.failPending(AMQPError("publish", "connection closed"))
+                    session.close()
+                } catch {
+                    loop.failPending(error)
+                    session.abandon()
+                    throw error
+                }
             } catch {
-                status.withLock { $0 = .down(reason: String(describing: error)) }
+                markDown(String(describing: error))
                 let delay = options.backoff.delay(attempt: attempt)
-                logger.warning("broker unavailable, retrying", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                logger.warning("broker unavailable, retrying", metadata: [
+                    "amqp.connection": "\(options.name)", "error": "\(error)", "retry.in": "\(delay)",
+                ])
                 attempt += 1
                 sleep(for: delay)
             }
         }
-        status.withLock { $0 = .down(reason: "stopped") }
-    }
-
-    /// Declares the shared topology, then keeps the connection alive until stopped or broken.
-    private func serve(_ session: AMQPSession) throws {
-        do {
-            try session.declareExchange(Exchanges.events, type: "topic")
-            try session.declareExchange(Exchanges.deadLetters, type: "topic")
-            status.withLock { $0 = .up }
-            logger.info("connected to broker", metadata: ["amqp.host": "\(url.host)", "amqp.port": "\(url.port)"])
-            while !shouldStop {
-                _ = try session.nextFrame(timeout: .milliseconds(200))
-            }
-            session.close()
-        } catch {
-            session.abandon()
-            throw error
+        markDown("stopped")
+        shared.withLock { state in
+            for subscription in state.subscriptions.values { subscription.deliveries.finish() }
         }
     }
 
-    /// Sleeps on the owning thread in short steps so a stop request is noticed quickly.
+    /// Declares the topology, enables confirms and resumes every consumer on a fresh session.
+    private func prepare(_ loop: SessionLoop) throws {
+        let (topology, subscriptions) = shared.withLock { state in
+            // Everything queued before now is covered by the full declaration below.
+            state.commands.removeAll { command in
+                switch command {
+                case .declare, .subscribe: true
+                default: false
+                }
+            }
+            return (state.topology, state.subscriptions)
+        }
+        try loop.session.declareExchange(Exchanges.events, type: "topic")
+        try loop.session.declareExchange(Exchanges.deadLetters, type: "topic")
+        for queue in topology { try loop.declare(queue) }
+        try loop.session.enablePublisherConfirms()
+        for (queue, subscription) in subscriptions {
+            try loop.session.consume(queue, consumerTag: queue, prefetch: subscription.prefetch)
+        }
+        shared.withLock { $0.status = .up }
+        logger.info("connected to broker", metadata: [
+            "amqp.connection": "\(options.name)", "amqp.host": "\(url.host)", "amqp.port": "\(url.port)",
+        ])
+    }
+
+    /// Runs commands and reads frames until asked to stop or the connection breaks.
+    private func serve(_ loop: SessionLoop) throws {
+        while !shouldStop {
+            let commands = shared.withLock { state in
+                defer { state.commands.removeAll(keepingCapacity: true) }
+                return state.commands
+            }
+            for command in commands { try execute(command, on: loop) }
+            while let frame = try loop.session.nextFrame(timeout: .zero) {
+                if let delivery = try loop.handle(frame) { dispatch(delivery) }
+            }
+            if loop.session.hasBufferedFrames || shared.withLock({ !$0.commands.isEmpty }) { continue }
+            waitForActivity(socket: loop.session.socketDescriptor, timeoutMilliseconds: 1_000)
+        }
+    }
+
+    private func execute(_ command: Command, on loop: SessionLoop) throws {
+        switch command {
+        case .publish(let messages, let batch):
+            try loop.publish(messages, batch: batch)
+        case .ack(let tag, let generation):
+            if generation == loop.generation { try loop.session.ack(tag) }
+        case .reject(let tag, let requeue, let generation):
+            if generation == loop.generation { try loop.session.reject(tag, requeue: requeue) }
+        case .declare(let queues):
+            for queue in queues { try loop.declare(queue) }
+        case .subscribe(let queue):
+            if let subscription = shared.withLock({ $0.subscriptions[queue] }) {
+                try loop.session.consume(queue, consumerTag: queue, prefetch: subscription.prefetch)
+            }
+        }
+    }
+
+    private func dispatch(_ delivery: Delivery) {
+        let subscription = shared.withLock { $0.subscriptions[delivery.queue] }
+        subscription?.deliveries.push(delivery)
+    }
+
+    private func markDown(_ reason: String) {
+        shared.withLock { state in
+            state.status = .down(reason: reason)
+            // Nobody will run these on this connection; the callers learn it now.
+            for command in state.commands {
+                if case .publish(_, let batch) = command { batch.fail(AMQPError("publish", "connection lost")) }
+            }
+            state.commands.removeAll { if case .publish = $0 { true } else { false } }
+        }
+    }
+
+    /// Blocks the owning thread until the socket is readable, a command arrives, or the timeout.
+    private func waitForActivity(socket: Int32, timeoutMilliseconds: Int32) {
+        var descriptors = [
+            pollfd(fd: socket, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: wakeReader, events: Int16(POLLIN), revents: 0),
+        ]
+        _ = poll(&descriptors, 2, timeoutMilliseconds)
+        if descriptors[1].revents != 0 {
+            var drained = [UInt8](repeating: 0, count: 256)
+            while read(wakeReader, &drained, drained.count) > 0 {}
+        }
+    }
+
+    /// Sleeps in short steps so a stop request is noticed quickly.
     private func sleep(for delay: Duration) {
         var remaining = delay
         while remaining > .zero, !shouldStop {

@@ -57,6 +57,105 @@ final class AMQPSession {
         try check(reply: amqp_get_rpc_reply(state), "exchange.declare \(name)")
     }
 
+    /// Declares a durable queue with `arguments` (`x-queue-type`, dead-lettering, TTL, …).
+    func declareQueue(_ name: String, arguments: [String: HeaderValue]) throws {
+        AMQPTable.with(arguments) { table in
+            name.withCString { name in
+                _ = amqp_queue_declare(state, Self.channel, amqp_cstring_bytes(name), 0, 1, 0, 0, table)
+            }
+        }
+        try check(reply: amqp_get_rpc_reply(state), "queue.declare \(name)")
+    }
+
+    func bindQueue(_ queue: String, exchange: String, routingKey: String) throws {
+        queue.withCString { queue in
+            exchange.withCString { exchange in
+                routingKey.withCString { key in
+                    _ = amqp_queue_bind(
+                        state, Self.channel, amqp_cstring_bytes(queue), amqp_cstring_bytes(exchange),
+                        amqp_cstring_bytes(key), amqp_table_t(num_entries: 0, entries: nil)
+                    )
+                }
+            }
+        }
+        try check(reply: amqp_get_rpc_reply(state), "queue.bind \(queue) \(routingKey)")
+    }
+
+    /// Puts the channel in confirm mode: the broker acks every publish once it has taken it.
+    func enablePublisherConfirms() throws {
+        _ = amqp_confirm_select(state, Self.channel)
+        try check(reply: amqp_get_rpc_reply(state), "confirm.select")
+    }
+
+    /// Starts consuming `queue` with manual acknowledgements, at most `prefetch` unacknowledged.
+    func consume(_ queue: String, consumerTag: String, prefetch: UInt16) throws {
+        _ = amqp_basic_qos(state, Self.channel, 0, prefetch, 0)
+        try check(reply: amqp_get_rpc_reply(state), "basic.qos")
+        queue.withCString { queue in
+            consumerTag.withCString { tag in
+                _ = amqp_basic_consume(
+                    state, Self.channel, amqp_cstring_bytes(queue), amqp_cstring_bytes(tag), 0, 0, 0,
+                    amqp_table_t(num_entries: 0, entries: nil)
+                )
+            }
+        }
+        try check(reply: amqp_get_rpc_reply(state), "basic.consume \(queue)")
+    }
+
+    /// Sends one persistent message (delivery mode 2, JSON content type).
+    func publish(_ message: OutgoingMessage) throws {
+        var properties = amqp_basic_properties_t()
+        properties._flags = amqp_flags_t(AMQP_BASIC_CONTENT_TYPE_FLAG | AMQP_BASIC_DELIVERY_MODE_FLAG)
+        properties.delivery_mode = 2
+        let status: Int32 = "application/json".withCString { contentType in
+            (message.messageId ?? "").withCString { messageId in
+                (message.type ?? "").withCString { type in
+                    AMQPTable.with(message.headers) { headers in
+                        properties.content_type = amqp_cstring_bytes(contentType)
+                        if message.messageId != nil {
+                            properties._flags |= amqp_flags_t(AMQP_BASIC_MESSAGE_ID_FLAG)
+                            properties.message_id = amqp_cstring_bytes(messageId)
+                        }
+                        if message.type != nil {
+                            properties._flags |= amqp_flags_t(AMQP_BASIC_TYPE_FLAG)
+                            properties.type = amqp_cstring_bytes(type)
+                        }
+                        if !message.headers.isEmpty {
+                            properties._flags |= amqp_flags_t(AMQP_BASIC_HEADERS_FLAG)
+                            properties.headers = headers
+                        }
+                        return message.exchange.withCString { exchange in
+                            message.routingKey.withCString { key in
+                                message.body.withUnsafeBytes { body in
+                                    amqp_basic_publish(
+                                        state, Self.channel, amqp_cstring_bytes(exchange), amqp_cstring_bytes(key), 0, 0,
+                                        &properties,
+                                        amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress))
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try check(status: status, "basic.publish")
+    }
+
+    func ack(_ tag: UInt64) throws {
+        try check(status: amqp_basic_ack(state, Self.channel, tag, 0), "basic.ack")
+    }
+
+    func reject(_ tag: UInt64, requeue: Bool) throws {
+        try check(status: amqp_basic_reject(state, Self.channel, tag, requeue ? 1 : 0), "basic.reject")
+    }
+
+    /// The socket, for waiting on it together with other descriptors.
+    var socketDescriptor: Int32 { amqp_get_sockfd(state) }
+
+    /// Whether frames are already read and waiting, so waiting on the socket would be wrong.
+    var hasBufferedFrames: Bool { amqp_frames_enqueued(state) != 0 || amqp_data_in_buffer(state) != 0 }
+
     /// Waits up to `timeout` for the next frame, answering heartbeats meanwhile.
     /// Returns nil when nothing arrived; throws when the connection broke or the broker closed it.
     func nextFrame(timeout: Duration) throws -> amqp_frame_t? {

@@ -50,4 +50,13 @@ public struct DatabaseURL: Sendable, Equatable {
         configuration.options.maximumConnections = 16
         return configuration
     }
+
+    /// Settings for a single dedicated connection (a session that holds a lock, or LISTENs).
+    public var connectionConfiguration: PostgresConnection.Configuration {
+        var configuration = PostgresConnection.Configuration(
+            host: host, port: port, username: username, password: password, database: database, tls: .disable
+        )
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
 }

@@ -1,0 +1,198 @@
+import EventContracts
+import Foundation
+import Logging
+import Messaging
+import PostgresNIO
+import Resilience
+import ServiceLifecycle
+
+/// Consumes one durable queue, exactly once in effect: each message's handler runs in a
+/// transaction that also records the message id in the service's inbox, and the message is
+/// acknowledged only after that transaction commits. A redelivered message finds its id in the
+/// inbox and is acknowledged without running again.
+///
+/// Messages are taken in batches of whatever has arrived and handled in one transaction; when one
+/// of them fails, the batch is rolled back and handled one message at a time, so the failure
+/// touches nobody else. A failing message goes to `<queue>.retry`, which hands it back after a
+/// delay, up to `maxAttempts`; then, or at once when it cannot be decoded, to `<queue>.dead`,
+/// with the reason in its headers. While the database is unreachable nothing is retried or
+/// dead-lettered: the consumer waits for it.
+public final class EventConsumer: Service, Sendable {
+    public struct Options: Sendable {
+        public var maxAttempts = 5
+        public var prefetch: UInt16 = 256
+        public var batchSize = 128
+        public var retryDelay: Duration = .milliseconds(500)
+        public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
+        public init() {}
+    }
+
+    public let queue: QueueDeclaration
+    private let handlers: EventHandlers
+    private let schema: String
+    private let database: PostgresClient
+    private let consumer: AMQPConnection
+    private let publisher: AMQPConnection
+    private let options: Options
+    private let logger: Logger
+
+    public init(
+        queue: String, queueType: QueueType, handlers: EventHandlers, schema: String, database: PostgresClient,
+        consumer: AMQPConnection, publisher: AMQPConnection, options: Options = Options(), logger: Logger
+    ) {
+        self.queue = QueueDeclaration(name: queue, bindings: handlers.routingKeys, type: queueType, retryDelay: options.retryDelay)
+        self.handlers = handlers
+        self.schema = schema
+        self.database = database
+        self.consumer = consumer
+        self.publisher = publisher
+        self.options = options
+        var logger = logger
+        logger[metadataKey: "queue"] = "\(queue)"
+        self.logger = logger
+    }
+
+    public func run() async {
+        consumer.declare([queue])
+        let deliveries = consumer.deliveries(from: queue.name, prefetch: options.prefetch)
+        await cancelWhenGracefulShutdown {
+            while let batch = await deliveries.next(upTo: self.options.batchSize) {
+                await self.process(batch)
+            }
+        }
+    }
+
+    private struct Item: Sendable {
+        let delivery: Delivery
+        let event: IncomingEvent
+        let handler: EventHandlers.Handler
+    }
+
+    func process(_ deliveries: [Delivery]) async {
+        var items: [Item] = []
+        for delivery in deliveries {
+            let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
+            do {
+                let header = try EventCoding.header(of: delivery.body)
+                guard let handler = handlers.handler(for: header.type) else {
+                    await deadLetter(delivery, reason: "no handler for \(header.type)", attempts: attempt)
+                    continue
+                }
+                items.append(Item(delivery: delivery, event: IncomingEvent(header: header, body: delivery.body, attempt: attempt), handler: handler))
+            } catch {
+                await deadLetter(delivery, reason: "cannot decode the envelope: \(error)", attempts: attempt)
+            }
+        }
+        if items.count > 1, (try? await handle(items)) != nil {
+            items.forEach { consumer.ack($0.delivery) }
+            return
+        }
+        for item in items { await handleAlone(item) }
+    }
+
+    /// Handles `items` in one transaction; returns only if all of them committed.
+    private func handle(_ items: [Item]) async throws {
+        try await database.withTransaction(logger: logger) { connection in
+            for item in items where try await self.claim(item, on: connection) {
+                try await item.handler(item.event, connection)
+            }
+        }
+    }
+
+    private func handleAlone(_ item: Item) async {
+        var outage = 0
+        while !Task.isCancelled {
+            do {
+                try await handle([item])
+                consumer.ack(item.delivery)
+                return
+            } catch let poison as PoisonMessage {
+                await deadLetter(item.delivery, reason: poison.reason, attempts: item.event.attempt)
+                return
+            } catch {
+                if await databaseIsReachable() {
+                    await retryOrDeadLetter(item, error: error)
+                    return
+                }
+                let delay = options.backoff.delay(attempt: outage)
+                logger.warning("database unreachable; holding the message", metadata: ["event.id": "\(item.event.header.id)", "retry.in": "\(delay)"])
+                outage += 1
+                try? await Task.sleep(for: delay)
+            }
+        }
+    }
+
+    /// Records the message in the inbox; false when it was handled before.
+    private func claim(_ item: Item, on connection: PostgresConnection) async throws -> Bool {
+        let rows = try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema).inbox (queue, message_id) VALUES (\(queue.name), \(item.event.header.id))
+            ON CONFLICT DO NOTHING RETURNING 1
+            """,
+            logger: logger
+        ).collect()
+        return !rows.isEmpty
+    }
+
+    private func retryOrDeadLetter(_ item: Item, error: any Error) async {
+        let reason = String(String(reflecting: error).prefix(1_000))
+        guard item.event.attempt < options.maxAttempts else {
+            await deadLetter(item.delivery, reason: reason, attempts: item.event.attempt)
+            return
+        }
+        logger.warning("handler failed; will retry", metadata: [
+            "event.id": "\(item.event.header.id)", "event.type": "\(item.event.header.type)",
+            "attempt": "\(item.event.attempt)", "error": "\(reason)",
+        ])
+        var headers = item.delivery.headers
+        headers[DeliveryHeaders.attempt] = .integer(Int64(item.event.attempt))
+        headers[DeliveryHeaders.lastError] = .string(reason)
+        await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers)
+    }
+
+    private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {
+        logger.error("dead-lettering a message", metadata: [
+            "message.id": "\(delivery.messageId ?? "-")", "reason": "\(reason)", "attempts": "\(attempts)",
+        ])
+        var headers = delivery.headers
+        headers[DeliveryHeaders.error] = .string(String(reason.prefix(1_000)))
+        headers[DeliveryHeaders.attempts] = .integer(Int64(attempts))
+        headers[DeliveryHeaders.queue] = .string(queue.name)
+        headers[DeliveryHeaders.routingKey] = .string(delivery.routingKey)
+        headers.removeValue(forKey: DeliveryHeaders.attempt)
+        await forward(delivery, to: Exchanges.deadLetters, routingKey: queue.name, headers: headers)
+    }
+
+    /// Publishes a copy and acknowledges the original once the copy is confirmed. When the broker
+    /// is away the original stays unacknowledged and comes back after the reconnect.
+    private func forward(_ delivery: Delivery, to exchange: String, routingKey: String, headers: [String: HeaderValue]) async {
+        let copy = OutgoingMessage(
+            exchange: exchange, routingKey: routingKey, body: delivery.body, messageId: delivery.messageId,
+            type: delivery.type, headers: headers
+        )
+        do {
+            try await publisher.publish([copy])
+            consumer.ack(delivery)
+        } catch {
+            logger.warning("could not forward a message; it will be redelivered", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private func databaseIsReachable() async -> Bool {
+        (try? await withTimeout(.seconds(2)) { [database] in
+            _ = try await database.query("SELECT 1").collect()
+        }) != nil
+    }
+}
+
+/// Header names the backbone sets on retried and dead-lettered messages.
+public enum DeliveryHeaders {
+    /// How many times the message has failed so far (on its way through `<queue>.retry`).
+    public static let attempt = "x-orch-attempt"
+    public static let lastError = "x-orch-last-error"
+    /// Why a dead-lettered message could not be handled, after how many attempts, where.
+    public static let error = "x-orch-error"
+    public static let attempts = "x-orch-attempts"
+    public static let queue = "x-orch-queue"
+    public static let routingKey = "x-orch-routing-key"
+}

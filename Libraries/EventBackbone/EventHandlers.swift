@@ -1,0 +1,30 @@
+import EventContracts
+import PostgresNIO
+
+/// The handlers of one consumer queue, by event type. Each runs inside the transaction that
+/// also records the message in the inbox, on the connection it is given.
+public struct EventHandlers: Sendable {
+    public typealias Handler = @Sendable (IncomingEvent, PostgresConnection) async throws -> Void
+
+    private(set) var handlers: [String: Handler] = [:]
+
+    public init() {}
+
+    /// Handles `Payload` events; the queue is bound to their routing key.
+    public mutating func on<Payload: EventPayload>(
+        _ type: Payload.Type, _ handle: @escaping @Sendable (EventEnvelope<Payload>, PostgresConnection) async throws -> Void
+    ) {
+        handlers[Payload.eventType] = { event, connection in
+            try await handle(try event.decode(Payload.self), connection)
+        }
+    }
+
+    /// Handles events of `eventType` without decoding them (tools, relays of raw events).
+    public mutating func onRaw(_ eventType: String, _ handle: @escaping Handler) {
+        handlers[eventType] = handle
+    }
+
+    public var routingKeys: [String] { handlers.keys.sorted() }
+
+    func handler(for eventType: String) -> Handler? { handlers[eventType] }
+}

@@ -1,0 +1,26 @@
+import EventContracts
+
+/// An event as delivered to a handler, before its payload is decoded.
+public struct IncomingEvent: Sendable {
+    public let header: EventHeader
+    public let body: [UInt8]
+    /// 1 on the first delivery, then one more for each retry after a failure.
+    public let attempt: Int
+
+    /// The whole envelope with its typed payload; a body that does not match is poison.
+    public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
+        do {
+            return try EventCoding.decode(type, from: body)
+        } catch {
+            throw PoisonMessage(reason: "cannot decode \(header.type): \(error)")
+        }
+    }
+}
+
+/// A message that can never be handled, however often it is tried: it goes straight to the
+/// queue's dead letters with `reason` in its headers.
+public struct PoisonMessage: Error, CustomStringConvertible {
+    public let reason: String
+    public init(reason: String) { self.reason = reason }
+    public var description: String { reason }
+}

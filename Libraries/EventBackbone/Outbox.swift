@@ -1,0 +1,35 @@
+import EventContracts
+import Logging
+import PostgresNIO
+
+/// Writes events into a service's outbox, inside the caller's transaction: they leave for the
+/// broker if and only if that transaction commits. A request handler never publishes directly.
+public struct Outbox: Sendable {
+    public let schema: String
+
+    public init(schema: String) {
+        self.schema = schema
+    }
+
+    /// The NOTIFY channel that announces new rows.
+    public static func channel(_ schema: String) -> String { "\(schema)_outbox" }
+
+    /// Appends events in order, on `connection`, which must be inside the caller's transaction.
+    public func append(_ events: [EncodedEvent], on connection: PostgresConnection, logger: Logger) async throws {
+        guard !events.isEmpty else { return }
+        try await connection.query(
+            """
+            INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body)
+            SELECT id, type, body
+            FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
+                WITH ORDINALITY AS event(id, type, body, n)
+            ORDER BY n
+            """,
+            logger: logger
+        )
+    }
+
+    public func append<Payload>(_ envelope: EventEnvelope<Payload>, on connection: PostgresConnection, logger: Logger) async throws {
+        try await append([try EncodedEvent(envelope)], on: connection, logger: logger)
+    }
+}

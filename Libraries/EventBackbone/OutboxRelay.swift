@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import Messaging
+import Persistence
+import PostgresNIO
+import Resilience
+import ServiceLifecycle
+import Synchronization
+
+/// Publishes a service's outbox to the broker, in order, with confirms, and marks what it sent.
+///
+/// Of all the replicas of a service exactly one relay is active: the one whose dedicated
+/// database session holds the schema's advisory lock. The others stand by and try again every
+/// second; when the active one dies its session ends, the lock is free, and one takes over — so
+/// events keep leaving in commit order. The active relay LISTENs for the outbox trigger's
+/// NOTIFY and is woken by every commit; it also looks every second in case a wake-up was missed.
+public final class OutboxRelay: Service, Sendable {
+    public struct Options: Sendable {
+        public var batchSize = 500
+        public var idleCheck: Duration = .seconds(1)
+        public var standbyCheck: Duration = .seconds(1)
+        /// Published rows are deleted after this long.
+        public var retention: Duration = .seconds(3_600)
+        public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
+        public init() {}
+    }
+
+    private let schema: String
+    private let database: DatabaseURL
+    private let publisher: AMQPConnection
+    private let options: Options
+    private let logger: Logger
+    private let active = Mutex(false)
+
+    public init(schema: String, database: DatabaseURL, publisher: AMQPConnection, options: Options = Options(), logger: Logger) {
+        self.schema = schema
+        self.database = database
+        self.publisher = publisher
+        self.options = options
+        self.logger = logger
+    }
+
+    /// Whether this replica's relay is the active one.
+    public var isActive: Bool { active.withLock { $0 } }
+
+    public func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            var attempt = 0
+            while !Task.isCancelled {
+                do {
+                    try await self.session()
+                    attempt = 0
+                } catch is CancellationError {
+                    break
+                } catch {
+                    self.active.withLock { $0 = false }
+                    let delay = self.options.backoff.delay(attempt: attempt)
+                    self.logger.warning("outbox relay interrupted", metadata: ["error": "\(String(reflecting: error))", "retry.in": "\(delay)"])
+                    attempt += 1
+                    try? await Task.sleep(for: delay)
+                }
+            }
+            self.active.withLock { $0 = false }
+        }
+    }
+
+    /// One database session: wait to lead, then relay until something breaks.
+    private func session() async throws {
+        let connection = try await PostgresConnection.connect(
+            configuration: database.connectionConfiguration, id: 1, logger: logger
+        )
+        defer { connection.close().whenComplete { _ in } }
+        try await waitForLeadership(on: connection)
+        active.withLock { $0 = true }
+        logger.info("outbox relay active", metadata: ["schema": "\(schema)"])
+        let wake = WakeSignal()
+        try await connection.listen(on: Outbox.channel(schema)) { notifications in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    for try await _ in notifications { wake.signal() }
+                }
+                group.addTask { try await self.relay(on: connection, wake: wake) }
+                defer { group.cancelAll() }
+                try await group.next()
+            }
+        }
+    }
+
+    private func waitForLeadership(on connection: PostgresConnection) async throws {
+        while true {
+            let rows = try await connection.query(
+                "SELECT pg_try_advisory_lock(hashtext(\("outbox-relay:" + schema)))", logger: logger
+            ).collect()
+            if try rows.first?.decode(Bool.self) == true { return }
+            try await Task.sleep(for: options.standbyCheck)
+        }
+    }
+
+    private func relay(on connection: PostgresConnection, wake: WakeSignal) async throws {
+        var lastPrune = ContinuousClock.now
+        while true {
+            let batch = try await pending(on: connection)
+            if batch.isEmpty {
+                await wake.wait(timeout: options.idleCheck)
+                try Task.checkCancellation()
+                if ContinuousClock.now - lastPrune > .seconds(60) {
+                    try await prune(on: connection)
+                    lastPrune = .now
+                }
+                continue
+            }
+            try await publisher.publish(batch.map(\.message))
+            try await connection.query(
+                "UPDATE \(unescaped: schema).outbox SET published_at = now() WHERE position = ANY(\(batch.map(\.position)))",
+                logger: logger
+            )
+        }
+    }
+
+    private struct PendingEvent {
+        let position: Int64
+        let message: OutgoingMessage
+    }
+
+    private func pending(on connection: PostgresConnection) async throws -> [PendingEvent] {
+        let rows = try await connection.query(
+            """
+            SELECT position, event_id, event_type, body FROM \(unescaped: schema).outbox
+            WHERE published_at IS NULL ORDER BY position LIMIT \(options.batchSize)
+            """,
+            logger: logger
+        )
+        var events: [PendingEvent] = []
+        for try await (position, id, type, body) in rows.decode((Int64, UUID, String, String).self) {
+            events.append(PendingEvent(position: position, message: OutgoingMessage(
+                exchange: Exchanges.events, routingKey: type, body: Array(body.utf8),
+                messageId: id.uuidString.lowercased(), type: type
+            )))
+        }
+        return events
+    }
+
+    private func prune(on connection: PostgresConnection) async throws {
+        let seconds = Int(options.retention.components.seconds)
+        try await connection.query(
+            "DELETE FROM \(unescaped: schema).outbox WHERE published_at < now() - make_interval(secs => \(seconds))",
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,16 @@
+/// Every event type of DESIGN §3.1, the one place they are listed.
+public enum EventCatalogue {
+    public static let all: [any EventPayload.Type] = [
+        UserRegistered.self, UserUpdated.self,
+        TaskCreated.self, AssignmentProposed.self, TaskAssigned.self, TaskAssignmentRejected.self,
+        TaskAccepted.self, TaskProgressed.self, TaskCompleted.self, TaskFailed.self, TaskRequeued.self,
+        TaskCancelled.self, TaskOverdue.self, TaskFlagged.self,
+        AssignmentRequested.self, WorkRequested.self, ReservationExpired.self, EmployeeGone.self,
+        EmployeeAvailabilityChanged.self, PresenceOnline.self, PresenceOffline.self, AnalyticsUpdated.self,
+    ]
+
+    /// The payload type for a routing key, if it is one of ours.
+    public static func payloadType(for eventType: String) -> (any EventPayload.Type)? {
+        all.first { $0.eventType == eventType }
+    }
+}

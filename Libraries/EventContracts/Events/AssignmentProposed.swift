@@ -1,0 +1,19 @@
+import Foundation
+
+/// `assignment.proposed`: The scheduler reserved a task for an employee; tasks accepts it only at `expectedVersion`.
+public struct AssignmentProposed: EventPayload {
+    public static let eventType = "assignment.proposed"
+    public static let schemaVersion = 1
+
+    public var taskId: UUID
+    public var employeeId: UUID
+    public var reservationId: UUID
+    public var expectedVersion: Int
+
+    public init(taskId: UUID, employeeId: UUID, reservationId: UUID, expectedVersion: Int) {
+        self.taskId = taskId
+        self.employeeId = employeeId
+        self.reservationId = reservationId
+        self.expectedVersion = expectedVersion
+    }
+}

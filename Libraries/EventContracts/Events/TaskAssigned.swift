@@ -1,0 +1,21 @@
+import Foundation
+
+/// `task.assigned`: tasks accepted a proposal: the task is ASSIGNED (offered) to `assigneeId`.
+public struct TaskAssigned: EventPayload {
+    public static let eventType = "task.assigned"
+    public static let schemaVersion = 1
+
+    public var taskId: UUID
+    public var version: Int
+    public var assigneeId: UUID
+    public var reservationId: UUID
+    public var attempt: Int
+
+    public init(taskId: UUID, version: Int, assigneeId: UUID, reservationId: UUID, attempt: Int) {
+        self.taskId = taskId
+        self.version = version
+        self.assigneeId = assigneeId
+        self.reservationId = reservationId
+        self.attempt = attempt
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// `task.cancelled`: An admin cancelled the task.
+public struct TaskCancelled: EventPayload {
+    public static let eventType = "task.cancelled"
+    public static let schemaVersion = 1
+
+    public var taskId: UUID
+    public var version: Int
+    public var assigneeId: UUID?
+    public var by: UUID
+
+    public init(taskId: UUID, version: Int, assigneeId: UUID? = nil, by: UUID) {
+        self.taskId = taskId
+        self.version = version
+        self.assigneeId = assigneeId
+        self.by = by
+    }
+}

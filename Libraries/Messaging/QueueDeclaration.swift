@@ -1,0 +1,22 @@
+/// A durable queue a service consumes from, with the routing keys it is bound to on
+/// `orchestrator.events`, and its retry and dead-letter companions:
+///
+/// - `<name>.retry` holds a failed message for `retryDelay`, then hands it back to `<name>`;
+/// - `<name>.dead`, bound to `orchestrator.dead` with key `<name>`, keeps what could not be
+///   handled, with the reason in its headers, until someone looks.
+public struct QueueDeclaration: Sendable, Equatable {
+    public var name: String
+    public var bindings: [String]
+    public var type: QueueType
+    public var retryDelay: Duration
+
+    public init(name: String, bindings: [String], type: QueueType, retryDelay: Duration = .milliseconds(500)) {
+        self.name = name
+        self.bindings = bindings
+        self.type = type
+        self.retryDelay = retryDelay
+    }
+
+    public var retryQueue: String { name + ".retry" }
+    public var deadQueue: String { name + ".dead" }
+}
