@@ -89,7 +89,7 @@ let package = Package(
         .target(
             name: "ServiceRuntime",
             dependencies: [
-                "Messaging", "Persistence", "KeyValueStore",
+                "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -132,6 +132,11 @@ let package = Package(
         .testTarget(
             name: "EventContractsTests", dependencies: ["EventContracts"], path: "Tests/EventContractsTests",
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BackboneTests",
+            dependencies: ["EventBackbone", "EventContracts", "Messaging", "Persistence"],
+            path: "Tests/BackboneTests", swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TokensTests", dependencies: ["Tokens"], path: "Tests/TokensTests", swiftSettings: swiftSettings

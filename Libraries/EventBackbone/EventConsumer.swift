@@ -106,10 +106,12 @@ public final class EventConsumer: Service, Sendable {
                 try await handle([item])
                 consumer.ack(item.delivery)
                 return
-            } catch let poison as PoisonMessage {
-                await deadLetter(item.delivery, reason: poison.reason, attempts: item.event.attempt)
-                return
             } catch {
+                let error = Self.underlying(error)
+                if let poison = error as? PoisonMessage {
+                    await deadLetter(item.delivery, reason: poison.reason, attempts: item.event.attempt)
+                    return
+                }
                 if await databaseIsReachable() {
                     await retryOrDeadLetter(item, error: error)
                     return
@@ -120,6 +122,11 @@ public final class EventConsumer: Service, Sendable {
                 try? await Task.sleep(for: delay)
             }
         }
+    }
+
+    /// The handler's own error, out of the transaction error that wraps it.
+    static func underlying(_ error: any Error) -> any Error {
+        (error as? PostgresTransactionError)?.closureError ?? error
     }
 
     /// Records the message in the inbox; false when it was handled before.
@@ -135,7 +142,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func retryOrDeadLetter(_ item: Item, error: any Error) async {
-        let reason = String(String(reflecting: error).prefix(1_000))
+        let reason = String(String(describing: error).prefix(1_000))
         guard item.event.attempt < options.maxAttempts else {
             await deadLetter(item.delivery, reason: reason, attempts: item.event.attempt)
             return
@@ -146,6 +153,8 @@ public final class EventConsumer: Service, Sendable {
         ])
         var headers = item.delivery.headers
         headers[DeliveryHeaders.attempt] = .integer(Int64(item.event.attempt))
+        // On its way back from the retry queue the message carries that queue's routing key.
+        headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(item.delivery.routingKey)
         headers[DeliveryHeaders.lastError] = .string(reason)
         await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers)
     }
@@ -158,7 +167,7 @@ public final class EventConsumer: Service, Sendable {
         headers[DeliveryHeaders.error] = .string(String(reason.prefix(1_000)))
         headers[DeliveryHeaders.attempts] = .integer(Int64(attempts))
         headers[DeliveryHeaders.queue] = .string(queue.name)
-        headers[DeliveryHeaders.routingKey] = .string(delivery.routingKey)
+        headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(delivery.routingKey)
         headers.removeValue(forKey: DeliveryHeaders.attempt)
         await forward(delivery, to: Exchanges.deadLetters, routingKey: queue.name, headers: headers)
     }

@@ -69,7 +69,17 @@ public final class OutboxRelay: Service, Sendable {
         let connection = try await PostgresConnection.connect(
             configuration: database.connectionConfiguration, id: 1, logger: logger
         )
-        defer { connection.close().whenComplete { _ in } }
+        // Ending the session, however it ends, releases the advisory lock for a standby to take.
+        do {
+            try await lead(on: connection)
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+        try? await connection.close()
+    }
+
+    private func lead(on connection: PostgresConnection) async throws {
         try await waitForLeadership(on: connection)
         active.withLock { $0 = true }
         logger.info("outbox relay active", metadata: ["schema": "\(schema)"])

@@ -81,8 +81,14 @@ public struct EnvironmentReader: Sendable {
         return nil
     }
 
-    /// Hides the password of a URL-shaped value so configuration errors never print secrets.
+    /// Hides secrets so configuration errors never print them: the password of a URL, the
+    /// secrets of `kid:secret` lists.
     static func redacted(_ text: String) -> String {
+        if !text.contains("://"), text.contains(":") {
+            return text.split(separator: ",").map { pair in
+                pair.split(separator: ":", maxSplits: 1).first.map { "\($0):***" } ?? "***"
+            }.joined(separator: ",")
+        }
         guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", range: schemeEnd.upperBound..<text.endIndex),
               let colon = text.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
         else { return text }

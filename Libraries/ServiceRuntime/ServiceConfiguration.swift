@@ -2,6 +2,7 @@ import KeyValueStore
 import Logging
 import Messaging
 import Persistence
+import Tokens
 
 /// The settings every service reads from the environment (DESIGN §8). The defaults reach a local
 /// stack on loopback (`compose/local up`), so a developer sets nothing.
@@ -16,6 +17,8 @@ public struct ServiceConfiguration: Sendable {
     /// Set only for services that use Redis.
     public var redis: RedisURL?
     public var logLevel: Logger.Level
+    /// Keys that sign (auth) and verify (everyone) tokens, `ORCH_TOKEN_SECRETS`.
+    public var tokenKeys: TokenKeys
     /// The raw environment, for the service's own `ORCH_<SERVICE>_*` knobs.
     public var environment: EnvironmentReader
 
@@ -35,6 +38,19 @@ public struct ServiceConfiguration: Sendable {
             ? try env.parsed("ORCH_REDIS_URL", default: "redis://127.0.0.1:6379", RedisURL.init(parsing:))
             : nil
         logLevel = try env.logLevel("ORCH_LOG_LEVEL", default: .info)
+        // The built-in key is for a developer's loopback stack only; anything reachable from
+        // elsewhere must bring its own.
+        let loopback = ["127.0.0.1", "localhost", "::1"].contains(httpHost)
+        if env.optionalString("ORCH_TOKEN_SECRETS") == nil, !loopback {
+            throw ConfigurationError(
+                variable: "ORCH_TOKEN_SECRETS", value: "",
+                problem: "required when ORCH_HTTP_HOST is not a loopback address"
+            )
+        }
+        tokenKeys = try env.parsed("ORCH_TOKEN_SECRETS", default: Self.developmentTokenSecret, TokenKeys.init(parsing:))
         environment = env
     }
+
+    /// The token key a loopback-only development stack uses when none is configured.
+    static let developmentTokenSecret = "local-dev:orchestrator-local-development-only-not-a-secret"
 }

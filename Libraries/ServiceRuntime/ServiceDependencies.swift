@@ -1,3 +1,4 @@
+import EventBackbone
 import KeyValueStore
 import Logging
 import Messaging
@@ -10,6 +11,8 @@ public struct ServiceDependencies: Sendable {
     public let database: ServiceDatabase
     public let broker: AMQPConnection
     public let redis: RedisConnection?
+    /// Publishes this service's outbox (one active relay among all replicas).
+    public let relay: OutboxRelay
 
     public init(descriptor: ServiceDescriptor, configuration: ServiceConfiguration, logger: Logger) {
         database = ServiceDatabase(
@@ -17,12 +20,14 @@ public struct ServiceDependencies: Sendable {
         )
         var options = AMQPConnection.Options()
         options.caFile = configuration.amqpCAFile
+        options.name = "amqp-\(descriptor.name)"
         broker = AMQPConnection(url: configuration.amqp, options: options, logger: logger)
         redis = configuration.redis.map { RedisConnection(url: $0, logger: logger) }
+        relay = OutboxRelay(schema: descriptor.schema, database: configuration.database, publisher: broker, logger: logger)
     }
 
     /// The services to run, in start order (they stop in reverse).
-    public var services: [any Service] { [database, broker] }
+    public var services: [any Service] { [database, broker, relay] }
 
     public var healthChecks: [HealthCheck] {
         var checks = [

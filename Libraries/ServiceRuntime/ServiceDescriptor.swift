@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// What distinguishes one service from another to the shared runtime.
@@ -10,7 +11,8 @@ public struct ServiceDescriptor: Sendable {
     public let defaultPort: Int
     /// Whether it needs Redis (locks, presence), so readiness checks it.
     public let usesRedis: Bool
-    /// Its migrations after version 1 (the schema itself), in order.
+    /// Its migrations after version 1 (the schema itself): version 2 is the backbone's outbox and
+    /// inbox, then the service's own, in order.
     public let migrations: [Migration]
 
     public init(name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration]) {
@@ -18,7 +20,7 @@ public struct ServiceDescriptor: Sendable {
         self.schema = schema
         self.defaultPort = defaultPort
         self.usesRedis = usesRedis
-        self.migrations = migrations
+        self.migrations = [BackboneMigrations.outboxAndInbox(schema: schema, version: 2)] + migrations
     }
 
     /// The database role the bootstrap creates for this service.

@@ -33,7 +33,7 @@ import Testing
             "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
             "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
             "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
-            "ORCH_LOG_LEVEL": "debug",
+            "ORCH_LOG_LEVEL": "debug", "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
         ])
         #expect(configuration.httpHost == "0.0.0.0")
         #expect(configuration.httpPort == 9000)
@@ -42,6 +42,7 @@ import Testing
         #expect(configuration.amqp.virtualHost == "orch")
         #expect(configuration.amqpQueueType == .quorum)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.tokenKeys.keys.map(\.id) == ["new", "old"])
     }
 
     @Test(arguments: [
@@ -56,6 +57,8 @@ import Testing
         ("ORCH_REDIS_URL", "redis://127.0.0.1:6379/zero"),
         ("ORCH_REDIS_URL", "rediss//nowhere"),
         ("ORCH_LOG_LEVEL", "loud"),
+        ("ORCH_TOKEN_SECRETS", "k1:too-short"),
+        ("ORCH_TOKEN_SECRETS", "no-colon-here"),
     ])
     func aMalformedValueNamesItsVariable(variable: String, value: String) {
         #expect {
@@ -72,6 +75,27 @@ import Testing
         } throws: { error in
             let text = "\(error)"
             return text.contains("ORCH_DATABASE_URL") && !text.contains("hunter2") && text.contains("***")
+        }
+    }
+
+    @Test func aServiceReachableFromElsewhereNeedsItsOwnTokenSecrets() {
+        #expect {
+            _ = try ServiceConfiguration(service: auth, environment: ["ORCH_HTTP_HOST": "0.0.0.0"])
+        } throws: { error in
+            (error as? ConfigurationError)?.variable == "ORCH_TOKEN_SECRETS"
+        }
+        let secrets = "prod-1:" + String(repeating: "z", count: 48)
+        #expect(throws: Never.self) {
+            try ServiceConfiguration(service: auth, environment: ["ORCH_HTTP_HOST": "0.0.0.0", "ORCH_TOKEN_SECRETS": secrets])
+        }
+    }
+
+    @Test func tokenSecretErrorsNeverPrintTheSecret() {
+        #expect {
+            _ = try ServiceConfiguration(service: auth, environment: ["ORCH_TOKEN_SECRETS": "k1:hunter2hunter2"])
+        } throws: { error in
+            let text = "\(error)"
+            return text.contains("ORCH_TOKEN_SECRETS") && !text.contains("hunter2")
         }
     }
 }

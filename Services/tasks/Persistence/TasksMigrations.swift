@@ -1,6 +1,6 @@
 import Persistence
 
-/// The tasks schema's migrations after version 1 (the schema itself). Append-only.
+/// The tasks schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's outbox and inbox). Append-only.
 enum TasksMigrations {
     static let all: [Migration] = []
 }

@@ -1,0 +1,136 @@
+import EventBackbone
+import Foundation
+import Messaging
+import Persistence
+import PostgresNIO
+import Synchronization
+import Testing
+
+@Suite(.enabled(if: TestServers.configured, "needs the servers compose/local test starts"), .serialized)
+struct EventConsumerTests {
+    struct AlwaysFails: Error, CustomStringConvertible {
+        var description: String { "seq 5 always fails" }
+    }
+
+    /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
+    func withConsumer(
+        _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
+    ) async throws {
+        let logger = TestServers.logger
+        let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
+        try await TestServers.running([client]) {
+            let schema = try await TestServers.makeSchema(client)
+            let events = TestEvents()
+            var handlers = EventHandlers()
+            handlers.onRaw(events.type) { event, connection in
+                guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
+                if seq == 5 { throw AlwaysFails() }
+                try await connection.query(
+                    "INSERT INTO \(unescaped: schema).handled (seq, event_id) VALUES (\(seq), \(event.header.id))", logger: logger
+                )
+            }
+            let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
+            let consuming = AMQPConnection(url: TestServers.amqpURL, logger: logger)
+            var options = EventConsumer.Options()
+            options.maxAttempts = 3
+            options.retryDelay = .milliseconds(200)
+            let queue = "test.consumer.\(schema)"
+            let consumer = EventConsumer(
+                queue: queue, queueType: .classic, handlers: handlers, schema: schema, database: client,
+                consumer: consuming, publisher: publisher, options: options, logger: logger
+            )
+            try await TestServers.running([publisher, consuming, consumer]) {
+                #expect(try await TestServers.eventually { publisher.probe() == .up && consuming.probe() == .up })
+                try await Task.sleep(for: .milliseconds(200))  // the queue is declared
+                try await body(client, schema, events, publisher, queue)
+            }
+            try await TestServers.dropSchema(schema, client)
+        }
+    }
+
+    /// Reads what lands in `<queue>.dead`.
+    func deadLetters(of queue: String, expecting count: Int) async throws -> [Delivery] {
+        let connection = AMQPConnection(url: TestServers.amqpURL, logger: TestServers.logger)
+        let deliveries = connection.deliveries(from: queue + ".dead", prefetch: 10)
+        return try await TestServers.running([connection]) {
+            var received: [Delivery] = []
+            let deadline = ContinuousClock.now + .seconds(15)
+            while received.count < count, ContinuousClock.now < deadline {
+                let batch = try await withTimeout(.seconds(1)) { await deliveries.next(upTo: 10) ?? [] }
+                received += batch ?? []
+            }
+            received.forEach { connection.ack($0) }
+            return received
+        }
+    }
+
+    func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async throws -> T? {
+        await withTaskGroup(of: T?.self) { group in
+            group.addTask { await body() }
+            group.addTask { try? await Task.sleep(for: limit); return nil }
+            let first = await group.next() ?? nil
+            group.cancelAll()
+            return first
+        }
+    }
+
+    @Test func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow() async throws {
+        try await withConsumer { client, schema, events, publisher, queue in
+            try await publisher.publish((1...20).map { events.message(seq: $0) })
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 19
+            })
+            let dead = try await deadLetters(of: queue, expecting: 1)
+            #expect(dead.count == 1)
+            let letter = try #require(dead.first)
+            #expect(TestEvents.seq(letter.body) == 5)
+            #expect(letter.headers[DeliveryHeaders.attempts] == .integer(3))
+            #expect(letter.headers[DeliveryHeaders.error]?.string?.contains("seq 5 always fails") == true)
+            #expect(letter.headers[DeliveryHeaders.queue] == .string(queue))
+            #expect(letter.headers[DeliveryHeaders.routingKey] == .string(events.type))
+            #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 19)
+        }
+    }
+
+    @Test func aDuplicateIsAcknowledgedAndSkipped() async throws {
+        try await withConsumer { client, schema, events, publisher, _ in
+            let id = UUID()
+            try await publisher.publish([events.message(seq: 1, id: id), events.message(seq: 1, id: id), events.message(seq: 2)])
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
+            })
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
+        }
+    }
+
+    @Test func anUndecodableMessageGoesStraightToTheDeadLetters() async throws {
+        try await withConsumer { client, schema, events, publisher, queue in
+            try await publisher.publish([
+                OutgoingMessage(exchange: Exchanges.events, routingKey: events.type, body: Array("not json".utf8)),
+                events.message(seq: 3),
+            ])
+            let dead = try await deadLetters(of: queue, expecting: 1)
+            #expect(dead.count == 1)
+            #expect(dead.first?.body == Array("not json".utf8))
+            #expect(dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
+            #expect(dead.first?.headers[DeliveryHeaders.error]?.string?.contains("cannot decode") == true)
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
+            })
+        }
+    }
+
+    @Test func pipelinedPublishesArriveInOrder() async throws {
+        try await withConsumer { client, schema, events, publisher, _ in
+            let messages = (6...1_005).map { events.message(seq: $0) }
+            try await publisher.publish(messages)
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1_000
+            })
+            let order = try await client.query(PostgresQuery(unsafeSQL: "SELECT seq FROM \(schema).handled ORDER BY at, seq"))
+                .collect().map { try $0.decode(Int.self) }
+            #expect(order == Array(6...1_005))
+        }
+    }
+}
