@@ -16,6 +16,7 @@ let package = Package(
         .executable(name: "orchestrator-scheduler", targets: ["SchedulerService"]),
         .executable(name: "orchestrator-notifier", targets: ["NotifierService"]),
         .executable(name: "orchestrator-analytics", targets: ["AnalyticsService"]),
+        .executable(name: "orchestrator-backbone-bench", targets: ["BackboneBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -26,6 +27,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -120,6 +122,19 @@ let package = Package(
         .executableTarget(
             name: "AnalyticsService", dependencies: ["ServiceRuntime"], path: "Services/analytics",
             swiftSettings: swiftSettings
+        ),
+
+        // Benchmarks (docs/benchmarks.md), also the roles the failure tests run as processes.
+        .executableTarget(
+            name: "BackboneBench",
+            dependencies: [
+                "EventBackbone", "KeyValueStore", "Messaging", "Persistence",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Benchmarks/BackboneBench", swiftSettings: swiftSettings
         ),
 
         // Tests: pure logic without I/O, and integration tests against the real servers that

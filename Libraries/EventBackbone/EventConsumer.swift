@@ -24,6 +24,8 @@ public final class EventConsumer: Service, Sendable {
         public var batchSize = 128
         public var retryDelay: Duration = .milliseconds(500)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
+        /// For throw-away queues only (benchmarks, tests): deleted after this long unused.
+        public var queueExpires: Duration?
         public init() {}
     }
 
@@ -40,7 +42,10 @@ public final class EventConsumer: Service, Sendable {
         queue: String, queueType: QueueType, handlers: EventHandlers, schema: String, database: PostgresClient,
         consumer: AMQPConnection, publisher: AMQPConnection, options: Options = Options(), logger: Logger
     ) {
-        self.queue = QueueDeclaration(name: queue, bindings: handlers.routingKeys, type: queueType, retryDelay: options.retryDelay)
+        self.queue = QueueDeclaration(
+            name: queue, bindings: handlers.routingKeys, type: queueType, retryDelay: options.retryDelay,
+            expires: options.queueExpires
+        )
         self.handlers = handlers
         self.schema = schema
         self.database = database
@@ -93,7 +98,9 @@ public final class EventConsumer: Service, Sendable {
     /// Handles `items` in one transaction; returns only if all of them committed.
     private func handle(_ items: [Item]) async throws {
         try await database.withTransaction(logger: logger) { connection in
-            for item in items where try await self.claim(item, on: connection) {
+            var fresh = try await self.claim(items, on: connection)
+            // `remove` also keeps a message that appears twice in one batch from running twice.
+            for item in items where fresh.remove(item.event.header.id) != nil {
                 try await item.handler(item.event, connection)
             }
         }
@@ -129,16 +136,19 @@ public final class EventConsumer: Service, Sendable {
         (error as? PostgresTransactionError)?.closureError ?? error
     }
 
-    /// Records the message in the inbox; false when it was handled before.
-    private func claim(_ item: Item, on connection: PostgresConnection) async throws -> Bool {
+    /// Records the messages in the inbox in one statement; returns the ids not handled before.
+    private func claim(_ items: [Item], on connection: PostgresConnection) async throws -> Set<UUID> {
         let rows = try await connection.query(
             """
-            INSERT INTO \(unescaped: schema).inbox (queue, message_id) VALUES (\(queue.name), \(item.event.header.id))
-            ON CONFLICT DO NOTHING RETURNING 1
+            INSERT INTO \(unescaped: schema).inbox (queue, message_id)
+            SELECT \(queue.name), id FROM unnest(\(items.map(\.event.header.id))::uuid[]) AS message(id)
+            ON CONFLICT DO NOTHING RETURNING message_id
             """,
             logger: logger
-        ).collect()
-        return !rows.isEmpty
+        )
+        var fresh: Set<UUID> = []
+        for try await id in rows.decode(UUID.self) { fresh.insert(id) }
+        return fresh
     }
 
     private func retryOrDeadLetter(_ item: Item, error: any Error) async {

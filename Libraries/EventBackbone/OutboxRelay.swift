@@ -17,6 +17,8 @@ import Synchronization
 public final class OutboxRelay: Service, Sendable {
     public struct Options: Sendable {
         public var batchSize = 500
+        /// Batches sent and not yet confirmed, at most.
+        public var maxInFlight = 8
         public var idleCheck: Duration = .seconds(1)
         public var standbyCheck: Duration = .seconds(1)
         /// Published rows are deleted after this long.
@@ -44,7 +46,7 @@ public final class OutboxRelay: Service, Sendable {
     public var isActive: Bool { active.withLock { $0 } }
 
     public func run() async throws {
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             var attempt = 0
             while !Task.isCancelled {
                 do {
@@ -106,25 +108,48 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
+    /// Sends pending rows as they commit without waiting for earlier batches' confirms (up to
+    /// `maxInFlight` batches at once), and marks each batch published once it is confirmed. A
+    /// failed batch ends the session; the next session sends again whatever is still unmarked.
     private func relay(on connection: PostgresConnection, wake: WakeSignal) async throws {
+        let inFlight = InFlightBatches()
         var lastPrune = ContinuousClock.now
-        while true {
-            let batch = try await pending(on: connection)
-            if batch.isEmpty {
-                await wake.wait(timeout: options.idleCheck)
+        try await withThrowingDiscardingTaskGroup { group in
+            while true {
                 try Task.checkCancellation()
-                if ContinuousClock.now - lastPrune > .seconds(60) {
-                    try await prune(on: connection)
-                    lastPrune = .now
+                if let failure = inFlight.failure { throw failure }
+                let batch = inFlight.count < options.maxInFlight
+                    ? try await pending(on: connection, excluding: inFlight.positions) : []
+                if batch.isEmpty {
+                    await wake.wait(timeout: options.idleCheck)
+                    if ContinuousClock.now - lastPrune > .seconds(60) {
+                        try await prune(on: connection)
+                        lastPrune = .now
+                    }
+                    continue
                 }
-                continue
+                let positions = batch.map(\.position)
+                let receipt = publisher.send(batch.map(\.message))
+                inFlight.add(positions)
+                group.addTask {
+                    do {
+                        try await receipt.confirmed()
+                        try await self.markPublished(positions, on: connection)
+                        inFlight.remove(positions)
+                    } catch {
+                        inFlight.fail(error)
+                    }
+                    wake.signal()
+                }
             }
-            try await publisher.publish(batch.map(\.message))
-            try await connection.query(
-                "UPDATE \(unescaped: schema).outbox SET published_at = now() WHERE position = ANY(\(batch.map(\.position)))",
-                logger: logger
-            )
         }
+    }
+
+    private func markPublished(_ positions: [Int64], on connection: PostgresConnection) async throws {
+        try await connection.query(
+            "UPDATE \(unescaped: schema).outbox SET published_at = now() WHERE position = ANY(\(positions))",
+            logger: logger
+        )
     }
 
     private struct PendingEvent {
@@ -132,11 +157,13 @@ public final class OutboxRelay: Service, Sendable {
         let message: OutgoingMessage
     }
 
-    private func pending(on connection: PostgresConnection) async throws -> [PendingEvent] {
+    /// Unpublished rows in order, leaving out those already on their way.
+    private func pending(on connection: PostgresConnection, excluding inFlight: [Int64]) async throws -> [PendingEvent] {
         let rows = try await connection.query(
             """
             SELECT position, event_id, event_type, body FROM \(unescaped: schema).outbox
-            WHERE published_at IS NULL ORDER BY position LIMIT \(options.batchSize)
+            WHERE published_at IS NULL AND position <> ALL(\(inFlight))
+            ORDER BY position LIMIT \(options.batchSize)
             """,
             logger: logger
         )

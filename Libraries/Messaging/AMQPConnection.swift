@@ -70,23 +70,29 @@ public final class AMQPConnection: Service, Sendable {
     /// Throws when the broker refused one or the connection broke first; then any of them may or
     /// may not have been delivered, so the caller publishes them again (consumers deduplicate).
     public func publish(_ messages: [OutgoingMessage]) async throws {
-        guard !messages.isEmpty else { return }
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            let batch = PublishBatch(count: messages.count, continuation: continuation)
-            let reason: String? = shared.withLock { state in
-                guard case .up = state.status else {
-                    if case .down(let reason) = state.status { return reason }
-                    return "not connected"
-                }
-                state.commands.append(.publish(messages, batch))
-                return nil
+        try await send(messages).confirmed()
+    }
+
+    /// Hands `messages` to the connection at once, in order after anything sent before, and
+    /// returns without waiting for the broker: await the batch's ``PublishBatch/confirmed()``.
+    /// Many batches may be in flight together, which is how a publisher keeps the broker busy.
+    public func send(_ messages: [OutgoingMessage]) -> PublishBatch {
+        let batch = PublishBatch(count: messages.count)
+        guard !messages.isEmpty else { return batch }
+        let reason: String? = shared.withLock { state in
+            guard case .up = state.status else {
+                if case .down(let reason) = state.status { return reason }
+                return "not connected"
             }
-            if let reason {
-                continuation.resume(throwing: AMQPError("publish", "broker unavailable: \(reason)"))
-            } else {
-                wake()
-            }
+            state.commands.append(.publish(messages, batch))
+            return nil
         }
+        if let reason {
+            batch.fail(AMQPError("publish", "broker unavailable: \(reason)"))
+        } else {
+            wake()
+        }
+        return batch
     }
 
     /// The deliveries of `queue`, consumed with manual acknowledgement and at most `prefetch`

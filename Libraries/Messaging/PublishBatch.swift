@@ -1,41 +1,53 @@
 import Synchronization
 
-/// Messages published together, whose caller waits until the broker confirmed all of them
-/// (or one was refused, or the connection broke).
-final class PublishBatch: Sendable {
+/// Messages published together: the broker confirms each one; ``confirmed()`` returns once it
+/// confirmed them all, and throws as soon as one was refused or the connection broke first.
+public final class PublishBatch: Sendable {
     private struct State {
         var remaining: Int
         var failure: (any Error)?
-        var continuation: CheckedContinuation<Void, any Error>?
+        var waiters: [CheckedContinuation<Void, any Error>] = []
+        var done: Bool { remaining <= 0 || failure != nil }
     }
 
     private let state: Mutex<State>
 
-    init(count: Int, continuation: CheckedContinuation<Void, any Error>) {
-        state = Mutex(State(remaining: count, failure: nil, continuation: continuation))
+    init(count: Int) {
+        state = Mutex(State(remaining: count))
     }
 
-    /// One message was confirmed; the caller resumes when the last one is.
+    /// Waits until every message of the batch is confirmed.
+    public func confirmed() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let result: Result<Void, any Error>? = state.withLock { state in
+                guard state.done else {
+                    state.waiters.append(continuation)
+                    return nil
+                }
+                return state.failure.map { .failure($0) } ?? .success(())
+            }
+            if let result { continuation.resume(with: result) }
+        }
+    }
+
+    /// One message was confirmed.
     func confirm() {
-        finish { $0.remaining -= 1 }
+        settle { $0.remaining -= 1 }
     }
 
-    /// One message was refused, or will never be confirmed; the caller learns it at once.
+    /// One message was refused, or will never be confirmed.
     func fail(_ error: any Error) {
-        finish { state in
-            state.failure = state.failure ?? error
-            state.remaining = 0
-        }
+        settle { if !$0.done { $0.failure = error } }
     }
 
-    private func finish(_ update: (inout State) -> Void) {
-        let resume: (CheckedContinuation<Void, any Error>, (any Error)?)? = state.withLock { state in
+    private func settle(_ update: (inout State) -> Void) {
+        let (waiters, result) = state.withLock { state -> ([CheckedContinuation<Void, any Error>], Result<Void, any Error>) in
+            let wasDone = state.done
             update(&state)
-            guard state.remaining <= 0 || state.failure != nil, let continuation = state.continuation else { return nil }
-            state.continuation = nil
-            return (continuation, state.failure)
+            guard state.done, !wasDone else { return ([], .success(())) }
+            defer { state.waiters.removeAll() }
+            return (state.waiters, state.failure.map { .failure($0) } ?? .success(()))
         }
-        guard let (continuation, failure) = resume else { return }
-        if let failure { continuation.resume(throwing: failure) } else { continuation.resume() }
+        waiters.forEach { $0.resume(with: result) }
     }
 }

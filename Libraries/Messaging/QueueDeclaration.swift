@@ -9,12 +9,17 @@ public struct QueueDeclaration: Sendable, Equatable {
     public var bindings: [String]
     public var type: QueueType
     public var retryDelay: Duration
+    /// For throw-away queues (benchmarks, tests): the broker deletes them after this long unused.
+    public var expires: Duration?
 
-    public init(name: String, bindings: [String], type: QueueType, retryDelay: Duration = .milliseconds(500)) {
+    public init(
+        name: String, bindings: [String], type: QueueType, retryDelay: Duration = .milliseconds(500), expires: Duration? = nil
+    ) {
         self.name = name
         self.bindings = bindings
         self.type = type
         self.retryDelay = retryDelay
+        self.expires = expires
     }
 
     public var retryQueue: String { name + ".retry" }

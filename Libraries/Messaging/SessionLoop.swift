@@ -32,19 +32,18 @@ final class SessionLoop {
     }
 
     func declare(_ queue: QueueDeclaration) throws {
-        let type = HeaderValue.string(queue.type.rawValue)
-        try session.declareQueue(queue.name, arguments: [
-            "x-queue-type": type,
+        var common: [String: HeaderValue] = ["x-queue-type": .string(queue.type.rawValue)]
+        if let expires = queue.expires { common["x-expires"] = .integer(expires.milliseconds) }
+        try session.declareQueue(queue.name, arguments: common.merging([
             "x-dead-letter-exchange": .string(Exchanges.deadLetters),
             "x-dead-letter-routing-key": .string(queue.name),
-        ])
-        try session.declareQueue(queue.retryQueue, arguments: [
-            "x-queue-type": type,
-            "x-message-ttl": .integer(Int64(queue.retryDelay.components.seconds * 1_000 + queue.retryDelay.components.attoseconds / 1_000_000_000_000_000)),
+        ]) { $1 })
+        try session.declareQueue(queue.retryQueue, arguments: common.merging([
+            "x-message-ttl": .integer(queue.retryDelay.milliseconds),
             "x-dead-letter-exchange": .string(""),
             "x-dead-letter-routing-key": .string(queue.name),
-        ])
-        try session.declareQueue(queue.deadQueue, arguments: ["x-queue-type": type])
+        ]) { $1 })
+        try session.declareQueue(queue.deadQueue, arguments: common)
         try session.bindQueue(queue.deadQueue, exchange: Exchanges.deadLetters, routingKey: queue.name)
         for key in queue.bindings {
             try session.bindQueue(queue.name, exchange: Exchanges.events, routingKey: key)
@@ -142,5 +141,11 @@ final class SessionLoop {
             action(batch)
         }
         while lowestUnconfirmed < nextPublishTag, unconfirmed[lowestUnconfirmed] == nil { lowestUnconfirmed += 1 }
+    }
+}
+
+extension Duration {
+    fileprivate var milliseconds: Int64 {
+        components.seconds * 1_000 + components.attoseconds / 1_000_000_000_000_000
     }
 }
