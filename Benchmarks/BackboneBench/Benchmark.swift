@@ -12,6 +12,7 @@ struct Benchmark: AsyncParsableCommand {
     @Option(help: "Messages for the raw publish-with-confirms rate.") var rawMessages = 50_000
     @Option(help: "Events for the end-to-end saturation run.") var events = 20_000
     @Option(help: "Concurrent committers in the saturation run.") var producers = 8
+    @Option(help: "Events committed per transaction in the saturation run.") var perTransaction = 1
     @Option(help: "Events per second for the latency run.") var rate = 500.0
     @Option(help: "Seconds of the latency run.") var seconds = 20
     @Flag(help: "Print the results as JSON.") var json = false
@@ -24,7 +25,7 @@ struct Benchmark: AsyncParsableCommand {
             "rawPublishPerSecond": raw.rounded(),
             "endToEndPerSecond": throughput.rounded(),
             "ratio": (throughput / raw * 1_000).rounded() / 1_000,
-            "latencyRate": rate,
+            "latencyRate": rate, "eventsPerTransaction": Double(perTransaction),
             "latencyP50Ms": latency.p50, "latencyP90Ms": latency.p90, "latencyP99Ms": latency.p99, "latencyMaxMs": latency.max,
         ]
         if json {
@@ -77,7 +78,9 @@ struct Benchmark: AsyncParsableCommand {
                 _ = try await produce(count: 200, from: 1, type: type, schema: schema, client: client, paced: nil)
                 try await waitHandled(200, schema: schema, client: client)
                 let started = ContinuousClock.now
-                _ = try await produce(count: events, from: 1_000_000, type: type, schema: schema, client: client, paced: nil)
+                _ = try await produce(
+                    count: events, from: 1_000_000, type: type, schema: schema, client: client, paced: nil, perTransaction: perTransaction
+                )
                 try await waitHandled(200 + events, schema: schema, client: client)
                 let throughput = Double(events) / (ContinuousClock.now - started).seconds
                 progress("end to end at saturation: \(Int(throughput)) events/s")
@@ -94,7 +97,8 @@ struct Benchmark: AsyncParsableCommand {
 
     /// Commits `count` events, one per transaction, from `producers` tasks; returns commit times.
     func produce(
-        count: Int, from first: Int, type: String, schema: String, client: PostgresClient, paced rate: Double?
+        count: Int, from first: Int, type: String, schema: String, client: PostgresClient, paced rate: Double?,
+        perTransaction: Int = 1
     ) async throws -> [Int: Double] {
         let outbox = Outbox(schema: schema)
         let next = Counter()
@@ -104,17 +108,18 @@ struct Benchmark: AsyncParsableCommand {
                 group.addTask {
                     var committed: [Int: Double] = [:]
                     while true {
-                        let index = next.take()
+                        let index = next.take() * perTransaction
                         guard index < count else { return committed }
                         if let rate {
                             let due = started + .nanoseconds(Int64(Double(index) / rate * 1e9))
                             if due > .now { try await Task.sleep(until: due) }
                         }
-                        let seq = first + index
+                        let seqs = (first + index)..<(first + min(index + perTransaction, count))
                         try await client.withTransaction(logger: Servers.logger) { connection in
-                            try await outbox.append([Servers.event(type: type, seq: seq)], on: connection, logger: Servers.logger)
+                            try await outbox.append(seqs.map { Servers.event(type: type, seq: $0) }, on: connection, logger: Servers.logger)
                         }
-                        committed[seq] = Date().timeIntervalSince1970
+                        let now = Date().timeIntervalSince1970
+                        for seq in seqs { committed[seq] = now }
                     }
                 }
             }

@@ -1,27 +1,39 @@
 import Synchronization
 
-/// The outbox positions a relay has sent and not yet marked published, and the first failure
-/// among them.
+/// What a relay has sent: batches the broker has not confirmed yet, positions confirmed but not
+/// yet marked published (they are marked in bulk), and the first failure.
 final class InFlightBatches: Sendable {
     private struct State {
-        var batches: [[Int64]] = []
+        var unconfirmed: [[Int64]] = []
+        var unmarked: [Int64] = []
         var failure: (any Error)?
     }
 
     private let state = Mutex(State())
 
-    var count: Int { state.withLock { $0.batches.count } }
-    var positions: [Int64] { state.withLock { $0.batches.flatMap { $0 } } }
+    /// Batches awaiting their confirms.
+    var count: Int { state.withLock { $0.unconfirmed.count } }
+    /// Every position sent and not yet marked: the relay must not send these again.
+    var positions: [Int64] { state.withLock { $0.unconfirmed.flatMap { $0 } + $0.unmarked } }
     var failure: (any Error)? { state.withLock { $0.failure } }
 
     func add(_ positions: [Int64]) {
-        state.withLock { $0.batches.append(positions) }
+        state.withLock { $0.unconfirmed.append(positions) }
     }
 
-    func remove(_ positions: [Int64]) {
+    func confirm(_ positions: [Int64]) {
         state.withLock { state in
-            if let index = state.batches.firstIndex(of: positions) { state.batches.remove(at: index) }
+            if let index = state.unconfirmed.firstIndex(of: positions) { state.unconfirmed.remove(at: index) }
+            state.unmarked += positions
         }
+    }
+
+    /// The confirmed positions to mark now; they stay excluded until ``marked(_:)``.
+    var toMark: [Int64] { state.withLock { $0.unmarked } }
+
+    func marked(_ positions: [Int64]) {
+        let done = Set(positions)
+        state.withLock { $0.unmarked.removeAll { done.contains($0) } }
     }
 
     func fail(_ error: any Error) {

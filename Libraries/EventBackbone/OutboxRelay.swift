@@ -19,6 +19,8 @@ public final class OutboxRelay: Service, Sendable {
         public var batchSize = 500
         /// Batches sent and not yet confirmed, at most.
         public var maxInFlight = 8
+        /// How often confirmed rows are marked published (one UPDATE for all of them).
+        public var markInterval: Duration = .milliseconds(50)
         public var idleCheck: Duration = .seconds(1)
         public var standbyCheck: Duration = .seconds(1)
         /// Published rows are deleted after this long.
@@ -109,12 +111,14 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Sends pending rows as they commit without waiting for earlier batches' confirms (up to
-    /// `maxInFlight` batches at once), and marks each batch published once it is confirmed. A
-    /// failed batch ends the session; the next session sends again whatever is still unmarked.
+    /// `maxInFlight` batches at once); confirmed rows are marked published in bulk every
+    /// `markInterval`. A failed batch ends the session; the next session sends again whatever
+    /// is still unmarked, and consumers drop the duplicates.
     private func relay(on connection: PostgresConnection, wake: WakeSignal) async throws {
         let inFlight = InFlightBatches()
         var lastPrune = ContinuousClock.now
         try await withThrowingDiscardingTaskGroup { group in
+            group.addTask { try await self.markConfirmed(inFlight, on: connection) }
             while true {
                 try Task.checkCancellation()
                 if let failure = inFlight.failure { throw failure }
@@ -134,14 +138,23 @@ public final class OutboxRelay: Service, Sendable {
                 group.addTask {
                     do {
                         try await receipt.confirmed()
-                        try await self.markPublished(positions, on: connection)
-                        inFlight.remove(positions)
+                        inFlight.confirm(positions)
                     } catch {
                         inFlight.fail(error)
                     }
                     wake.signal()
                 }
             }
+        }
+    }
+
+    private func markConfirmed(_ inFlight: InFlightBatches, on connection: PostgresConnection) async throws {
+        while true {
+            try await Task.sleep(for: options.markInterval)
+            let positions = inFlight.toMark
+            guard !positions.isEmpty else { continue }
+            try await markPublished(positions, on: connection)
+            inFlight.marked(positions)
         }
     }
 
