@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -104,7 +105,17 @@ let package = Package(
 
         // The five services.
         .executableTarget(
-            name: "AuthService", dependencies: ["ServiceRuntime"], path: "Services/auth",
+            name: "AuthService",
+            dependencies: [
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "Tokens",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/auth",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -147,6 +158,10 @@ let package = Package(
         .testTarget(
             name: "EventContractsTests", dependencies: ["EventContracts"], path: "Tests/EventContractsTests",
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AuthServiceTests", dependencies: ["AuthService"], path: "Tests/AuthServiceTests",
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "BackboneTests",

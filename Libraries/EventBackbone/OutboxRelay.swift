@@ -184,7 +184,7 @@ public final class OutboxRelay: Service, Sendable {
         for try await (position, id, type, body) in rows.decode((Int64, UUID, String, String).self) {
             events.append(PendingEvent(position: position, message: OutgoingMessage(
                 exchange: Exchanges.events, routingKey: type, body: Array(body.utf8),
-                messageId: id.uuidString.lowercased(), type: type
+                messageId: id.uuidString, type: type
             )))
         }
         return events

@@ -4,5 +4,11 @@ public struct ConfigurationError: Error, CustomStringConvertible, Equatable {
     public let value: String
     public let problem: String
 
+    public init(variable: String, value: String, problem: String) {
+        self.variable = variable
+        self.value = value
+        self.problem = problem
+    }
+
     public var description: String { "\(variable)=\"\(value)\" is invalid: \(problem)" }
 }

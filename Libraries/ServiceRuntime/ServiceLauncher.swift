@@ -3,6 +3,8 @@ import Hummingbird
 import Logging
 import Metrics
 import Prometheus
+import ServiceLifecycle
+import Tokens
 
 /// Starts a service: configuration from the environment, logging, metrics, its dependencies and
 /// its HTTP server, all in one service group that drains on SIGTERM or SIGINT.
@@ -10,7 +12,7 @@ public enum ServiceLauncher {
     /// Exit status for a configuration the service cannot start with (sysexits' EX_CONFIG).
     public static let configurationErrorStatus: Int32 = 78
 
-    public static func main(_ descriptor: ServiceDescriptor) async {
+    public static func main(_ descriptor: ServiceDescriptor, setUp: @escaping ServiceSetUp = { _, _ in [] }) async {
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration(service: descriptor, environment: ProcessInfo.processInfo.environment)
@@ -27,7 +29,13 @@ public enum ServiceLauncher {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let logger = Logger(label: "orchestrator.\(descriptor.name)")
-        let application = buildApplication(descriptor, configuration: configuration, registry: registry, logger: logger)
+        let application: any ApplicationProtocol
+        do {
+            application = try buildApplication(descriptor, configuration: configuration, registry: registry, logger: logger, setUp: setUp)
+        } catch {
+            FileHandle.standardError.write(Data("orchestrator-\(descriptor.name): configuration error: \(error)\n".utf8))
+            exit(configurationErrorStatus)
+        }
         do {
             try await application.runService(gracefulShutdownSignals: [.sigterm, .sigint])
             logger.info("stopped")
@@ -37,27 +45,46 @@ public enum ServiceLauncher {
         }
     }
 
-    /// The application with the routes every service shares; `addRoutes` adds the service's own.
+    /// Adds a service's own routes to the router and returns its own long-running services
+    /// (consumers, sweeps, …), which start after the shared ones.
+    public typealias ServiceSetUp = (Router<ServiceRequestContext>, ServiceContext) throws -> [any Service]
+
+    /// The application with the routes every service shares, and the service's own.
     public static func buildApplication(
         _ descriptor: ServiceDescriptor,
         configuration: ServiceConfiguration,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
-        addRoutes: (Router<BasicRequestContext>, ServiceDependencies) -> Void = { _, _ in }
-    ) -> some ApplicationProtocol {
+        setUp: ServiceSetUp = { _, _ in [] }
+    ) throws -> some ApplicationProtocol {
         let dependencies = ServiceDependencies(descriptor: descriptor, configuration: configuration, logger: logger)
-        let router = Router()
+        let context = ServiceContext(
+            descriptor: descriptor, configuration: configuration, dependencies: dependencies,
+            signer: TokenSigner(keys: configuration.tokenKeys), logger: logger
+        )
+        let router = Router(context: ServiceRequestContext.self)
         router.add(middleware: ServiceHeaderMiddleware(service: descriptor.name))
+        router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: LogRequestsMiddleware(.debug))
         HealthController(service: descriptor.name, checks: dependencies.healthChecks).addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
-        addRoutes(router, dependencies)
+        let own = try setUp(router, context)
         return Application(
             router: router,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
-            services: dependencies.services,
+            services: dependencies.services + own,
             logger: logger
         )
     }
+}
+
+/// What a service's own routes and services are built from.
+public struct ServiceContext: Sendable {
+    public let descriptor: ServiceDescriptor
+    public let configuration: ServiceConfiguration
+    public let dependencies: ServiceDependencies
+    /// Verifies (and, in auth, issues) tokens.
+    public let signer: TokenSigner
+    public let logger: Logger
 }

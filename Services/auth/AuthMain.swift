@@ -3,6 +3,6 @@ import ServiceRuntime
 @main
 struct AuthMain {
     static func main() async {
-        await ServiceLauncher.main(AuthService.descriptor)
+        await ServiceLauncher.main(AuthService.descriptor, setUp: AuthService.setUp)
     }
 }

@@ -15,6 +15,9 @@ struct ServiceHeaderMiddleware<Context: RequestContext>: RouterMiddleware {
             var response = try await next(request, context)
             response.headers[.orchestratorService] = service
             return response
+        } catch var error as APIError {
+            error.headers[.orchestratorService] = service
+            throw error
         } catch var error as HTTPError {
             error.headers[.orchestratorService] = service
             throw error

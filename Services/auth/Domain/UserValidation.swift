@@ -1,0 +1,79 @@
+/// The rules for account fields (issue: auth). Pure: the HTTP layer turns a violation into a 422
+/// naming the field.
+enum UserValidation {
+    struct Violation: Error, Equatable {
+        let field: String
+        let message: String
+    }
+
+    static let usernameLength = 3...64
+    static let passwordLength = 8...128
+    static let fullNameMaximum = 200
+    static let capacityRange = 1...50
+    static let skillsMaximum = 32
+    static let skillLengthMaximum = 64
+
+    static func username(_ value: String) throws(Violation) -> String {
+        guard usernameLength.contains(value.count) else {
+            throw Violation(field: "username", message: "username must be 3–64 characters")
+        }
+        guard value.unicodeScalars.allSatisfy({ "abcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars.contains($0) }) else {
+            throw Violation(field: "username", message: "username may contain only a–z, 0–9, '.', '_' and '-'")
+        }
+        return value
+    }
+
+    /// Length counts characters; any characters are allowed. Longer than bcrypt's 72 bytes is
+    /// fine: the hasher digests the password first (see ``PasswordHasher``).
+    static func password(_ value: String) throws(Violation) -> String {
+        guard passwordLength.contains(value.count) else {
+            throw Violation(field: "password", message: "password must be 8–128 characters")
+        }
+        return value
+    }
+
+    static func fullName(_ value: String) throws(Violation) -> String {
+        let trimmed = value.trimmed
+        guard !trimmed.isEmpty, trimmed.count <= fullNameMaximum else {
+            throw Violation(field: "fullName", message: "fullName must be 1–200 characters")
+        }
+        return trimmed
+    }
+
+    /// Plausible, not proven: one '@', a non-empty local part, a dotted domain, no spaces.
+    static func email(_ value: String) throws(Violation) -> String {
+        let trimmed = value.trimmed
+        let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
+        guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty,
+              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+              !trimmed.contains(where: \.isWhitespace)
+        else { throw Violation(field: "email", message: "email is not a plausible address") }
+        return trimmed
+    }
+
+    static func capacity(_ value: Int) throws(Violation) -> Int {
+        guard capacityRange.contains(value) else { throw Violation(field: "capacity", message: "capacity must be 1–50") }
+        return value
+    }
+
+    /// Trimmed, de-duplicated, in the order given.
+    static func skills(_ values: [String]) throws(Violation) -> [String] {
+        var seen: Set<String> = []
+        var skills: [String] = []
+        for value in values {
+            let skill = value.trimmed
+            guard !skill.isEmpty, skill.count <= skillLengthMaximum else {
+                throw Violation(field: "skills", message: "each skill must be 1–64 characters")
+            }
+            if seen.insert(skill.lowercased()).inserted { skills.append(skill) }
+        }
+        guard skills.count <= skillsMaximum else { throw Violation(field: "skills", message: "at most 32 skills") }
+        return skills
+    }
+}
+
+extension String {
+    var trimmed: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
+}

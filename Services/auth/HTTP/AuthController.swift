@@ -1,0 +1,173 @@
+import EventContracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import ServiceRuntime
+import Tokens
+
+/// `/api/auth/…`: registration, login, refresh, the caller's own account, and the admin's
+/// account management.
+struct AuthController: Sendable {
+    let users: UserRepository
+    let hasher: PasswordHasher
+    let signer: TokenSigner
+    let settings: AuthSettings
+
+    func addRoutes(to router: Router<ServiceRequestContext>) {
+        let open = router.group("/api/auth")
+        open.post("register", use: register)
+        open.post("login", use: login)
+        let signedIn = router.group("/api/auth").add(middleware: BearerTokenMiddleware(signer: signer))
+        signedIn.post("refresh", use: refresh)
+        signedIn.get("me", use: me)
+        signedIn.get("users/:id", use: user)
+        let admin = router.group("/api/auth/users").add(middleware: BearerTokenMiddleware(signer: signer, requiring: .admin))
+        admin.get(use: list)
+        admin.patch(":id", use: update)
+    }
+
+    @Sendable func register(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<User> {
+        let body = try await request.decodeJSON(as: RegisterRequest.self)
+        // Anyone may register an employee; only an admin may choose a role.
+        if body.role != nil {
+            guard request.headers[.authorization] != nil else { throw APIError.forbidden }
+            guard try BearerTokenMiddleware.identity(of: request, signer: signer).isAdmin else { throw APIError.forbidden }
+        }
+        let now = Date()
+        let user = try Self.validated {
+            User(
+                id: UUID(), username: try UserValidation.username(body.username), fullName: try UserValidation.fullName(body.fullName),
+                email: try UserValidation.email(body.email), role: body.role ?? .employee,
+                skills: try UserValidation.skills(body.skills ?? []), capacity: try UserValidation.capacity(body.capacity?.value ?? 1),
+                active: true, createdAt: now, updatedAt: now
+            )
+        }
+        _ = try Self.validated { try UserValidation.password(body.password) }
+        do {
+            try await users.insert(user, passwordHash: try await hasher.hash(body.password), correlationId: UUID())
+        } catch UserRepository.InsertError.duplicate(let field) {
+            throw APIError.conflict("\(field) is already taken", details: ["field": field])
+        }
+        return EditedResponse(status: .created, response: user)
+    }
+
+    @Sendable func login(request: Request, context: ServiceRequestContext) async throws -> TokenResponse {
+        let body = try await request.decodeJSON(as: LoginRequest.self)
+        let client = Self.clientAddress(request, context)
+        let failures = try await users.failures(username: body.username, client: client, window: settings.throttle.window)
+        if let retryAfter = settings.throttle.retryAfter(usernameFailures: failures.username, clientFailures: failures.client) {
+            throw APIError(
+                .tooManyRequests, code: "throttled", message: "too many failed logins; try again later",
+                headers: [.retryAfter: String(retryAfter)]
+            )
+        }
+        let found = try await users.find(username: body.username)
+        guard try await hasher.verify(body.password, against: found?.1), let (user, _) = found else {
+            try await users.recordFailure(username: body.username, client: client)
+            throw APIError(.unauthorized, code: "invalid_credentials", message: "wrong username or password")
+        }
+        guard user.active else { throw APIError(.forbidden, code: "account_disabled", message: "this account is deactivated") }
+        try await users.clearFailures(username: user.username, olderThan: settings.throttle.window)
+        return try issue(for: user)
+    }
+
+    @Sendable func refresh(request: Request, context: ServiceRequestContext) async throws -> TokenResponse {
+        let identity = try context.requireIdentity()
+        guard let user = try await users.find(id: identity.userId) else { throw APIError.unauthenticated }
+        guard user.active else { throw APIError(.forbidden, code: "account_disabled", message: "this account is deactivated") }
+        return try issue(for: user)
+    }
+
+    @Sendable func me(request: Request, context: ServiceRequestContext) async throws -> User {
+        let identity = try context.requireIdentity()
+        guard let user = try await users.find(id: identity.userId) else { throw APIError.notFound("user") }
+        return user
+    }
+
+    @Sendable func user(request: Request, context: ServiceRequestContext) async throws -> User {
+        let identity = try context.requireIdentity()
+        let id = try Self.userId(context)
+        guard identity.isAdmin || identity.userId == id else { throw APIError.forbidden }
+        guard let user = try await users.find(id: id) else { throw APIError.notFound("user") }
+        return user
+    }
+
+    @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> UserPage {
+        let query = request.uri.queryParameters
+        let page = try Self.integer(query["page"], name: "page", default: 0, in: 0...100_000)
+        let size = try Self.integer(query["size"], name: "size", default: 20, in: 1...100)
+        var role: Role?
+        if let text = query["role"] {
+            guard let value = Role(rawValue: String(text).uppercased()) else { throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE") }
+            role = value
+        }
+        var active: Bool?
+        if let text = query["active"] {
+            guard let value = Bool(String(text).lowercased()) else { throw APIError.invalid("active", "active must be true or false") }
+            active = value
+        }
+        let (items, total) = try await users.list(role: role, active: active, page: page, size: size)
+        return UserPage(items: items, page: page, size: size, total: total)
+    }
+
+    @Sendable func update(request: Request, context: ServiceRequestContext) async throws -> User {
+        let identity = try context.requireIdentity()
+        let id = try Self.userId(context)
+        let body = try await request.decodeJSON(as: UpdateUserRequest.self)
+        let skills = try Self.validated { try body.skills.map(UserValidation.skills) }
+        let capacity = try Self.validated { try body.capacity.map { try UserValidation.capacity($0.value) } }
+        // An admin cannot lock themselves out.
+        if id == identity.userId, body.active == false || body.role == .employee {
+            throw APIError.invalid(body.active == false ? "active" : "role", "an admin cannot deactivate or demote themselves")
+        }
+        guard let user = try await users.update(
+            id: id, role: body.role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID()
+        ) else { throw APIError.notFound("user") }
+        return user
+    }
+
+    private func issue(for user: User) throws -> TokenResponse {
+        let (token, claims) = try signer.issue(subject: user.id, role: user.role, lifetime: settings.tokenLifetime.seconds)
+        return TokenResponse(token: token, expiresAt: claims.expiresAt, user: user)
+    }
+
+    /// Runs validations, turning a violation into a 422 naming the field.
+    static func validated<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let violation as UserValidation.Violation {
+            throw APIError.invalid(violation.field, violation.message)
+        }
+    }
+
+    static func userId(_ context: ServiceRequestContext) throws -> UUID {
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw APIError.malformed("the user id must be a UUID")
+        }
+        return id
+    }
+
+    static func integer(_ text: Substring?, name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// The caller's address: the edge's `X-Forwarded-For` when the request came through it
+    /// (from loopback), otherwise the peer's own address.
+    static func clientAddress(_ request: Request, _ context: ServiceRequestContext) -> String {
+        let peer = context.remoteAddress?.ipAddress ?? "unknown"
+        if ["127.0.0.1", "::1"].contains(peer), let forwarded = request.headers[.xForwardedFor] {
+            return forwarded.split(separator: ",").first.map { String($0).trimmed } ?? peer
+        }
+        return peer
+    }
+}
+
+extension HTTPField.Name {
+    static let retryAfter = Self("Retry-After")!
+    static let xForwardedFor = Self("X-Forwarded-For")!
+}

@@ -1,0 +1,54 @@
+"""A small JSON client for the black-box tests."""
+import base64
+import hashlib
+import hmac
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+
+
+def call(url, method="GET", body=None, token=None, headers=None, raw=None, timeout=15):
+    """Returns (status, headers — looked up case-insensitively —, parsed JSON or None)."""
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
+    request = urllib.request.Request(url, data=data, method=method)
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    for name, value in (headers or {}).items():
+        request.add_header(name, value)
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            payload = response.read()
+            return response.status, response.headers, json.loads(payload) if payload else None
+    except urllib.error.HTTPError as error:
+        payload = error.read()
+        try:
+            parsed = json.loads(payload) if payload else None
+        except ValueError:
+            parsed = payload
+        return error.code, error.headers, parsed
+
+
+def unique_name(prefix="user"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+def b64url(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def b64url_decode(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def make_token(kid, secret, sub, role, iat=None, exp=None, alg="HS256", iss="orchestrator"):
+    """An HS256 JWT made with nothing but the standard library, as any other client would."""
+    now = int(time.time())
+    header = b64url(json.dumps({"alg": alg, "typ": "JWT", "kid": kid}).encode())
+    claims = b64url(json.dumps({"sub": sub, "role": role, "iat": iat if iat is not None else now,
+                                "exp": exp if exp is not None else now + 600, "iss": iss}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64url(signature)}"
