@@ -135,11 +135,23 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
 
+        // Sequenced events and a probe schema, shared by the backbone's tests and its benchmark.
+        .target(
+            name: "BackboneProbe",
+            dependencies: [
+                "EventBackbone", "Messaging", "Persistence",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/BackboneProbe", swiftSettings: swiftSettings
+        ),
+
         // Benchmarks (docs/benchmarks.md), also the roles the failure tests run as processes.
         .executableTarget(
             name: "BackboneBench",
             dependencies: [
-                "EventBackbone", "KeyValueStore", "Messaging", "Persistence",
+                "BackboneProbe", "EventBackbone", "KeyValueStore", "Messaging", "Persistence",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -165,7 +177,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackboneTests",
-            dependencies: ["EventBackbone", "EventContracts", "Messaging", "Persistence"],
+            dependencies: ["BackboneProbe", "EventBackbone", "EventContracts", "Messaging", "Persistence"],
             path: "Tests/BackboneTests", swiftSettings: swiftSettings
         ),
         .testTarget(

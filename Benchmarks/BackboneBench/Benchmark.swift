@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackboneProbe
 import EventBackbone
 import Foundation
 import Messaging
@@ -43,7 +44,7 @@ struct Benchmark: AsyncParsableCommand {
         publisher.declare([QueueDeclaration(name: key, bindings: [key], type: .classic, expires: .seconds(30))])
         return try await Servers.running([publisher]) {
             while publisher.probe() != .up { try await Task.sleep(for: .milliseconds(20)) }
-            let body = Array(Servers.event(type: key, seq: 0).body.utf8)
+            let body = Array(SequencedEvents.event(type: key, seq: 0).body.utf8)
             let message = OutgoingMessage(exchange: Exchanges.events, routingKey: key, body: body, messageId: "m", type: key)
             let started = ContinuousClock.now
             var sent = 0
@@ -116,7 +117,7 @@ struct Benchmark: AsyncParsableCommand {
                         }
                         let seqs = (first + index)..<(first + min(index + perTransaction, count))
                         try await client.withTransaction(logger: Servers.logger) { connection in
-                            try await outbox.append(seqs.map { Servers.event(type: type, seq: $0) }, on: connection, logger: Servers.logger)
+                            try await outbox.append(seqs.map { SequencedEvents.event(type: type, seq: $0) }, on: connection, logger: Servers.logger)
                         }
                         let now = Date().timeIntervalSince1970
                         for seq in seqs { committed[seq] = now }

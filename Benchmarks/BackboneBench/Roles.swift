@@ -1,4 +1,5 @@
 import ArgumentParser
+import BackboneProbe
 import EventBackbone
 import Foundation
 import KeyValueStore
@@ -34,7 +35,7 @@ struct Produce: AsyncParsableCommand {
                     if due > .now { try await Task.sleep(until: due) }
                 }
                 try await client.withTransaction(logger: Servers.logger) { connection in
-                    try await outbox.append([Servers.event(type: type, seq: seq)], on: connection, logger: Servers.logger)
+                    try await outbox.append([SequencedEvents.event(type: type, seq: seq)], on: connection, logger: Servers.logger)
                 }
             }
             Servers.say("produced \(count)")
@@ -77,11 +78,8 @@ struct Consume: AsyncParsableCommand {
         let (schema, delay, slowSeq) = (schema, handlerDelayMs, slowSeq)
         var handlers = EventHandlers()
         handlers.onRaw(type) { event, connection in
-            guard let seq = Servers.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
-            try await connection.query(
-                "INSERT INTO \(unescaped: schema).handled (seq, event_id) VALUES (\(seq), \(event.header.id))",
-                logger: Servers.logger
-            )
+            guard let seq = SequencedEvents.seq(of: event.body) else { throw PoisonMessage(reason: "no seq") }
+            try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: Servers.logger)
             if seq == slowSeq {
                 Servers.say("handling \(seq)")
                 try await Task.sleep(for: .milliseconds(delay))

@@ -1,3 +1,4 @@
+import BackboneProbe
 import EventBackbone
 import Foundation
 import KeyValueStore
@@ -36,28 +37,12 @@ enum Servers {
         return PostgresClient(configuration: configuration, backgroundLogger: logger)
     }
 
-    /// The backbone's tables plus `handled`, where test consumers record what they handled.
     static func prepare(schema: String, on client: PostgresClient) async throws {
-        try await MigrationRunner(schema: schema, migrations: [
-            BackboneMigrations.outboxAndInbox(schema: schema, version: 2),
-            Migration(version: 3, name: "handled", statements: [
-                "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())",
-            ]),
-        ]).run(on: client, logger: logger)
+        try await ProbeSchema.prepare(schema, on: client, logger: logger)
     }
 
-    /// Runs `services` until `body` returns, then stops them.
     static func running<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            for service in services {
-                group.addTask {
-                    try await service.run()
-                    return nil
-                }
-            }
-            defer { group.cancelAll() }
-            return try await body()
-        }
+        try await whileRunning(services, body)
     }
 
     /// Runs `services` until SIGTERM or SIGINT.
@@ -66,21 +51,6 @@ enum Servers {
             services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         try await group.run()
-    }
-
-    static func event(type: String, seq: Int, id: UUID = UUID()) -> EncodedEvent {
-        EncodedEvent(id: id, type: type, body: """
-            {"id":"\(id.uuidString.lowercased())","type":"\(type)","version":1,"occurredAt":"\(Date().formatted(.iso8601))",\
-            "source":"bench","correlationId":"\(UUID().uuidString.lowercased())","causationId":null,"data":{"seq":\(seq)}}
-            """)
-    }
-
-    static func seq(_ body: [UInt8]) -> Int? {
-        struct Envelope: Decodable {
-            struct Payload: Decodable { let seq: Int }
-            let data: Payload
-        }
-        return try? JSONDecoder().decode(Envelope.self, from: Data(body)).data.seq
     }
 
     /// A line on standard output, written at once (drills wait for these lines).

@@ -1,3 +1,4 @@
+import BackboneProbe
 import EventBackbone
 import Foundation
 import Messaging
@@ -25,9 +26,7 @@ struct EventConsumerTests {
             handlers.onRaw(events.type) { event, connection in
                 guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
                 if seq == 5 { throw AlwaysFails() }
-                try await connection.query(
-                    "INSERT INTO \(unescaped: schema).handled (seq, event_id) VALUES (\(seq), \(event.header.id))", logger: logger
-                )
+                try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: logger)
             }
             let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             let consuming = AMQPConnection(url: TestServers.amqpURL, logger: logger)

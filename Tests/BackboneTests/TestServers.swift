@@ -1,3 +1,4 @@
+import BackboneProbe
 import EventBackbone
 import Foundation
 import Logging
@@ -24,12 +25,7 @@ enum TestServers {
     /// A fresh schema with the backbone's tables and a `handled` table for test handlers.
     static func makeSchema(_ client: PostgresClient) async throws -> String {
         let schema = "bb_" + UUID().uuidString.prefix(8).lowercased()
-        try await MigrationRunner(schema: schema, migrations: [
-            BackboneMigrations.outboxAndInbox(schema: schema, version: 2),
-            Migration(version: 3, name: "handled", statements: [
-                "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())",
-            ]),
-        ]).run(on: client, logger: logger)
+        try await ProbeSchema.prepare(schema, on: client, logger: logger)
         return schema
     }
 
@@ -37,20 +33,8 @@ enum TestServers {
         try await client.query(PostgresQuery(unsafeSQL: "DROP SCHEMA IF EXISTS \(schema) CASCADE"))
     }
 
-    /// Runs `services` (in order) while `body` runs, then cancels them.
-    static func running<T: Sendable>(
-        _ services: [any Service], _ body: @Sendable () async throws -> T
-    ) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            for service in services {
-                group.addTask {
-                    try await service.run()
-                    return nil
-                }
-            }
-            defer { group.cancelAll() }
-            return try await body()
-        }
+    static func running<T: Sendable>(_ services: [any Service], _ body: @Sendable () async throws -> T) async throws -> T {
+        try await whileRunning(services, body)
     }
 
     static func eventually(
