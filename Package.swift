@@ -119,7 +119,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "TasksService", dependencies: ["ServiceRuntime"], path: "Services/tasks",
+            name: "TasksService", dependencies: ["ServiceRuntime", "EventContracts"], path: "Services/tasks",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -173,6 +173,10 @@ let package = Package(
         ),
         .testTarget(
             name: "AuthServiceTests", dependencies: ["AuthService"], path: "Tests/AuthServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TasksServiceTests", dependencies: ["TasksService", "EventContracts"], path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
