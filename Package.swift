@@ -119,7 +119,17 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "TasksService", dependencies: ["ServiceRuntime", "EventContracts"], path: "Services/tasks",
+            name: "TasksService",
+            dependencies: [
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/tasks",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

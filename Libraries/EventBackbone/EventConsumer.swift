@@ -2,6 +2,7 @@ import EventContracts
 import Foundation
 import Logging
 import Messaging
+import Persistence
 import PostgresNIO
 import Resilience
 import ServiceLifecycle
@@ -97,7 +98,7 @@ public final class EventConsumer: Service, Sendable {
 
     /// Handles `items` in one transaction; returns only if all of them committed.
     private func handle(_ items: [Item]) async throws {
-        try await database.withTransaction(logger: logger) { connection in
+        try await database.transaction(logger: logger) { connection in
             var fresh = try await self.claim(items, on: connection)
             // `remove` also keeps a message that appears twice in one batch from running twice.
             for item in items where fresh.remove(item.event.header.id) != nil {
@@ -114,7 +115,6 @@ public final class EventConsumer: Service, Sendable {
                 consumer.ack(item.delivery)
                 return
             } catch {
-                let error = Self.underlying(error)
                 if let poison = error as? PoisonMessage {
                     await deadLetter(item.delivery, reason: poison.reason, attempts: item.event.attempt)
                     return
@@ -129,11 +129,6 @@ public final class EventConsumer: Service, Sendable {
                 try? await Task.sleep(for: delay)
             }
         }
-    }
-
-    /// The handler's own error, out of the transaction error that wraps it.
-    static func underlying(_ error: any Error) -> any Error {
-        (error as? PostgresTransactionError)?.closureError ?? error
     }
 
     /// Records the messages in the inbox in one statement; returns the ids not handled before.

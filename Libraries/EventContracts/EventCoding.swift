@@ -8,7 +8,7 @@ public enum EventCoding {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(date.formatted(timestampStyle))
+            try container.encode(timestamp(date))
         }
         return encoder
     }
@@ -41,4 +41,22 @@ public enum EventCoding {
     }
 
     private static let timestampStyle = Date.ISO8601FormatStyle(includingFractionalSeconds: true, timeZone: .gmt)
+
+    /// RFC 3339 in UTC with milliseconds, rounded to the nearest one (formatting a `Date`
+    /// directly truncates, so .966 read back from text could come out as .965).
+    public static func timestamp(_ date: Date) -> String {
+        let milliseconds = Int64((date.timeIntervalSince1970 * 1_000).rounded())
+        let remainder = (milliseconds % 1_000 + 1_000) % 1_000
+        let whole = Date(timeIntervalSince1970: TimeInterval((milliseconds - remainder) / 1_000))
+        let text = whole.formatted(Date.ISO8601FormatStyle(timeZone: .gmt))
+        return text.dropLast() + "." + String(repeating: "0", count: 3 - String(remainder).count) + String(remainder) + "Z"
+    }
+}
+
+extension Date {
+    /// Now, to the millisecond: what is stored is then exactly what the API and events show, so
+    /// a client filtering by a time it was given finds the same rows.
+    public static var nowToTheMillisecond: Date {
+        Date(timeIntervalSince1970: (Date().timeIntervalSince1970 * 1_000).rounded() / 1_000)
+    }
 }

@@ -35,7 +35,7 @@ struct BootstrapAdmin: Service {
 
     private func createIfMissing() async throws {
         guard try await users.find(username: username) == nil else { return }
-        let now = Date()
+        let now = Date.nowToTheMillisecond
         let admin = User(
             id: UUID(), username: username, fullName: "Administrator", email: "\(username)@orchestrator.invalid",
             role: .admin, skills: [], capacity: 1, active: true, createdAt: now, updatedAt: now

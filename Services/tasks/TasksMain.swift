@@ -3,6 +3,6 @@ import ServiceRuntime
 @main
 struct TasksMain {
     static func main() async {
-        await ServiceLauncher.main(TasksService.descriptor)
+        await ServiceLauncher.main(TasksService.descriptor, setUp: TasksService.setUp)
     }
 }

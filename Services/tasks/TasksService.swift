@@ -1,3 +1,7 @@
+import EventBackbone
+import Hummingbird
+import Messaging
+import ServiceLifecycle
 import ServiceRuntime
 
 /// The tasks service as the shared runtime sees it.
@@ -5,4 +9,30 @@ enum TasksService {
     static let descriptor = ServiceDescriptor(
         name: "tasks", schema: "tasks", defaultPort: 8082, usesRedis: false, migrations: TasksMigrations.all
     )
+
+    /// Its routes, its consumer of the scheduler's events, and its sweeper.
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> [any Service] {
+        let settings = try TaskSettings(context.configuration.environment)
+        let tasks = TaskRepository(client: context.dependencies.database.client, logger: context.logger)
+        let signer = context.signer
+        AdminTasksController(tasks: tasks, settings: settings)
+            .addRoutes(to: router, signer: BearerTokenMiddleware(signer: signer, requiring: .admin))
+        EmployeeTasksController(tasks: tasks, settings: settings).addRoutes(
+            to: router, employees: BearerTokenMiddleware(signer: signer, requiring: .employee),
+            anyone: BearerTokenMiddleware(signer: signer)
+        )
+        OpenAPIController(document: TasksOpenAPI.document).addRoutes(to: router)
+
+        var options = AMQPConnection.Options()
+        options.name = "amqp-tasks-consumer"
+        options.caFile = context.configuration.amqpCAFile
+        let consuming = AMQPConnection(url: context.configuration.amqp, options: options, logger: context.logger)
+        let consumer = EventConsumer(
+            queue: "tasks.scheduling", queueType: context.configuration.amqpQueueType,
+            handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers, schema: "tasks",
+            database: context.dependencies.database.client, consumer: consuming, publisher: context.dependencies.broker,
+            logger: context.logger
+        )
+        return [consuming, consumer, TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)]
+    }
 }

@@ -42,12 +42,4 @@ import Testing
         #expect(throws: UserValidation.Violation.self) { try UserValidation.capacity(0) }
         #expect(throws: UserValidation.Violation.self) { try UserValidation.capacity(51) }
     }
-
-    @Test func skillsAreTrimmedDeduplicatedAndBounded() throws {
-        #expect(try UserValidation.skills([" billing", "French", "billing ", "french"]) == ["billing", "French"])
-        #expect(throws: UserValidation.Violation.self) { try UserValidation.skills([""]) }
-        #expect(throws: UserValidation.Violation.self) { try UserValidation.skills([String(repeating: "s", count: 65)]) }
-        #expect(throws: UserValidation.Violation.self) { try UserValidation.skills((0..<33).map { "s\($0)" }) }
-        #expect(try UserValidation.skills((0..<32).map { "s\($0)" }).count == 32)
-    }
 }

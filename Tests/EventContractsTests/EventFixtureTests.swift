@@ -50,6 +50,12 @@ import Testing
         #expect(Set(object.keys) == ["id", "type", "version", "occurredAt", "source", "correlationId", "causationId", "data"])
     }
 
+    @Test(arguments: ["2026-11-30T12:10:37.966Z", "2026-11-30T12:10:37.001Z", "2026-11-30T12:10:37.999Z", "1969-12-31T23:59:59.500Z"])
+    func timesSurviveAReadAndAWrite(text: String) throws {
+        let date = try EventCoding.decoder().decode([Date].self, from: Data("[\"\(text)\"]".utf8))[0]
+        #expect(EventCoding.timestamp(date) == text)
+    }
+
     @Test func unknownFieldsAreIgnored() throws {
         var object = try Self.object(try Self.fixture("task.completed"))
         object["addedLater"] = ["anything": true]

@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 import Hummingbird
 
@@ -6,7 +7,7 @@ extension Request {
     public static let maximumJSONBody = 64 * 1_024
 
     /// Decodes a JSON body: 413 when larger than 64 KiB, 400 when it is not JSON, 422 naming the
-    /// field when a field is missing or of the wrong type.
+    /// field when a field is missing or of the wrong type. Times are RFC 3339.
     public func decodeJSON<T: Decodable>(as type: T.Type) async throws -> T {
         var request = self
         let buffer: ByteBuffer
@@ -17,7 +18,7 @@ extension Request {
         }
         guard buffer.readableBytes > 0 else { throw APIError.malformed("a JSON body is required") }
         do {
-            return try JSONDecoder().decode(type, from: Data(buffer: buffer))
+            return try EventCoding.decoder().decode(type, from: Data(buffer: buffer))
         } catch DecodingError.keyNotFound(let key, let context) {
             let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw APIError.invalid(field, "\(field) is required")

@@ -10,8 +10,6 @@ enum UserValidation {
     static let passwordLength = 8...128
     static let fullNameMaximum = 200
     static let capacityRange = 1...50
-    static let skillsMaximum = 32
-    static let skillLengthMaximum = 64
 
     static func username(_ value: String) throws(Violation) -> String {
         guard usernameLength.contains(value.count) else {
@@ -54,21 +52,6 @@ enum UserValidation {
     static func capacity(_ value: Int) throws(Violation) -> Int {
         guard capacityRange.contains(value) else { throw Violation(field: "capacity", message: "capacity must be 1–50") }
         return value
-    }
-
-    /// Trimmed, de-duplicated, in the order given.
-    static func skills(_ values: [String]) throws(Violation) -> [String] {
-        var seen: Set<String> = []
-        var skills: [String] = []
-        for value in values {
-            let skill = value.trimmed
-            guard !skill.isEmpty, skill.count <= skillLengthMaximum else {
-                throw Violation(field: "skills", message: "each skill must be 1–64 characters")
-            }
-            if seen.insert(skill.lowercased()).inserted { skills.append(skill) }
-        }
-        guard skills.count <= skillsMaximum else { throw Violation(field: "skills", message: "at most 32 skills") }
-        return skills
     }
 }
 

@@ -34,12 +34,12 @@ struct AuthController: Sendable {
             guard request.headers[.authorization] != nil else { throw APIError.forbidden }
             guard try BearerTokenMiddleware.identity(of: request, signer: signer).isAdmin else { throw APIError.forbidden }
         }
-        let now = Date()
+        let now = Date.nowToTheMillisecond
         let user = try Self.validated {
             User(
                 id: UUID(), username: try UserValidation.username(body.username), fullName: try UserValidation.fullName(body.fullName),
                 email: try UserValidation.email(body.email), role: body.role ?? .employee,
-                skills: try UserValidation.skills(body.skills ?? []), capacity: try UserValidation.capacity(body.capacity?.value ?? 1),
+                skills: try SkillList.validated(body.skills ?? [], field: "skills"), capacity: try UserValidation.capacity(body.capacity?.value ?? 1),
                 active: true, createdAt: now, updatedAt: now
             )
         }
@@ -115,7 +115,7 @@ struct AuthController: Sendable {
         let identity = try context.requireIdentity()
         let id = try Self.userId(context)
         let body = try await request.decodeJSON(as: UpdateUserRequest.self)
-        let skills = try Self.validated { try body.skills.map(UserValidation.skills) }
+        let skills = try body.skills.map { try SkillList.validated($0, field: "skills") }
         let capacity = try Self.validated { try body.capacity.map { try UserValidation.capacity($0.value) } }
         // An admin cannot lock themselves out.
         if id == identity.userId, body.active == false || body.role == .employee {

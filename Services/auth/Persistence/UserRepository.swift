@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 
 /// Accounts and failed logins in the `auth` schema. Every change writes its event to the outbox
@@ -28,7 +29,7 @@ struct UserRepository: Sendable {
 
     func insert(_ user: User, passwordHash: String, correlationId: UUID) async throws {
         do {
-            try await client.withTransaction(logger: logger) { connection in
+            try await client.transaction(logger: logger) { connection in
                 try await connection.query(
                     """
                     INSERT INTO auth.users (id, username, full_name, email, role, skills, capacity, active, password_hash, created_at, updated_at)
@@ -41,12 +42,9 @@ struct UserRepository: Sendable {
                     EventEnvelope(source: "auth", correlationId: correlationId, data: user.registered), on: connection, logger: logger
                 )
             }
-        } catch let error as PostgresTransactionError {
-            if let psql = error.closureError as? PSQLError, psql.serverInfo?[.sqlState] == "23505" {
-                let constraint = psql.serverInfo?[.constraintName] ?? ""
-                throw InsertError.duplicate(field: constraint.contains("email") ? "email" : "username")
-            }
-            throw error
+        } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
+            let constraint = error.serverInfo?[.constraintName] ?? ""
+            throw InsertError.duplicate(field: constraint.contains("email") ? "email" : "username")
         }
     }
 
@@ -86,7 +84,7 @@ struct UserRepository: Sendable {
     func update(
         id: UUID, role: Role?, skills: [String]?, capacity: Int?, active: Bool?, correlationId: UUID
     ) async throws -> User? {
-        try await client.withTransaction(logger: logger) { connection in
+        try await client.transaction(logger: logger) { connection in
             let rows = try await connection.query(
                 """
                 UPDATE auth.users SET

@@ -1,6 +1,70 @@
 import Persistence
 
-/// The tasks schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's outbox and inbox). Append-only.
+/// The tasks schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's outbox
+/// and inbox). Append-only.
 enum TasksMigrations {
-    static let all: [Migration] = []
+    static let all: [Migration] = [
+        Migration(version: 3, name: "tasks, comments, audit trail, idempotency keys", statements: [
+            """
+            CREATE TABLE tasks.tasks (
+                id uuid PRIMARY KEY,
+                name text NOT NULL,
+                description text NOT NULL,
+                priority integer NOT NULL CHECK (priority BETWEEN 1 AND 5),
+                required_skills text[] NOT NULL DEFAULT '{}',
+                status text NOT NULL CHECK (status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS', 'COMPLETED', 'FAILED', 'CANCELLED')),
+                assignee_id uuid,
+                reservation_id uuid,
+                attempt integer NOT NULL,
+                max_attempts integer NOT NULL CHECK (max_attempts BETWEEN 1 AND 20),
+                progress integer NOT NULL DEFAULT 0 CHECK (progress BETWEEN 0 AND 100),
+                flagged boolean NOT NULL DEFAULT false,
+                due_at timestamptz,
+                overdue_published boolean NOT NULL DEFAULT false,
+                created_by uuid NOT NULL,
+                created_at timestamptz NOT NULL,
+                updated_at timestamptz NOT NULL,
+                assigned_at timestamptz,
+                accepted_at timestamptz,
+                completed_at timestamptz,
+                failed_at timestamptz,
+                cancelled_at timestamptz,
+                version integer NOT NULL)
+            """,
+            "CREATE INDEX tasks_created ON tasks.tasks (created_at DESC, id)",
+            "CREATE INDEX tasks_status ON tasks.tasks (status, priority, created_at)",
+            "CREATE INDEX tasks_assignee ON tasks.tasks (assignee_id, status)",
+            "CREATE INDEX tasks_due ON tasks.tasks (due_at) WHERE NOT overdue_published AND due_at IS NOT NULL",
+            """
+            CREATE TABLE tasks.comments (
+                id uuid PRIMARY KEY,
+                task_id uuid NOT NULL REFERENCES tasks.tasks (id),
+                author_id uuid NOT NULL,
+                message text NOT NULL,
+                created_at timestamptz NOT NULL)
+            """,
+            "CREATE INDEX comments_task ON tasks.comments (task_id, created_at)",
+            """
+            CREATE TABLE tasks.audit (
+                id bigserial PRIMARY KEY,
+                task_id uuid NOT NULL REFERENCES tasks.tasks (id),
+                actor_id uuid,
+                action text NOT NULL,
+                from_status text,
+                to_status text NOT NULL,
+                reason text,
+                at timestamptz NOT NULL DEFAULT now())
+            """,
+            "CREATE INDEX audit_task ON tasks.audit (task_id, id)",
+            """
+            CREATE TABLE tasks.idempotency_keys (
+                created_by uuid NOT NULL,
+                key text NOT NULL,
+                request_hash text NOT NULL,
+                task_id uuid NOT NULL REFERENCES tasks.tasks (id),
+                created_at timestamptz NOT NULL DEFAULT now(),
+                PRIMARY KEY (created_by, key))
+            """,
+        ]),
+    ]
 }

@@ -1,0 +1,81 @@
+import EventBackbone
+import EventContracts
+import Foundation
+
+/// The events a transition publishes (DESIGN §3.1, §4), all carrying the task's new version.
+struct TaskEvents {
+    let correlationId: UUID
+    var causationId: UUID?
+
+    func envelope<Payload: EventPayload>(_ data: Payload) throws -> EncodedEvent {
+        try EncodedEvent(EventEnvelope(source: "tasks", correlationId: correlationId, causationId: causationId, data: data))
+    }
+
+    func assigned(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
+        let task = change.after
+        return [try envelope(TaskAssigned(
+            taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reservationId: task.reservationId!,
+            attempt: task.attempt
+        ))]
+    }
+
+    func accepted(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
+        [try envelope(TaskAccepted(taskId: change.after.id, version: change.after.version, assigneeId: change.after.assigneeId!))]
+    }
+
+    func progressed(_ change: TaskRepository.Change, note: String?) throws -> [EncodedEvent] {
+        let task = change.after
+        return [try envelope(TaskProgressed(
+            taskId: task.id, version: task.version, assigneeId: task.assigneeId!, progress: task.progress, note: note
+        ))]
+    }
+
+    func completed(_ change: TaskRepository.Change, message: String) throws -> [EncodedEvent] {
+        let task = change.after
+        return [try envelope(TaskCompleted(taskId: task.id, version: task.version, assigneeId: task.assigneeId!, message: message))]
+    }
+
+    /// `task.failed`, and with attempts left `task.requeued{retry}` avoiding the employee until
+    /// the backoff has passed.
+    func failed(_ change: TaskRepository.Change, message: String, backoff: RetryBackoff, now: Date) throws -> [EncodedEvent] {
+        let employee = change.before.assigneeId!
+        let task = change.after
+        switch change.outcome {
+        case .failedWillRetry(let next):
+            return [
+                try envelope(TaskFailed(
+                    taskId: task.id, version: task.version, assigneeId: employee, message: message,
+                    attempt: change.before.attempt, willRetry: true
+                )),
+                try envelope(TaskRequeued(
+                    taskId: task.id, version: task.version, assigneeId: nil, reason: .retry, avoidEmployeeId: employee,
+                    notBefore: backoff.notBefore(attempt: next, now: now)
+                )),
+            ]
+        default:
+            return [try envelope(TaskFailed(
+                taskId: task.id, version: task.version, assigneeId: employee, message: message,
+                attempt: change.before.attempt, willRetry: false
+            ))]
+        }
+    }
+
+    func requeued(_ change: TaskRepository.Change, reason: RequeueReason) throws -> [EncodedEvent] {
+        // An offer that lapsed or an employee who left: prefer someone else next time.
+        let avoid = reason == .reservationExpired || reason == .employeeGone ? change.before.assigneeId : nil
+        return [try envelope(TaskRequeued(
+            taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: reason, avoidEmployeeId: avoid,
+            notBefore: nil
+        ))]
+    }
+
+    func flagged(_ change: TaskRepository.Change, reason: String) throws -> [EncodedEvent] {
+        let task = change.after
+        return [try envelope(TaskFlagged(taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reason: reason))]
+    }
+
+    func cancelled(_ change: TaskRepository.Change, by admin: UUID) throws -> [EncodedEvent] {
+        let task = change.after
+        return [try envelope(TaskCancelled(taskId: task.id, version: task.version, assigneeId: task.assigneeId, by: admin))]
+    }
+}

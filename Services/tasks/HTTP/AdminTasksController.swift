@@ -1,0 +1,142 @@
+import Crypto
+import EventContracts
+import Foundation
+import HTTPTypes
+import Hummingbird
+import ServiceRuntime
+
+/// `/api/admin/tasks…`: create, list, inspect, assign by hand, retry, cancel.
+struct AdminTasksController: Sendable {
+    let tasks: TaskRepository
+    let settings: TaskSettings
+
+    func addRoutes(to router: Router<ServiceRequestContext>, signer: BearerTokenMiddleware) {
+        let admin = router.group("/api/admin/tasks").add(middleware: signer)
+        admin.post(use: create)
+        admin.get(use: list)
+        admin.get(":id", use: detail)
+        admin.post(":id/assign/:employeeId", use: assign)
+        admin.post(":id/retry", use: retry)
+        admin.post(":id/cancel", use: cancel)
+    }
+
+    @Sendable func create(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<TaskRecord> {
+        let admin = try context.requireIdentity()
+        let body = try await request.decodeJSON(as: CreateTaskRequest.self)
+        let new = try validate(body)
+        let now = Date.nowToTheMillisecond
+        let task = TaskRecord(
+            id: UUID(), name: new.name, description: new.description, priority: new.priority, requiredSkills: new.requiredSkills,
+            status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: new.maxAttempts, progress: 0,
+            flagged: false, dueAt: new.dueAt, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
+        )
+        let idempotency = try request.headers[.idempotencyKey].map { key in
+            guard (1...200).contains(key.count) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
+            return (key: key, hash: try Self.fingerprint(new))
+        }
+        switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID()) {
+        case .created(let task): return EditedResponse(status: .created, response: task)
+        case .replayed(let task): return EditedResponse(status: .ok, response: task)
+        case .keyReused:
+            throw APIError(.unprocessableContent, code: "idempotency_key_reused",
+                           message: "this Idempotency-Key was used with a different body")
+        }
+    }
+
+    func validate(_ body: CreateTaskRequest) throws -> NewTask {
+        let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (1...200).contains(name.count) else { throw APIError.invalid("name", "name must be 1–200 characters") }
+        let description = body.description ?? ""
+        guard description.count <= 10_000 else { throw APIError.invalid("description", "description must be at most 10,000 characters") }
+        guard (1...5).contains(body.priority.value) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
+        let maxAttempts = body.maxAttempts?.value ?? settings.defaultMaxAttempts
+        guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }
+        return NewTask(
+            name: name, description: description, priority: body.priority.value,
+            requiredSkills: try SkillList.validated(body.requiredSkills ?? [], field: "requiredSkills"),
+            maxAttempts: maxAttempts, dueAt: body.dueAt
+        )
+    }
+
+    static func fingerprint(_ task: NewTask) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        encoder.dateEncodingStrategy = .millisecondsSince1970
+        return SHA256.hash(data: try encoder.encode(task)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
+        let query = request.uri.queryParameters
+        var filter = TaskRepository.Filter()
+        if let text = query["status"] {
+            guard let status = TaskStatus(rawValue: String(text).uppercased()) else {
+                throw APIError.invalid("status", "status must be one of \(TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            filter.status = status
+        }
+        if query["priority"] != nil { filter.priority = try TaskRoutes.integer(request, "priority", default: 1, in: 1...5) }
+        if let text = query["assignee"] {
+            guard let id = UUID(uuidString: String(text)) else { throw APIError.invalid("assignee", "assignee must be a UUID") }
+            filter.assignee = id
+        }
+        filter.createdFrom = try Self.time(query["createdFrom"], "createdFrom")
+        filter.createdTo = try Self.time(query["createdTo"], "createdTo")
+        let page = try TaskRoutes.integer(request, "page", default: 0, in: 0...100_000)
+        let size = try TaskRoutes.integer(request, "size", default: 20, in: 1...100)
+        let (items, total) = try await tasks.list(filter, page: page, size: size)
+        return TaskPage(items: items, page: page, size: size, total: total)
+    }
+
+    static func time(_ text: Substring?, _ name: String) throws -> Date? {
+        guard let text else { return nil }
+        guard let date = try? Date(String(text), strategy: .iso8601) else {
+            throw APIError.invalid(name, "\(name) must be an RFC 3339 time")
+        }
+        return date
+    }
+
+    @Sendable func detail(request: Request, context: ServiceRequestContext) async throws -> TaskDetail {
+        let id = try TaskRoutes.uuid(context, "id")
+        guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
+        return TaskDetail(task: task, comments: try await tasks.comments(of: id), audit: try await tasks.auditTrail(of: id))
+    }
+
+    @Sendable func assign(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {
+        let admin = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
+        let employee = try TaskRoutes.uuid(context, "employeeId")
+        guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
+        guard task.status == .pending else {
+            throw APIError.conflict("only a PENDING task can be assigned", details: ["status": task.status.rawValue, "version": String(task.version)])
+        }
+        let events = TaskEvents(correlationId: UUID())
+        try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId))])
+        return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer the task to the employee"))
+    }
+
+    @Sendable func retry(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let admin = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
+        let events = TaskEvents(correlationId: UUID())
+        return try await TaskRoutes.run {
+            try await tasks.transition(id, .retry, actor: admin.userId, reason: "admin retry") { change in
+                try events.requeued(change, reason: .adminRetry)
+            }.after
+        }
+    }
+
+    @Sendable func cancel(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let admin = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
+        let events = TaskEvents(correlationId: UUID())
+        return try await TaskRoutes.run {
+            try await tasks.transition(id, .cancel, actor: admin.userId, reason: "cancelled by an admin") { change in
+                try events.cancelled(change, by: admin.userId)
+            }.after
+        }
+    }
+}
+
+extension HTTPField.Name {
+    static let idempotencyKey = Self("Idempotency-Key")!
+}

@@ -1,0 +1,117 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// `/api/employee/tasks…`: the employee's own work. Acting on a task that is not theirs is 403;
+/// an action the task's state does not allow is 409 with the current state.
+struct EmployeeTasksController: Sendable {
+    let tasks: TaskRepository
+    let settings: TaskSettings
+
+    func addRoutes(to router: Router<ServiceRequestContext>, employees: BearerTokenMiddleware, anyone: BearerTokenMiddleware) {
+        let group = router.group("/api/employee/tasks").add(middleware: employees)
+        group.get("current", use: current)
+        group.get("dashboard", use: dashboard)
+        group.get("history", use: history)
+        group.post("get-next", use: getNext)
+        group.post(":id/accept", use: accept)
+        group.post(":id/progress", use: progress)
+        group.post(":id/complete", use: complete)
+        group.post(":id/fail", use: fail)
+        router.group("/api/tasks").add(middleware: anyone).post(":id/comments", use: comment)
+    }
+
+    @Sendable func current(request: Request, context: ServiceRequestContext) async throws -> TaskItems {
+        TaskItems(items: try await tasks.current(of: try context.requireIdentity().userId))
+    }
+
+    @Sendable func dashboard(request: Request, context: ServiceRequestContext) async throws -> Dashboard {
+        let me = try context.requireIdentity().userId
+        return Dashboard(
+            current: try await tasks.current(of: me), counts: try await tasks.counts(of: me),
+            recent: try await tasks.history(of: me, page: 0, size: 10).items
+        )
+    }
+
+    @Sendable func history(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
+        let me = try context.requireIdentity().userId
+        let page = try TaskRoutes.integer(request, "page", default: 0, in: 0...100_000)
+        let size = try TaskRoutes.integer(request, "size", default: 20, in: 1...100)
+        let (items, total) = try await tasks.history(of: me, page: page, size: size)
+        return TaskPage(items: items, page: page, size: size, total: total)
+    }
+
+    @Sendable func getNext(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {
+        let me = try context.requireIdentity().userId
+        try await tasks.publish([try TaskEvents(correlationId: UUID()).envelope(WorkRequested(employeeId: me))])
+        return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer you the next task you can take"))
+    }
+
+    @Sendable func accept(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        try await act(.accept, request, context) { events, change in try events.accepted(change) }
+    }
+
+    @Sendable func progress(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let body = try await request.decodeJSON(as: ProgressRequest.self)
+        guard (0...100).contains(body.progress.value) else { throw APIError.invalid("progress", "progress must be 0–100") }
+        let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard (note?.count ?? 0) <= 4_000 else { throw APIError.invalid("note", "note must be at most 4,000 characters") }
+        return try await act(.progress(body.progress.value), request, context) { events, change in
+            try events.progressed(change, note: note?.isEmpty == false ? note : nil)
+        }
+    }
+
+    @Sendable func complete(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let message = try TaskRoutes.message(try await request.decodeJSON(as: MessageRequest.self).message)
+        return try await act(.complete, request, context, comment: message) { events, change in
+            try events.completed(change, message: message)
+        }
+    }
+
+    @Sendable func fail(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let message = try TaskRoutes.message(try await request.decodeJSON(as: MessageRequest.self).message)
+        let backoff = settings.retryBackoff
+        return try await act(.fail, request, context, comment: message) { events, change in
+            try events.failed(change, message: message, backoff: backoff, now: Date())
+        }
+    }
+
+    /// A comment on a task: an admin on any, an employee on one that is theirs.
+    @Sendable func comment(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Comment> {
+        let caller = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
+        let message = try TaskRoutes.message(try await request.decodeJSON(as: MessageRequest.self).message)
+        guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
+        guard caller.isAdmin || task.assigneeId == caller.userId else { throw APIError.forbidden }
+        let comment = Comment(id: UUID(), taskId: id, authorId: caller.userId, message: message, createdAt: .nowToTheMillisecond)
+        try await tasks.addComment(comment)
+        return EditedResponse(status: .created, response: comment)
+    }
+
+    /// Applies `action` to one of the caller's own tasks, with its comment if any.
+    private func act(
+        _ action: TaskLifecycle.Action, _ request: Request, _ context: ServiceRequestContext, comment: String? = nil,
+        events make: @escaping @Sendable (TaskEvents, TaskRepository.Change) throws -> [EncodedEvent]
+    ) async throws -> TaskRecord {
+        let me = try context.requireIdentity().userId
+        let id = try TaskRoutes.uuid(context, "id")
+        let events = TaskEvents(correlationId: UUID())
+        let tasks = tasks
+        return try await TaskRoutes.run {
+            try await tasks.transition(
+                id, action, actor: me,
+                authorize: { task in guard task.assigneeId == me else { throw APIError.forbidden } },
+                also: { change, connection in
+                    guard let comment else { return }
+                    try await tasks.addComment(
+                        Comment(id: UUID(), taskId: id, authorId: me, message: comment, createdAt: change.after.updatedAt),
+                        on: connection
+                    )
+                },
+                events: { change in try make(events, change) }
+            ).after
+        }
+    }
+}

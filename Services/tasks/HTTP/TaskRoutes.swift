@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// What admin and employee routes share: path ids, paging, comments, and how a refused
+/// transition reads to the client.
+enum TaskRoutes {
+    static func uuid(_ context: ServiceRequestContext, _ name: String) throws -> UUID {
+        guard let text = context.parameters.get(name), let id = UUID(uuidString: text) else {
+            throw APIError.malformed("\(name) must be a UUID")
+        }
+        return id
+    }
+
+    static func integer(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+
+    /// A comment: required, not only white space, at most 4,000 characters.
+    static func message(_ text: String, field: String = "message") throws -> String {
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { throw APIError.invalid(field, "\(field) must not be empty") }
+        guard trimmed.count <= 4_000 else { throw APIError.invalid(field, "\(field) must be at most 4,000 characters") }
+        return trimmed
+    }
+
+    /// Runs a transition, translating the repository's refusals into HTTP: 404, or 409 with the
+    /// task's current state in the body.
+    static func run<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch TaskRepository.TransitionFailure.notFound {
+            throw APIError.notFound("task")
+        } catch TaskRepository.TransitionFailure.conflict(let status, let version),
+            TaskRepository.TransitionFailure.stale(let status, let version) {
+            throw APIError.conflict(
+                "not allowed while the task is \(status.rawValue)",
+                details: ["status": status.rawValue, "version": String(version)]
+            )
+        }
+    }
+}

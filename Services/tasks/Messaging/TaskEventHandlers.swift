@@ -1,0 +1,94 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What tasks does with the scheduler's events. tasks is the authority: a proposal or an expiry
+/// made for a version the task has moved past is refused or ignored, never applied.
+struct TaskEventHandlers: Sendable {
+    let tasks: TaskRepository
+    let logger: Logger
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on(AssignmentProposed.self) { try await proposed($0, $1) }
+        handlers.on(ReservationExpired.self) { try await expired($0, $1) }
+        handlers.on(EmployeeGone.self) { try await gone($0, $1) }
+        return handlers
+    }
+
+    func events(for envelope: EventEnvelope<some EventPayload>) -> TaskEvents {
+        TaskEvents(correlationId: envelope.correlationId, causationId: envelope.id)
+    }
+
+    /// Offer the task, or tell the scheduler it is no longer there to be offered.
+    func proposed(_ event: EventEnvelope<AssignmentProposed>, _ connection: PostgresConnection) async throws {
+        let proposal = event.data
+        let events = events(for: event)
+        do {
+            _ = try await tasks.transition(
+                proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId),
+                on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion
+            ) { change in try events.assigned(change) }
+        } catch let failure as TaskRepository.TransitionFailure {
+            let (version, reason): (Int, String) = switch failure {
+            case .notFound: (0, "unknown_task")
+            case .conflict(let status, let version), .stale(let status, let version): (version, "task is \(status.rawValue) at version \(version)")
+            }
+            let rejected = TaskAssignmentRejected(
+                taskId: proposal.taskId, version: version, assigneeId: nil, employeeId: proposal.employeeId,
+                reservationId: proposal.reservationId, reason: reason
+            )
+            try await tasks.outbox.append([try events.envelope(rejected)], on: connection, logger: logger)
+        }
+    }
+
+    /// Requeue the offer if it is still the one that expired; otherwise nothing happened.
+    func expired(_ event: EventEnvelope<ReservationExpired>, _ connection: PostgresConnection) async throws {
+        let expiry = event.data
+        let events = events(for: event)
+        do {
+            _ = try await tasks.transition(
+                expiry.taskId, .requeue(.reservationExpired), on: connection, actor: nil, reason: "reservation expired",
+                expectedVersion: expiry.expectedVersion,
+                authorize: { task in
+                    guard task.reservationId == expiry.reservationId else {
+                        throw TaskRepository.TransitionFailure.stale(current: task.status, version: task.version)
+                    }
+                }
+            ) { change in try events.requeued(change, reason: .reservationExpired) }
+        } catch is TaskRepository.TransitionFailure {
+            logger.debug("reservation expiry for a task that moved on", metadata: ["task.id": "\(expiry.taskId)"])
+        }
+    }
+
+    /// The employee is gone: unaccepted offers go back at once, work in progress is flagged (and
+    /// requeued by the sweeper if nobody touches it for the flagged timeout).
+    func gone(_ event: EventEnvelope<EmployeeGone>, _ connection: PostgresConnection) async throws {
+        let events = events(for: event)
+        let rows = try await connection.query(
+            """
+            SELECT id, status, version FROM tasks.tasks
+            WHERE assignee_id = \(event.data.employeeId) AND status IN ('ASSIGNED', 'IN_PROGRESS')
+            """,
+            logger: logger
+        ).collect()
+        for row in rows {
+            let (id, status, version) = try row.decode((UUID, String, Int).self)
+            do {
+                if status == TaskStatus.assigned.rawValue {
+                    _ = try await tasks.transition(
+                        id, .requeue(.employeeGone), on: connection, actor: nil, reason: "employee gone", expectedVersion: version
+                    ) { change in try events.requeued(change, reason: .employeeGone) }
+                } else {
+                    _ = try await tasks.transition(
+                        id, .flag, on: connection, actor: nil, reason: "employee gone", expectedVersion: version
+                    ) { change in try events.flagged(change, reason: "employee_gone") }
+                }
+            } catch is TaskRepository.TransitionFailure {
+                continue
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+"""The broker seen from outside, with pika: publish events as another service would, and watch
+what the services publish."""
+import json
+import time
+import uuid
+from datetime import datetime, timezone
+
+import pika
+
+
+def now_rfc3339():
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class Broker:
+    def __init__(self, port):
+        self.connection = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=port))
+        self.channel = self.connection.channel()
+        self.channel.confirm_delivery()
+
+    def publish(self, event_type, data, source="scheduler", message_id=None):
+        """Publishes one event in the contract's envelope; returns its id."""
+        event_id = message_id or str(uuid.uuid4())
+        body = json.dumps({"id": event_id, "type": event_type, "version": 1, "occurredAt": now_rfc3339(),
+                           "source": source, "correlationId": str(uuid.uuid4()), "causationId": None, "data": data})
+        self.channel.basic_publish(
+            exchange="orchestrator.events", routing_key=event_type, body=body,
+            properties=pika.BasicProperties(message_id=event_id, type=event_type, delivery_mode=2,
+                                            content_type="application/json"))
+        return event_id
+
+    def watch(self, *event_types):
+        """A private queue bound to `event_types`; read it with `collect`."""
+        queue = self.channel.queue_declare(queue="", exclusive=True).method.queue
+        for event_type in event_types:
+            self.channel.queue_bind(queue=queue, exchange="orchestrator.events", routing_key=event_type)
+        return queue
+
+    def collect(self, queue, seconds, until=None):
+        """The events that arrive on `queue` within `seconds` (or until `until(events)` is true)."""
+        events, deadline = [], time.time() + seconds
+        while time.time() < deadline:
+            method, _, payload = self.channel.basic_get(queue=queue, auto_ack=True)
+            if method is None:
+                if until and until(events):
+                    break
+                time.sleep(0.05)
+                continue
+            events.append(json.loads(payload))
+        return events
+
+    def close(self):
+        self.connection.close()

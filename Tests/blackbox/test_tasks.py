@@ -1,0 +1,325 @@
+"""The tasks service through the edge: every route with its bad inputs, roles, idempotency, the
+lifecycle driven by the scheduler's events (published here with pika, as the scheduler would),
+concurrency, retries, and due dates."""
+import json
+import threading
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from auth_client import call, unique_name
+from broker import Broker
+from conftest import wait_for
+from test_auth import employee, login
+
+
+@pytest.fixture(scope="module")
+def api(stack):
+    return lambda path: stack.edge(path)
+
+
+@pytest.fixture(scope="module")
+def admin(stack, api):
+    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    status, _, body = login(api, username, password, client="10.20.0.1")
+    assert status == 200, body
+    return body["token"]
+
+
+@pytest.fixture
+def broker(stack):
+    connection = Broker(stack.amqp_port)
+    yield connection
+    connection.close()
+
+
+def create(api, admin, **overrides):
+    body = {"name": "Call the supplier", "description": "About the late order", "priority": 2}
+    body.update(overrides)
+    status, _, task = call(api("/api/admin/tasks"), "POST", body, token=admin)
+    assert status == 201, task
+    return task
+
+
+def task_of(api, admin, task_id):
+    return call(api(f"/api/admin/tasks/{task_id}"), token=admin)[2]
+
+
+def offer(broker, api, admin, task, employee_id):
+    """Publishes the scheduler's proposal and waits until tasks has offered the task."""
+    broker.publish("assignment.proposed", {"taskId": task["id"], "employeeId": employee_id,
+                                           "reservationId": str(uuid.uuid4()), "expectedVersion": task["version"]})
+    return wait_for(lambda: (lambda t: t if t["status"] == "ASSIGNED" else None)(task_of(api, admin, task["id"])),
+                    15, what="the task to be offered")
+
+
+def same(a, b):
+    return a.lower() == b.lower()
+
+
+# --- creating ------------------------------------------------------------------------------
+
+def test_an_admin_creates_a_pending_task(api, admin):
+    due = (datetime.now(timezone.utc) + timedelta(days=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    task = create(api, admin, requiredSkills=["french", " French", "billing"], maxAttempts=5, dueAt=due, priority=1)
+    assert task["status"] == "PENDING" and task["priority"] == 1 and task["version"] == 1 and task["attempt"] == 1
+    assert task["requiredSkills"] == ["french", "billing"] and task["maxAttempts"] == 5 and task["progress"] == 0
+    assert task.get("assigneeId") is None and task["dueAt"] == due
+
+
+def test_the_default_attempt_budget_applies(api, admin):
+    assert create(api, admin)["maxAttempts"] == 3
+
+
+@pytest.mark.parametrize("field,value", [
+    ("priority", 0), ("priority", 6), ("priority", "high"), ("priority", 1.5), ("priority", None),
+    ("name", ""), ("name", "   "), ("name", "n" * 201), ("name", 42),
+    ("description", "d" * 10_001), ("maxAttempts", 0), ("maxAttempts", 21),
+    ("requiredSkills", [""]), ("requiredSkills", ["s" * 65]), ("requiredSkills", "french"),
+    ("dueAt", "tomorrow"),
+])
+def test_invalid_values_are_422_naming_the_field(api, admin, field, value):
+    body = {"name": "x", "priority": 3, field: value}
+    status, _, error = call(api("/api/admin/tasks"), "POST", body, token=admin)
+    assert status == 422, error
+    assert error["error"]["field"] == field
+
+
+def test_a_missing_name_or_priority_is_422(api, admin):
+    for body, field in (({"priority": 1}, "name"), ({"name": "x"}, "priority")):
+        status, _, error = call(api("/api/admin/tasks"), "POST", body, token=admin)
+        assert status == 422 and error["error"]["field"] == field
+
+
+def test_malformed_json_is_400(api, admin):
+    status, _, error = call(api("/api/admin/tasks"), "POST", raw=b'{"name": "x", "priority": ', token=admin)
+    assert status == 400 and error["error"]["code"] == "malformed_request"
+
+
+def test_the_same_idempotency_key_and_body_give_the_same_task(api, admin):
+    key = str(uuid.uuid4())
+    body = {"name": "Once only", "priority": 3, "requiredSkills": ["a"]}
+    first = call(api("/api/admin/tasks"), "POST", body, token=admin, headers={"Idempotency-Key": key})
+    again = call(api("/api/admin/tasks"), "POST", body, token=admin, headers={"Idempotency-Key": key})
+    assert first[0] == 201 and again[0] == 200 and first[2]["id"] == again[2]["id"]
+    different = call(api("/api/admin/tasks"), "POST", {**body, "priority": 4}, token=admin,
+                     headers={"Idempotency-Key": key})
+    assert different[0] == 422 and different[2]["error"]["code"] == "idempotency_key_reused"
+
+
+def test_concurrent_requests_with_one_key_create_one_task(api, admin):
+    key, results = str(uuid.uuid4()), []
+    body = {"name": "Raced", "priority": 2}
+
+    def post():
+        results.append(call(api("/api/admin/tasks"), "POST", body, token=admin, headers={"Idempotency-Key": key}))
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(r[0] for r in results) == [200, 200, 200, 201]
+    assert len({r[2]["id"] for r in results}) == 1
+
+
+# --- roles ---------------------------------------------------------------------------------
+
+def test_roles_are_checked(api, admin):
+    _, employee_token, _ = employee(api)
+    assert call(api("/api/admin/tasks"), "POST", {"name": "x", "priority": 1}, token=employee_token)[0] == 403
+    assert call(api("/api/admin/tasks"), token=employee_token)[0] == 403
+    assert call(api("/api/admin/tasks"))[0] == 401
+    assert call(api("/api/employee/tasks/current"), token=admin)[0] == 403
+    assert call(api("/api/employee/tasks/current"))[0] == 401
+    assert call(api("/api/employee/tasks/current"), token="forged.token.here")[0] == 401
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def test_list_filters_and_pages(api, admin):
+    marker = unique_name("list")
+    made = [create(api, admin, name=f"{marker}-{i}", priority=5) for i in range(3)]
+    start = made[0]["createdAt"]
+    status, _, page = call(api(f"/api/admin/tasks?priority=5&status=PENDING&createdFrom={start}&size=2"), token=admin)
+    assert status == 200 and page["size"] == 2 and len(page["items"]) == 2 and page["total"] >= 3
+    assert all(t["priority"] == 5 and t["status"] == "PENDING" for t in page["items"])
+    second = call(api(f"/api/admin/tasks?priority=5&status=PENDING&createdFrom={start}&size=2&page=1"), token=admin)[2]
+    assert not {t["id"] for t in page["items"]} & {t["id"] for t in second["items"]}
+    for query in ("status=DONE", "priority=9", "assignee=nobody", "createdFrom=yesterday", "size=0", "page=-1"):
+        assert call(api(f"/api/admin/tasks?{query}"), token=admin)[0] == 422, query
+
+
+def test_unknown_and_malformed_ids(api, admin):
+    assert call(api(f"/api/admin/tasks/{uuid.uuid4()}"), token=admin)[0] == 404
+    assert call(api("/api/admin/tasks/not-a-uuid"), token=admin)[0] == 400
+    assert call(api(f"/api/admin/tasks/{uuid.uuid4()}/cancel"), "POST", token=admin)[0] == 404
+
+
+def test_detail_has_comments_and_the_audit_trail(api, admin):
+    task = create(api, admin)
+    call(api(f"/api/tasks/{task['id']}/comments"), "POST", {"message": "Please hurry"}, token=admin)
+    detail = task_of(api, admin, task["id"])
+    assert detail["comments"][0]["message"] == "Please hurry"
+    assert [(a["action"], a["to"]) for a in detail["audit"]] == [("create", "PENDING")]
+
+
+# --- the lifecycle -------------------------------------------------------------------------
+
+def test_offer_accept_progress_complete_with_comments_and_audit(api, admin, broker):
+    watch = broker.watch("task.assigned", "task.accepted", "task.progressed", "task.completed")
+    worker, token, _ = employee(api)
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    assert same(task["assigneeId"], worker["id"]) and task["version"] == 2
+    current = call(api("/api/employee/tasks/current"), token=token)[2]["items"]
+    assert [t["id"] for t in current] == [task["id"]]
+    assert call(api(f"/api/employee/tasks/{task['id']}/progress"), "POST", {"progress": 10}, token=token)[0] == 409
+    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)[2]["status"] == "IN_PROGRESS"
+    for bad in ({"progress": 101}, {"progress": -1}, {"progress": "half"}, {"progress": 50.5}, {}):
+        assert call(api(f"/api/employee/tasks/{task['id']}/progress"), "POST", bad, token=token)[0] == 422, bad
+    status, _, progressed = call(api(f"/api/employee/tasks/{task['id']}/progress"), "POST",
+                                 {"progress": 60, "note": "halfway"}, token=token)
+    assert status == 200 and progressed["progress"] == 60
+    for bad in ({"message": ""}, {"message": "   "}, {"message": "m" * 4001}, {}):
+        assert call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", bad, token=token)[0] == 422, bad
+    status, _, done = call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST",
+                           {"message": "Supplier confirmed"}, token=token)
+    assert status == 200 and done["status"] == "COMPLETED" and done["progress"] == 100
+    status, _, error = call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "again"}, token=token)
+    assert status == 409 and error["error"]["status"] == "COMPLETED"
+
+    detail = task_of(api, admin, task["id"])
+    assert [c["message"] for c in detail["comments"]] == ["Supplier confirmed"]
+    assert [a["action"] for a in detail["audit"]] == ["create", "assign", "accept", "progress", "complete"]
+    events = broker.collect(watch, 10, until=lambda e: len(e) >= 4)
+    mine = [e for e in events if same(e["data"]["taskId"], task["id"])]
+    assert [e["type"] for e in mine] == ["task.assigned", "task.accepted", "task.progressed", "task.completed"]
+    assert [e["data"]["version"] for e in mine] == [2, 3, 4, 5]
+    assert mine[2]["data"]["note"] == "halfway" and mine[3]["data"]["message"] == "Supplier confirmed"
+    history = call(api("/api/employee/tasks/history"), token=token)[2]
+    assert [t["id"] for t in history["items"]] == [task["id"]]
+    dashboard = call(api("/api/employee/tasks/dashboard"), token=token)[2]
+    assert dashboard["counts"]["COMPLETED"] == 1 and dashboard["current"] == []
+
+
+def test_someone_elses_task_is_403(api, admin, broker):
+    worker, _, _ = employee(api)
+    _, intruder, _ = employee(api)
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    for action, body in (("accept", None), ("progress", {"progress": 5}), ("complete", {"message": "m"}),
+                         ("fail", {"message": "m"})):
+        assert call(api(f"/api/employee/tasks/{task['id']}/{action}"), "POST", body, token=intruder)[0] == 403
+    assert call(api(f"/api/tasks/{task['id']}/comments"), "POST", {"message": "hi"}, token=intruder)[0] == 403
+
+
+def test_two_completes_at_once_one_wins(api, admin, broker):
+    worker, token, _ = employee(api)
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)
+    results = []
+
+    def complete(i):
+        results.append(call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": f"done {i}"},
+                            token=token)[0])
+    threads = [threading.Thread(target=complete, args=(i,)) for i in range(2)]
+    [t.start() for t in threads]
+    [t.join() for t in threads]
+    assert sorted(results) == [200, 409]
+    assert len(task_of(api, admin, task["id"])["comments"]) == 1
+
+
+def test_a_duplicated_or_stale_proposal_changes_nothing(api, admin, broker):
+    watch = broker.watch("task.assignment_rejected")
+    first, _, _ = employee(api)
+    second, _, _ = employee(api)
+    task = create(api, admin)
+    proposal = {"taskId": task["id"], "employeeId": first["id"], "reservationId": str(uuid.uuid4()), "expectedVersion": 1}
+    message_id = broker.publish("assignment.proposed", proposal)
+    broker.publish("assignment.proposed", proposal, message_id=message_id)   # redelivered
+    broker.publish("assignment.proposed", {**proposal, "employeeId": second["id"], "reservationId": str(uuid.uuid4())})
+    rejected = broker.collect(watch, 10, until=lambda e: any(same(x["data"]["taskId"], task["id"]) for x in e))
+    rejected = [e for e in rejected if same(e["data"]["taskId"], task["id"])]
+    assert len(rejected) == 1 and same(rejected[0]["data"]["employeeId"], second["id"])
+    time.sleep(0.5)
+    detail = task_of(api, admin, task["id"])
+    assert same(detail["assigneeId"], first["id"]) and detail["version"] == 2
+    assert [a["action"] for a in detail["audit"]] == ["create", "assign"]
+
+
+def test_an_expiry_after_the_accept_changes_nothing_and_before_it_requeues(api, admin, broker):
+    worker, token, _ = employee(api)
+    accepted = offer(broker, api, admin, create(api, admin), worker["id"])
+    call(api(f"/api/employee/tasks/{accepted['id']}/accept"), "POST", token=token)
+    broker.publish("reservation.expired", {"taskId": accepted["id"], "employeeId": worker["id"],
+                                           "reservationId": accepted["reservationId"], "expectedVersion": 2})
+    lapsed = offer(broker, api, admin, create(api, admin), worker["id"])
+    broker.publish("reservation.expired", {"taskId": lapsed["id"], "employeeId": worker["id"],
+                                           "reservationId": lapsed["reservationId"], "expectedVersion": 2})
+    wait_for(lambda: task_of(api, admin, lapsed["id"])["status"] == "PENDING", 15, what="the lapsed offer requeued")
+    assert task_of(api, admin, accepted["id"])["status"] == "IN_PROGRESS"
+
+
+def test_a_failure_with_attempts_left_is_requeued_avoiding_the_employee(api, admin, broker):
+    watch = broker.watch("task.failed", "task.requeued")
+    worker, token, _ = employee(api)
+    task = offer(broker, api, admin, create(api, admin, maxAttempts=2), worker["id"])
+    call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)
+    for bad in ({"message": ""}, {"message": " \n "}, {}):
+        assert call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", bad, token=token)[0] == 422
+    status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "No answer"}, token=token)
+    assert status == 200 and failed["status"] == "PENDING" and failed["attempt"] == 2
+    events = [e for e in broker.collect(watch, 10, until=lambda e: len(e) >= 2) if same(e["data"]["taskId"], task["id"])]
+    assert [e["type"] for e in events] == ["task.failed", "task.requeued"]
+    assert events[0]["data"]["willRetry"] is True and events[0]["data"]["attempt"] == 1
+    requeued = events[1]["data"]
+    assert requeued["reason"] == "retry" and same(requeued["avoidEmployeeId"], worker["id"])
+    assert requeued["notBefore"] > events[1]["occurredAt"]
+
+    # The last attempt fails for good; an admin can give it a fresh budget.
+    task = offer(broker, api, admin, failed, worker["id"])
+    call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)
+    final = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "Still no answer"}, token=token)[2]
+    assert final["status"] == "FAILED"
+    retried = call(api(f"/api/admin/tasks/{task['id']}/retry"), "POST", token=admin)[2]
+    assert retried["status"] == "PENDING" and retried["attempt"] == 1
+    assert call(api(f"/api/admin/tasks/{task['id']}/retry"), "POST", token=admin)[0] == 409
+
+
+def test_cancel_any_open_task_but_not_a_finished_one(api, admin):
+    task = create(api, admin)
+    status, _, cancelled = call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+    assert status == 200 and cancelled["status"] == "CANCELLED"
+    status, _, error = call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+    assert status == 409 and error["error"]["status"] == "CANCELLED"
+
+
+def test_manual_assign_and_get_next_are_requests_to_the_scheduler(api, admin, broker):
+    watch = broker.watch("assignment.requested", "work.requested")
+    worker, token, _ = employee(api)
+    task = create(api, admin)
+    assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin)[0] == 202
+    assert call(api("/api/employee/tasks/get-next"), "POST", token=token)[0] == 202
+    events = broker.collect(watch, 10, until=lambda e: len(e) >= 2)
+    types = {e["type"]: e["data"] for e in events if same(e["data"].get("employeeId", ""), worker["id"])}
+    assert same(types["assignment.requested"]["taskId"], task["id"])
+    assert "work.requested" in types
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+    assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin)[0] == 409
+
+
+def test_an_overdue_task_is_announced_exactly_once(api, admin, broker):
+    watch = broker.watch("task.overdue")
+    due = (datetime.now(timezone.utc) + timedelta(seconds=1)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    task = create(api, admin, dueAt=due)
+    events = broker.collect(watch, 8)
+    assert [e["data"]["taskId"].lower() for e in events if same(e["data"]["taskId"], task["id"])] == [task["id"].lower()]
+
+
+def test_comments_need_a_message(api, admin):
+    task = create(api, admin)
+    for bad in ({"message": ""}, {"message": "   "}, {"message": "m" * 4001}, {"text": "x"}):
+        assert call(api(f"/api/tasks/{task['id']}/comments"), "POST", bad, token=admin)[0] == 422, bad
+
+
+def test_the_openapi_document_is_served(api):
+    status, _, document = call(api("/openapi/tasks.json"))
+    assert status == 200 and "/api/admin/tasks" in document["paths"]
