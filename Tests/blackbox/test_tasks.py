@@ -323,3 +323,23 @@ def test_comments_need_a_message(api, admin):
 def test_the_openapi_document_is_served(api):
     status, _, document = call(api("/openapi/tasks.json"))
     assert status == 200 and "/api/admin/tasks" in document["paths"]
+
+
+def test_an_employee_who_is_gone_loses_offers_at_once_and_work_after_the_long_timeout(api, admin, broker):
+    watch = broker.watch("task.flagged", "task.requeued")
+    worker, token, _ = employee(api)
+    offered = offer(broker, api, admin, create(api, admin), worker["id"])
+    working = offer(broker, api, admin, create(api, admin), worker["id"])
+    call(api(f"/api/employee/tasks/{working['id']}/accept"), "POST", token=token)
+    broker.publish("employee.gone", {"employeeId": worker["id"], "taskIds": [offered["id"], working["id"]],
+                                     "since": "2026-01-01T00:00:00.000Z"})
+    wait_for(lambda: task_of(api, admin, offered["id"])["status"] == "PENDING", 15, what="the offer requeued")
+    flagged = task_of(api, admin, working["id"])
+    assert flagged["status"] == "IN_PROGRESS" and flagged["flagged"] is True
+    # ORCH_TASKS_FLAGGED_TIMEOUT is 3 s in the test stack.
+    wait_for(lambda: task_of(api, admin, working["id"])["status"] == "PENDING", 20, what="the abandoned work requeued")
+    events = [e for e in broker.collect(watch, 5, until=lambda e: len(e) >= 3)
+              if same(e["data"]["taskId"], offered["id"]) or same(e["data"]["taskId"], working["id"])]
+    kinds = sorted((e["type"], e["data"].get("reason")) for e in events)
+    assert kinds == [("task.flagged", "employee_gone"), ("task.requeued", "employee_gone"), ("task.requeued", "employee_gone")]
+    assert all(same(e["data"]["avoidEmployeeId"], worker["id"]) for e in events if e["type"] == "task.requeued")
