@@ -45,53 +45,51 @@ extension TaskRepository {
         also: @Sendable (Change, PostgresConnection) async throws -> Void = { _, _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
-        do {
-            let rows = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)", logger: logger
-            ).collect()
-            guard let before = try rows.first.map(Self.task) else { throw TransitionFailure.notFound }
-            try authorize(before)
-            if let expectedVersion, expectedVersion != before.version {
-                throw TransitionFailure.stale(current: before.status, version: before.version)
-            }
-            let next: TaskLifecycle.State
-            let outcome: TaskLifecycle.Outcome
-            do {
-                (next, outcome) = try TaskLifecycle.apply(action, to: before.lifecycle)
-            } catch {
-                throw TransitionFailure.conflict(current: before.status, version: before.version)
-            }
-            let now = Date.nowToTheMillisecond
-            let after = before.with(next, at: now)
-            let updated = try await connection.query(
-                """
-                UPDATE tasks.tasks SET status = \(after.status.rawValue), assignee_id = \(after.assigneeId),
-                    reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
-                    flagged = \(after.flagged), version = \(after.version), updated_at = \(now),
-                    assigned_at = CASE WHEN \(after.status.rawValue) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
-                    accepted_at = CASE WHEN \(after.status.rawValue) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
-                    completed_at = CASE WHEN \(after.status.rawValue) = 'COMPLETED' THEN \(now) ELSE completed_at END,
-                    failed_at = CASE WHEN \(after.status.rawValue) = 'FAILED' THEN \(now) ELSE failed_at END,
-                    cancelled_at = CASE WHEN \(after.status.rawValue) = 'CANCELLED' THEN \(now) ELSE cancelled_at END
-                WHERE id = \(id) AND version = \(before.version)
-                RETURNING status
-                """,
-                logger: logger
-            ).collect()
-            guard !updated.isEmpty else {
-                // Someone else changed the task between our read and our write.
-                let current = try await connection.query(
-                    "SELECT status, version FROM tasks.tasks WHERE id = \(id)", logger: logger
-                ).collect().first?.decode((String, Int).self)
-                throw TransitionFailure.conflict(
-                    current: current.flatMap { TaskStatus(rawValue: $0.0) } ?? before.status, version: current?.1 ?? before.version
-                )
-            }
-            let change = Change(before: before, after: after, outcome: outcome)
-            try await audit(id, actor: actor, action: action.name, from: before.status, to: after.status, reason: reason, on: connection)
-            try await also(change, connection)
-            try await outbox.append(try events(change), on: connection, logger: logger)
-            return change
+        let rows = try await connection.query(
+            "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)", logger: logger
+        ).collect()
+        guard let before = try rows.first.map(Self.task) else { throw TransitionFailure.notFound }
+        try authorize(before)
+        if let expectedVersion, expectedVersion != before.version {
+            throw TransitionFailure.stale(current: before.status, version: before.version)
         }
+        let next: TaskLifecycle.State
+        let outcome: TaskLifecycle.Outcome
+        do {
+            (next, outcome) = try TaskLifecycle.apply(action, to: before.lifecycle)
+        } catch {
+            throw TransitionFailure.conflict(current: before.status, version: before.version)
+        }
+        let now = Date.nowToTheMillisecond
+        let after = before.with(next, at: now)
+        let updated = try await connection.query(
+            """
+            UPDATE tasks.tasks SET status = \(after.status.rawValue), assignee_id = \(after.assigneeId),
+                reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
+                flagged = \(after.flagged), version = \(after.version), updated_at = \(now),
+                assigned_at = CASE WHEN \(after.status.rawValue) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
+                accepted_at = CASE WHEN \(after.status.rawValue) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
+                completed_at = CASE WHEN \(after.status.rawValue) = 'COMPLETED' THEN \(now) ELSE completed_at END,
+                failed_at = CASE WHEN \(after.status.rawValue) = 'FAILED' THEN \(now) ELSE failed_at END,
+                cancelled_at = CASE WHEN \(after.status.rawValue) = 'CANCELLED' THEN \(now) ELSE cancelled_at END
+            WHERE id = \(id) AND version = \(before.version)
+            RETURNING status
+            """,
+            logger: logger
+        ).collect()
+        guard !updated.isEmpty else {
+            // Someone else changed the task between our read and our write.
+            let current = try await connection.query(
+                "SELECT status, version FROM tasks.tasks WHERE id = \(id)", logger: logger
+            ).collect().first?.decode((String, Int).self)
+            throw TransitionFailure.conflict(
+                current: current.flatMap { TaskStatus(rawValue: $0.0) } ?? before.status, version: current?.1 ?? before.version
+            )
+        }
+        let change = Change(before: before, after: after, outcome: outcome)
+        try await audit(id, actor: actor, action: action.name, from: before.status, to: after.status, reason: reason, on: connection)
+        try await also(change, connection)
+        try await outbox.append(try events(change), on: connection, logger: logger)
+        return change
     }
 }
