@@ -137,7 +137,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "NotifierService", dependencies: ["ServiceRuntime"], path: "Services/notifier",
+            name: "NotifierService",
+            dependencies: [
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/notifier",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -187,6 +195,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TasksServiceTests", dependencies: ["TasksService", "EventContracts"], path: "Tests/TasksServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotifierServiceTests", dependencies: ["NotifierService"], path: "Tests/NotifierServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -3,6 +3,6 @@ import ServiceRuntime
 @main
 struct NotifierMain {
     static func main() async {
-        await ServiceLauncher.main(NotifierService.descriptor)
+        await ServiceLauncher.main(NotifierService.descriptor, setUp: NotifierService.setUp)
     }
 }

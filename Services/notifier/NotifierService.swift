@@ -1,3 +1,7 @@
+import EventBackbone
+import Hummingbird
+import Messaging
+import ServiceLifecycle
 import ServiceRuntime
 
 /// The notifier service as the shared runtime sees it.
@@ -5,4 +9,28 @@ enum NotifierService {
     static let descriptor = ServiceDescriptor(
         name: "notifier", schema: "notifier", defaultPort: 8084, usesRedis: true, migrations: NotifierMigrations.all
     )
+
+    /// The shared queue that fills the notification log, the feed signal, the long-poll route.
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> [any Service] {
+        let environment = context.configuration.environment
+        let longPoll = try environment.duration("ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
+        let retention = try environment.duration("ORCH_NOTIFIER_RETENTION", default: .seconds(86_400), in: .seconds(60)...(.seconds(30 * 86_400)))
+        let client = context.dependencies.database.client
+        let log = NotificationLog(client: client, logger: context.logger)
+        let feed = FeedSignal(database: context.configuration.database, logger: context.logger)
+        NotificationsController(log: log, feed: feed, longPoll: longPoll)
+            .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: context.signer))
+        OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
+
+        var options = AMQPConnection.Options()
+        options.name = "amqp-notifier-consumer"
+        options.caFile = context.configuration.amqpCAFile
+        let consuming = AMQPConnection(url: context.configuration.amqp, options: options, logger: context.logger)
+        let consumer = EventConsumer(
+            queue: "notifier.feed", queueType: context.configuration.amqpQueueType, handlers: log.handlers,
+            schema: "notifier", database: client, consumer: consuming, publisher: context.dependencies.broker,
+            logger: context.logger
+        )
+        return [consuming, consumer, feed, LogPruner(log: log, retention: retention, logger: context.logger)]
+    }
 }

@@ -1,0 +1,51 @@
+import EventContracts
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// `GET /api/notifications?after=CURSOR`: the long-poll fallback. Answers at once when the caller
+/// has notifications after the cursor, otherwise waits up to the configured time for some.
+/// Without `after` it answers at once with no items and the cursor to continue from.
+struct NotificationsController: Sendable {
+    let log: NotificationLog
+    let feed: FeedSignal
+    let longPoll: Duration
+
+    /// `{"items": [...], "nextCursor"}`, written by hand so each event's data passes through as
+    /// it was published.
+    struct Page: ResponseGenerator {
+        let items: [NotificationLog.Notification]
+        let nextCursor: Int64
+
+        func response(from request: Request, context: some RequestContext) throws -> Response {
+            let body = #"{"items":["# + items.map(\.json).joined(separator: ",") + #"],"nextCursor":\#(nextCursor)}"#
+            return Response(
+                status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: body))
+            )
+        }
+    }
+
+    func addRoutes(to router: Router<ServiceRequestContext>, signedIn: BearerTokenMiddleware) {
+        router.group("/api/notifications").add(middleware: signedIn).get(use: poll)
+    }
+
+    @Sendable func poll(request: Request, context: ServiceRequestContext) async throws -> Page {
+        let caller = try context.requireIdentity()
+        let audience: Audience = caller.isAdmin ? .admins : .employee(caller.userId)
+        guard let text = request.uri.queryParameters["after"] else {
+            return Page(items: [], nextCursor: try await log.latestCursor())
+        }
+        guard let cursor = Int64(text), cursor >= 0 else { throw APIError.invalid("after", "after must be a cursor (a whole number ≥ 0)") }
+        let deadline = ContinuousClock.now + longPoll
+        while true {
+            let seen = feed.generation
+            let items = try await log.after(cursor, for: audience, limit: 500)
+            let now = ContinuousClock.now
+            if !items.isEmpty || now >= deadline {
+                return Page(items: items, nextCursor: items.last?.cursor ?? cursor)
+            }
+            await feed.wait(beyond: seen, timeout: deadline - now)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import Logging
+import Persistence
+import PostgresNIO
+import Resilience
+import ServiceLifecycle
+import Synchronization
+
+/// Tells every waiting request of this replica that the notification log grew: one dedicated
+/// database session LISTENs for the log's trigger and wakes them all. While the session is
+/// down, waiters fall back to their own time limit.
+final class FeedSignal: Service, Sendable {
+    private struct State {
+        var generation = 0
+        var nextWaiter = 0
+        var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+    }
+
+    private let database: DatabaseURL
+    private let logger: Logger
+    private let state = Mutex(State())
+
+    init(database: DatabaseURL, logger: Logger) {
+        self.database = database
+        self.logger = logger
+    }
+
+    /// Increases every time the log grows.
+    var generation: Int { state.withLock { $0.generation } }
+
+    /// Returns once the log grew past `generation`, or after `timeout`.
+    func wait(beyond generation: Int, timeout: Duration) async {
+        let id = state.withLock { state in
+            state.nextWaiter += 1
+            return state.nextWaiter
+        }
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                try? await Task.sleep(for: timeout)
+                self.resume(id)
+            }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    guard state.generation == generation else { return true }
+                    state.waiters[id] = continuation
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+            group.cancelAll()
+        }
+    }
+
+    private func resume(_ id: Int) {
+        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+    }
+
+    private func grew() {
+        let waiters = state.withLock { state in
+            state.generation += 1
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        waiters.forEach { $0.resume() }
+    }
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            let backoff = Backoff()
+            var attempt = 0
+            while !Task.isCancelled {
+                do {
+                    let connection = try await PostgresConnection.connect(
+                        configuration: self.database.connectionConfiguration, id: 2, logger: self.logger
+                    )
+                    attempt = 0
+                    do {
+                        try await connection.listen(on: "notifier_feed") { notifications in
+                            self.grew()  // anything committed while we were away
+                            for try await _ in notifications { self.grew() }
+                        }
+                    } catch {
+                        try? await connection.close()
+                        throw error
+                    }
+                    try? await connection.close()
+                } catch {
+                    if Task.isCancelled { break }
+                    self.logger.warning("notification feed interrupted", metadata: ["error": "\(error)"])
+                    try? await Task.sleep(for: backoff.delay(attempt: attempt))
+                    attempt += 1
+                }
+            }
+        }
+    }
+}

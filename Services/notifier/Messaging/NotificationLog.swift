@@ -1,0 +1,88 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// Writes each event once per audience into the notification log, under a monotonic cursor.
+/// The log is shared by every notifier replica; a trigger NOTIFYs them on commit.
+struct NotificationLog: Sendable {
+    let client: PostgresClient
+    let logger: Logger
+
+    /// The event types that reach someone's feed.
+    static let feedTypes: [String] = EventCatalogue.all.map { $0.eventType }.filter { type in
+        type.hasPrefix("task.") || type.hasPrefix("presence.") || type == "employee.availability_changed"
+            || type == "employee.gone" || type == "reservation.expired" || type == "analytics.updated"
+    }
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        for type in Self.feedTypes {
+            handlers.onRaw(type) { event, connection in try await store(event, on: connection) }
+        }
+        return handlers
+    }
+
+    func store(_ event: IncomingEvent, on connection: PostgresConnection) async throws {
+        guard let envelope = try? JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any],
+              let data = envelope["data"] as? [String: Any]
+        else { throw PoisonMessage(reason: "the event has no data object") }
+        let payload = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+        for audience in Audience.of(type: event.header.type, data: data) {
+            try await connection.query(
+                """
+                INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
+                VALUES (\(event.header.id), \(audience.key), \(event.header.type), \(event.header.occurredAt), \(payload))
+                ON CONFLICT (event_id, audience) DO NOTHING
+                """,
+                logger: logger
+            )
+        }
+    }
+
+    /// One entry of a feed: `{"cursor", "type", "occurredAt", "data"}` (DESIGN §7).
+    struct Notification: Sendable {
+        let cursor: Int64
+        let type: String
+        let occurredAt: Date
+        /// The event's data, as the JSON text it arrived with.
+        let data: String
+
+        /// The message as clients receive it; `data` is passed through untouched.
+        var json: String {
+            let type = String(decoding: (try? JSONEncoder().encode(type)) ?? Data("\"\"".utf8), as: UTF8.self)
+            return #"{"cursor":\#(cursor),"type":\#(type),"occurredAt":"\#(EventCoding.timestamp(occurredAt))","data":\#(data)}"#
+        }
+    }
+
+    /// What `audience` has not seen after `cursor`, in order.
+    func after(_ cursor: Int64, for audience: Audience, limit: Int) async throws -> [Notification] {
+        let rows = try await client.query(
+            """
+            SELECT cursor, type, occurred_at, data FROM notifier.notifications
+            WHERE audience = \(audience.key) AND cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var notifications: [Notification] = []
+        for try await (cursor, type, occurredAt, data) in rows.decode((Int64, String, Date, String).self) {
+            notifications.append(Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data))
+        }
+        return notifications
+    }
+
+    /// The newest cursor of the whole log: where a client with no cursor starts.
+    func latestCursor() async throws -> Int64 {
+        try await client.query("SELECT coalesce(max(cursor), 0)::bigint FROM notifier.notifications", logger: logger)
+            .collect().first?.decode(Int64.self) ?? 0
+    }
+
+    /// Drops what is older than `retention`.
+    func prune(olderThan retention: Duration) async throws {
+        try await client.query(
+            "DELETE FROM notifier.notifications WHERE stored_at < now() - make_interval(secs => \(Double(retention.components.seconds)))",
+            logger: logger
+        )
+    }
+}
