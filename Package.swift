@@ -29,6 +29,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -94,6 +95,7 @@ let package = Package(
             dependencies: [
                 "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -139,8 +141,11 @@ let package = Package(
         .executableTarget(
             name: "NotifierService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience",
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience", "KeyValueStore",
+                "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdCore
 import Logging
 import Metrics
 import Prometheus
@@ -12,7 +13,7 @@ public enum ServiceLauncher {
     /// Exit status for a configuration the service cannot start with (sysexits' EX_CONFIG).
     public static let configurationErrorStatus: Int32 = 78
 
-    public static func main(_ descriptor: ServiceDescriptor, setUp: @escaping ServiceSetUp = { _, _ in [] }) async {
+    public static func main(_ descriptor: ServiceDescriptor, setUp: @escaping ServiceSetUp = { _, _ in ServiceAssembly() }) async {
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration(service: descriptor, environment: ProcessInfo.processInfo.environment)
@@ -46,8 +47,8 @@ public enum ServiceLauncher {
     }
 
     /// Adds a service's own routes to the router and returns its own long-running services
-    /// (consumers, sweeps, …), which start after the shared ones.
-    public typealias ServiceSetUp = (Router<ServiceRequestContext>, ServiceContext) throws -> [any Service]
+    /// (consumers, sweeps, …), which start after the shared ones, and its kind of HTTP server.
+    public typealias ServiceSetUp = (Router<ServiceRequestContext>, ServiceContext) throws -> ServiceAssembly
 
     /// The application with the routes every service shares, and the service's own.
     public static func buildApplication(
@@ -55,7 +56,7 @@ public enum ServiceLauncher {
         configuration: ServiceConfiguration,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
-        setUp: ServiceSetUp = { _, _ in [] }
+        setUp: ServiceSetUp = { _, _ in ServiceAssembly() }
     ) throws -> some ApplicationProtocol {
         let dependencies = ServiceDependencies(descriptor: descriptor, configuration: configuration, logger: logger)
         let context = ServiceContext(
@@ -72,8 +73,9 @@ public enum ServiceLauncher {
         let own = try setUp(router, context)
         return Application(
             router: router,
+            server: own.server,
             configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
-            services: dependencies.services + own,
+            services: dependencies.services + own.services,
             logger: logger
         )
     }
@@ -87,4 +89,16 @@ public struct ServiceContext: Sendable {
     /// Verifies (and, in auth, issues) tokens.
     public let signer: TokenSigner
     public let logger: Logger
+}
+
+/// What a service adds to the shared runtime.
+public struct ServiceAssembly {
+    public var services: [any Service]
+    /// Plain HTTP/1.1 unless the service needs more (the notifier upgrades to WebSockets).
+    public var server: HTTPServerBuilder
+
+    public init(services: [any Service] = [], server: HTTPServerBuilder = .http1()) {
+        self.services = services
+        self.server = server
+    }
 }

@@ -10,16 +10,21 @@ enum NotifierService {
         name: "notifier", schema: "notifier", defaultPort: 8084, usesRedis: true, migrations: NotifierMigrations.all
     )
 
-    /// The shared queue that fills the notification log, the feed signal, the long-poll route.
-    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> [any Service] {
+    /// The shared queue that fills the notification log, the feed signal, presence, the
+    /// WebSocket and long-poll routes.
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let environment = context.configuration.environment
         let longPoll = try environment.duration("ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
         let retention = try environment.duration("ORCH_NOTIFIER_RETENTION", default: .seconds(86_400), in: .seconds(60)...(.seconds(30 * 86_400)))
         let client = context.dependencies.database.client
         let log = NotificationLog(client: client, logger: context.logger)
+        let presenceTTL = try environment.duration("ORCH_NOTIFIER_PRESENCE_TTL", default: .seconds(15), in: .seconds(1)...(.seconds(600)))
         let feed = FeedSignal(database: context.configuration.database, logger: context.logger)
-        NotificationsController(log: log, feed: feed, longPoll: longPoll)
+        guard let redis = context.dependencies.redis else { preconditionFailure("the notifier uses Redis") }
+        let presence = Presence(redis: redis, client: client, ttl: presenceTTL, logger: context.logger)
+        NotificationsController(log: log, feed: feed, longPoll: longPoll, presence: presence)
             .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: context.signer))
+        let socket = NotificationSocket(log: log, feed: feed, signer: context.signer, presence: presence, sendTimeout: .seconds(5))
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
         var options = AMQPConnection.Options()
@@ -31,6 +36,9 @@ enum NotifierService {
             schema: "notifier", database: client, consumer: consuming, publisher: context.dependencies.broker,
             logger: context.logger
         )
-        return [consuming, consumer, feed, LogPruner(log: log, retention: retention, logger: context.logger)]
+        return ServiceAssembly(
+            services: [consuming, consumer, feed, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
+            server: socket.server()
+        )
     }
 }

@@ -11,7 +11,7 @@ enum TasksService {
     )
 
     /// Its routes, its consumer of the scheduler's events, and its sweeper.
-    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> [any Service] {
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let settings = try TaskSettings(context.configuration.environment)
         let tasks = TaskRepository(client: context.dependencies.database.client, logger: context.logger)
         let signer = context.signer
@@ -33,6 +33,6 @@ enum TasksService {
             database: context.dependencies.database.client, consumer: consuming, publisher: context.dependencies.broker,
             logger: context.logger
         )
-        return [consuming, consumer, TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)]
+        return ServiceAssembly(services: [consuming, consumer, TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)])
     }
 }

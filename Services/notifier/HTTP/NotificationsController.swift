@@ -10,6 +10,7 @@ struct NotificationsController: Sendable {
     let log: NotificationLog
     let feed: FeedSignal
     let longPoll: Duration
+    let presence: Presence
 
     /// `{"items": [...], "nextCursor"}`, written by hand so each event's data passes through as
     /// it was published.
@@ -33,6 +34,10 @@ struct NotificationsController: Sendable {
     @Sendable func poll(request: Request, context: ServiceRequestContext) async throws -> Page {
         let caller = try context.requireIdentity()
         let audience: Audience = caller.isAdmin ? .admins : .employee(caller.userId)
+        if !caller.isAdmin {
+            // A long-polling employee is online until one lease TTL after their last poll.
+            _ = try? await presence.open(employee: caller.userId, id: "long-poll", keptAlive: false)
+        }
         guard let text = request.uri.queryParameters["after"] else {
             return Page(items: [], nextCursor: try await log.latestCursor())
         }

@@ -1,0 +1,122 @@
+"""The live feed over real WebSocket clients, through the edge."""
+import json
+import time
+import uuid
+
+import pytest
+from websockets.exceptions import ConnectionClosed
+from websockets.sync.client import connect
+
+from auth_client import call, make_token
+from broker import Broker
+from conftest import wait_for
+from test_auth import employee, login
+from test_notifier import assigned, start
+
+
+@pytest.fixture(scope="module")
+def api(stack):
+    return lambda path: stack.edge(path)
+
+
+@pytest.fixture
+def broker(stack):
+    connection = Broker(stack.amqp_port)
+    yield connection
+    connection.close()
+
+
+def socket(stack, token, after=None):
+    url = f"ws://127.0.0.1:{stack.port_base}/ws?token={token}" + (f"&after={after}" if after is not None else "")
+    return connect(url, open_timeout=10, close_timeout=5)
+
+
+def receive(ws, count, timeout=10):
+    messages = []
+    deadline = time.time() + timeout
+    while len(messages) < count and time.time() < deadline:
+        try:
+            messages.append(json.loads(ws.recv(timeout=max(0.05, deadline - time.time()))))
+        except TimeoutError:
+            break
+    return messages
+
+
+def closed_with(ws, timeout=10):
+    try:
+        while True:
+            ws.recv(timeout=timeout)
+    except ConnectionClosed as closed:
+        return closed.rcvd.code if closed.rcvd else None
+
+
+def test_a_bad_token_is_closed_with_4401(stack):
+    for token in ("garbage", make_token("nokey", "k" * 40, str(uuid.uuid4()), "EMPLOYEE")):
+        with socket(stack, token) as ws:
+            assert closed_with(ws) == 4401
+
+
+def test_replay_after_a_cursor_then_live_events_in_order(stack, api, broker):
+    worker, token, _ = employee(api)
+    cursor = start(api, token)
+    missed = [str(uuid.uuid4()) for _ in range(3)]
+    for task in missed:
+        broker.publish("task.assigned", assigned(task, worker["id"]), source="tasks")
+    wait_for(lambda: len(call(api(f"/api/notifications?after={cursor}"), token=token)[2]["items"]) >= 3, 15,
+             what="the missed events stored")
+    with socket(stack, token, after=cursor) as ws:
+        replayed = receive(ws, 3)
+        assert [m["data"]["taskId"] for m in replayed] == missed
+        assert all(set(m) == {"cursor", "type", "occurredAt", "data"} for m in replayed)
+        live = str(uuid.uuid4())
+        sent = time.time()
+        broker.publish("task.assigned", assigned(live, worker["id"]), source="tasks")
+        [message] = receive(ws, 1)
+        assert message["data"]["taskId"] == live and message["cursor"] > replayed[-1]["cursor"]
+        assert time.time() - sent < 2
+
+
+def test_an_employee_never_receives_another_employees_events(stack, api, broker):
+    alice, alice_token, _ = employee(api)
+    bob, bob_token, _ = employee(api)
+    with socket(stack, alice_token) as alice_ws, socket(stack, bob_token) as bob_ws:
+        time.sleep(0.3)
+        task = str(uuid.uuid4())
+        broker.publish("task.assigned", assigned(task, alice["id"]), source="tasks")
+        [message] = receive(alice_ws, 1)
+        assert message["data"]["taskId"] == task
+        assert [m for m in receive(bob_ws, 1, timeout=1.5) if m["data"].get("taskId") == task] == []
+
+
+def test_an_expiring_token_closes_the_socket_with_4001(stack, api):
+    kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
+    worker, _, _ = employee(api)
+    token = make_token(kid, secret, worker["id"], "EMPLOYEE", exp=int(time.time()) + 3)
+    with socket(stack, token) as ws:
+        started = time.time()
+        assert closed_with(ws, timeout=15) == 4001
+        assert time.time() - started < 8
+
+
+def test_a_websocket_puts_an_employee_online_and_closing_it_offline(stack, api, broker):
+    watch = broker.watch("presence.online", "presence.offline")
+    worker, token, _ = employee(api)
+    with socket(stack, token):
+        online = broker.collect(watch, 10, until=lambda e: any(x["data"]["employeeId"].lower() == worker["id"].lower() for x in e))
+        assert [e["type"] for e in online if e["data"]["employeeId"].lower() == worker["id"].lower()] == ["presence.online"]
+    offline = broker.collect(watch, 10, until=lambda e: any(x["data"]["employeeId"].lower() == worker["id"].lower() for x in e))
+    assert [e["type"] for e in offline if e["data"]["employeeId"].lower() == worker["id"].lower()] == ["presence.offline"]
+
+
+def test_two_sockets_of_one_employee_are_one_presence(stack, api, broker):
+    watch = broker.watch("presence.online", "presence.offline")
+    worker, token, _ = employee(api)
+    mine = lambda events: [e["type"] for e in events if e["data"]["employeeId"].lower() == worker["id"].lower()]
+    first = socket(stack, token)
+    second = socket(stack, token)
+    time.sleep(1)
+    first.close()
+    time.sleep(1)
+    assert mine(broker.collect(watch, 1)) == ["presence.online"]
+    second.close()
+    assert mine(broker.collect(watch, 5, until=lambda e: "presence.offline" in mine(e))) == ["presence.offline"]
