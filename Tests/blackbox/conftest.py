@@ -52,7 +52,10 @@ class Stack:
             ORCH_DATABASE_URL=f"postgres://orch_{service}:orch_{service}@127.0.0.1:{self.pg_port}/orchestrator",
             ORCH_AMQP_URL=f"amqp://guest:guest@127.0.0.1:{self.amqp_port}/%2f",
             ORCH_REDIS_URL=f"redis://127.0.0.1:{self.redis_port}",
+            ORCH_TOKEN_SECRETS=(self.state / "token-secrets").read_text().strip(),
         )
+        # The service's own knobs, as the stack runs it.
+        env.update({k: v for k, v in os.environ.items() if k.startswith(f"ORCH_{service.upper()}_")})
         env.update(overrides)
         return env
 

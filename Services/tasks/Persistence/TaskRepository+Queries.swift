@@ -21,8 +21,8 @@ extension TaskRepository {
             WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
             AND (\(filter.priority)::integer IS NULL OR priority = \(filter.priority))
             AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
-            AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= \(filter.createdFrom))
-            AND (\(filter.createdTo)::timestamptz IS NULL OR created_at < \(filter.createdTo))
+            AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= tasks.to_ms(\(filter.createdFrom)))
+            AND (\(filter.createdTo)::timestamptz IS NULL OR created_at < tasks.to_ms(\(filter.createdTo)))
             \(unescaped: tail)
             """
         }

@@ -66,7 +66,7 @@ extension TaskRepository {
             """
             UPDATE tasks.tasks SET status = \(after.status.rawValue), assignee_id = \(after.assigneeId),
                 reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
-                flagged = \(after.flagged), version = \(after.version), updated_at = \(now),
+                flagged = \(after.flagged), version = \(after.version), updated_at = tasks.to_ms(\(now)),
                 assigned_at = CASE WHEN \(after.status.rawValue) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
                 accepted_at = CASE WHEN \(after.status.rawValue) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
                 completed_at = CASE WHEN \(after.status.rawValue) = 'COMPLETED' THEN \(now) ELSE completed_at END,

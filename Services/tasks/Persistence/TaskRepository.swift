@@ -70,8 +70,8 @@ struct TaskRepository: Sendable {
                 INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
                     progress, flagged, due_at, version, created_by, created_at, updated_at)
                 VALUES (\(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
-                    \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, \(task.dueAt), \(task.version),
-                    \(task.createdBy), \(task.createdAt), \(task.updatedAt))
+                    \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
+                    \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt)))
                 """,
                 logger: logger
             )

@@ -66,5 +66,13 @@ enum TasksMigrations {
                 PRIMARY KEY (created_by, key))
             """,
         ]),
+        Migration(version: 4, name: "millisecond times", statements: [
+            // Times travel as RFC 3339 with milliseconds; a Date and its text can differ in the last
+            // bit, so stored times and the bounds compared with them are both rounded to the ms.
+            """
+            CREATE FUNCTION tasks.to_ms(timestamptz) RETURNS timestamptz IMMUTABLE LANGUAGE sql
+            AS $$ SELECT date_trunc('milliseconds', $1 + interval '500 microseconds') $$
+            """,
+        ]),
     ]
 }
