@@ -24,7 +24,8 @@ enum NotifierService {
         let presence = Presence(redis: redis, client: client, ttl: presenceTTL, logger: context.logger)
         NotificationsController(log: log, feed: feed, longPoll: longPoll, presence: presence)
             .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: context.signer))
-        let socket = NotificationSocket(log: log, feed: feed, signer: context.signer, presence: presence, sendTimeout: .seconds(5))
+        let sendTimeout = try environment.duration("ORCH_NOTIFIER_SEND_TIMEOUT", default: .seconds(5), in: .milliseconds(100)...(.seconds(120)))
+        let socket = NotificationSocket(log: log, feed: feed, signer: context.signer, presence: presence, sendTimeout: sendTimeout)
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
         var options = AMQPConnection.Options()
