@@ -56,8 +56,8 @@ def test_a_client_that_stops_reading_is_closed_with_4008_while_others_keep_up(st
         time.sleep(0.5)
         # A burst far larger than the socket buffers between the notifier and the slow client.
         channel = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=stack.amqp_port)).channel()
-        padding = "x" * 2000
-        count = 6000
+        padding = "x" * 4000
+        count = 2500
         marker = str(uuid.uuid4())
         for i in range(count):
             body = json.dumps({"id": str(uuid.uuid4()), "type": "task.progressed", "version": 1,
