@@ -1,7 +1,9 @@
+import EventBackbone
 import Foundation
 import Hummingbird
 import HummingbirdCore
 import Logging
+import Messaging
 import Metrics
 import Prometheus
 import ServiceLifecycle
@@ -89,6 +91,20 @@ public struct ServiceContext: Sendable {
     /// Verifies (and, in auth, issues) tokens.
     public let signer: TokenSigner
     public let logger: Logger
+
+    /// A consumer of `queue` through the service's inbox, on a broker connection of its own
+    /// (consuming and publishing do not share one): the services to run, connection first.
+    public func consumer(of queue: String, handlers: EventHandlers) -> [any Service] {
+        var options = AMQPConnection.Options()
+        options.name = "amqp-\(descriptor.name)-consumer"
+        options.caFile = configuration.amqpCAFile
+        let connection = AMQPConnection(url: configuration.amqp, options: options, logger: logger)
+        let consumer = EventConsumer(
+            queue: queue, queueType: configuration.amqpQueueType, handlers: handlers, schema: descriptor.schema,
+            database: dependencies.database.client, consumer: connection, publisher: dependencies.broker, logger: logger
+        )
+        return [connection, consumer]
+    }
 }
 
 /// What a service adds to the shared runtime.

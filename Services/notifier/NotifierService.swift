@@ -1,6 +1,4 @@
-import EventBackbone
 import Hummingbird
-import Messaging
 import ServiceLifecycle
 import ServiceRuntime
 
@@ -28,17 +26,9 @@ enum NotifierService {
         let socket = NotificationSocket(log: log, feed: feed, signer: context.signer, presence: presence, sendTimeout: sendTimeout)
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
-        var options = AMQPConnection.Options()
-        options.name = "amqp-notifier-consumer"
-        options.caFile = context.configuration.amqpCAFile
-        let consuming = AMQPConnection(url: context.configuration.amqp, options: options, logger: context.logger)
-        let consumer = EventConsumer(
-            queue: "notifier.feed", queueType: context.configuration.amqpQueueType, handlers: log.handlers,
-            schema: "notifier", database: client, consumer: consuming, publisher: context.dependencies.broker,
-            logger: context.logger
-        )
+        let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers)
         return ServiceAssembly(
-            services: [consuming, consumer, feed, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
+            services: consumer + [feed, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
             server: socket.server()
         )
     }

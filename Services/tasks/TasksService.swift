@@ -1,6 +1,4 @@
-import EventBackbone
 import Hummingbird
-import Messaging
 import ServiceLifecycle
 import ServiceRuntime
 
@@ -23,16 +21,9 @@ enum TasksService {
         )
         OpenAPIController(document: TasksOpenAPI.document).addRoutes(to: router)
 
-        var options = AMQPConnection.Options()
-        options.name = "amqp-tasks-consumer"
-        options.caFile = context.configuration.amqpCAFile
-        let consuming = AMQPConnection(url: context.configuration.amqp, options: options, logger: context.logger)
-        let consumer = EventConsumer(
-            queue: "tasks.scheduling", queueType: context.configuration.amqpQueueType,
-            handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers, schema: "tasks",
-            database: context.dependencies.database.client, consumer: consuming, publisher: context.dependencies.broker,
-            logger: context.logger
+        let consumer = context.consumer(
+            of: "tasks.scheduling", handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers
         )
-        return ServiceAssembly(services: [consuming, consumer, TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)])
+        return ServiceAssembly(services: consumer + [TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)])
     }
 }

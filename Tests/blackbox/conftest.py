@@ -108,3 +108,32 @@ def wait_for(condition, timeout: float, interval: float = 0.25, what: str = "con
             return last
         time.sleep(interval)
     pytest.fail(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
+
+
+@pytest.fixture(scope="session")
+def api(stack):
+    """Builds a URL on the edge."""
+    return lambda path: stack.edge(path)
+
+
+@pytest.fixture(scope="session")
+def admin(stack, api):
+    """A token of the first admin, created by the stack from ORCH_AUTH_BOOTSTRAP_ADMIN."""
+    from auth_client import call
+
+    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    reply = wait_for(lambda: (lambda r: r if r[0] == 200 else None)(call(
+        stack.edge("/api/auth/login"), "POST", {"username": username, "password": password},
+        headers={"X-Forwarded-For": "10.250.0.1"})), 30, what="the first admin to log in")
+    assert reply[2]["user"]["role"] == "ADMIN"
+    return reply[2]["token"]
+
+
+@pytest.fixture
+def broker(stack):
+    """The broker, through pika."""
+    from broker import Broker
+
+    connection = Broker(stack.amqp_port)
+    yield connection
+    connection.close()

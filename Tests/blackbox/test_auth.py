@@ -4,36 +4,18 @@ import hmac
 import json
 import os
 import statistics
-import subprocess
 import time
 import uuid
 
 import pytest
 
 from auth_client import b64url, b64url_decode, call, make_token, unique_name
-from conftest import wait_for
-
-
-@pytest.fixture(scope="module")
-def api(stack):
-    return lambda path: stack.edge(path)
 
 
 @pytest.fixture(scope="module")
 def secrets(stack):
     kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
     return kid, secret
-
-
-@pytest.fixture(scope="module")
-def admin_token(stack, api):
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
-    status, _, body = wait_for(
-        lambda: (lambda r: r if r[0] == 200 else None)(call(api("/api/auth/login"), "POST",
-                                                            {"username": username, "password": password})),
-        30, what="the bootstrap admin to log in")
-    assert body["user"]["role"] == "ADMIN"
-    return body["token"]
 
 
 def register(api, **overrides):
@@ -66,7 +48,7 @@ def test_registration_creates_an_employee_with_defaults(api):
     assert "password" not in json.dumps(user) and "hash" not in json.dumps(user).lower()
 
 
-def test_registering_with_a_role_is_refused_without_an_admin_token(api):
+def test_registering_with_a_role_is_refused_without_an_admin(api):
     for role in ("ADMIN", "EMPLOYEE"):
         (status, _, error), _ = register(api, role=role)
         assert status == 403 and error["error"]["code"] == "forbidden"
@@ -77,10 +59,10 @@ def test_registering_with_a_role_is_refused_without_an_admin_token(api):
     assert status == 403
 
 
-def test_an_admin_may_create_an_admin(api, admin_token):
+def test_an_admin_may_create_an_admin(api, admin):
     body = {"username": unique_name("admin"), "password": "another admin pw", "fullName": "Second Admin",
             "email": f"{uuid.uuid4().hex[:8]}@example.com", "role": "ADMIN", "skills": ["ops"], "capacity": 3}
-    status, _, user = call(api("/api/auth/register"), "POST", body, token=admin_token)
+    status, _, user = call(api("/api/auth/register"), "POST", body, token=admin)
     assert status == 201 and user["role"] == "ADMIN" and user["skills"] == ["ops"] and user["capacity"] == 3
     status, _, session = login(api, body["username"], body["password"], client="10.2.0.1")
     assert status == 200 and session["user"]["role"] == "ADMIN"
@@ -251,9 +233,9 @@ def test_many_failures_from_one_address_throttle_that_address(api):
 
 # --- accounts --------------------------------------------------------------------------------
 
-def test_a_deactivated_user_cannot_log_in_or_refresh(api, admin_token):
+def test_a_deactivated_user_cannot_log_in_or_refresh(api, admin):
     user, token, body = employee(api)
-    status, _, updated = call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"active": False}, token=admin_token)
+    status, _, updated = call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"active": False}, token=admin)
     assert status == 200 and updated["active"] is False
     status, _, error = login(api, body["username"], body["password"], client="10.10.0.1")
     assert status == 403 and error["error"]["code"] == "account_disabled"
@@ -266,36 +248,36 @@ def test_an_employee_on_an_admin_route_is_403(api):
     assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"capacity": 5}, token=token)[0] == 403
 
 
-def test_users_can_read_themselves_but_not_others(api, admin_token):
+def test_users_can_read_themselves_but_not_others(api, admin):
     first, token, _ = employee(api)
     second, _, _ = employee(api)
     assert call(api(f"/api/auth/users/{first['id']}"), token=token)[0] == 200
     assert call(api(f"/api/auth/users/{second['id']}"), token=token)[0] == 403
-    assert call(api(f"/api/auth/users/{second['id']}"), token=admin_token)[0] == 200
-    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), token=admin_token)[0] == 404
-    assert call(api("/api/auth/users/not-a-uuid"), token=admin_token)[0] == 400
+    assert call(api(f"/api/auth/users/{second['id']}"), token=admin)[0] == 200
+    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), token=admin)[0] == 404
+    assert call(api("/api/auth/users/not-a-uuid"), token=admin)[0] == 400
 
 
-def test_admin_lists_with_paging_and_filters(api, admin_token):
+def test_admin_lists_with_paging_and_filters(api, admin):
     for _ in range(3):
         employee(api)
-    status, _, page = call(api("/api/auth/users?size=2&page=0&role=EMPLOYEE&active=true"), token=admin_token)
+    status, _, page = call(api("/api/auth/users?size=2&page=0&role=EMPLOYEE&active=true"), token=admin)
     assert status == 200 and len(page["items"]) == 2 and page["total"] >= 3 and page["size"] == 2
     assert all(u["role"] == "EMPLOYEE" and u["active"] for u in page["items"])
-    status, _, next_page = call(api("/api/auth/users?size=2&page=1&role=EMPLOYEE&active=true"), token=admin_token)
+    status, _, next_page = call(api("/api/auth/users?size=2&page=1&role=EMPLOYEE&active=true"), token=admin)
     assert not {u["id"] for u in page["items"]} & {u["id"] for u in next_page["items"]}
     for query in ("size=0", "size=101", "page=-1", "role=BOSS", "active=maybe", "size=ten"):
-        assert call(api(f"/api/auth/users?{query}"), token=admin_token)[0] == 422, query
+        assert call(api(f"/api/auth/users?{query}"), token=admin)[0] == 422, query
 
 
-def test_admin_updates_skills_capacity_and_role(api, admin_token):
+def test_admin_updates_skills_capacity_and_role(api, admin):
     user, _, _ = employee(api)
     status, _, updated = call(api(f"/api/auth/users/{user['id']}"), "PATCH",
-                              {"skills": ["billing", " french ", "billing"], "capacity": 4}, token=admin_token)
+                              {"skills": ["billing", " french ", "billing"], "capacity": 4}, token=admin)
     assert status == 200 and updated["skills"] == ["billing", "french"] and updated["capacity"] == 4
     for body in ({"capacity": 0}, {"capacity": 51}, {"skills": ["x" * 65]}, {"role": "BOSS"}, {"active": "yes"}):
-        assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", body, token=admin_token)[0] == 422, body
-    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), "PATCH", {"capacity": 2}, token=admin_token)[0] == 404
+        assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", body, token=admin)[0] == 422, body
+    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), "PATCH", {"capacity": 2}, token=admin)[0] == 404
 
 
 def test_the_openapi_document_is_served_through_the_edge(api):
@@ -306,7 +288,7 @@ def test_the_openapi_document_is_served_through_the_edge(api):
 
 # --- events ----------------------------------------------------------------------------------
 
-def test_registration_and_updates_publish_events_without_secrets(api, admin_token, stack):
+def test_registration_and_updates_publish_events_without_secrets(api, admin, stack):
     import pika  # the broker's own client, not ours
 
     connection = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=stack.amqp_port))
@@ -315,7 +297,7 @@ def test_registration_and_updates_publish_events_without_secrets(api, admin_toke
     for key in ("user.registered", "user.updated"):
         channel.queue_bind(queue=queue, exchange="orchestrator.events", routing_key=key)
     user, _, body = employee(api, skills=["support"], capacity=2)
-    call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"capacity": 3}, token=admin_token)
+    call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"capacity": 3}, token=admin)
 
     seen = {}
     deadline = time.time() + 15

@@ -3,30 +3,10 @@ would publish them."""
 import time
 import uuid
 
-import pytest
 
 from auth_client import call, make_token
-from broker import Broker
 from conftest import wait_for
-from test_auth import employee, login
-
-
-@pytest.fixture(scope="module")
-def api(stack):
-    return lambda path: stack.edge(path)
-
-
-@pytest.fixture(scope="module")
-def admin(stack, api):
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
-    return login(api, username, password, client="10.30.0.1")[2]["token"]
-
-
-@pytest.fixture
-def broker(stack):
-    connection = Broker(stack.amqp_port)
-    yield connection
-    connection.close()
+from test_auth import employee
 
 
 def start(api, token):
@@ -89,8 +69,8 @@ def test_a_duplicated_event_is_stored_once(api, broker):
     broker.publish("task.assigned", data, source="tasks", message_id=event_id)
     broker.publish("task.assigned", data, source="tasks", message_id=event_id)
     broker.publish("task.accepted", {"taskId": data["taskId"], "version": 3, "assigneeId": worker["id"]}, source="tasks")
-    page = wait_for(lambda: (lambda p: p if len(p["items"]) >= 2 else None)(poll(api, token, cursor)), 15,
-                    what="the notifications")
+    wait_for(lambda: (lambda p: p if len(p["items"]) >= 2 else None)(poll(api, token, cursor)), 15,
+             what="the notifications")
     time.sleep(0.5)
     assert [n["type"] for n in poll(api, token, cursor)["items"]] == ["task.assigned", "task.accepted"]
 

@@ -1,7 +1,6 @@
 """Two notifier replicas share one queue and one log: each client gets each event once; a
 replica killed with -9 takes its employees offline after the lease TTL while the other's stay
 online, and its clients reconnect to the other with their cursor and lose nothing."""
-import json
 import signal
 import subprocess
 import time
@@ -9,7 +8,6 @@ import uuid
 
 import pytest
 
-from broker import Broker
 from conftest import get, wait_for
 from test_auth import employee
 from test_notifier import assigned, start
@@ -29,18 +27,6 @@ def second_notifier(stack, tmp_path):
     if process.poll() is None:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=10)
-
-
-@pytest.fixture
-def broker(stack):
-    connection = Broker(stack.amqp_port)
-    yield connection
-    connection.close()
-
-
-@pytest.fixture(scope="module")
-def api(stack):
-    return lambda path: stack.edge(path)
 
 
 def ws(port, token, after=None):

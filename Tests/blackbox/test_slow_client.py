@@ -9,9 +9,6 @@ import uuid
 
 import pika
 
-from auth_client import call
-from conftest import wait_for
-from test_auth import login
 from test_websocket import receive, socket as websocket
 
 
@@ -46,10 +43,8 @@ def frames_in(data: bytes):
     return texts, None
 
 
-def test_a_client_that_stops_reading_is_closed_with_4008_while_others_keep_up(stack):
-    api = lambda path: stack.edge(path)
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
-    token = login(api, username, password, client="10.40.0.1")[2]["token"]
+def test_a_client_that_stops_reading_is_closed_with_4008_while_others_keep_up(stack, admin):
+    token = admin
     port = stack.port("notifier")
     slow = raw_upgrade(port, token)
     with websocket(stack, token) as fast:

@@ -1,7 +1,6 @@
 """The tasks service through the edge: every route with its bad inputs, roles, idempotency, the
 lifecycle driven by the scheduler's events (published here with pika, as the scheduler would),
 concurrency, retries, and due dates."""
-import json
 import threading
 import time
 import uuid
@@ -10,29 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from auth_client import call, unique_name
-from broker import Broker
 from conftest import wait_for
-from test_auth import employee, login
-
-
-@pytest.fixture(scope="module")
-def api(stack):
-    return lambda path: stack.edge(path)
-
-
-@pytest.fixture(scope="module")
-def admin(stack, api):
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
-    status, _, body = login(api, username, password, client="10.20.0.1")
-    assert status == 200, body
-    return body["token"]
-
-
-@pytest.fixture
-def broker(stack):
-    connection = Broker(stack.amqp_port)
-    yield connection
-    connection.close()
+from test_auth import employee
 
 
 def create(api, admin, **overrides):

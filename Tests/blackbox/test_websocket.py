@@ -3,27 +3,13 @@ import json
 import time
 import uuid
 
-import pytest
 from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from auth_client import call, make_token
-from broker import Broker
 from conftest import wait_for
-from test_auth import employee, login
+from test_auth import employee
 from test_notifier import assigned, start
-
-
-@pytest.fixture(scope="module")
-def api(stack):
-    return lambda path: stack.edge(path)
-
-
-@pytest.fixture
-def broker(stack):
-    connection = Broker(stack.amqp_port)
-    yield connection
-    connection.close()
 
 
 def socket(stack, token, after=None):
