@@ -23,7 +23,7 @@ struct NotificationSocket: Sendable {
 
     /// The server: HTTP/1.1 with upgrades on `/ws`.
     func server() -> HTTPServerBuilder {
-        .http1WebSocketUpgrade(configuration: .init(autoPing: .enabled(timePeriod: .seconds(15)))) { head, _, _ in
+        .http1WebSocketUpgrade(configuration: .init(ws: .init(autoPing: .enabled(timePeriod: .seconds(15))))) { head, _, _ in
             guard let path = head.path, let components = URLComponents(string: path), components.path == "/ws" else {
                 return .dontUpgrade
             }
