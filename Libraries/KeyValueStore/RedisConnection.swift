@@ -41,6 +41,17 @@ public final class RedisConnection: Sendable {
         return reply
     }
 
+    /// Sends several commands in one round trip (a pipeline) and returns their replies in order.
+    /// Error replies are returned, not thrown, so each command's outcome can be read.
+    public func pipeline(_ commands: [[String]]) async throws -> [RedisReply] {
+        guard !commands.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[RedisReply], any Error>) in
+            queue.async {
+                continuation.resume(with: Result { try self.pipelineOnQueue(commands) })
+            }
+        }
+    }
+
     /// Up when the server answers `PING`.
     public func probe() async -> DependencyHealth {
         do {
@@ -61,6 +72,31 @@ public final class RedisConnection: Sendable {
         }
         defer { freeReplyObject(raw) }
         return RedisReply(raw.assumingMemoryBound(to: redisReply.self))
+    }
+
+    private func pipelineOnQueue(_ commands: [[String]]) throws -> [RedisReply] {
+        let context = try connectedContext()
+        for arguments in commands {
+            let status = withArgv(arguments) { argc, argv, lengths in redisAppendCommandArgv(context, argc, argv, lengths) }
+            guard status == REDIS_OK else {
+                let message = errorText(context)
+                dropConnection()
+                throw RedisError.connection(message)
+            }
+        }
+        var replies: [RedisReply] = []
+        replies.reserveCapacity(commands.count)
+        for _ in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
+                let message = errorText(context)
+                dropConnection()
+                throw RedisError.connection(message)
+            }
+            defer { freeReplyObject(raw) }
+            replies.append(RedisReply(raw.assumingMemoryBound(to: redisReply.self)))
+        }
+        return replies
     }
 
     private func connectedContext() throws -> UnsafeMutablePointer<redisContext> {

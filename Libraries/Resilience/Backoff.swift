@@ -40,3 +40,26 @@ extension Duration {
         return Glibc.timeval(tv_sec: Int(whole), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }
+
+extension Backoff {
+    /// Runs `body` again and again until the task is cancelled: after each failure `failed` is
+    /// told the error and the next delay, which grows until `body` calls its `recovered`
+    /// argument (typically once its connection is up).
+    public func repeatUntilCancelled(
+        failed: (any Error, Duration) -> Void,
+        _ body: (_ recovered: () -> Void) async throws -> Void
+    ) async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                try await body { attempt = 0 }
+            } catch {
+                if Task.isCancelled { return }
+                let wait = delay(attempt: attempt)
+                failed(error, wait)
+                try? await Task.sleep(for: wait)
+                attempt += 1
+            }
+        }
+    }
+}

@@ -32,6 +32,7 @@ public enum ServiceLauncher {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let logger = Logger(label: "orchestrator.\(descriptor.name)")
+        raiseOpenFileLimit(logger: logger)
         let application: any ApplicationProtocol
         do {
             application = try buildApplication(descriptor, configuration: configuration, registry: registry, logger: logger, setUp: setUp)

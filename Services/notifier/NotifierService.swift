@@ -22,13 +22,14 @@ enum NotifierService {
         let presence = Presence(redis: redis, client: client, ttl: presenceTTL, logger: context.logger)
         NotificationsController(log: log, feed: feed, longPoll: longPoll, presence: presence)
             .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: context.signer))
-        let sendTimeout = try environment.duration("ORCH_NOTIFIER_SEND_TIMEOUT", default: .seconds(5), in: .milliseconds(100)...(.seconds(120)))
-        let socket = NotificationSocket(log: log, feed: feed, signer: context.signer, presence: presence, sendTimeout: sendTimeout)
+        let sendBuffer = try environment.integer("ORCH_NOTIFIER_SEND_BUFFER", default: 1_000, in: 10...100_000)
+        let hub = FeedHub(log: log, feed: feed, mailboxCapacity: sendBuffer, logger: context.logger)
+        let socket = NotificationSocket(log: log, hub: hub, signer: context.signer, presence: presence)
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
         let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers)
         return ServiceAssembly(
-            services: consumer + [feed, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
+            services: consumer + [feed, hub, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
             server: socket.server()
         )
     }

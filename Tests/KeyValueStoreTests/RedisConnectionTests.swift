@@ -20,6 +20,25 @@ struct RedisConnectionTests {
         #expect(await redis.probe() == .up)
     }
 
+    @Test func aPipelineAnswersEveryCommandInOrderInOneRoundTrip() async throws {
+        let redis = RedisConnection(url: url, logger: logger)
+        let key = "test:pipeline:\(UUID().uuidString)"
+        var commands = (1...300).map { ["RPUSH", key, String($0)] }
+        commands.append(["NO-SUCH-COMMAND"])
+        commands.append(["LRANGE", key, "0", "1"])
+        let replies = try await redis.pipeline(commands)
+        #expect(replies.count == 302)
+        #expect(replies[0] == .integer(1))
+        #expect(replies[299] == .integer(300))
+        guard case .error = replies[300] else {
+            Issue.record("an error reply is returned in its place, not thrown: \(replies[300])")
+            return
+        }
+        #expect(replies[301] == .array([.string("1"), .string("2")]))
+        #expect(try await redis.pipeline([]) == [])
+        try await redis.send(["DEL", key])
+    }
+
     @Test func errorRepliesAreThrown() async throws {
         let redis = RedisConnection(url: url, logger: logger)
         await #expect(throws: RedisError.self) { try await redis.send(["NO-SUCH-COMMAND"]) }

@@ -72,6 +72,8 @@ def test_a_client_that_stops_reading_is_closed_with_4008_while_others_keep_up(st
     # close frame when that frame still fitted behind the data it could not deliver — long
     # before it was sent everything.
     slow.settimeout(10)
+    # Read what is left quickly: a 4 KiB window would take minutes of delayed ACKs.
+    slow.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 20)
     data, ended = b"", False
     try:
         while True:

@@ -1,5 +1,7 @@
 """The live feed over real WebSocket clients, through the edge."""
 import json
+import os
+import subprocess
 import time
 import uuid
 
@@ -106,3 +108,32 @@ def test_two_sockets_of_one_employee_are_one_presence(stack, api, broker):
     assert mine(broker.collect(watch, 1)) == ["presence.online"]
     second.close()
     assert mine(broker.collect(watch, 5, until=lambda e: "presence.offline" in mine(e))) == ["presence.offline"]
+
+
+def test_a_row_that_commits_after_a_later_one_is_still_delivered_live(stack, api, broker):
+    """A writer that took its cursor first but commits last must not be skipped by a reader that
+    already moved past the later cursor: the log's writers take one lock until commit."""
+    worker, token, _ = employee(api)
+    slow_task, fast_task = str(uuid.uuid4()), str(uuid.uuid4())
+    env = dict(os.environ, PGPASSWORD="postgres-test")
+    with socket(stack, token) as ws:
+        time.sleep(0.3)
+        # A writer that takes its cursor now and commits two seconds later, as a slow replica would.
+        slow_writer = subprocess.Popen(
+            ["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres", "-d", "orchestrator", "-q",
+             "-c", "BEGIN",
+             "-c", f"SELECT pg_advisory_xact_lock({NOTIFICATION_WRITER_LOCK})",
+             "-c", "INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data) VALUES "
+                   f"(gen_random_uuid(), '{worker['id'].upper()}', 'task.progressed', now(), "
+                   f"'{{\"taskId\": \"{slow_task}\"}}')",
+             "-c", "SELECT pg_sleep(2)", "-c", "COMMIT"],
+            env=env, stdout=subprocess.DEVNULL)
+        time.sleep(0.5)
+        broker.publish("task.assigned", assigned(fast_task, worker["id"]), source="tasks")
+        assert slow_writer.wait(timeout=15) == 0
+        received = [m["data"]["taskId"] for m in receive(ws, 2)]
+        assert received == [slow_task, fast_task]
+
+
+# NotificationLog.writerLock: the advisory lock every writer of the log holds until commit.
+NOTIFICATION_WRITER_LOCK = 0x6E6F746966696572

@@ -3,19 +3,18 @@ import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOWebSocket
+import Resilience
 import ServiceRuntime
 import Tokens
 
 /// `GET /ws?token=…&after=…`: replays what the caller missed after `after`, in order, then
 /// pushes new notifications as they commit. Close codes (docs/notifications.md):
-/// 4401 bad token, 4001 token expired, 4008 too slow to keep up.
+/// 4401 bad token, 4001 token expired, 4008 too slow to keep up (fell a whole mailbox behind).
 struct NotificationSocket: Sendable {
     let log: NotificationLog
-    let feed: FeedSignal
+    let hub: FeedHub
     let signer: TokenSigner
     let presence: Presence
-    /// How long one message may wait for a slow client before it is dropped.
-    let sendTimeout: Duration
 
     static let invalidToken = WebSocketErrorCode(codeNumber: 4401)
     static let tokenExpired = WebSocketErrorCode(codeNumber: 4001)
@@ -43,73 +42,83 @@ struct NotificationSocket: Sendable {
             try await outbound.close(Self.invalidToken, reason: "invalid or expired token")
             return
         }
-        let audience: Audience = claims.role == .admin ? .admins : .employee(claims.sub)
-        var cursor: Int64
+        var resumeFrom: Int64?
         if let after {
             guard let value = Int64(after), value >= 0 else {
                 try await outbound.close(.unacceptableData, reason: "after must be a cursor")
                 return
             }
-            cursor = value
-        } else {
-            cursor = try await log.latestCursor()
+            resumeFrom = value
         }
+        let audience: Audience = claims.role == .admin ? .admins : .employee(claims.sub)
+        let subscription = await hub.subscribe(audience)
+        defer { hub.unsubscribe(subscription) }
         let session = claims.role == .employee ? try? await presence.open(employee: claims.sub) : nil
-        let start = cursor
+        let from = resumeFrom ?? subscription.start
+        let ending: Ending
         do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
+            ending = try await withThrowingTaskGroup(of: Ending.self) { group in
                 // The client's own frames are not used; their end is the end of the session.
-                group.addTask { for try await _ in inbound {} }
                 group.addTask {
-                    try await push(from: start, to: audience, until: claims.expiresAt, outbound: outbound)
+                    for try await _ in inbound {}
+                    return .clientLeft
                 }
-                try await group.next()
+                group.addTask {
+                    try await push(subscription, from: from, until: claims.expiresAt, outbound: outbound)
+                }
+                // A client too slow to take its messages may leave a write pending forever.
+                group.addTask {
+                    await subscription.mailbox.overflow()
+                    return .tooSlow
+                }
+                let first = try await group.next() ?? .clientLeft
                 group.cancelAll()
+                return first
             }
         } catch {
             if let session { await presence.close(session) }
             throw error
         }
         if let session { await presence.close(session) }
+        switch ending {
+        case .clientLeft: break
+        case .tokenExpired:
+            try await outbound.close(Self.tokenExpired, reason: "token expired; reconnect with a fresh one")
+        case .tooSlow:
+            // The close frame may never get through to a client that stopped reading.
+            _ = try? await withTimeout(.seconds(1)) {
+                try await outbound.close(Self.tooSlow, reason: "too slow; reconnect with your last cursor")
+            }
+        }
     }
 
-    private func push(from start: Int64, to audience: Audience, until expiry: Date, outbound: WebSocketOutboundWriter) async throws {
+    private enum Ending: Sendable {
+        case clientLeft, tokenExpired, tooSlow
+    }
+
+    /// Replays the log from `start` up to where the subscription went live, then sends what the
+    /// hub posts, skipping anything already sent.
+    private func push(_ subscription: FeedHub.Subscription, from start: Int64, until expiry: Date, outbound: WebSocketOutboundWriter) async throws -> Ending {
         var cursor = start
+        while cursor < subscription.start {
+            let batch = try await log.after(cursor, for: subscription.audience, limit: 500)
+            guard let last = batch.last else { break }
+            for notification in batch { try await outbound.write(.text(notification.json)) }
+            cursor = last.cursor
+        }
         while !Task.isCancelled {
-            let seen = feed.generation
-            let batch = try await log.after(cursor, for: audience, limit: 500)
-            for notification in batch {
-                let sent = try await send(notification.json, on: outbound)
-                guard sent else {
-                    try await outbound.close(Self.tooSlow, reason: "too slow; reconnect with your last cursor")
-                    return
-                }
-                cursor = notification.cursor
-            }
-            if batch.count == 500 { continue }
             let left = expiry.timeIntervalSinceNow
-            guard left > 0 else {
-                try await outbound.close(Self.tokenExpired, reason: "token expired; reconnect with a fresh one")
-                return
+            guard left > 0 else { return .tokenExpired }
+            switch await subscription.mailbox.next(timeout: .milliseconds(Int64(min(left, 30) * 1_000) + 1)) {
+            case .overflowed: return .tooSlow
+            case .none: continue
+            case .items(let items):
+                for notification in items where notification.cursor > cursor {
+                    try await outbound.write(.text(notification.json))
+                    cursor = notification.cursor
+                }
             }
-            await feed.wait(beyond: seen, timeout: .milliseconds(Int64(min(left, 30) * 1_000) + 1))
         }
-    }
-
-    /// Writes one message unless the client has not taken the last ones within `sendTimeout`.
-    private func send(_ text: String, on outbound: WebSocketOutboundWriter) async throws -> Bool {
-        try await withThrowingTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                try await outbound.write(.text(text))
-                return true
-            }
-            group.addTask {
-                try await Task.sleep(for: sendTimeout)
-                return false
-            }
-            let first = try await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        return .clientLeft
     }
 }

@@ -65,30 +65,23 @@ final class FeedSignal: Service, Sendable {
 
     func run() async {
         await cancelWhenGracefulShutdown {
-            let backoff = Backoff()
-            var attempt = 0
-            while !Task.isCancelled {
+            await Backoff().repeatUntilCancelled { error, wait in
+                self.logger.warning("notification feed interrupted", metadata: ["error": "\(error)", "retry.in": "\(wait)"])
+            } _: { recovered in
+                let connection = try await PostgresConnection.connect(
+                    configuration: self.database.connectionConfiguration, id: 2, logger: self.logger
+                )
+                recovered()
                 do {
-                    let connection = try await PostgresConnection.connect(
-                        configuration: self.database.connectionConfiguration, id: 2, logger: self.logger
-                    )
-                    attempt = 0
-                    do {
-                        try await connection.listen(on: "notifier_feed") { notifications in
-                            self.grew()  // anything committed while we were away
-                            for try await _ in notifications { self.grew() }
-                        }
-                    } catch {
-                        try? await connection.close()
-                        throw error
+                    try await connection.listen(on: "notifier_feed") { notifications in
+                        self.grew()  // anything committed while we were away
+                        for try await _ in notifications { self.grew() }
                     }
-                    try? await connection.close()
                 } catch {
-                    if Task.isCancelled { break }
-                    self.logger.warning("notification feed interrupted", metadata: ["error": "\(error)"])
-                    try? await Task.sleep(for: backoff.delay(attempt: attempt))
-                    attempt += 1
+                    try? await connection.close()
+                    throw error
                 }
+                try? await connection.close()
             }
         }
     }

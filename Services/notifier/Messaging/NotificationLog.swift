@@ -29,30 +29,35 @@ struct NotificationLog: Sendable {
               let data = envelope["data"] as? [String: Any]
         else { throw PoisonMessage(reason: "the event has no data object") }
         let payload = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-        for audience in Audience.of(type: event.header.type, data: data) {
-            try await connection.query(
-                """
-                INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
-                VALUES (\(event.header.id), \(audience.key), \(event.header.type), \(event.header.occurredAt), \(payload))
-                ON CONFLICT (event_id, audience) DO NOTHING
-                """,
-                logger: logger
-            )
-        }
+        let audiences = Audience.of(type: event.header.type, data: data).map(\.key).sorted()
+        // One statement: take the writers' lock, then insert a row per audience. One writer at a
+        // time until commit makes cursors visible in order, so a reader that asks for everything
+        // after the last cursor it saw never skips a row that committed late.
+        try await connection.query(
+            """
+            WITH writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
+            INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
+            SELECT \(event.header.id), audience, \(event.header.type), \(event.header.occurredAt), \(payload)
+            FROM writer, unnest(\(audiences)::text[]) AS audience
+            ON CONFLICT (event_id, audience) DO NOTHING
+            """,
+            logger: logger
+        )
     }
+
+    /// The transaction-level advisory lock that serialises writers of the log.
+    static let writerLock: Int64 = 0x6E6F_7469_6669_6572  // "notifier"
 
     /// One entry of a feed: `{"cursor", "type", "occurredAt", "data"}` (DESIGN §7).
     struct Notification: Sendable {
         let cursor: Int64
-        let type: String
-        let occurredAt: Date
-        /// The event's data, as the JSON text it arrived with.
-        let data: String
+        /// The message as clients receive it; the event's `data` is passed through untouched.
+        let json: String
 
-        /// The message as clients receive it; `data` is passed through untouched.
-        var json: String {
+        init(cursor: Int64, type: String, occurredAt: Date, data: String) {
+            self.cursor = cursor
             let type = String(decoding: (try? JSONEncoder().encode(type)) ?? Data("\"\"".utf8), as: UTF8.self)
-            return #"{"cursor":\#(cursor),"type":\#(type),"occurredAt":"\#(EventCoding.timestamp(occurredAt))","data":\#(data)}"#
+            json = #"{"cursor":\#(cursor),"type":\#(type),"occurredAt":"\#(EventCoding.timestamp(occurredAt))","data":\#(data)}"#
         }
     }
 
@@ -70,6 +75,22 @@ struct NotificationLog: Sendable {
             notifications.append(Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data))
         }
         return notifications
+    }
+
+    /// Every audience's entries after `cursor`, in order, with the audience key of each.
+    func everything(after cursor: Int64, limit: Int) async throws -> [(String, Notification)] {
+        let rows = try await client.query(
+            """
+            SELECT cursor, audience, type, occurred_at, data FROM notifier.notifications
+            WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
+            """,
+            logger: logger
+        )
+        var entries: [(String, Notification)] = []
+        for try await (cursor, audience, type, occurredAt, data) in rows.decode((Int64, String, String, Date, String).self) {
+            entries.append((audience, Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
+        }
+        return entries
     }
 
     /// The newest cursor of the whole log: where a client with no cursor starts.

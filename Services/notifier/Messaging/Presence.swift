@@ -79,20 +79,32 @@ final class Presence: Service, Sendable {
         }
     }
 
+    /// Commands per pipeline in the upkeep: one round trip each, instead of one per session.
+    static let upkeepBatch = 500
+
     private func refresh() async throws {
-        for session in sessions.withLock({ Array($0) }) {
-            try await redis.send(["ZADD", Self.leases(session.employee), "XX", String(expiry()), session.id])
+        let leases = sessions.withLock { Array($0) }.map { session in
+            ["ZADD", Self.leases(session.employee), "XX", String(expiry()), session.id]
+        }
+        for start in stride(from: 0, to: leases.count, by: Self.upkeepBatch) {
+            try await redis.pipeline(Array(leases[start..<min(start + Self.upkeepBatch, leases.count)]))
         }
     }
 
     private func sweep() async throws {
         guard case .array(let members) = try await redis.send(["SMEMBERS", Self.onlineSet]) else { return }
-        for case .string(let text) in members {
-            guard let employee = UUID(uuidString: text) else { continue }
-            let reply = try await redis.send([
-                "EVAL", Self.closeScript, "2", Self.leases(employee), Self.onlineSet, "", String(now()), employee.uuidString,
-            ])
-            if reply == .integer(1) { try await publish(PresenceOffline(employeeId: employee, at: .nowToTheMillisecond)) }
+        let employees = members.compactMap { member -> UUID? in
+            guard case .string(let text) = member else { return nil }
+            return UUID(uuidString: text)
+        }
+        for start in stride(from: 0, to: employees.count, by: Self.upkeepBatch) {
+            let batch = employees[start..<min(start + Self.upkeepBatch, employees.count)]
+            let replies = try await redis.pipeline(batch.map { employee in
+                ["EVAL", Self.closeScript, "2", Self.leases(employee), Self.onlineSet, "", String(now()), employee.uuidString]
+            })
+            for (employee, reply) in zip(batch, replies) where reply == .integer(1) {
+                try await publish(PresenceOffline(employeeId: employee, at: .nowToTheMillisecond))
+            }
         }
     }
 

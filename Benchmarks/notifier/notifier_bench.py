@@ -1,0 +1,275 @@
+#!/usr/bin/env python3
+"""Notifier capacity and delivery latency, against a running stack (compose/local up).
+
+    .build/test-venv/bin/python Benchmarks/notifier/notifier_bench.py connections --count 10000
+    .build/test-venv/bin/python Benchmarks/notifier/notifier_bench.py latency --employees 1000 --rate 200 --seconds 30
+
+`connections` opens COUNT employee WebSockets straight to one notifier (no edge) and reports how
+many it holds and its resident memory before and after, per connection. `latency` connects
+EMPLOYEES employees (and --idle more that only hold a socket), publishes `task.progressed` events for them at RATE per second into the
+broker, as the tasks service would, and measures publish → received on the employee's socket
+(both ends on this machine's clock). Tokens are signed with the stack's own secret, read from
+its state folder (ORCH_STACK_DIR, default .local-stack) or ORCH_TOKEN_SECRETS.
+"""
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import random
+import resource
+import statistics
+import sys
+import threading
+import time
+import uuid
+from base64 import urlsafe_b64encode
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pika
+import websockets
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def b64url(data: bytes) -> str:
+    return urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def signing_key():
+    text = os.environ.get("ORCH_TOKEN_SECRETS")
+    if not text:
+        state = Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
+        text = (state / "token-secrets").read_text().strip()
+    kid, secret = text.split(",")[0].split(":", 1)
+    return kid, secret
+
+
+def employee_token(kid, secret, employee, lifetime=3600):
+    now = int(time.time())
+    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
+    claims = b64url(json.dumps({"sub": employee, "role": "EMPLOYEE", "iat": now, "exp": now + lifetime,
+                                "iss": "orchestrator"}).encode())
+    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
+    return f"{header}.{claims}.{b64url(signature)}"
+
+
+def notifier_pid():
+    state = Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
+    return int((state / "run" / "notifier.pid").read_text())
+
+
+def resident_mib(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def raise_file_limit(needed):
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = needed + 1024
+    if soft < want:
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (max(want, soft), max(want, hard)))
+        except (ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            if hard < want:
+                sys.exit(f"open files limit {hard} is too low for {needed} sockets (run as root or raise ulimit -n)")
+
+
+async def open_sockets(url, tokens, concurrency, on_message=None):
+    """Opens one socket per token, `concurrency` handshakes at a time, printing progress."""
+    sockets = [None] * len(tokens)
+    failures = []
+    semaphore = asyncio.Semaphore(concurrency)
+    started = time.monotonic()
+    done = 0
+
+    async def open_one(index, token):
+        nonlocal done
+        async with semaphore:
+            try:
+                sockets[index] = await websockets.connect(
+                    f"{url}/ws?token={token}", ping_interval=None, compression=None, open_timeout=60, max_queue=None)
+            except Exception as error:  # noqa: BLE001 - a benchmark counts every kind of failure
+                failures.append(repr(error))
+            done += 1
+            if done % 1000 == 0 or done == len(tokens):
+                rate = done / (time.monotonic() - started)
+                print(f"  {done:>6}/{len(tokens)} handshakes ({rate:,.0f}/s), {len(failures)} failed", flush=True)
+
+    await asyncio.gather(*(open_one(i, t) for i, t in enumerate(tokens)))
+    if on_message:
+        for index, ws in enumerate(sockets):
+            if ws is not None:
+                asyncio.ensure_future(read_forever(ws, index, on_message))
+    return sockets, failures
+
+
+async def read_forever(ws, index, on_message):
+    try:
+        async for message in ws:
+            on_message(index, message)
+    except websockets.ConnectionClosed:
+        on_message(index, None)
+
+
+async def connections(args):
+    raise_file_limit(args.count)
+    kid, secret = signing_key()
+    pid = notifier_pid()
+    before = resident_mib(pid)
+    print(f"notifier pid {pid}: {before:.1f} MiB resident before")
+    tokens = [employee_token(kid, secret, str(uuid.uuid4())) for _ in range(args.count)]
+    started = time.monotonic()
+    sockets, failures = await open_sockets(args.url, tokens, args.concurrency)
+    elapsed = time.monotonic() - started
+    await asyncio.sleep(args.settle)
+    open_now = sum(1 for ws in sockets if ws is not None and ws.state == websockets.protocol.State.OPEN)
+    after = resident_mib(pid)
+    per = (after - before) * 1024 / max(open_now, 1)
+    result = {"requested": args.count, "open": open_now, "failed": len(failures), "seconds_to_open": round(elapsed, 1),
+              "rss_before_mib": round(before, 1), "rss_after_mib": round(after, 1), "kib_per_connection": round(per, 1)}
+    print(json.dumps(result))
+    if failures:
+        print("first failures:", failures[:3])
+    await asyncio.gather(*(ws.close() for ws in sockets if ws is not None), return_exceptions=True)
+    return 0 if open_now == args.count else 1
+
+
+def publisher(amqp_port, employees, rate, seconds, stop, phase):
+    """Publishes task.progressed events at a steady rate on its own thread; returns the count."""
+    connection = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=amqp_port))
+    channel = connection.channel()
+    interval = 1 / rate
+    next_at = time.monotonic()
+    sent = 0
+    end = next_at + seconds
+    while not stop.is_set() and next_at < end:
+        now = time.monotonic()
+        if now < next_at:
+            time.sleep(next_at - now)
+        employee = random.choice(employees)
+        event_id = str(uuid.uuid4())
+        occurred = datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        body = json.dumps({"id": event_id, "type": "task.progressed", "version": 1, "occurredAt": occurred,
+                           "source": "tasks", "correlationId": str(uuid.uuid4()), "causationId": None,
+                           "data": {"taskId": str(uuid.uuid4()), "version": 2, "assigneeId": employee,
+                                    "progress": 50, "note": f"{phase} {time.time_ns()}"}})
+        channel.basic_publish(exchange="orchestrator.events", routing_key="task.progressed", body=body,
+                              properties=pika.BasicProperties(message_id=event_id, type="task.progressed",
+                                                              delivery_mode=2, content_type="application/json"))
+        sent += 1
+        next_at += interval
+    connection.close()
+    return sent
+
+
+def wait_for_quiet_queue(amqp_port, queue="notifier.feed"):
+    """Waits until `queue` has been empty for two seconds in a row."""
+    connection = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=amqp_port))
+    channel = connection.channel()
+    quiet_since = None
+    while True:
+        waiting = channel.queue_declare(queue=queue, passive=True).method.message_count
+        if waiting:
+            quiet_since = None
+            print(f"  {waiting} events still queued for the notifier", flush=True)
+        elif quiet_since is None:
+            quiet_since = time.monotonic()
+        elif time.monotonic() - quiet_since >= 2:
+            break
+        time.sleep(1)
+    connection.close()
+
+
+def percentile(sorted_values, fraction):
+    if not sorted_values:
+        return float("nan")
+    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+async def latency(args):
+    raise_file_limit(args.employees + args.idle)
+    kid, secret = signing_key()
+    # Events go to the first `employees`; the `idle` others only hold their sockets open.
+    everyone = [str(uuid.uuid4()).upper() for _ in range(args.employees + args.idle)]
+    employees = everyone[:args.employees]
+    tokens = [employee_token(kid, secret, e) for e in everyone]
+    latencies = []
+    measured = uuid.uuid4().hex  # only events of the measured phase count, not the warm-up's
+    wrong = 0
+    closed = 0
+
+    def on_message(index, message):
+        nonlocal wrong, closed
+        received = time.time_ns()
+        if message is None:
+            closed += 1
+            return
+        event = json.loads(message)
+        phase, _, sent_at = event["data"].get("note", "").partition(" ")
+        if event["type"] != "task.progressed" or phase != measured:
+            return
+        if event["data"]["assigneeId"].upper() != everyone[index]:
+            wrong += 1
+        latencies.append((received - int(sent_at)) / 1e6)
+
+    print(f"connecting {args.employees} employees (+{args.idle} idle) to {args.url}")
+    sockets, failures = await open_sockets(args.url, tokens, args.concurrency, on_message)
+    if failures:
+        print(f"{len(failures)} sockets failed to open, first: {failures[0]}")
+    # Every new session publishes presence.online; let the notifier's queue drain first.
+    await asyncio.get_running_loop().run_in_executor(None, wait_for_quiet_queue, args.amqp_port)
+    print(f"publishing task.progressed at {args.rate}/s for {args.seconds} s (plus {args.warmup} s warm-up)")
+    stop = threading.Event()
+    loop = asyncio.get_running_loop()
+    warm = loop.run_in_executor(None, publisher, args.amqp_port, employees, args.rate, args.warmup, stop, "warm-up")
+    await warm
+    run = loop.run_in_executor(None, publisher, args.amqp_port, employees, args.rate, args.seconds, stop, measured)
+    while not run.done():
+        await asyncio.sleep(5)
+        if not run.done():
+            print(f"  {len(latencies)} delivered so far", flush=True)
+    sent = await run
+    deadline = time.monotonic() + 10
+    while len(latencies) < sent and time.monotonic() < deadline:
+        await asyncio.sleep(0.1)
+    values = sorted(latencies)
+    result = {"employees": args.employees, "idle": args.idle, "rate": args.rate, "sent": sent, "delivered": len(values),
+              "misrouted": wrong, "closed": closed,
+              "p50_ms": round(percentile(values, 0.50), 2), "p90_ms": round(percentile(values, 0.90), 2),
+              "p99_ms": round(percentile(values, 0.99), 2), "max_ms": round(values[-1], 2) if values else None,
+              "mean_ms": round(statistics.fmean(values), 2) if values else None}
+    print(json.dumps(result))
+    await asyncio.gather(*(ws.close() for ws in sockets if ws is not None), return_exceptions=True)
+    return 0 if len(values) == sent and wrong == 0 else 1
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--url", default=os.environ.get("ORCH_NOTIFIER_WS", "ws://127.0.0.1:8084"),
+                        help="the notifier itself, not the edge (default ws://127.0.0.1:8084)")
+    parser.add_argument("--amqp-port", type=int, default=int(os.environ.get("ORCH_AMQP_PORT", "5672")))
+    parser.add_argument("--concurrency", type=int, default=200, help="handshakes in flight")
+    commands = parser.add_subparsers(dest="command", required=True)
+    held = commands.add_parser("connections", help="how many sockets one notifier holds, and its memory")
+    held.add_argument("--count", type=int, default=10_000)
+    held.add_argument("--settle", type=float, default=5, help="seconds to wait before measuring memory")
+    timed = commands.add_parser("latency", help="publish → delivered latency to connected employees")
+    timed.add_argument("--employees", type=int, default=1_000)
+    timed.add_argument("--rate", type=float, default=200)
+    timed.add_argument("--seconds", type=float, default=30)
+    timed.add_argument("--warmup", type=float, default=5)
+    timed.add_argument("--idle", type=int, default=0, help="more employees that only hold a socket open")
+    args = parser.parse_args()
+    run = connections if args.command == "connections" else latency
+    sys.exit(asyncio.run(run(args)))
+
+
+if __name__ == "__main__":
+    main()

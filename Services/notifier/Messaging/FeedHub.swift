@@ -1,0 +1,120 @@
+import Logging
+import Resilience
+import ServiceLifecycle
+import Synchronization
+
+/// This replica's one reader of the notification log. Each time the log grows it reads the new
+/// rows once — for every audience — and posts each to the mailboxes of the connected clients
+/// it is for, so ten thousand open sockets cost one query per wake-up, not ten thousand.
+///
+/// Rows become visible in cursor order (writers take one lock; see `NotificationLog.store`), so
+/// reading everything after the last cursor seen never skips a row.
+final class FeedHub: Service, Sendable {
+    typealias Notification = NotificationLog.Notification
+
+    /// A client's registration: what it is sent live, from just after `start`.
+    struct Subscription: Sendable {
+        let id: Int
+        let audience: Audience
+        /// Every row up to here is in the log for the client to replay; every later row for its
+        /// audience is posted to `mailbox`.
+        let start: Int64
+        let mailbox: Mailbox<Notification>
+    }
+
+    private struct State {
+        /// The last cursor read; nil until the first read.
+        var highWater: Int64?
+        var nextID = 0
+        /// Mailboxes by audience key (`Audience.key`, as the log stores it).
+        var subscribers: [String: [Int: Mailbox<Notification>]] = [:]
+        var waitingForStart: [CheckedContinuation<Void, Never>] = []
+    }
+
+    private let log: NotificationLog
+    private let feed: FeedSignal
+    private let mailboxCapacity: Int
+    private let logger: Logger
+    private let state = Mutex(State())
+    static let pageSize = 1_000
+
+    init(log: NotificationLog, feed: FeedSignal, mailboxCapacity: Int, logger: Logger) {
+        self.log = log
+        self.feed = feed
+        self.mailboxCapacity = mailboxCapacity
+        self.logger = logger
+    }
+
+    /// How many clients are subscribed now.
+    var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
+
+    /// Registers a client of `audience`. Waits until the hub has read the log once.
+    func subscribe(_ audience: Audience) async -> Subscription {
+        while true {
+            let subscription = state.withLock { state -> Subscription? in
+                guard let highWater = state.highWater else { return nil }
+                state.nextID += 1
+                let mailbox = Mailbox<Notification>(capacity: mailboxCapacity)
+                state.subscribers[audience.key, default: [:]][state.nextID] = mailbox
+                return Subscription(id: state.nextID, audience: audience, start: highWater, mailbox: mailbox)
+            }
+            if let subscription { return subscription }
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    guard state.highWater == nil else { return true }
+                    state.waitingForStart.append(continuation)
+                    return false
+                }
+                if ready { continuation.resume() }
+            }
+        }
+    }
+
+    func unsubscribe(_ subscription: Subscription) {
+        state.withLock { state in
+            let key = subscription.audience.key
+            state.subscribers[key]?[subscription.id] = nil
+            if state.subscribers[key]?.isEmpty == true { state.subscribers[key] = nil }
+        }
+    }
+
+    func run() async {
+        await cancelWhenGracefulShutdown {
+            await Backoff().repeatUntilCancelled { error, wait in
+                self.logger.warning("could not read the notification log", metadata: ["error": "\(error)", "retry.in": "\(wait)"])
+            } _: { recovered in
+                try await self.follow(recovered)
+            }
+        }
+    }
+
+    /// Reads new rows as the log grows, posting each to its audience's mailboxes.
+    private func follow(_ recovered: () -> Void) async throws {
+        if state.withLock({ $0.highWater }) == nil {
+            let latest = try await log.latestCursor()
+            let waiting = state.withLock { state in
+                state.highWater = latest
+                defer { state.waitingForStart.removeAll() }
+                return state.waitingForStart
+            }
+            waiting.forEach { $0.resume() }
+        }
+        while !Task.isCancelled {
+            let seen = feed.generation
+            guard let highWater = state.withLock({ $0.highWater }) else { return }
+            let rows = try await log.everything(after: highWater, limit: Self.pageSize)
+            recovered()
+            if let last = rows.last {
+                state.withLock { state in
+                    for (audience, notification) in rows {
+                        state.subscribers[audience]?.values.forEach { $0.post(notification) }
+                    }
+                    state.highWater = last.1.cursor
+                }
+            }
+            if rows.count == Self.pageSize { continue }
+            // The signal wakes us on every commit; the time limit covers a lost LISTEN session.
+            await feed.wait(beyond: seen, timeout: .seconds(1))
+        }
+    }
+}
