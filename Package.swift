@@ -135,7 +135,16 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "SchedulerService", dependencies: ["ServiceRuntime"], path: "Services/scheduler",
+            name: "SchedulerService",
+            dependencies: [
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "KeyValueStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/scheduler",
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -204,6 +213,10 @@ let package = Package(
         ),
         .testTarget(
             name: "NotifierServiceTests", dependencies: ["NotifierService"], path: "Tests/NotifierServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "SchedulerServiceTests", dependencies: ["SchedulerService"], path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

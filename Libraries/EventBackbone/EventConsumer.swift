@@ -105,6 +105,7 @@ public final class EventConsumer: Service, Sendable {
                 try await item.handler(item.event, connection)
             }
         }
+        handlers.afterCommit?()
     }
 
     private func handleAlone(_ item: Item) async {

@@ -8,6 +8,10 @@ public struct EventHandlers: Sendable {
 
     private(set) var handlers: [String: Handler] = [:]
 
+    /// Called after each transaction of handled events commits (to wake work that reads what
+    /// they wrote: before the commit it could not see it).
+    public var afterCommit: (@Sendable () -> Void)?
+
     public init() {}
 
     /// Handles `Payload` events; the queue is bound to their routing key.

@@ -2,16 +2,20 @@ import Synchronization
 
 /// Wakes one waiting task. A signal that arrives while nobody waits is kept for the next wait,
 /// so none is lost between checking for work and going to sleep.
-final class WakeSignal: Sendable {
+public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var nextWaiter = 0
         var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+        /// The last wait whose time ran out, so a timeout that fires before its wait began counts.
+        var expired = 0
     }
+
+    public init() {}
 
     private let state = Mutex(State())
 
-    func signal() {
+    public func signal() {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
@@ -24,7 +28,7 @@ final class WakeSignal: Sendable {
     }
 
     /// Returns when signalled (or already signalled) or after `timeout`, whichever comes first.
-    func wait(timeout: Duration) async {
+    public func wait(timeout: Duration) async {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
@@ -40,6 +44,7 @@ final class WakeSignal: Sendable {
                         state.pending = false
                         return true
                     }
+                    if state.expired == id { return true }
                     state.waiter = (id, continuation)
                     return false
                 }
@@ -51,7 +56,10 @@ final class WakeSignal: Sendable {
 
     private func expire(_ id: Int) {
         let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
-            guard let waiter = state.waiter, waiter.id == id else { return nil }
+            guard let waiter = state.waiter, waiter.id == id else {
+                state.expired = id
+                return nil
+            }
             state.waiter = nil
             return waiter.continuation
         }

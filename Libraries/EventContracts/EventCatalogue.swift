@@ -5,7 +5,7 @@ public enum EventCatalogue {
         TaskCreated.self, AssignmentProposed.self, TaskAssigned.self, TaskAssignmentRejected.self,
         TaskAccepted.self, TaskProgressed.self, TaskCompleted.self, TaskFailed.self, TaskRequeued.self,
         TaskCancelled.self, TaskOverdue.self, TaskFlagged.self,
-        AssignmentRequested.self, WorkRequested.self, ReservationExpired.self, EmployeeGone.self,
+        AssignmentRequested.self, AssignmentRefused.self, WorkRequested.self, ReservationExpired.self, EmployeeGone.self,
         EmployeeAvailabilityChanged.self, PresenceOnline.self, PresenceOffline.self, AnalyticsUpdated.self,
     ]
 

@@ -3,6 +3,6 @@ import ServiceRuntime
 @main
 struct SchedulerMain {
     static func main() async {
-        await ServiceLauncher.main(SchedulerService.descriptor)
+        await ServiceLauncher.main(SchedulerService.descriptor, setUp: SchedulerService.setUp)
     }
 }

@@ -1,3 +1,5 @@
+import Hummingbird
+import ServiceLifecycle
 import ServiceRuntime
 
 /// The scheduler service as the shared runtime sees it.
@@ -5,4 +7,22 @@ enum SchedulerService {
     static let descriptor = ServiceDescriptor(
         name: "scheduler", schema: "scheduler", defaultPort: 8083, usesRedis: true, migrations: SchedulerMigrations.all
     )
+
+    /// Its read models (fed by the `scheduler.events` queue), the assigner, the timekeeper and
+    /// the routes.
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
+        let settings = try SchedulerSettings(context.configuration.environment)
+        guard let redis = context.dependencies.redis else { preconditionFailure("the scheduler uses Redis") }
+        let store = SchedulerStore(client: context.dependencies.database.client, logger: context.logger)
+        let assigner = Assigner(store: store, redis: redis, settings: settings, logger: context.logger)
+        SchedulerController(store: store, settings: settings, assigner: assigner).addRoutes(
+            to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
+            employees: BearerTokenMiddleware(signer: context.signer, requiring: .employee)
+        )
+        OpenAPIController(document: SchedulerOpenAPI.document).addRoutes(to: router)
+        let consumer = context.consumer(
+            of: "scheduler.events", handlers: SchedulerEventHandlers(store: store, assigner: assigner, logger: context.logger).handlers
+        )
+        return ServiceAssembly(services: consumer + [assigner, Timekeeper(store: store, settings: settings, logger: context.logger)])
+    }
 }

@@ -6,10 +6,12 @@ import os
 import statistics
 import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from auth_client import b64url, b64url_decode, call, make_token, unique_name
+from conftest import wait_for
 
 
 @pytest.fixture(scope="module")
@@ -30,12 +32,42 @@ def login(api, username, password, client=None):
     return call(api("/api/auth/login"), "POST", {"username": username, "password": password}, headers=headers)
 
 
-def employee(api, **overrides):
+def employee(api, available=False, **overrides):
+    """A new employee, logged in. AWAY unless `available`: the scheduler offers work only to
+    AVAILABLE employees, so tests that do not expect offers never receive another test's tasks."""
     (status, _, user), body = register(api, **overrides)
     assert status == 201, user
     status, _, session = login(api, body["username"], body["password"], client=f"10.1.{uuid.uuid4().int % 250}.1")
     assert status == 200, session
+    if not available:
+        # Wait until the change is in the feeds, so a test's own cursor starts after it.
+        admin = admin_token(api)
+        cursor = call(api("/api/notifications"), token=admin)[2]["nextCursor"]
+        status, _, reply = call(api("/api/scheduler/me/availability"), "PUT", {"availability": "AWAY"}, token=session["token"])
+        assert status == 200, reply
+
+        def announced():
+            nonlocal cursor
+            page = call(api(f"/api/notifications?after={cursor}"), token=admin)[2]
+            cursor = page["nextCursor"]
+            return any(n["type"] == "employee.availability_changed" and n["data"]["employeeId"].lower() == user["id"].lower()
+                       for n in page["items"])
+        wait_for(announced, 15, interval=0, what="the employee's AWAY to reach the feeds")
     return user, session["token"], body
+
+
+_admin_tokens = {}
+
+
+def admin_token(api):
+    """The first admin's token (logged in once per test run)."""
+    if api("") not in _admin_tokens:
+        username, password = (Path(os.environ["ORCH_STACK_DIR"]) / "admin-credentials").read_text().strip().split(":", 1)
+        status, _, session = call(api("/api/auth/login"), "POST", {"username": username, "password": password},
+                                  headers={"X-Forwarded-For": "10.250.0.2"})
+        assert status == 200, session
+        _admin_tokens[api("")] = session["token"]
+    return _admin_tokens[api("")]
 
 
 # --- registration ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ struct NotificationLog: Sendable {
     static let feedTypes: [String] = EventCatalogue.all.map { $0.eventType }.filter { type in
         type.hasPrefix("task.") || type.hasPrefix("presence.") || type == "employee.availability_changed"
             || type == "employee.gone" || type == "reservation.expired" || type == "analytics.updated"
+            || type == "assignment.refused"
     }
 
     var handlers: EventHandlers {

@@ -1,0 +1,103 @@
+import Foundation
+
+/// The scheduler's view of one task, following the `task.*` events, which are the authority
+/// (DESIGN §3): an event for a version the view has passed changes nothing.
+struct TaskView: Sendable, Equatable {
+    enum Stage: String, Sendable, CaseIterable {
+        /// Waiting in the queue.
+        case pending = "PENDING"
+        /// Proposed to an employee; tasks has not answered yet.
+        case proposed = "PROPOSED"
+        /// Offered to the assignee (a reservation).
+        case assigned = "ASSIGNED"
+        case inProgress = "IN_PROGRESS"
+        case completed = "COMPLETED"
+        case failed = "FAILED"
+        case cancelled = "CANCELLED"
+
+        /// Whether a task in this stage takes up a place of its assignee's capacity.
+        var holdsCapacity: Bool { self == .proposed || self == .assigned || self == .inProgress }
+        var isTerminal: Bool { self == .completed || self == .failed || self == .cancelled }
+    }
+
+    var stage: Stage
+    var version: Int
+    var assigneeId: UUID?
+    var reservationId: UUID?
+    /// The event type that set `version`, to order the two events of one transition.
+    var lastEvent: String
+    var avoidEmployeeId: UUID?
+    var notBefore: Date?
+
+    /// What a task event says about the task.
+    enum Change: Sendable, Equatable {
+        case created
+        case assigned(assignee: UUID, reservation: UUID)
+        case accepted
+        case progressed
+        case completed
+        case failed(willRetry: Bool)
+        case requeued(avoid: UUID?, notBefore: Date?)
+        case cancelled
+        /// overdue or flagged: the version moves, the stage does not.
+        case noted
+
+        var eventType: String {
+            switch self {
+            case .created: "task.created"
+            case .assigned: "task.assigned"
+            case .accepted: "task.accepted"
+            case .progressed: "task.progressed"
+            case .completed: "task.completed"
+            case .failed: "task.failed"
+            case .requeued: "task.requeued"
+            case .cancelled: "task.cancelled"
+            case .noted: "task.noted"
+            }
+        }
+    }
+
+    static func created(version: Int) -> TaskView {
+        TaskView(stage: .pending, version: version, lastEvent: Change.created.eventType)
+    }
+
+    /// The view after the event, or nil when the event is older than what the view knows.
+    /// A fail with a retry and its requeue share one version; the requeue is applied after it.
+    func applying(_ change: Change, version eventVersion: Int) -> TaskView? {
+        let sameTransition = eventVersion == version && lastEvent == "task.failed" && change.eventType == "task.requeued"
+        guard eventVersion > version || sameTransition else { return nil }
+        var next = self
+        next.version = eventVersion
+        next.lastEvent = change.eventType
+        switch change {
+        case .created:
+            break
+        case .assigned(let assignee, let reservation):
+            next.stage = .assigned
+            next.assigneeId = assignee
+            next.reservationId = reservation
+        case .accepted:
+            next.stage = .inProgress
+        case .progressed, .noted:
+            break
+        case .completed:
+            next.stage = .completed
+        case .failed(let willRetry):
+            // A retried task is back in the queue with the requeue that comes with it.
+            next.stage = willRetry ? .pending : .failed
+            if willRetry { next.avoidEmployeeId = assigneeId }
+            next.assigneeId = willRetry ? nil : assigneeId
+            next.reservationId = nil
+        case .requeued(let avoid, let notBefore):
+            next.stage = .pending
+            next.assigneeId = nil
+            next.reservationId = nil
+            next.avoidEmployeeId = avoid
+            next.notBefore = notBefore
+        case .cancelled:
+            next.stage = .cancelled
+            next.reservationId = nil
+        }
+        return next
+    }
+}

@@ -1,0 +1,95 @@
+import EventContracts
+import Foundation
+import Hummingbird
+import ServiceRuntime
+
+/// `/api/scheduler/…`: the live queue and the employees as the scheduler sees them (admins), and
+/// an employee's own availability.
+struct SchedulerController: Sendable {
+    let store: SchedulerStore
+    let settings: SchedulerSettings
+    let assigner: Assigner
+
+    func addRoutes(to router: Router<ServiceRequestContext>, admins: BearerTokenMiddleware, employees: BearerTokenMiddleware) {
+        router.group("/api/scheduler/queue").add(middleware: admins).get(use: queue)
+        router.group("/api/scheduler/employees").add(middleware: admins).get(use: employeeList)
+        router.group("/api/scheduler/me/availability").add(middleware: employees).put(use: setAvailability)
+    }
+
+    struct QueueEntry: Codable, Sendable {
+        var taskId: UUID
+        var name: String
+        var priority: Int
+        var effectivePriority: Int
+        var requiredSkills: [String]
+        var createdAt: Date
+        var waitingSeconds: Double
+        var notBefore: Date?
+        var avoidEmployeeId: UUID?
+        var version: Int
+    }
+
+    struct Queue: ResponseEncodable {
+        var items: [QueueEntry]
+        var total: Int
+    }
+
+    /// Waiting tasks in the order they will be assigned.
+    @Sendable func queue(request: Request, context: ServiceRequestContext) async throws -> Queue {
+        let limit = try SchedulerController.integer(request, "limit", default: 100, in: 1...1_000)
+        let now = Date()
+        let policy = AssignmentPolicy(agingStep: settings.agingStep)
+        let waiting = try await store.queueDetails()
+        let ordered = policy.order(waiting.map(\.task), at: now)
+        let names = Dictionary(waiting.map { ($0.task.id, $0.name) }, uniquingKeysWith: { first, _ in first })
+        let items = ordered.prefix(limit).map { task in
+            QueueEntry(
+                taskId: task.id, name: names[task.id] ?? "", priority: task.priority, effectivePriority: policy.effectivePriority(of: task, at: now),
+                requiredSkills: task.requiredSkills.sorted(), createdAt: task.createdAt,
+                waitingSeconds: (now.timeIntervalSince(task.createdAt) * 1_000).rounded() / 1_000, notBefore: task.notBefore,
+                avoidEmployeeId: task.avoidEmployeeId, version: task.version
+            )
+        }
+        return Queue(items: Array(items), total: waiting.count)
+    }
+
+    struct Employees: ResponseEncodable {
+        var items: [SchedulerStore.EmployeeSummary]
+    }
+
+    @Sendable func employeeList(request: Request, context: ServiceRequestContext) async throws -> Employees {
+        Employees(items: try await store.employeeSummaries())
+    }
+
+    struct AvailabilityRequest: Decodable {
+        var availability: String
+    }
+
+    struct AvailabilityResponse: ResponseEncodable {
+        var employeeId: UUID
+        var availability: String
+        var changed: Bool
+    }
+
+    /// `PUT /api/scheduler/me/availability` `{"availability": "AVAILABLE"|"AWAY"}`.
+    @Sendable func setAvailability(request: Request, context: ServiceRequestContext) async throws -> AvailabilityResponse {
+        let me = try context.requireIdentity().userId
+        let body = try await request.decodeJSON(as: AvailabilityRequest.self)
+        guard let availability = Availability(rawValue: body.availability) else {
+            throw APIError.invalid("availability", "availability must be AVAILABLE or AWAY")
+        }
+        let changed = try await store.client.transaction(logger: context.logger) { connection in
+            try await store.setAvailability(me, to: availability, reason: "employee", correlationId: UUID(), on: connection)
+        }
+        if changed, availability == .available { assigner.wake() }
+        return AvailabilityResponse(employeeId: me, availability: availability.rawValue, changed: changed)
+    }
+
+    static func integer(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
+        guard let value = Int(text), range.contains(value) else {
+            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
+        }
+        return value
+    }
+}

@@ -1,0 +1,109 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import Logging
+import PostgresNIO
+
+/// What the scheduler does with the events it follows: keep its read models, carry out manual
+/// assignments, and — once the transaction commits — wake the assigner.
+struct SchedulerEventHandlers: Sendable {
+    let store: SchedulerStore
+    let assigner: Assigner
+    let logger: Logger
+
+    var handlers: EventHandlers {
+        var handlers = EventHandlers()
+        handlers.on(UserRegistered.self) { event, connection in
+            let user = event.data
+            try await store.profile(
+                user.userId, username: user.username, fullName: user.fullName, role: user.role, skills: user.skills,
+                capacity: user.capacity, active: user.active, at: event.occurredAt, on: connection
+            )
+        }
+        handlers.on(UserUpdated.self) { event, connection in
+            let user = event.data
+            try await store.profile(
+                user.userId, username: user.username, fullName: user.fullName, role: user.role, skills: user.skills,
+                capacity: user.capacity, active: user.active, at: event.occurredAt, on: connection
+            )
+        }
+        handlers.on(PresenceOnline.self) { event, connection in
+            try await store.presence(event.data.employeeId, online: true, at: event.data.at, on: connection)
+        }
+        handlers.on(PresenceOffline.self) { event, connection in
+            try await store.presence(event.data.employeeId, online: false, at: event.data.at, on: connection)
+        }
+        handlers.on(TaskCreated.self) { event, connection in
+            try await store.created(event.data, at: event.occurredAt, on: connection)
+        }
+        handlers.on(TaskAssigned.self) { event, connection in
+            let data = event.data
+            try await store.apply(
+                .assigned(assignee: data.assigneeId, reservation: data.reservationId), to: data.taskId, version: data.version,
+                at: event.occurredAt, on: connection
+            )
+        }
+        handlers.on(TaskAccepted.self) { event, connection in
+            try await store.apply(.accepted, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
+        }
+        handlers.on(TaskCompleted.self) { event, connection in
+            try await store.apply(.completed, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
+        }
+        handlers.on(TaskFailed.self) { event, connection in
+            try await store.apply(
+                .failed(willRetry: event.data.willRetry), to: event.data.taskId, version: event.data.version, at: event.occurredAt,
+                on: connection
+            )
+        }
+        handlers.on(TaskRequeued.self) { event, connection in
+            let data = event.data
+            try await store.apply(
+                .requeued(avoid: data.avoidEmployeeId, notBefore: data.notBefore), to: data.taskId, version: data.version,
+                at: event.occurredAt, on: connection
+            )
+        }
+        handlers.on(TaskCancelled.self) { event, connection in
+            try await store.apply(.cancelled, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
+        }
+        handlers.on(TaskAssignmentRejected.self) { event, connection in
+            try await store.rejected(event.data, on: connection)
+        }
+        handlers.on(AssignmentRequested.self) { event, connection in
+            try await manual(event, on: connection)
+        }
+        handlers.on(WorkRequested.self) { event, connection in
+            // Asking for work means being ready for it.
+            try await store.setAvailability(
+                event.data.employeeId, to: .available, reason: "work_requested", correlationId: event.correlationId,
+                causationId: event.id, on: connection
+            )
+        }
+        let assigner = assigner
+        handlers.afterCommit = { assigner.wake() }
+        return handlers
+    }
+
+    /// An admin's manual assignment: proposed at once when the employee can take it, otherwise
+    /// refused with the reason (`assignment.refused`).
+    func manual(_ event: EventEnvelope<AssignmentRequested>, on connection: PostgresConnection) async throws {
+        let request = event.data
+        try await connection.query("SAVEPOINT manual_assignment", logger: logger)
+        do {
+            _ = try await store.propose(
+                taskId: request.taskId, expectedVersion: nil, to: request.employeeId, manual: true,
+                correlationId: event.correlationId, causationId: event.id, on: connection
+            )
+            try await connection.query("RELEASE SAVEPOINT manual_assignment", logger: logger)
+        } catch let refusal as SchedulerStore.Refusal {
+            try await connection.query("ROLLBACK TO SAVEPOINT manual_assignment", logger: logger)
+            logger.info("manual assignment refused", metadata: ["task.id": "\(request.taskId)", "reason": "\(refusal.reason)"])
+            let refused = AssignmentRefused(
+                taskId: request.taskId, employeeId: request.employeeId, requestedBy: request.requestedBy, reason: refusal.reason
+            )
+            try await store.outbox.append(
+                EventEnvelope(source: "scheduler", correlationId: event.correlationId, causationId: event.id, data: refused),
+                on: connection, logger: logger
+            )
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import Foundation
+import PostgresNIO
+
+/// What the routes show: the whole queue with names, and every employee with their load.
+extension SchedulerStore {
+    struct WaitingTask: Sendable {
+        var task: AssignmentPolicy.QueuedTask
+        var name: String
+    }
+
+    /// Waiting tasks, at most `limit` of them by base priority and age (all when nil).
+    func queueDetails(limit: Int? = nil) async throws -> [WaitingTask] {
+        let rows = try await client.query(
+            """
+            SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name
+            FROM scheduler.tasks WHERE stage = 'PENDING' AND known
+            ORDER BY priority, created_at LIMIT \(limit ?? Int(Int32.max))
+            """,
+            logger: logger
+        )
+        var tasks: [WaitingTask] = []
+        for try await (id, version, priority, skills, createdAt, avoid, notBefore, name) in rows.decode(
+            (UUID, Int, Int, [String], Date, UUID?, Date?, String).self
+        ) {
+            tasks.append(WaitingTask(
+                task: .init(
+                    id: id, version: version, priority: priority, requiredSkills: Set(skills), createdAt: createdAt,
+                    avoidEmployeeId: avoid, notBefore: notBefore
+                ),
+                name: name
+            ))
+        }
+        return tasks
+    }
+
+    struct EmployeeSummary: Codable, Sendable {
+        var id: UUID
+        var username: String
+        var fullName: String
+        var active: Bool
+        var online: Bool
+        var availability: String
+        var load: Int
+        var capacity: Int
+        var skills: [String]
+        /// When they were last given a task (nil: never).
+        var idleSince: Date?
+        var offlineSince: Date?
+    }
+
+    func employeeSummaries() async throws -> [EmployeeSummary] {
+        let rows = try await client.query(
+            """
+            SELECT e.id, e.username, e.full_name, e.active, e.online, e.availability, count(t.id)::int, e.capacity, e.skills,
+                   e.last_assigned_at, e.offline_since
+            FROM scheduler.employees e
+            LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
+            WHERE e.is_employee
+            GROUP BY e.id ORDER BY e.username
+            """,
+            logger: logger
+        )
+        var employees: [EmployeeSummary] = []
+        for try await (id, username, fullName, active, online, availability, load, capacity, skills, idle, offline) in rows.decode(
+            (UUID, String, String, Bool, Bool, String, Int, Int, [String], Date?, Date?).self
+        ) {
+            employees.append(EmployeeSummary(
+                id: id, username: username, fullName: fullName, active: active, online: online, availability: availability,
+                load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
+            ))
+        }
+        return employees
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+@testable import SchedulerService
+
+@Suite struct TaskViewTests {
+    let alice = UUID()
+    let reservation = UUID()
+
+    @Test func followsTheLifecycle() throws {
+        var view = TaskView.created(version: 1)
+        view = try #require(view.applying(.assigned(assignee: alice, reservation: reservation), version: 2))
+        #expect(view.stage == .assigned && view.assigneeId == alice && view.reservationId == reservation)
+        view = try #require(view.applying(.accepted, version: 3))
+        #expect(view.stage == .inProgress && view.stage.holdsCapacity)
+        view = try #require(view.applying(.completed, version: 5))
+        #expect(view.stage == .completed && !view.stage.holdsCapacity && view.stage.isTerminal)
+    }
+
+    @Test func anEventForAVersionAlreadyPassedChangesNothing() throws {
+        let view = try #require(TaskView.created(version: 1).applying(.cancelled, version: 3))
+        #expect(view.applying(.assigned(assignee: alice, reservation: reservation), version: 2) == nil)
+        #expect(view.applying(.accepted, version: 3) == nil)
+    }
+
+    @Test func aFailedRetryAndItsRequeueShareAVersionAndBothApply() throws {
+        var view = TaskView(stage: .inProgress, version: 4, assigneeId: alice, reservationId: reservation, lastEvent: "task.accepted")
+        view = try #require(view.applying(.failed(willRetry: true), version: 5))
+        #expect(view.stage == .pending && view.assigneeId == nil && view.avoidEmployeeId == alice)
+        let later = Date(timeIntervalSince1970: 1_800_000_000)
+        view = try #require(view.applying(.requeued(avoid: alice, notBefore: later), version: 5))
+        #expect(view.stage == .pending && view.notBefore == later)
+        // …but not twice, and not the other way round.
+        #expect(view.applying(.requeued(avoid: alice, notBefore: later), version: 5) == nil)
+        #expect(view.applying(.failed(willRetry: true), version: 5) == nil)
+    }
+
+    @Test func aFinalFailureIsTerminalUntilAnAdminRetries() throws {
+        var view = TaskView(stage: .inProgress, version: 4, assigneeId: alice, reservationId: reservation, lastEvent: "task.accepted")
+        view = try #require(view.applying(.failed(willRetry: false), version: 5))
+        #expect(view.stage == .failed && view.stage.isTerminal)
+        view = try #require(view.applying(.requeued(avoid: nil, notBefore: nil), version: 6))
+        #expect(view.stage == .pending)
+    }
+
+    @Test func eventsBeforeTheCreationStillBuildTheView() throws {
+        let placeholder = TaskView(stage: .pending, version: 0, lastEvent: "none")
+        let view = try #require(placeholder.applying(.assigned(assignee: alice, reservation: reservation), version: 2))
+        #expect(view.stage == .assigned && view.version == 2)
+    }
+}

@@ -1,0 +1,215 @@
+"""The scheduler through the edge with real employees: online over a WebSocket, AVAILABLE, with
+skills and capacity set by an admin. Tasks created through the tasks service are offered at once
+to the right person; the queue, the employees and availability routes; manual assignment;
+reservations that expire; a second scheduler process."""
+import signal
+import subprocess
+import time
+import uuid
+
+import pytest
+
+from auth_client import call, unique_name
+from conftest import get, wait_for
+from test_auth import employee
+from test_websocket import receive, socket
+
+SECOND_PORT = 19_630
+
+
+def create(api, admin, priority=3, skills=(), name=None):
+    status, _, task = call(api("/api/admin/tasks"), "POST",
+                           {"name": name or unique_name("task"), "description": "scheduler test", "priority": priority,
+                            "requiredSkills": list(skills)}, token=admin)
+    assert status == 201, task
+    return task
+
+
+def task_of(api, admin, task_id):
+    return call(api(f"/api/admin/tasks/{task_id}"), token=admin)[2]
+
+
+def scheduled(api, admin, employee_id):
+    """The scheduler's view of one employee."""
+    status, _, page = call(api("/api/scheduler/employees"), token=admin)
+    assert status == 200, page
+    return next((e for e in page["items"] if e["id"].lower() == employee_id.lower()), None)
+
+
+class Worker:
+    """An employee as the scheduler needs one: skills and capacity set, online, AVAILABLE."""
+
+    def __init__(self, stack, api, admin, skills=(), capacity=1, available=True):
+        self.user, self.token, _ = employee(api, available=available)
+        self.id = self.user["id"]
+        status, _, updated = call(api(f"/api/auth/users/{self.id}"), "PATCH",
+                                  {"skills": list(skills), "capacity": capacity}, token=admin)
+        assert status == 200, updated
+        self.ws = socket(stack, self.token)
+        wait_for(lambda: (lambda e: e and e["online"] and e["capacity"] == capacity
+                          and sorted(e["skills"]) == sorted(skills))(scheduled(api, admin, self.id)),
+                 15, what="the scheduler to see the employee online with their skills")
+
+    def set(self, api, availability):
+        status, _, reply = call(api("/api/scheduler/me/availability"), "PUT", {"availability": availability}, token=self.token)
+        assert status == 200, reply
+        return reply
+
+    def offers(self, count=1, timeout=10):
+        """The next `count` offers on the employee's socket (other messages are skipped)."""
+        found, deadline = [], time.monotonic() + timeout
+        while len(found) < count and time.monotonic() < deadline:
+            for message in receive(self.ws, 1, max(0.05, deadline - time.monotonic())):
+                if message["type"] == "task.assigned":
+                    found.append(message)
+        return found
+
+    def close(self):
+        self.ws.close()
+
+
+@pytest.fixture
+def workers(stack, api, admin):
+    made = []
+
+    def make(**kwargs):
+        worker = Worker(stack, api, admin, **kwargs)
+        made.append(worker)
+        return worker
+
+    yield make
+    for worker in made:
+        worker.close()
+
+
+def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills(api, admin, workers):
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    skilled = workers(skills=[skill])
+    unskilled = workers(skills=[])
+    unskilled.set(api, "AWAY")  # leftover tasks from other tests must not reach this one either
+    started = time.monotonic()
+    task = create(api, admin, skills=[skill])
+    [offer] = skilled.offers()
+    elapsed = time.monotonic() - started
+    assert offer["data"]["taskId"] == task["id"] and offer["data"]["assigneeId"].lower() == skilled.id.lower()
+    assert elapsed < 2, f"offered after {elapsed:.2f}s"
+    assert task_of(api, admin, task["id"])["status"] == "ASSIGNED"
+    view = scheduled(api, admin, skilled.id)
+    assert view["load"] == 1 and view["idleSince"] is not None
+
+
+def test_nobody_gets_a_task_they_lack_the_skills_for_and_it_waits_in_the_queue(api, admin, workers):
+    worker = workers(skills=["typing"])
+    worker.set(api, "AWAY")
+    task = create(api, admin, priority=1, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    worker.set(api, "AVAILABLE")
+    time.sleep(1.5)
+    assert task_of(api, admin, task["id"])["status"] == "PENDING"
+    status, _, queue = call(api("/api/scheduler/queue?limit=1000"), token=admin)
+    assert status == 200
+    entry = next(e for e in queue["items"] if e["taskId"] == task["id"].upper() or e["taskId"].lower() == task["id"].lower())
+    assert entry["priority"] == 1 and entry["effectivePriority"] == 1 and entry["waitingSeconds"] >= 1
+    assert queue["total"] >= 1
+    # The queue is in serving order: effective priority, then age.
+    keys = [(e["effectivePriority"], e["createdAt"]) for e in queue["items"]]
+    assert keys == sorted(keys)
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+
+
+def test_an_away_employee_gets_nothing_until_available_again(api, admin, workers):
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    worker = workers(skills=[skill])
+    worker.set(api, "AWAY")
+    task = create(api, admin, skills=[skill])
+    assert worker.offers(timeout=1.5) == []
+    reply = worker.set(api, "AVAILABLE")
+    assert reply["availability"] == "AVAILABLE" and reply["changed"] is True
+    [offer] = worker.offers()
+    assert offer["data"]["taskId"] == task["id"]
+    assert worker.set(api, "AVAILABLE")["changed"] is False
+
+
+def test_capacity_is_never_exceeded_and_freed_capacity_is_refilled_at_once(api, admin, workers):
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    worker = workers(skills=[skill], capacity=2)
+    tasks = [create(api, admin, skills=[skill]) for _ in range(3)]
+    offers = worker.offers(2)
+    assert sorted(o["data"]["taskId"] for o in offers) == sorted(t["id"] for t in tasks[:2])
+    assert worker.offers(timeout=1.5) == []
+    done = offers[0]["data"]["taskId"]
+    for action, body in (("accept", None), ("complete", {"message": "done"})):
+        status, _, reply = call(api(f"/api/employee/tasks/{done}/{action}"), "POST", body, token=worker.token)
+        assert status == 200, reply
+    assert [o["data"]["taskId"] for o in worker.offers(timeout=5)] == [tasks[2]["id"]]
+
+
+def test_an_admin_can_assign_by_hand_overriding_skills_but_never_capacity(api, admin, workers, broker):
+    refusals = broker.watch("assignment.refused")
+    worker = workers(skills=[], capacity=1)
+    worker.set(api, "AWAY")  # manual assignment does not need the employee to be available
+    first = create(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    status, _, reply = call(api(f"/api/admin/tasks/{first['id']}/assign/{worker.id}"), "POST", {}, token=admin)
+    assert status == 202, reply
+    [offer] = worker.offers()
+    assert offer["data"]["taskId"] == first["id"]
+    second = create(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    status, _, reply = call(api(f"/api/admin/tasks/{second['id']}/assign/{worker.id}"), "POST", {}, token=admin)
+    assert status == 202
+    [refused] = broker.collect(refusals, 10, until=lambda events: len(events) >= 1)
+    assert refused["data"]["taskId"].lower() == second["id"].lower()
+    assert "capacity" in refused["data"]["reason"]
+    assert task_of(api, admin, second["id"])["status"] == "PENDING"
+    call(api(f"/api/admin/tasks/{second['id']}/cancel"), "POST", {}, token=admin)
+
+
+def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
+    worker = workers()
+    for path in ("/api/scheduler/queue", "/api/scheduler/employees"):
+        assert call(api(path))[0] == 401
+        assert call(api(path), token=worker.token)[0] == 403
+    assert call(api("/api/scheduler/queue?limit=0"), token=admin)[0] == 422
+    assert call(api("/api/scheduler/queue?limit=x"), token=admin)[0] == 422
+    url = api("/api/scheduler/me/availability")
+    assert call(url, "PUT", {"availability": "AWAY"})[0] == 401
+    assert call(url, "PUT", {"availability": "AWAY"}, token=admin)[0] == 403
+    status, _, error = call(url, "PUT", {"availability": "BUSY"}, token=worker.token)
+    assert status == 422 and "availability" in error["error"]["message"]
+    assert call(url, "PUT", {}, token=worker.token)[0] == 422
+    assert call(url, "PUT", raw=b'{"availability": ', token=worker.token)[0] == 400
+    assert call(url, "PUT", raw=b"x" * 70_000, token=worker.token)[0] == 413
+    status, _, document = call(api("/openapi/scheduler.json"))
+    assert status == 200 and "/api/scheduler/queue" in document["paths"]
+
+
+@pytest.fixture
+def impatient_scheduler(stack, tmp_path):
+    """A second scheduler process whose reservations expire after two seconds."""
+    log = (tmp_path / "scheduler-2.log").open("wb")
+    process = subprocess.Popen(
+        [stack.binary("scheduler")],
+        env=stack.service_environment("scheduler", ORCH_HTTP_PORT=str(SECOND_PORT),
+                                      ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s", ORCH_SCHEDULER_SWEEP_INTERVAL="200ms"),
+        stdout=log, stderr=subprocess.STDOUT)
+    wait_for(lambda: get(f"http://127.0.0.1:{SECOND_PORT}/health/ready").status == 200, 60, what="the second scheduler")
+    yield process
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=10)
+
+
+def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set_away(
+        api, admin, workers, impatient_scheduler):
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    slow = workers(skills=[skill])
+    other = workers(skills=[skill])
+    other.set(api, "AWAY")
+    task = create(api, admin, skills=[skill])
+    [offer] = slow.offers()
+    assert offer["data"]["taskId"] == task["id"]
+    other.set(api, "AVAILABLE")
+    offers = other.offers(timeout=10)
+    assert [o["data"]["taskId"] for o in offers] == [task["id"]]
+    assert task_of(api, admin, task["id"])["assigneeId"].lower() == other.id.lower()
+    assert wait_for(lambda: scheduled(api, admin, slow.id)["availability"] == "AWAY", 5, what="the slow one set AWAY")
+    audit = call(api(f"/api/admin/tasks/{task['id']}"), token=admin)[2]["audit"]
+    assert any("expired" in (entry.get("reason") or "") for entry in audit), audit
