@@ -13,114 +13,31 @@ its state folder (ORCH_STACK_DIR, default .local-stack) or ORCH_TOKEN_SECRETS.
 """
 import argparse
 import asyncio
-import hashlib
-import hmac
 import json
 import os
 import random
-import resource
-import statistics
 import sys
 import threading
 import time
 import uuid
-from base64 import urlsafe_b64encode
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pika
 import websockets
 
-ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+from stack import open_sockets, raise_file_limit, resident_mib, service_pid, signing_key, summary, token  # noqa: E402
 
 
-def b64url(data: bytes) -> str:
-    return urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def signing_key():
-    text = os.environ.get("ORCH_TOKEN_SECRETS")
-    if not text:
-        state = Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
-        text = (state / "token-secrets").read_text().strip()
-    kid, secret = text.split(",")[0].split(":", 1)
-    return kid, secret
-
-
-def employee_token(kid, secret, employee, lifetime=3600):
-    now = int(time.time())
-    header = b64url(json.dumps({"alg": "HS256", "typ": "JWT", "kid": kid}).encode())
-    claims = b64url(json.dumps({"sub": employee, "role": "EMPLOYEE", "iat": now, "exp": now + lifetime,
-                                "iss": "orchestrator"}).encode())
-    signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
-    return f"{header}.{claims}.{b64url(signature)}"
-
-
-def notifier_pid():
-    state = Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
-    return int((state / "run" / "notifier.pid").read_text())
-
-
-def resident_mib(pid):
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def raise_file_limit(needed):
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    want = needed + 1024
-    if soft < want:
-        try:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (max(want, soft), max(want, hard)))
-        except (ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            if hard < want:
-                sys.exit(f"open files limit {hard} is too low for {needed} sockets (run as root or raise ulimit -n)")
-
-
-async def open_sockets(url, tokens, concurrency, on_message=None):
-    """Opens one socket per token, `concurrency` handshakes at a time, printing progress."""
-    sockets = [None] * len(tokens)
-    failures = []
-    semaphore = asyncio.Semaphore(concurrency)
-    started = time.monotonic()
-    done = 0
-
-    async def open_one(index, token):
-        nonlocal done
-        async with semaphore:
-            try:
-                sockets[index] = await websockets.connect(
-                    f"{url}/ws?token={token}", ping_interval=None, compression=None, open_timeout=60, max_queue=None)
-            except Exception as error:  # noqa: BLE001 - a benchmark counts every kind of failure
-                failures.append(repr(error))
-            done += 1
-            if done % 1000 == 0 or done == len(tokens):
-                rate = done / (time.monotonic() - started)
-                print(f"  {done:>6}/{len(tokens)} handshakes ({rate:,.0f}/s), {len(failures)} failed", flush=True)
-
-    await asyncio.gather(*(open_one(i, t) for i, t in enumerate(tokens)))
-    if on_message:
-        for index, ws in enumerate(sockets):
-            if ws is not None:
-                asyncio.ensure_future(read_forever(ws, index, on_message))
-    return sockets, failures
-
-
-async def read_forever(ws, index, on_message):
-    try:
-        async for message in ws:
-            on_message(index, message)
-    except websockets.ConnectionClosed:
-        on_message(index, None)
+def employee_token(kid, secret, employee):
+    return token(kid, secret, employee)
 
 
 async def connections(args):
     raise_file_limit(args.count)
     kid, secret = signing_key()
-    pid = notifier_pid()
+    pid = service_pid("notifier")
     before = resident_mib(pid)
     print(f"notifier pid {pid}: {before:.1f} MiB resident before")
     tokens = [employee_token(kid, secret, str(uuid.uuid4())) for _ in range(args.count)]
@@ -186,13 +103,6 @@ def wait_for_quiet_queue(amqp_port, queue="notifier.feed"):
     connection.close()
 
 
-def percentile(sorted_values, fraction):
-    if not sorted_values:
-        return float("nan")
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
-
-
 async def latency(args):
     raise_file_limit(args.employees + args.idle)
     kid, secret = signing_key()
@@ -241,10 +151,7 @@ async def latency(args):
         await asyncio.sleep(0.1)
     values = sorted(latencies)
     result = {"employees": args.employees, "idle": args.idle, "rate": args.rate, "sent": sent, "delivered": len(values),
-              "misrouted": wrong, "closed": closed,
-              "p50_ms": round(percentile(values, 0.50), 2), "p90_ms": round(percentile(values, 0.90), 2),
-              "p99_ms": round(percentile(values, 0.99), 2), "max_ms": round(values[-1], 2) if values else None,
-              "mean_ms": round(statistics.fmean(values), 2) if values else None}
+              "misrouted": wrong, "closed": closed, **summary(values)}
     print(json.dumps(result))
     await asyncio.gather(*(ws.close() for ws in sockets if ws is not None), return_exceptions=True)
     return 0 if len(values) == sent and wrong == 0 else 1

@@ -35,6 +35,23 @@ public struct RedisLock: Sendable {
         }
     }
 
+    /// Tries once for each of `keys`, in one round trip; returns the locks acquired, by key (a key
+    /// someone else holds is missing). Duplicate keys are tried once.
+    public static func acquire(_ keys: [String], ttl: Duration, on redis: RedisConnection) async throws -> [String: RedisLock] {
+        let unique = Array(Set(keys))
+        let locks = unique.map { RedisLock(key: $0, token: UUID().uuidString, ttl: ttl) }
+        let replies = try await redis.pipeline(locks.map { ["SET", $0.key, $0.token, "NX", "PX", String(milliseconds(ttl))] })
+        var acquired: [String: RedisLock] = [:]
+        for (lock, reply) in zip(locks, replies) where reply == .status("OK") { acquired[lock.key] = lock }
+        return acquired
+    }
+
+    /// Releases each lock that is still ours, in one round trip.
+    public static func release(_ locks: [RedisLock], on redis: RedisConnection) async throws {
+        guard !locks.isEmpty else { return }
+        try await redis.pipeline(locks.map { ["EVAL", compareAndDelete, "1", $0.key, $0.token] })
+    }
+
     /// Releases the lock if it is still ours; returns whether it was.
     @discardableResult
     public func release(on redis: RedisConnection) async throws -> Bool {

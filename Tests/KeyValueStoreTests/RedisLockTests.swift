@@ -1,5 +1,5 @@
 import Foundation
-import KeyValueStore
+@testable import KeyValueStore
 import Logging
 import Synchronization
 import Testing
@@ -19,6 +19,21 @@ struct RedisLockTests {
         #expect(try await RedisLock.acquire(key, ttl: .seconds(5), on: second) == nil)
         #expect(try await lock.release(on: first))
         #expect(try await RedisLock.acquire(key, ttl: .seconds(5), on: second) != nil)
+    }
+
+    @Test func manyKeysAreTriedInOneGoAndTheHeldOnesLeftOut() async throws {
+        let redis = RedisConnection(url: url, logger: logger)
+        let (free1, free2, taken) = (key(), key(), key())
+        let other = try #require(try await RedisLock.acquire(taken, ttl: .seconds(5), on: redis))
+        let acquired = try await RedisLock.acquire([free1, taken, free2, free1], ttl: .seconds(5), on: redis)
+        #expect(Set(acquired.keys) == [free1, free2])
+        #expect(try await RedisLock.acquire(free1, ttl: .seconds(5), on: redis) == nil)
+        try await RedisLock.release(Array(acquired.values) + [RedisLock(key: taken, token: "not-ours", ttl: .seconds(5))], on: redis)
+        #expect(try await RedisLock.acquire(free1, ttl: .seconds(5), on: redis) != nil)
+        #expect(try await RedisLock.acquire(free2, ttl: .seconds(5), on: redis) != nil)
+        // A release with someone else's token leaves their lock alone.
+        #expect(try await RedisLock.acquire(taken, ttl: .seconds(5), on: redis) == nil)
+        #expect(try await other.release(on: redis))
     }
 
     final class Tally: Sendable {

@@ -183,12 +183,14 @@ def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
 
 @pytest.fixture
 def impatient_scheduler(stack, tmp_path):
-    """A second scheduler process whose reservations expire after two seconds."""
+    """A second scheduler process whose reservations expire after two seconds, and that announces
+    an employee gone after one second offline."""
     log = (tmp_path / "scheduler-2.log").open("wb")
     process = subprocess.Popen(
         [stack.binary("scheduler")],
         env=stack.service_environment("scheduler", ORCH_HTTP_PORT=str(SECOND_PORT),
-                                      ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s", ORCH_SCHEDULER_SWEEP_INTERVAL="200ms"),
+                                      ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s", ORCH_SCHEDULER_GONE_GRACE="1s",
+                                      ORCH_SCHEDULER_SWEEP_INTERVAL="200ms"),
         stdout=log, stderr=subprocess.STDOUT)
     wait_for(lambda: get(f"http://127.0.0.1:{SECOND_PORT}/health/ready").status == 200, 60, what="the second scheduler")
     yield process
@@ -213,3 +215,19 @@ def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set
     assert wait_for(lambda: scheduled(api, admin, slow.id)["availability"] == "AWAY", 5, what="the slow one set AWAY")
     audit = call(api(f"/api/admin/tasks/{task['id']}"), token=admin)[2]["audit"]
     assert any("expired" in (entry.get("reason") or "") for entry in audit), audit
+
+
+def test_an_employee_offline_past_the_grace_period_is_gone_and_their_offer_goes_back(
+        api, admin, workers, broker, impatient_scheduler):
+    departures = broker.watch("employee.gone")
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    leaving = workers(skills=[skill])
+    task = create(api, admin, skills=[skill])
+    [offer] = leaving.offers()
+    assert offer["data"]["taskId"] == task["id"]
+    leaving.close()
+    [gone] = broker.collect(departures, 15, until=lambda events: len(events) >= 1)
+    assert gone["data"]["employeeId"].lower() == leaving.id.lower()
+    assert [t.lower() for t in gone["data"]["taskIds"]] == [task["id"].lower()]
+    wait_for(lambda: task_of(api, admin, task["id"])["status"] == "PENDING", 10, what="the offer to go back to the queue")
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)

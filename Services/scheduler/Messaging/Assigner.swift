@@ -1,4 +1,5 @@
 import EventBackbone
+import EventContracts
 import Foundation
 import KeyValueStore
 import Logging
@@ -43,7 +44,9 @@ final class Assigner: Service, Sendable {
         }
     }
 
-    /// One round: plan, then propose each pair; returns how many proposals were made.
+    /// One round: plan with the pure policy, lock the planned tasks and employees in Redis (one
+    /// pipeline), make every proposal whose locks were free in one transaction, release the
+    /// locks. Returns how many proposals were made.
     @discardableResult
     func round() async throws -> Int {
         let queue = try await store.queue(limit: settings.roundSize)
@@ -51,63 +54,52 @@ final class Assigner: Service, Sendable {
         let candidates = try await store.candidates()
         guard !candidates.isEmpty else { return 0 }
         let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
-        var made = 0
-        for proposal in plan where try await make(proposal) { made += 1 }
+        guard !plan.isEmpty else { return 0 }
+        let skills = Dictionary(queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })
+
+        let locks = await lock(plan)
+        let intents = plan.enumerated().filter { locks.granted[$0.offset] }.map { _, proposal in
+            SchedulerStore.Intent(
+                taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, employeeId: proposal.employeeId,
+                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID(), causationId: nil
+            )
+        }
+        let outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>]
+        do {
+            outcomes = try await store.client.transaction(logger: logger) { connection in
+                try await store.propose(intents, on: connection)
+            }
+        } catch {
+            await release(locks.held)
+            throw error
+        }
+        await release(locks.held)
+        let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
+        proposals.increment(by: made)
+        conflicts.increment(by: plan.count - made)
         if made < plan.count { wake() }  // someone else moved first: plan again with fresh data
         return made
     }
 
-    private func make(_ proposal: AssignmentPolicy.Proposal) async throws -> Bool {
-        guard let taskLock = await lock("scheduler:lock:task:\(proposal.taskId)", waiting: .zero) else {
-            conflicts.increment()
-            return false
+    /// Locks on every planned task and employee, taken in one pipeline: which proposals got both,
+    /// and the locks to release. When Redis cannot be reached every proposal goes ahead — the
+    /// database alone keeps them correct; the locks only keep replicas out of each other's way.
+    private func lock(_ plan: [AssignmentPolicy.Proposal]) async -> (granted: [Bool], held: [RedisLock]) {
+        func keys(_ proposal: AssignmentPolicy.Proposal) -> (task: String, employee: String) {
+            ("scheduler:lock:task:\(proposal.taskId)", "scheduler:lock:employee:\(proposal.employeeId)")
         }
-        guard let employeeLock = await lock("scheduler:lock:employee:\(proposal.employeeId)", waiting: .milliseconds(50)) else {
-            await release(taskLock)
-            conflicts.increment()
-            return false
-        }
-        let made: Bool
+        let acquired: [String: RedisLock]
         do {
-            let proposed = try await store.client.transaction(logger: logger) { connection in
-                try await store.propose(
-                    taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, to: proposal.employeeId, manual: false,
-                    correlationId: UUID(), causationId: nil, on: connection
-                )
-            }
-            proposals.increment()
-            logger.debug("proposed", metadata: ["task.id": "\(proposed.taskId)", "employee.id": "\(proposed.employeeId)"])
-            made = true
-        } catch let refusal as SchedulerStore.Refusal {
-            conflicts.increment()
-            logger.debug("proposal not made", metadata: ["task.id": "\(proposal.taskId)", "reason": "\(refusal.reason)"])
-            made = false
+            acquired = try await RedisLock.acquire(plan.flatMap { [keys($0).task, keys($0).employee] }, ttl: settings.lockTTL, on: redis)
         } catch {
-            await release(employeeLock)
-            await release(taskLock)
-            throw error
+            logger.warning("redis unavailable; proposing without locks", metadata: ["error": "\(error)"])
+            return (Array(repeating: true, count: plan.count), [])
         }
-        await release(employeeLock)
-        await release(taskLock)
-        return made
+        let granted = plan.map { acquired[keys($0).task] != nil && acquired[keys($0).employee] != nil }
+        return (granted, Array(acquired.values))
     }
 
-    /// A lock, `.some(nil)` when Redis cannot be reached (the database alone keeps proposals
-    /// correct, so assignment goes on without it), or nil when another replica holds the key.
-    private func lock(_ key: String, waiting: Duration) async -> RedisLock?? {
-        do {
-            let lock = waiting > .zero
-                ? try await RedisLock.acquire(key, ttl: settings.lockTTL, waitingUpTo: waiting, on: redis)
-                : try await RedisLock.acquire(key, ttl: settings.lockTTL, on: redis)
-            return lock.map { .some($0) }
-        } catch {
-            logger.warning("redis unavailable; proposing without a lock", metadata: ["error": "\(error)"])
-            return .some(nil)
-        }
-    }
-
-    private func release(_ lock: RedisLock?) async {
-        guard let lock else { return }
-        _ = try? await lock.release(on: redis)
+    private func release(_ locks: [RedisLock]) async {
+        try? await RedisLock.release(locks, on: redis)
     }
 }

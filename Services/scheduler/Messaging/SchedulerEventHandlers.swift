@@ -87,23 +87,18 @@ struct SchedulerEventHandlers: Sendable {
     /// refused with the reason (`assignment.refused`).
     func manual(_ event: EventEnvelope<AssignmentRequested>, on connection: PostgresConnection) async throws {
         let request = event.data
-        try await connection.query("SAVEPOINT manual_assignment", logger: logger)
-        do {
-            _ = try await store.propose(
-                taskId: request.taskId, expectedVersion: nil, to: request.employeeId, manual: true,
-                correlationId: event.correlationId, causationId: event.id, on: connection
-            )
-            try await connection.query("RELEASE SAVEPOINT manual_assignment", logger: logger)
-        } catch let refusal as SchedulerStore.Refusal {
-            try await connection.query("ROLLBACK TO SAVEPOINT manual_assignment", logger: logger)
-            logger.info("manual assignment refused", metadata: ["task.id": "\(request.taskId)", "reason": "\(refusal.reason)"])
-            let refused = AssignmentRefused(
-                taskId: request.taskId, employeeId: request.employeeId, requestedBy: request.requestedBy, reason: refusal.reason
-            )
-            try await store.outbox.append(
-                EventEnvelope(source: "scheduler", correlationId: event.correlationId, causationId: event.id, data: refused),
-                on: connection, logger: logger
-            )
-        }
+        let intent = SchedulerStore.Intent(
+            taskId: request.taskId, expectedVersion: nil, employeeId: request.employeeId, requiredSkills: [], manual: true,
+            correlationId: event.correlationId, causationId: event.id
+        )
+        guard case .failure(let refusal) = try await store.propose([intent], on: connection).first else { return }
+        logger.info("manual assignment refused", metadata: ["task.id": "\(request.taskId)", "reason": "\(refusal.reason)"])
+        let refused = AssignmentRefused(
+            taskId: request.taskId, employeeId: request.employeeId, requestedBy: request.requestedBy, reason: refusal.reason
+        )
+        try await store.outbox.append(
+            EventEnvelope(source: "scheduler", correlationId: event.correlationId, causationId: event.id, data: refused),
+            on: connection, logger: logger
+        )
     }
 }

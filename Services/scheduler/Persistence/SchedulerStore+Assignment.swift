@@ -48,55 +48,113 @@ extension SchedulerStore {
         }
     }
 
-    /// Proposes `taskId` at `expectedVersion` to `employeeId` and publishes `assignment.proposed`,
-    /// all in the caller's transaction; throws a ``Refusal`` (rolling it back) when the employee
-    /// or the task no longer qualifies. `manual` proposals (an admin's) skip the order, skills,
-    /// presence and availability checks — never capacity or an inactive account.
-    func propose(
-        taskId: UUID, expectedVersion: Int?, to employeeId: UUID, manual: Bool, correlationId: UUID, causationId: UUID?,
-        on connection: PostgresConnection
-    ) async throws -> AssignmentProposed {
-        let employees = try await connection.query(
+    /// A proposal to make: from a round's plan (with the task's skills, which never change), or
+    /// an admin's manual assignment.
+    struct Intent: Sendable {
+        var taskId: UUID
+        /// The version the plan saw; nil for a manual assignment (whatever version is waiting).
+        var expectedVersion: Int?
+        var employeeId: UUID
+        var requiredSkills: Set<String>
+        /// An admin's: skips the order, skills, presence and availability — never capacity or an
+        /// inactive account.
+        var manual: Bool
+        var correlationId: UUID
+        var causationId: UUID?
+    }
+
+    /// Makes several proposals in the caller's transaction, in order, and publishes an
+    /// `assignment.proposed` for each one made; returns what became of each. The employees' rows
+    /// are locked (in id order, so concurrent batches cannot deadlock) while their loads are
+    /// counted, and a task leaves PENDING only at the version its intent saw — so neither an
+    /// expired Redis lock nor another replica can overfill an employee or propose a task twice.
+    func propose(_ intents: [Intent], on connection: PostgresConnection) async throws -> [Result<AssignmentProposed, Refusal>] {
+        guard !intents.isEmpty else { return [] }
+        let employeeIds = Array(Set(intents.map(\.employeeId)))
+        struct Employee {
+            var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
+        }
+        var employees: [UUID: Employee] = [:]
+        let rows = try await connection.query(
             """
-            SELECT is_employee, active, online, availability, capacity, skills FROM scheduler.employees
-            WHERE id = \(employeeId) FOR UPDATE
+            SELECT id, is_employee, active, online, availability, capacity, skills FROM scheduler.employees
+            WHERE id = ANY(\(employeeIds)) ORDER BY id FOR UPDATE
             """,
             logger: logger
-        ).collect()
-        guard let employee = employees.first else { throw Refusal.employee("unknown employee") }
-        let (isEmployee, active, online, availability, capacity, skills) = try employee.decode((Bool, Bool, Bool, String, Int, [String]).self)
-        let load = try await connection.query(
-            "SELECT count(*)::int FROM scheduler.tasks WHERE assignee_id = \(employeeId) AND stage IN \(unescaped: Self.holding)",
+        )
+        for try await (id, isEmployee, active, online, availability, capacity, skills) in rows.decode(
+            (UUID, Bool, Bool, Bool, String, Int, [String]).self
+        ) {
+            employees[id] = Employee(
+                isEmployee: isEmployee, active: active, online: online, available: availability == Availability.available.rawValue,
+                capacity: capacity, skills: Set(skills)
+            )
+        }
+        let loads = try await connection.query(
+            """
+            SELECT assignee_id, count(*)::int FROM scheduler.tasks
+            WHERE assignee_id = ANY(\(employeeIds)) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+            """,
             logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
-        if let refusal = AssignmentPolicy.refusal(employee: .init(isEmployee: isEmployee, active: active, capacity: capacity, load: load)) {
-            throw Refusal.employee(refusal)
+        )
+        for try await (id, load) in loads.decode((UUID, Int).self) { employees[id]?.load = load }
+
+        var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
+        var accepted: [(index: Int, reservation: UUID)] = []
+        for (index, intent) in intents.enumerated() {
+            let employee = employees[intent.employeeId]
+            let target = employee.map { AssignmentPolicy.ManualTarget(isEmployee: $0.isEmployee, active: $0.active, capacity: $0.capacity, load: $0.load) }
+            if let refusal = AssignmentPolicy.refusal(employee: target) {
+                outcomes[index] = .failure(.employee(refusal))
+            } else if let employee, !intent.manual, !employee.online {
+                outcomes[index] = .failure(.employee("offline"))
+            } else if let employee, !intent.manual, !employee.available {
+                outcomes[index] = .failure(.employee("away"))
+            } else if let employee, !intent.manual, !intent.requiredSkills.isSubset(of: employee.skills) {
+                outcomes[index] = .failure(.employee("lacks a required skill"))
+            } else {
+                employees[intent.employeeId]?.load += 1
+                accepted.append((index, UUID()))
+            }
         }
-        if !manual {
-            guard online else { throw Refusal.employee("offline") }
-            guard availability == Availability.available.rawValue else { throw Refusal.employee("away") }
-        }
-        let reservationId = UUID()
+        guard !accepted.isEmpty else { return outcomes.map { $0! } }
+
+        let chosen = accepted.map { intents[$0.index] }
         let moved = try await connection.query(
             """
-            UPDATE scheduler.tasks SET stage = 'PROPOSED', assignee_id = \(employeeId), reservation_id = \(reservationId),
-                updated_at = now()
-            WHERE id = \(taskId) AND known AND stage = 'PENDING' AND (\(expectedVersion)::int IS NULL OR version = \(expectedVersion))
-            RETURNING version, required_skills
+            UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
+            FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
+                        \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
+            WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
+            RETURNING t.id, t.version
             """,
             logger: logger
-        ).collect()
-        guard let task = moved.first else { throw Refusal.task("the task is not waiting (or not at the version seen)") }
-        let (version, required) = try task.decode((Int, [String]).self)
-        if !manual, !Set(required).isSubset(of: Set(skills)) { throw Refusal.employee("lacks a required skill") }
-        try await connection.query(
-            "UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = \(employeeId)", logger: logger
         )
-        let proposal = AssignmentProposed(taskId: taskId, employeeId: employeeId, reservationId: reservationId, expectedVersion: version)
-        try await outbox.append(
-            EventEnvelope(source: "scheduler", correlationId: correlationId, causationId: causationId, data: proposal),
-            on: connection, logger: logger
-        )
-        return proposal
+        var versions: [UUID: Int] = [:]
+        for try await (id, version) in moved.decode((UUID, Int).self) { versions[id] = version }
+
+        var events: [EncodedEvent] = []
+        var assignedEmployees: [UUID] = []
+        for (index, reservation) in accepted {
+            let intent = intents[index]
+            guard let version = versions[intent.taskId] else {
+                outcomes[index] = .failure(.task("the task is not waiting (or not at the version seen)"))
+                continue
+            }
+            let proposal = AssignmentProposed(taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version)
+            events.append(try EncodedEvent(EventEnvelope(
+                source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
+            )))
+            assignedEmployees.append(intent.employeeId)
+            outcomes[index] = .success(proposal)
+        }
+        if !assignedEmployees.isEmpty {
+            try await connection.query(
+                "UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))",
+                logger: logger
+            )
+            try await outbox.append(events, on: connection, logger: logger)
+        }
+        return outcomes.map { $0! }
     }
 }
