@@ -231,3 +231,24 @@ def test_an_employee_offline_past_the_grace_period_is_gone_and_their_offer_goes_
     assert [t.lower() for t in gone["data"]["taskIds"]] == [task["id"].lower()]
     wait_for(lambda: task_of(api, admin, task["id"])["status"] == "PENDING", 10, what="the offer to go back to the queue")
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+
+
+def test_assignment_goes_on_without_redis_and_the_locks_come_back_with_it(stack, api, admin, workers):
+    """The locks are an optimisation: with Redis down the scheduler proposes without them."""
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    worker = workers(skills=[skill], capacity=2)
+    stack.compose("infra", "stop", "redis")
+    try:
+        task = create(api, admin, skills=[skill])
+        [offer] = worker.offers(timeout=15)
+        assert offer["data"]["taskId"] == task["id"]
+    finally:
+        stack.compose("infra", "start", "redis")
+    wait_for(lambda: get(stack.url("scheduler", "/health/ready")).status == 200, 60, what="the scheduler ready again")
+    # Presence leases were lost with Redis: the worker's socket is still open, so reconnecting
+    # it brings them back online.
+    worker.ws.close()
+    worker.ws = socket(stack, worker.token)
+    wait_for(lambda: scheduled(api, admin, worker.id)["online"], 15, what="the worker online again")
+    second = create(api, admin, skills=[skill])
+    assert [o["data"]["taskId"] for o in worker.offers(timeout=15)] == [second["id"]]
