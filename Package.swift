@@ -163,7 +163,15 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
-            name: "AnalyticsService", dependencies: ["ServiceRuntime"], path: "Services/analytics",
+            name: "AnalyticsService",
+            dependencies: [
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/analytics",
             swiftSettings: swiftSettings
         ),
 
@@ -217,6 +225,10 @@ let package = Package(
         ),
         .testTarget(
             name: "SchedulerServiceTests", dependencies: ["SchedulerService"], path: "Tests/SchedulerServiceTests",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService"], path: "Tests/AnalyticsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,3 +1,5 @@
+import Hummingbird
+import ServiceLifecycle
 import ServiceRuntime
 
 /// The analytics service as the shared runtime sees it.
@@ -5,4 +7,26 @@ enum AnalyticsService {
     static let descriptor = ServiceDescriptor(
         name: "analytics", schema: "analytics", defaultPort: 8085, usesRedis: false, migrations: AnalyticsMigrations.all
     )
+
+    /// Its store (fed by the `analytics.events` queue), the figures' publisher, the routes, and
+    /// the pruning of old facts.
+    static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
+        let retention = try context.configuration.environment.duration(
+            "ORCH_ANALYTICS_RETENTION", default: .seconds(86_400), in: .seconds(3_600)...(.seconds(90 * 86_400))
+        )
+        let store = AnalyticsStore(client: context.dependencies.database.client, logger: context.logger)
+        let publisher = FiguresPublisher(store: store, logger: context.logger)
+        AnalyticsController(store: store, retention: retention).addRoutes(
+            to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
+            anyone: BearerTokenMiddleware(signer: context.signer)
+        )
+        OpenAPIController(document: AnalyticsOpenAPI.document).addRoutes(to: router)
+        let consumer = context.consumer(
+            of: "analytics.events", handlers: AnalyticsEventHandlers(store: store, publisher: publisher).handlers
+        )
+        let pruner = PeriodicJob("pruning old facts", every: .seconds(600), logger: context.logger) {
+            try await store.prune(olderThan: retention)
+        }
+        return ServiceAssembly(services: consumer + [publisher, pruner])
+    }
 }

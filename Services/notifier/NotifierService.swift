@@ -29,7 +29,12 @@ enum NotifierService {
 
         let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers)
         return ServiceAssembly(
-            services: consumer + [feed, hub, presence, LogPruner(log: log, retention: retention, logger: context.logger)],
+            services: consumer + [
+                feed, hub, presence,
+                PeriodicJob("pruning the notification log", every: .seconds(60), logger: context.logger) {
+                    try await log.prune(olderThan: retention)
+                },
+            ],
             server: socket.server()
         )
     }

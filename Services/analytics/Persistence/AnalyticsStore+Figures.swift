@@ -1,0 +1,204 @@
+import Foundation
+import PostgresNIO
+
+/// The figures, computed in PostgreSQL from the tasks and facts over a window ending now.
+/// Percentiles interpolate between the closest ranks (`percentile_cont`).
+extension AnalyticsStore {
+    static let open = "('PENDING', 'ASSIGNED', 'IN_PROGRESS')"
+
+    struct DurationStats: Codable, Sendable, Equatable {
+        var count: Int
+        var meanMs: Double?
+        var p50Ms: Double?
+        var p90Ms: Double?
+        var p99Ms: Double?
+    }
+
+    /// Statistics of `duration` (an SQL interval expression over `analytics.tasks`) for the tasks
+    /// whose `end` column falls in the window, optionally of one assignee.
+    func durations(_ duration: String, endingAt end: String, window: Duration, assignee: UUID? = nil) async throws -> DurationStats {
+        let row = try await client.query(
+            """
+            SELECT count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY d), percentile_cont(0.99) WITHIN GROUP (ORDER BY d)
+            FROM (SELECT greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d FROM analytics.tasks
+                  WHERE \(unescaped: end) > now() - make_interval(secs => \(window.seconds)) AND (\(unescaped: duration)) IS NOT NULL
+                    AND (\(assignee)::uuid IS NULL OR assignee_id = \(assignee))) AS x
+            """,
+            logger: logger
+        ).collect().first
+        guard let row else { return DurationStats(count: 0) }
+        let (count, mean, p50, p90, p99) = try row.decode((Int, Double?, Double?, Double?, Double?).self)
+        func rounded(_ value: Double?) -> Double? { value.map { ($0 * 1_000).rounded() / 1_000 } }
+        return DurationStats(count: count, meanMs: rounded(mean), p50Ms: rounded(p50), p90Ms: rounded(p90), p99Ms: rounded(p99))
+    }
+
+    static let waitTime = "first_assigned_at - created_at"
+    static let acceptanceTime = "accepted_at - assigned_at"
+    static let handlingTime = "completed_at - accepted_at"
+
+    func countsByStatus() async throws -> [String: Int] {
+        try await keyedCounts("SELECT status, count(*)::int FROM analytics.tasks WHERE known GROUP BY status")
+    }
+
+    func openByPriority() async throws -> [String: Int] {
+        try await keyedCounts(
+            "SELECT priority::text, count(*)::int FROM analytics.tasks WHERE known AND status IN \(Self.open) GROUP BY priority"
+        )
+    }
+
+    /// How many events of each type happened in the window (of one employee, when given).
+    func eventCounts(window: Duration, employee: UUID? = nil) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try await client.query(
+            """
+            SELECT type, count(*)::int FROM analytics.facts
+            WHERE at > now() - make_interval(secs => \(window.seconds)) AND (\(employee)::uuid IS NULL OR employee_id = \(employee))
+            GROUP BY type
+            """,
+            logger: logger
+        )
+        for try await (type, count) in rows.decode((String, Int).self) { counts[type] = count }
+        return counts
+    }
+
+    func retries(window: Duration) async throws -> Int {
+        try await client.query(
+            """
+            SELECT count(*)::int FROM analytics.facts
+            WHERE type = 'task.failed' AND detail = 'retry' AND at > now() - make_interval(secs => \(window.seconds))
+            """,
+            logger: logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    func overdueOpen() async throws -> Int {
+        try await client.query(
+            "SELECT count(*)::int FROM analytics.tasks WHERE overdue AND status IN \(unescaped: Self.open)", logger: logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    struct Waiting: Codable, Sendable, Equatable {
+        var taskId: UUID
+        var priority: Int?
+        var createdAt: Date
+        var waitingSeconds: Double
+    }
+
+    func longestWaiting() async throws -> Waiting? {
+        guard let row = try await client.query(
+            """
+            SELECT id, priority, created_at, extract(epoch FROM now() - created_at)::float8 FROM analytics.tasks
+            WHERE known AND status = 'PENDING' AND created_at IS NOT NULL ORDER BY created_at LIMIT 1
+            """,
+            logger: logger
+        ).collect().first else { return nil }
+        let (id, priority, createdAt, waiting) = try row.decode((UUID, Int?, Date, Double).self)
+        return Waiting(taskId: id, priority: priority, createdAt: createdAt, waitingSeconds: (waiting * 1_000).rounded() / 1_000)
+    }
+
+    /// Tasks assigned in the window per unit of capacity, for every employee assigned any.
+    func assignmentsPerCapacity(window: Duration) async throws -> [Double] {
+        let rows = try await client.query(
+            """
+            SELECT count(*)::float8 / greatest(e.capacity, 1) FROM analytics.facts f JOIN analytics.employees e ON e.id = f.employee_id
+            WHERE f.type = 'task.assigned' AND f.at > now() - make_interval(secs => \(window.seconds))
+            GROUP BY f.employee_id, e.capacity
+            """,
+            logger: logger
+        )
+        var values: [Double] = []
+        for try await value in rows.decode(Double.self) { values.append(value) }
+        return values
+    }
+
+    struct EmployeeRow: Sendable {
+        var id: UUID
+        var username: String
+        var capacity: Int
+    }
+
+    func employees(_ id: UUID? = nil) async throws -> [EmployeeRow] {
+        let rows = try await client.query(
+            """
+            SELECT id, username, capacity FROM analytics.employees
+            WHERE is_employee AND (\(id)::uuid IS NULL OR id = \(id)) ORDER BY username
+            """,
+            logger: logger
+        )
+        var employees: [EmployeeRow] = []
+        for try await (id, username, capacity) in rows.decode((UUID, String, Int).self) {
+            employees.append(EmployeeRow(id: id, username: username, capacity: capacity))
+        }
+        return employees
+    }
+
+    func currentLoad(of employee: UUID) async throws -> Int {
+        try await client.query(
+            "SELECT count(*)::int FROM analytics.tasks WHERE assignee_id = \(employee) AND status IN ('ASSIGNED', 'IN_PROGRESS')",
+            logger: logger
+        ).collect().first?.decode(Int.self) ?? 0
+    }
+
+    /// Seconds of work in progress (accepted until completed, failed or now) inside the window.
+    func busySeconds(of employee: UUID, window: Duration) async throws -> Double {
+        try await client.query(
+            """
+            SELECT coalesce(sum(greatest(0, extract(epoch FROM
+                       least(coalesce(completed_at, failed_at, now()), now())
+                       - greatest(accepted_at, now() - make_interval(secs => \(window.seconds)))))), 0)::float8
+            FROM analytics.tasks WHERE assignee_id = \(employee) AND accepted_at IS NOT NULL
+            """,
+            logger: logger
+        ).collect().first?.decode(Double.self) ?? 0
+    }
+
+    struct Bucket: Codable, Sendable, Equatable {
+        var minute: Date
+        var count: Int
+        var meanMs: Double?
+        var p50Ms: Double?
+        var p90Ms: Double?
+    }
+
+    /// Per-minute counts of one event type over the window.
+    func countSeries(of type: String, window: Duration) async throws -> [Bucket] {
+        let rows = try await client.query(
+            """
+            SELECT date_trunc('minute', at), count(*)::int FROM analytics.facts
+            WHERE type = \(type) AND at > now() - make_interval(secs => \(window.seconds)) GROUP BY 1 ORDER BY 1
+            """,
+            logger: logger
+        )
+        var buckets: [Bucket] = []
+        for try await (minute, count) in rows.decode((Date, Int).self) { buckets.append(Bucket(minute: minute, count: count)) }
+        return buckets
+    }
+
+    /// Per-minute statistics of a duration, by the minute its `end` column falls in.
+    func durationSeries(_ duration: String, endingAt end: String, window: Duration) async throws -> [Bucket] {
+        let rows = try await client.query(
+            """
+            SELECT date_trunc('minute', e), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
+                   percentile_cont(0.9) WITHIN GROUP (ORDER BY d)
+            FROM (SELECT \(unescaped: end) AS e, greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d
+                  FROM analytics.tasks
+                  WHERE \(unescaped: end) > now() - make_interval(secs => \(window.seconds)) AND (\(unescaped: duration)) IS NOT NULL) AS x
+            GROUP BY 1 ORDER BY 1
+            """,
+            logger: logger
+        )
+        var buckets: [Bucket] = []
+        for try await (minute, count, mean, p50, p90) in rows.decode((Date, Int, Double?, Double?, Double?).self) {
+            buckets.append(Bucket(minute: minute, count: count, meanMs: mean, p50Ms: p50, p90Ms: p90))
+        }
+        return buckets
+    }
+
+    private func keyedCounts(_ sql: String) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        for try await (key, count) in rows.decode((String?, Int).self) { counts[key ?? "unknown"] = count }
+        return counts
+    }
+}

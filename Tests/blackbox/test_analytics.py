@@ -1,0 +1,120 @@
+"""Analytics from a known sequence of events, published as the tasks service would: exact figures
+for one employee, the same figures when events are duplicated and arrive in any order,
+percentiles on a known distribution, who may read what, and the live analytics.updated event."""
+import json
+import random
+import uuid
+from datetime import datetime, timedelta, timezone
+
+from auth_client import call
+from conftest import wait_for
+from test_auth import employee
+
+
+def stamp(moment):
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def publish(broker, event_type, data, at, event_id=None):
+    event_id = event_id or str(uuid.uuid4())
+    body = json.dumps({"id": event_id, "type": event_type, "version": 1, "occurredAt": stamp(at), "source": "tasks",
+                       "correlationId": str(uuid.uuid4()), "causationId": None, "data": data})
+    import pika
+    broker.channel.basic_publish(exchange="orchestrator.events", routing_key=event_type, body=body,
+                                 properties=pika.BasicProperties(message_id=event_id, type=event_type, delivery_mode=2))
+    return event_id
+
+
+def history(worker_id, start):
+    """Ten tasks for one employee: waits of 1–10 s, a second to accept, handling times of 1–8 s for
+    the eight completed, two failed for good. Returns [(type, data, at)] in causal order."""
+    events = []
+    for i in range(1, 11):
+        task = str(uuid.uuid4())
+        created = start + timedelta(seconds=30 * i)
+        assigned = created + timedelta(seconds=i)
+        accepted = assigned + timedelta(seconds=1)
+        events += [
+            ("task.created", {"taskId": task, "version": 1, "assigneeId": None, "name": f"t{i}", "priority": 1 + i % 5,
+                              "requiredSkills": [], "dueAt": None, "maxAttempts": 1, "createdBy": str(uuid.uuid4())}, created),
+            ("task.assigned", {"taskId": task, "version": 2, "assigneeId": worker_id, "reservationId": str(uuid.uuid4()),
+                               "attempt": 1}, assigned),
+            ("task.accepted", {"taskId": task, "version": 3, "assigneeId": worker_id}, accepted),
+        ]
+        if i <= 8:
+            events.append(("task.completed", {"taskId": task, "version": 4, "assigneeId": worker_id, "message": "ok"},
+                           accepted + timedelta(seconds=i)))
+        else:
+            events.append(("task.failed", {"taskId": task, "version": 4, "assigneeId": worker_id, "message": "no",
+                                           "attempt": 1, "willRetry": False}, accepted + timedelta(seconds=2)))
+    return events
+
+
+def figures(api, token, employee_id, window="1h"):
+    status, _, body = call(api(f"/api/analytics/employees/{employee_id}?window={window}"), token=token)
+    assert status == 200, body
+    return body
+
+
+def test_a_known_history_in_any_order_with_duplicates_yields_exact_figures(api, admin, broker):
+    updates = broker.watch("analytics.updated")
+    worker, token, _ = employee(api)
+    start = datetime.now(timezone.utc) - timedelta(minutes=20)
+    events = [(kind, data, at, str(uuid.uuid4())) for kind, data, at in history(worker["id"], start)]
+    shuffled = events[:]
+    random.Random(7).shuffle(shuffled)
+    for kind, data, at, event_id in shuffled + shuffled[:15]:  # fifteen of them twice, same ids
+        publish(broker, kind, data, at, event_id)
+
+    expected = {"assigned": 10, "completed": 8, "failed": 2, "successRate": 0.8, "currentLoad": 0}
+    wait_for(lambda: all(figures(api, token, worker["id"])[k] == v for k, v in expected.items()), 20,
+             what="the employee's figures")
+    mine = figures(api, token, worker["id"])
+    # Handling times 1…8 s: mean 4.5 s; interpolated p50 4.5 s, p90 1 + 0.9·7 = 7.3 s, p99 7.93 s.
+    assert mine["handlingTime"] == {"count": 8, "meanMs": 4500.0, "p50Ms": 4500.0, "p90Ms": 7300.0, "p99Ms": 7930.0}
+    # Busy from each accept to its completion or failure: 1+…+8 + 2·2 = 40 s of one hour at capacity 1.
+    assert mine["capacity"] == 1 and abs(mine["utilisation"] - round(40 / 3600, 4)) < 1e-4
+
+    # Outside a five-minute window none of it happened.
+    recent = figures(api, token, worker["id"], window="5m")
+    assert recent["assigned"] == 0 and recent["handlingTime"]["count"] == 0
+
+    status, _, overview = call(api("/api/analytics/overview?window=1h"), token=admin)
+    assert status == 200, overview
+    assert overview["tasksByStatus"].get("COMPLETED", 0) >= 8 and overview["tasksByStatus"].get("FAILED", 0) >= 2
+    assert overview["handlingTime"]["count"] >= 8 and overview["waitTime"]["count"] >= 10
+    assert 0 < overview["fairness"]["jainIndex"] <= 1 and overview["fairness"]["employees"] >= 1
+    for part in ("created", "completed", "failed"):
+        assert overview["perMinute"][part] >= 0
+
+    status, _, series = call(api("/api/analytics/timeseries?metric=throughput&window=1h"), token=admin)
+    assert status == 200 and sum(b["count"] for b in series["buckets"]) >= 8
+    status, _, series = call(api("/api/analytics/timeseries?metric=handling&window=1h"), token=admin)
+    assert status == 200 and all(b["p50Ms"] is not None for b in series["buckets"])
+
+    published = broker.collect(updates, 10, until=lambda got: len(got) >= 1)
+    assert published and published[0]["source"] == "analytics" and published[0]["data"]
+
+
+def test_who_may_read_what_and_bad_parameters(api, admin):
+    alice, alice_token, _ = employee(api)
+    bob, _, _ = employee(api)
+    wait_for(lambda: call(api(f"/api/analytics/employees/{alice['id']}"), token=admin)[0] == 200, 15,
+             what="analytics to learn the employee")
+    assert call(api(f"/api/analytics/employees/{alice['id']}"), token=alice_token)[0] == 200
+    status, _, error = call(api(f"/api/analytics/employees/{bob['id']}"), token=alice_token)
+    assert status == 403 and error["error"]["code"] == "forbidden"
+    for path in ("/api/analytics/overview", "/api/analytics/employees", "/api/analytics/timeseries?metric=throughput"):
+        assert call(api(path))[0] == 401
+        assert call(api(path), token=alice_token)[0] == 403
+    assert call(api(f"/api/analytics/employees/{uuid.uuid4()}"), token=admin)[0] == 404
+    assert call(api("/api/analytics/employees/not-a-uuid"), token=admin)[0] == 400
+    for bad in ("/api/analytics/timeseries?metric=nonsense", "/api/analytics/timeseries",
+                "/api/analytics/overview?window=forever", "/api/analytics/overview?window=30s",
+                "/api/analytics/overview?window=400h"):
+        status, _, error = call(api(bad), token=admin)
+        assert status == 422, (bad, status, error)
+    status, _, listing = call(api("/api/analytics/employees"), token=admin)
+    assert status == 200 and any(e["employeeId"].lower() == alice["id"].lower() for e in listing["items"])
+    status, _, document = call(api("/openapi/analytics.json"))
+    assert status == 200 and "/api/analytics/overview" in document["paths"]
