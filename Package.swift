@@ -17,6 +17,7 @@ let package = Package(
         .executable(name: "orchestrator-notifier", targets: ["NotifierService"]),
         .executable(name: "orchestrator-analytics", targets: ["AnalyticsService"]),
         .executable(name: "orchestrator-backbone-bench", targets: ["BackboneBench"]),
+        .executable(name: "orchestrator", targets: ["OrchestratorCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -202,6 +203,16 @@ let package = Package(
 
         // Tests: pure logic without I/O, and integration tests against the real servers that
         // `compose/local test` starts on loopback.
+        .executableTarget(
+            name: "OrchestratorCLI",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tools/cli",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "ServiceRuntimeTests",
             dependencies: ["ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],

@@ -32,13 +32,18 @@ final class Assigner: Service, Sendable {
 
     func run() async {
         await cancelWhenGracefulShutdown {
+            var next = self.settings.sweepInterval
             while !Task.isCancelled {
-                await self.signal.wait(timeout: self.settings.sweepInterval)
+                await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
                 do {
-                    try await self.round()
+                    // When some planned pairs could not be made (another replica, or a change in
+                    // between), plan again soon with fresh data — soon, not at once, so a lock
+                    // held by a crashed replica does not turn into a busy loop.
+                    next = try await self.round() ? .milliseconds(20) : self.settings.sweepInterval
                 } catch {
                     self.logger.warning("assignment round failed", metadata: ["error": "\(error)"])
+                    next = self.settings.sweepInterval
                 }
             }
         }
@@ -46,15 +51,14 @@ final class Assigner: Service, Sendable {
 
     /// One round: plan with the pure policy, lock the planned tasks and employees in Redis (one
     /// pipeline), make every proposal whose locks were free in one transaction, release the
-    /// locks. Returns how many proposals were made.
-    @discardableResult
-    func round() async throws -> Int {
+    /// locks. Returns whether some planned proposals could not be made.
+    func round() async throws -> Bool {
         let queue = try await store.queue(limit: settings.roundSize)
-        guard !queue.isEmpty else { return 0 }
+        guard !queue.isEmpty else { return false }
         let candidates = try await store.candidates()
-        guard !candidates.isEmpty else { return 0 }
+        guard !candidates.isEmpty else { return false }
         let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
-        guard !plan.isEmpty else { return 0 }
+        guard !plan.isEmpty else { return false }
         let skills = Dictionary(queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })
 
         let locks = await lock(plan)
@@ -77,8 +81,7 @@ final class Assigner: Service, Sendable {
         let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
         proposals.increment(by: made)
         conflicts.increment(by: plan.count - made)
-        if made < plan.count { wake() }  // someone else moved first: plan again with fresh data
-        return made
+        return made < plan.count
     }
 
     /// Locks on every planned task and employee, taken in one pipeline: which proposals got both,

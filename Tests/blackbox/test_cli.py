@@ -1,0 +1,145 @@
+"""The `orchestrator` command line against the running stack, through the edge: login keeps a
+private token, every command works in tables and in JSON, errors exit with their documented
+status and a clear message, and `watch` prints live events and resumes from a cursor."""
+import json
+import os
+import stat
+import subprocess
+import uuid
+
+import pytest
+
+from auth_client import unique_name
+from test_auth import employee
+
+
+@pytest.fixture
+def cli(stack, tmp_path):
+    """Runs the CLI with its own configuration directory; returns (exit status, stdout, stderr)."""
+    def run(*args, password=None, timeout=30, url=None):
+        env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
+        env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+        env["ORCH_URL"] = url or f"http://127.0.0.1:{stack.port_base}"
+        if password is not None:
+            env["ORCH_PASSWORD"] = password
+        done = subprocess.run([str(stack.bin_dir / "orchestrator"), *args], env=env, capture_output=True, text=True,
+                              timeout=timeout)
+        return done.returncode, done.stdout, done.stderr
+    run.config = tmp_path / "config"
+    return run
+
+
+@pytest.fixture
+def admin_cli(stack, cli):
+    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    status, out, err = cli("login", "--username", username, password=password)
+    assert status == 0, err
+    assert f"logged in as {username} (ADMIN)" in out
+    return cli
+
+
+def test_login_keeps_a_token_only_the_user_can_read_and_logout_forgets_it(admin_cli):
+    credentials = admin_cli.config / "orchestrator" / "credentials.json"
+    assert stat.S_IMODE(credentials.stat().st_mode) == 0o600
+    assert stat.S_IMODE(credentials.parent.stat().st_mode) == 0o700
+    assert admin_cli("tasks", "list")[0] == 0
+    assert admin_cli("logout")[0] == 0
+    status, _, err = admin_cli("tasks", "list")
+    assert status == 3 and "orchestrator login" in err
+
+
+def test_a_wrong_password_exits_3_with_the_servers_message(stack, cli):
+    username = (stack.state / "admin-credentials").read_text().split(":", 1)[0]
+    status, _, err = cli("login", "--username", username, password="not the password")
+    assert status == 3 and "401" in err
+
+
+def test_tasks_from_creation_to_cancellation(admin_cli):
+    name = unique_name("cli-task")
+    status, out, err = admin_cli("tasks", "create", "--name", name, "--description", "from the CLI", "--priority", "2",
+                                 "--skills", "rare-cli-skill", "--json")
+    assert status == 0, err
+    task = json.loads(out)
+    assert task["name"] == name and task["priority"] == 2 and task["requiredSkills"] == ["rare-cli-skill"]
+
+    status, out, _ = admin_cli("tasks", "list", "--status", "PENDING", "--priority", "2", "--size", "100")
+    assert status == 0 and "id" in out.splitlines()[0] and "status" in out.splitlines()[0]
+    status, out, _ = admin_cli("tasks", "show", task["id"])
+    assert status == 0 and name in out and "audit trail:" in out and "comments:" in out
+    status, out, _ = admin_cli("queue", "--json", "--limit", "1000")
+    assert status == 0 and any(e["taskId"].lower() == task["id"].lower() for e in json.loads(out)["items"])
+
+    status, out, _ = admin_cli("tasks", "cancel", task["id"], "--json")
+    assert status == 0 and json.loads(out)["status"] == "CANCELLED"
+    status, _, err = admin_cli("tasks", "cancel", task["id"])
+    assert status == 6 and "409" in err
+    status, _, err = admin_cli("tasks", "show", str(uuid.uuid4()))
+    assert status == 5 and "404" in err
+    status, _, err = admin_cli("tasks", "create", "--name", "x", "--priority", "9")
+    assert status == 7 and "priority" in err
+
+
+def test_users_employees_and_stats(admin_cli):
+    username = unique_name("cli-user")
+    status, out, err = admin_cli("users", "create", "--username", username, "--password", "a long enough password",
+                                 "--full-name", "Cli Person", "--email", f"{username}@example.com", "--json")
+    assert status == 0, err
+    user = json.loads(out)
+    status, out, err = admin_cli("users", "update", user["id"], "--skills", "billing, french", "--capacity", "3", "--json")
+    assert status == 0, err
+    updated = json.loads(out)
+    assert updated["skills"] == ["billing", "french"] and updated["capacity"] == 3
+    status, _, err = admin_cli("users", "update", user["id"])
+    assert status == 7 and "nothing to change" in err
+    status, out, _ = admin_cli("users", "list")
+    assert status == 0 and "username" in out.splitlines()[0]
+    for command in (["employees"], ["stats"], ["stats", "--window", "15m"], ["queue"]):
+        status, out, err = admin_cli(*command)
+        assert status == 0, (command, err)
+    status, out, _ = admin_cli("stats", "--json")
+    assert "tasksByStatus" in json.loads(out)
+    status, _, err = admin_cli("stats", "--window", "forever")
+    assert status == 7 and "window" in err
+
+
+def test_an_employee_is_refused_admin_commands_with_status_4(api, cli):
+    _, _, body = employee(api)
+    assert cli("login", "--username", body["username"], password=body["password"])[0] == 0
+    status, _, err = cli("tasks", "list")
+    assert status == 4 and "403" in err
+
+
+def test_a_server_that_is_down_exits_8(cli):
+    status, _, err = cli("login", "--username", "x", password="y", url="http://127.0.0.1:9")
+    assert status == 8 and "cannot reach" in err
+
+
+def test_watch_prints_live_events_and_resumes_after_a_cursor(stack, admin_cli):
+    config = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
+    config.update(XDG_CONFIG_HOME=str(admin_cli.config), ORCH_URL=f"http://127.0.0.1:{stack.port_base}")
+    watcher = subprocess.Popen([str(stack.bin_dir / "orchestrator"), "watch", "--json", "--count", "1", "--type", "task.created"], env=config,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    import time
+    time.sleep(1)
+    name = unique_name("watched")
+    status, out, _ = admin_cli("tasks", "create", "--name", name, "--skills", "rare-watch-skill", "--json")
+    assert status == 0
+    first_task = json.loads(out)
+    out, err = watcher.communicate(timeout=20)
+    assert watcher.returncode == 0, err
+    [line] = out.splitlines()
+    event = json.loads(line)
+    assert event["type"] == "task.created" and event["data"]["name"] == name
+
+    # Two more tasks while nobody watches; watching after the first event's cursor shows exactly them.
+    later = [json.loads(admin_cli("tasks", "create", "--name", unique_name("later"), "--skills", "rare-watch-skill",
+                                  "--json")[1])["id"] for _ in range(2)]
+    time.sleep(1)
+    status, out, err = admin_cli("watch", "--after", str(event["cursor"]), "--count", "2", "--type", "task.", "--json",
+                                 timeout=20)
+    assert status == 0, err
+    created = [json.loads(line) for line in out.splitlines()]
+    assert [e["type"] for e in created] == ["task.created", "task.created"]
+    assert [e["data"]["taskId"].lower() for e in created] == [t.lower() for t in later]
+    for task_id in [first_task["id"], *later]:
+        admin_cli("tasks", "cancel", task_id)

@@ -1,0 +1,83 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// What went wrong, as the user should read it, and the exit status that says so to scripts.
+struct CLIError: Error, CustomStringConvertible {
+    var message: String
+    var exitCode: Int32
+
+    var description: String { message }
+
+    static let notLoggedIn = CLIError(message: "not logged in: run `orchestrator login` first", exitCode: 3)
+
+    /// The status's exit code: 3 unauthenticated, 4 forbidden, 5 not found, 6 conflict, 7 bad
+    /// input, 1 anything else.
+    static func api(status: Int, body: Data) -> CLIError {
+        let parsed = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
+        let error = parsed?["error"] as? [String: Any]
+        let message = (error?["message"] as? String) ?? String(decoding: body.prefix(300), as: UTF8.self)
+        let code: Int32 = switch status {
+        case 401: 3
+        case 403: 4
+        case 404: 5
+        case 409: 6
+        case 400, 413, 422: 7
+        default: 1
+        }
+        return CLIError(message: "\(status): \(message)", exitCode: code)
+    }
+}
+
+/// The edge's HTTP API, with the saved token.
+struct APIClient {
+    let base: URL
+    var token: String?
+
+    init(url: String, token: String?) throws {
+        guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
+            throw CLIError(message: "--url must be an http:// or https:// address, not \(url)", exitCode: 2)
+        }
+        self.base = base
+        self.token = token
+    }
+
+    /// Sends a request; returns the parsed JSON body of a 2xx answer, throws ``CLIError`` otherwise.
+    @discardableResult
+    func send(_ method: String, _ path: String, query: [String: String?] = [:], body: [String: Any]? = nil, authenticated: Bool = true)
+        async throws -> Any
+    {
+        guard var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
+            throw CLIError(message: "cannot build a URL for \(path)", exitCode: 1)
+        }
+        let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
+        if !items.isEmpty { components.queryItems = items.sorted { $0.name < $1.name } }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = method
+        request.timeoutInterval = 30
+        if authenticated {
+            guard let token else { throw CLIError.notLoggedIn }
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+        }
+        if let body {
+            request.httpBody = try JSONSerialization.data(withJSONObject: body)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let data: Data
+        let response: URLResponse
+        do {
+            (data, response) = try await URLSession.shared.data(for: request)
+        } catch {
+            throw CLIError(message: "cannot reach \(base.absoluteString): \(error.localizedDescription)", exitCode: 8)
+        }
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard (200..<300).contains(status) else {
+            if status == 401, authenticated {
+                throw CLIError(message: "401: your session is missing or expired: run `orchestrator login`", exitCode: 3)
+            }
+            throw CLIError.api(status: status, body: data)
+        }
+        return data.isEmpty ? [String: Any]() : try JSONSerialization.jsonObject(with: data)
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import Foundation
+
+/// `orchestrator`: the system from the command line, through the edge.
+@main
+struct Orchestrator: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "orchestrator",
+        abstract: "Orchestrator from the command line: users, tasks, the queue, the team, figures and live events.",
+        discussion: """
+            Exit status: 0 done, 1 other error, 2 usage, 3 not logged in or session expired, 4 not allowed, \
+            5 not found, 6 conflict with the current state, 7 invalid input, 8 server unreachable.
+            """,
+        subcommands: [Login.self, Logout.self, Users.self, Tasks.self, Queue.self, Employees.self, Stats.self, Watch.self]
+    )
+}
+
+/// Options every command takes.
+struct GlobalOptions: ParsableArguments {
+    @Option(help: "The edge's address (or ORCH_URL).")
+    var url: String = ProcessInfo.processInfo.environment["ORCH_URL"] ?? "http://127.0.0.1:8080"
+
+    @Flag(help: "Print the API's JSON instead of a table.")
+    var json = false
+
+    func client(authenticated: Bool = true) throws -> APIClient {
+        let token = Credentials().token(for: url)
+        if authenticated, token == nil { throw CLIError.notLoggedIn }
+        return try APIClient(url: url, token: token)
+    }
+}
+
+/// Runs a command body, turning a ``CLIError`` into its message on standard error and its exit
+/// status.
+func running(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as CLIError {
+        FileHandle.standardError.write(Data("orchestrator: \(error.message)\n".utf8))
+        throw ExitCode(error.exitCode)
+    }
+}

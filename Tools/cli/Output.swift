@@ -1,0 +1,45 @@
+import Foundation
+
+/// How results are shown: aligned tables for people, the API's JSON for scripts (`--json`).
+enum Output {
+    static func json(_ value: Any) {
+        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) else { return }
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A table of `rows` under `headers`, each column as wide as its widest cell.
+    static func table(_ headers: [String], _ rows: [[String]]) {
+        var widths = headers.map(\.count)
+        for row in rows {
+            for (index, cell) in row.enumerated() where index < widths.count { widths[index] = max(widths[index], cell.count) }
+        }
+        func line(_ cells: [String]) -> String {
+            cells.enumerated().map { index, cell in
+                index == cells.count - 1 ? cell : cell.padding(toLength: widths[index], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        print(line(headers))
+        rows.forEach { print(line($0)) }
+        if rows.isEmpty { print("(none)") }
+    }
+
+    /// A field of a JSON object as text: strings as they are, numbers without a needless
+    /// fraction, lists joined by commas, null as "-".
+    static func text(_ value: Any?) -> String {
+        switch value {
+        case nil, is NSNull: "-"
+        case let string as String: string
+        case let bool as Bool: bool ? "yes" : "no"
+        case let number as NSNumber:
+            number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15
+                ? String(Int64(number.doubleValue)) : String(format: "%.2f", number.doubleValue)
+        case let list as [Any]: list.map { text($0) }.joined(separator: ",")
+        default: "\(value!)"
+        }
+    }
+
+    static func fields(_ object: Any, _ names: [String]) -> [String] {
+        let object = object as? [String: Any] ?? [:]
+        return names.map { text(object[$0]) }
+    }
+}

@@ -1,0 +1,81 @@
+import ArgumentParser
+import Foundation
+import HummingbirdWSClient
+import Logging
+import Synchronization
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print live events from the WebSocket feed; after a disconnect, resume from the last cursor.",
+        discussion: "Each line: cursor, type, time, and the event's data (or the whole message with --json)."
+    )
+
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "Start after this cursor (default: only new events).") var after: Int64?
+    @Option(help: "Stop after this many events.") var count: Int?
+    @Option(help: "Only events whose type starts with this (task., presence., task.completed…).") var type: String?
+
+    /// What the connections of one `watch` share: the last cursor seen and how many were printed.
+    final class Progress: Sendable {
+        let state: Mutex<(cursor: Int64?, printed: Int)>
+        init(after: Int64?) { state = Mutex((after, 0)) }
+    }
+
+    func run() async throws {
+        try await running {
+            let client = try options.client()
+            guard let token = client.token else { throw CLIError.notLoggedIn }
+            var socketBase = options.url.hasPrefix("https") ? "wss" + options.url.dropFirst(5) : "ws" + options.url.dropFirst(4)
+            if socketBase.hasSuffix("/") { socketBase.removeLast() }
+            let progress = Progress(after: after)
+            var logger = Logger(label: "orchestrator.watch")
+            logger.logLevel = .critical
+            var attempt = 0
+            while true {
+                if let count, progress.state.withLock({ $0.printed }) >= count { return }
+                let cursor = progress.state.withLock { $0.cursor }
+                let url = "\(socketBase)/ws?token=\(token)" + (cursor.map { "&after=\($0)" } ?? "")
+                do {
+                    let close = try await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
+                        for try await message in inbound.messages(maxSize: 1 << 20) {
+                            guard case .text(let text) = message else { continue }
+                            show(text, progress: progress)
+                            if let count, progress.state.withLock({ $0.printed }) >= count { return }
+                        }
+                    }
+                    attempt = 0
+                    switch close?.closeCode {
+                    case .some(.unknown(4401)): throw CLIError(message: "the server refused the token: run `orchestrator login`", exitCode: 3)
+                    case .some(.unknown(4001)): throw CLIError(message: "the session expired: run `orchestrator login`, then watch --after \(progress.state.withLock { $0.cursor ?? 0 })", exitCode: 3)
+                    default: break
+                    }
+                } catch let error as CLIError {
+                    throw error
+                } catch {
+                    FileHandle.standardError.write(Data("orchestrator: connection lost (\(error)); reconnecting\n".utf8))
+                }
+                if let count, progress.state.withLock({ $0.printed }) >= count { return }
+                attempt += 1
+                try await Task.sleep(for: .milliseconds(min(250 * (1 << min(attempt, 5)), 5_000)))
+            }
+        }
+    }
+
+    func show(_ text: String, progress: Progress) {
+        guard let message = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return }
+        let cursor = (message["cursor"] as? NSNumber)?.int64Value
+        let wanted = type.map { (message["type"] as? String)?.hasPrefix($0) == true } ?? true
+        progress.state.withLock { state in
+            if let cursor { state.cursor = cursor }
+            if wanted { state.printed += 1 }
+        }
+        guard wanted else { return }
+        if options.json {
+            print(text)
+        } else {
+            let data = (try? JSONSerialization.data(withJSONObject: message["data"] ?? [:], options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            print("\(Output.text(message["cursor"]))  \(Output.text(message["type"]))  \(Output.text(message["occurredAt"]))  \(data)")
+        }
+        fflush(nil)  // every stream: a pipe reader sees each event as it comes
+    }
+}
