@@ -11,7 +11,9 @@ struct Orchestrator: AsyncParsableCommand {
             Exit status: 0 done, 1 other error, 2 usage, 3 not logged in or session expired, 4 not allowed, \
             5 not found, 6 conflict with the current state, 7 invalid input, 8 server unreachable.
             """,
-        subcommands: [Login.self, Logout.self, Users.self, Tasks.self, Queue.self, Employees.self, Stats.self, Watch.self]
+        subcommands: [
+            Login.self, Logout.self, Users.self, Tasks.self, Queue.self, Employees.self, Stats.self, Watch.self, Simulate.self,
+        ]
     )
 }
 

@@ -1,0 +1,24 @@
+"""`orchestrator simulate` against the running stack: employees over real WebSockets take what
+they are offered, some fail and the tasks are retried; nothing is lost or duplicated, and the
+employees' view agrees with the admin API."""
+import json
+import os
+import subprocess
+
+
+def test_a_short_simulation_loses_and_duplicates_nothing(stack, tmp_path):
+    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
+    env.update(XDG_CONFIG_HOME=str(tmp_path), ORCH_URL=f"http://127.0.0.1:{stack.port_base}", ORCH_PASSWORD=password)
+    binary = str(stack.bin_dir / "orchestrator")
+    assert subprocess.run([binary, "login", "--username", username], env=env, capture_output=True).returncode == 0
+    done = subprocess.run([binary, "simulate", "--employees", "6", "--tasks", "40", "--rate", "10", "--failure-rate", "0.15",
+                           "--drain", "90", "--json"], env=env, capture_output=True, text=True, timeout=240)
+    assert done.returncode == 0, (done.stdout[-3000:], done.stderr[-3000:])
+    report = json.loads(done.stdout)
+    assert report["created"] == 40
+    assert report["lost"] == 0 and report["duplicated"] == 0 and report["disagreements"] == []
+    assert report["completed"] + report["failed"] == 40
+    assert report["createToNotified"]["p50Ms"] > 0 and report["lifecyclesPerSecond"] > 0
+    assert 0 < report["fairness"] <= 1
+    assert "simulate: creating 40 tasks" in done.stderr  # progress is shown while it runs

@@ -1,0 +1,147 @@
+import Foundation
+
+/// What the simulated employees saw: every task's creation, offers, completion or failure. An
+/// offer of a task someone else still holds, or a second completion, is a duplicate.
+actor Ledger {
+    struct Entry {
+        var priority = 0
+        /// Nil for a task this run did not create (another client's, offered to our employees:
+        /// they handle it, the report leaves it out) — or whose creation has not been recorded yet.
+        var createdAt: Date?
+        var firstOfferAt: Date?
+        var holder: UUID?
+        var completions = 0
+        var finalFailure = false
+        var terminal: Bool { completions > 0 || finalFailure }
+    }
+
+    private var all: [UUID: Entry] = [:]
+    /// The tasks this run created.
+    var entries: [UUID: Entry] { all.filter { $0.value.createdAt != nil } }
+    private(set) var duplicates: [String] = []
+    private(set) var completedBy: [UUID: Int] = [:]
+
+    /// Its offer may have reached an employee before the creation's answer reached us.
+    func created(_ task: UUID, priority: Int, at: Date) {
+        all[task, default: Entry()].priority = priority
+        all[task]?.createdAt = at
+        if let offered = all[task]?.firstOfferAt, offered < at { all[task]?.firstOfferAt = at }
+    }
+
+    /// Records an offer; false when it is one this employee already holds (nothing to do).
+    func offered(_ task: UUID, to employee: UUID, at: Date) -> Bool {
+        var entry = all[task] ?? Entry()
+        if entry.holder == employee { return false }
+        if let holder = entry.holder { duplicates.append("\(task) offered to \(employee) while \(holder) held it") }
+        if entry.terminal { duplicates.append("\(task) offered again after it ended") }
+        entry.holder = employee
+        if entry.firstOfferAt == nil { entry.firstOfferAt = at }
+        all[task] = entry
+        return true
+    }
+
+    func completed(_ task: UUID, by employee: UUID) {
+        all[task]?.completions += 1
+        all[task]?.holder = nil
+        if (all[task]?.completions ?? 0) > 1 { duplicates.append("\(task) completed twice") }
+        if all[task]?.createdAt != nil { completedBy[employee, default: 0] += 1 }
+    }
+
+    func failed(_ task: UUID, by employee: UUID, final: Bool) {
+        all[task]?.holder = nil
+        if final { all[task]?.finalFailure = true }
+    }
+
+    /// The employee let go of the task without ending it (the offer expired or was withdrawn).
+    func released(_ task: UUID, by employee: UUID, reason: String) {
+        if all[task]?.holder == employee { all[task]?.holder = nil }
+    }
+
+    var open: Int { entries.values.filter { !$0.terminal }.count }
+
+    var counts: (created: Int, completed: Int, failed: Int, open: Int) {
+        (entries.count, entries.values.filter { $0.completions > 0 }.count, entries.values.filter(\.finalFailure).count, open)
+    }
+}
+
+/// The end of a simulation: the employees' view, cross-checked with the tasks' statuses and
+/// audit trails through the admin API.
+struct Report {
+    var created = 0, completed = 0, failed = 0, stillOpen = 0, lost = 0, duplicated = 0
+    var disagreements: [String] = []
+    var duplicates: [String] = []
+    var latency: [String: Double] = [:]
+    var waitByPriority: [String: Double] = [:]
+    var lifecyclesPerSecond = 0.0
+    var fairness = 1.0
+
+    static func make(ledger: Ledger, admin: APIClient, team: [SimulatedEmployee], seconds: Double) async throws -> Report {
+        var report = Report()
+        let entries = await ledger.entries
+        report.duplicates = await ledger.duplicates
+        report.created = entries.count
+        for (id, entry) in entries {
+            let detail = try await admin.send("GET", "api/admin/tasks/\(id)") as? [String: Any] ?? [:]
+            let task = detail["task"] as? [String: Any] ?? detail
+            let status = task["status"] as? String ?? "?"
+            let audit = detail["audit"] as? [[String: Any]] ?? []
+            let completions = audit.filter { $0["to"] as? String == "COMPLETED" }.count
+            if completions > 1 { report.duplicates.append("\(id) completed \(completions) times in its audit trail") }
+            switch status {
+            case "COMPLETED": report.completed += 1
+            case "FAILED": report.failed += 1
+            case "CANCELLED": break
+            default:
+                report.stillOpen += 1
+                report.lost += 1
+            }
+            if entry.completions > 0, status != "COMPLETED" { report.disagreements.append("\(id): employees completed it, the API says \(status)") }
+            if entry.finalFailure, status != "FAILED" { report.disagreements.append("\(id): employees failed it for good, the API says \(status)") }
+            if !entry.terminal, status == "COMPLETED" || status == "FAILED" { report.disagreements.append("\(id): the API says \(status), no employee saw it end") }
+        }
+        report.duplicated = report.duplicates.count
+        let latencies = entries.values.compactMap { entry -> Double? in
+            guard let offered = entry.firstOfferAt, let created = entry.createdAt else { return nil }
+            return offered.timeIntervalSince(created) * 1_000
+        }.sorted()
+        func percentile(_ values: [Double], _ fraction: Double) -> Double {
+            guard !values.isEmpty else { return .nan }
+            let index = min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))
+            return (values[index] * 100).rounded() / 100
+        }
+        report.latency = ["p50Ms": percentile(latencies, 0.5), "p90Ms": percentile(latencies, 0.9), "p99Ms": percentile(latencies, 0.99),
+                          "maxMs": percentile(latencies, 1)]
+        for priority in 1...5 {
+            let waits = entries.values.filter { $0.priority == priority }.compactMap { entry -> Double? in
+                guard let offered = entry.firstOfferAt, let created = entry.createdAt else { return nil }
+                return offered.timeIntervalSince(created)
+            }
+            if !waits.isEmpty { report.waitByPriority[String(priority)] = (waits.reduce(0, +) / Double(waits.count) * 100_000).rounded() / 100 }
+        }
+        report.lifecyclesPerSecond = seconds > 0 ? (Double(report.completed + report.failed) / seconds * 100).rounded() / 100 : 0
+        let completedBy = await ledger.completedBy
+        let shares = team.map { Double(completedBy[$0.id] ?? 0) / Double($0.capacity) }
+        let sum = shares.reduce(0, +), squares = shares.reduce(0) { $0 + $1 * $1 }
+        report.fairness = squares > 0 ? (sum * sum / (Double(shares.count) * squares) * 10_000).rounded() / 10_000 : 1
+        return report
+    }
+
+    var json: [String: Any] {
+        ["created": created, "completed": completed, "failed": failed, "stillOpen": stillOpen, "lost": lost, "duplicated": duplicated,
+         "disagreements": disagreements, "duplicates": duplicates, "createToNotified": latency, "meanWaitMsByPriority": waitByPriority,
+         "lifecyclesPerSecond": lifecyclesPerSecond, "fairness": fairness]
+    }
+
+    func print() {
+        Swift.print("""
+            tasks        created \(created), completed \(completed), failed \(failed), still open \(stillOpen)
+            lost         \(lost)
+            duplicated   \(duplicated)
+            create → notified  p50 \(latency["p50Ms"] ?? .nan) ms, p90 \(latency["p90Ms"] ?? .nan) ms, p99 \(latency["p99Ms"] ?? .nan) ms, max \(latency["maxMs"] ?? .nan) ms
+            mean wait by priority (ms)  \(waitByPriority.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
+            lifecycles/s \(lifecyclesPerSecond)
+            fairness     \(fairness) (Jain's index of completed tasks per unit of capacity)
+            """)
+        for line in (disagreements + duplicates).prefix(20) { Swift.print("  ! \(line)") }
+    }
+}
