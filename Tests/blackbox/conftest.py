@@ -110,6 +110,28 @@ def wait_for(condition, timeout: float, interval: float = 0.25, what: str = "con
     pytest.fail(f"timed out after {timeout}s waiting for {what}; last: {last!r}")
 
 
+from contextlib import contextmanager
+
+
+@contextmanager
+def extra_process(stack, service, port, log_path, **overrides):
+    """Another process of `service` beside the stack's own, on `port`, with `overrides` in its
+    environment; ready before the block runs, stopped (SIGTERM) after it."""
+    import signal
+    log = open(log_path, "wb")
+    process = subprocess.Popen([stack.binary(service)],
+                               env=stack.service_environment(service, ORCH_HTTP_PORT=str(port), **overrides),
+                               stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for(lambda: get(f"http://127.0.0.1:{port}/health/ready").status == 200, 60, what=f"the second {service}")
+        yield process
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            process.wait(timeout=10)
+        log.close()
+
+
 @pytest.fixture(scope="session")
 def api(stack):
     """Builds a URL on the edge."""

@@ -2,13 +2,12 @@
 replica killed with -9 takes its employees offline after the lease TTL while the other's stay
 online, and its clients reconnect to the other with their cursor and lose nothing."""
 import signal
-import subprocess
 import time
 import uuid
 
 import pytest
 
-from conftest import get, wait_for
+from conftest import extra_process
 from test_auth import employee
 from test_notifier import assigned, start
 from test_websocket import receive
@@ -18,15 +17,8 @@ SECOND_PORT = 19_640
 
 @pytest.fixture
 def second_notifier(stack, tmp_path):
-    log = (tmp_path / "notifier-2.log").open("wb")
-    process = subprocess.Popen([stack.binary("notifier")],
-                               env=stack.service_environment("notifier", ORCH_HTTP_PORT=str(SECOND_PORT)),
-                               stdout=log, stderr=subprocess.STDOUT)
-    wait_for(lambda: get(f"http://127.0.0.1:{SECOND_PORT}/health/ready").status == 200, 60, what="the second notifier")
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+    with extra_process(stack, "notifier", SECOND_PORT, tmp_path / "notifier-2.log") as process:
+        yield process
 
 
 def ws(port, token, after=None):

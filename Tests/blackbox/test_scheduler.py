@@ -2,15 +2,13 @@
 skills and capacity set by an admin. Tasks created through the tasks service are offered at once
 to the right person; the queue, the employees and availability routes; manual assignment;
 reservations that expire; a second scheduler process."""
-import signal
-import subprocess
 import time
 import uuid
 
 import pytest
 
 from auth_client import call, unique_name
-from conftest import get, wait_for
+from conftest import extra_process, get, wait_for
 from test_auth import employee
 from test_websocket import receive, socket
 
@@ -185,18 +183,9 @@ def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
 def impatient_scheduler(stack, tmp_path):
     """A second scheduler process whose reservations expire after two seconds, and that announces
     an employee gone after one second offline."""
-    log = (tmp_path / "scheduler-2.log").open("wb")
-    process = subprocess.Popen(
-        [stack.binary("scheduler")],
-        env=stack.service_environment("scheduler", ORCH_HTTP_PORT=str(SECOND_PORT),
-                                      ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s", ORCH_SCHEDULER_GONE_GRACE="1s",
-                                      ORCH_SCHEDULER_SWEEP_INTERVAL="200ms"),
-        stdout=log, stderr=subprocess.STDOUT)
-    wait_for(lambda: get(f"http://127.0.0.1:{SECOND_PORT}/health/ready").status == 200, 60, what="the second scheduler")
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+    with extra_process(stack, "scheduler", SECOND_PORT, tmp_path / "scheduler-2.log", ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s",
+                       ORCH_SCHEDULER_GONE_GRACE="1s", ORCH_SCHEDULER_SWEEP_INTERVAL="200ms") as process:
+        yield process
 
 
 def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set_away(

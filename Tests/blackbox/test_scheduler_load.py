@@ -5,7 +5,6 @@ same skills the work per unit of capacity is fair (Jain's index ≥ 0.99). All t
 scheduler lock in Redis is deleted every 20 ms and the second process's locks live 1 ms: the
 database's conditional updates alone must keep the assignment right."""
 import asyncio
-import signal
 import subprocess
 import threading
 import time
@@ -16,7 +15,7 @@ import pytest
 import websockets
 
 from auth_client import call
-from conftest import get, wait_for
+from conftest import extra_process, wait_for
 from test_auth import employee
 from test_scheduler import scheduled
 
@@ -31,16 +30,8 @@ def jain(values):
 
 @pytest.fixture
 def second_scheduler(stack, tmp_path):
-    log = (tmp_path / "scheduler-2.log").open("wb")
-    process = subprocess.Popen(
-        [stack.binary("scheduler")],
-        env=stack.service_environment("scheduler", ORCH_HTTP_PORT=str(SECOND_PORT), ORCH_SCHEDULER_LOCK_TTL="1ms"),
-        stdout=log, stderr=subprocess.STDOUT)
-    wait_for(lambda: get(f"http://127.0.0.1:{SECOND_PORT}/health/ready").status == 200, 60, what="the second scheduler")
-    yield process
-    if process.poll() is None:
-        process.send_signal(signal.SIGTERM)
-        process.wait(timeout=10)
+    with extra_process(stack, "scheduler", SECOND_PORT, tmp_path / "scheduler-2.log", ORCH_SCHEDULER_LOCK_TTL="1ms") as process:
+        yield process
 
 
 def cancel_waiting_tasks(api, admin):

@@ -12,14 +12,7 @@ struct AnalyticsEventHandlers: Sendable {
     var handlers: EventHandlers {
         var handlers = EventHandlers()
         handlers.on(UserRegistered.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
-        handlers.on(UserUpdated.self) { event, connection in
-            let user = event.data
-            let profile = UserRegistered(
-                userId: user.userId, username: user.username, fullName: user.fullName, role: user.role, skills: user.skills,
-                capacity: user.capacity, active: user.active
-            )
-            try await store.profile(profile, at: event.occurredAt, on: connection)
-        }
+        handlers.on(UserUpdated.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
         handlers.on(TaskCreated.self) { event, connection in
             try await store.taskEvent(event, taskId: event.data.taskId, version: event.data.version, assigneeId: nil, on: connection)
             try await store.created(event.data, on: connection)

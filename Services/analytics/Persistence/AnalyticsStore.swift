@@ -13,7 +13,7 @@ struct AnalyticsStore: Sendable {
     let logger: Logger
     let outbox = Outbox(schema: "analytics")
 
-    func profile(_ user: UserRegistered, at: Date, on connection: PostgresConnection) async throws {
+    func profile(_ user: some UserProfile, at: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
             INSERT INTO analytics.employees (id, username, is_employee, active, capacity, profile_at)

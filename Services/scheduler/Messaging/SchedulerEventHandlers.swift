@@ -13,20 +13,8 @@ struct SchedulerEventHandlers: Sendable {
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
-        handlers.on(UserRegistered.self) { event, connection in
-            let user = event.data
-            try await store.profile(
-                user.userId, username: user.username, fullName: user.fullName, role: user.role, skills: user.skills,
-                capacity: user.capacity, active: user.active, at: event.occurredAt, on: connection
-            )
-        }
-        handlers.on(UserUpdated.self) { event, connection in
-            let user = event.data
-            try await store.profile(
-                user.userId, username: user.username, fullName: user.fullName, role: user.role, skills: user.skills,
-                capacity: user.capacity, active: user.active, at: event.occurredAt, on: connection
-            )
-        }
+        handlers.on(UserRegistered.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
+        handlers.on(UserUpdated.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
         handlers.on(PresenceOnline.self) { event, connection in
             try await store.presence(event.data.employeeId, online: true, at: event.data.at, on: connection)
         }

@@ -14,14 +14,12 @@ struct SchedulerStore: Sendable {
     // MARK: employees
 
     /// A `user.registered` or `user.updated`: the newest profile wins.
-    func profile(
-        _ id: UUID, username: String, fullName: String, role: Role, skills: [String], capacity: Int, active: Bool, at: Date,
-        on connection: PostgresConnection
-    ) async throws {
+    func profile(_ user: some UserProfile, at: Date, on connection: PostgresConnection) async throws {
         try await connection.query(
             """
             INSERT INTO scheduler.employees (id, username, full_name, is_employee, active, skills, capacity, profile_at)
-            VALUES (\(id), \(username), \(fullName), \(role == .employee), \(active), \(skills), \(capacity), \(at))
+            VALUES (\(user.userId), \(user.username), \(user.fullName), \(user.role == .employee), \(user.active), \(user.skills),
+                    \(user.capacity), \(at))
             ON CONFLICT (id) DO UPDATE SET
                 username = excluded.username, full_name = excluded.full_name, is_employee = excluded.is_employee,
                 active = excluded.active, skills = excluded.skills, capacity = excluded.capacity, profile_at = excluded.profile_at
