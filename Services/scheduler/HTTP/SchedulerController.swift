@@ -36,7 +36,7 @@ struct SchedulerController: Sendable {
 
     /// Waiting tasks in the order they will be assigned.
     @Sendable func queue(request: Request, context: ServiceRequestContext) async throws -> Queue {
-        let limit = try SchedulerController.integer(request, "limit", default: 100, in: 1...1_000)
+        let limit = try request.integer("limit", default: 100, in: 1...1_000)
         let now = Date()
         let policy = AssignmentPolicy(agingStep: settings.agingStep)
         let waiting = try await store.queueDetails()
@@ -83,13 +83,5 @@ struct SchedulerController: Sendable {
         }
         if changed, availability == .available { assigner.wake() }
         return AvailabilityResponse(employeeId: me, availability: availability.rawValue, changed: changed)
-    }
-
-    static func integer(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-        }
-        return value
     }
 }

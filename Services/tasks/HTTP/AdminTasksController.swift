@@ -74,15 +74,15 @@ struct AdminTasksController: Sendable {
             }
             filter.status = status
         }
-        if query["priority"] != nil { filter.priority = try TaskRoutes.integer(request, "priority", default: 1, in: 1...5) }
+        if query["priority"] != nil { filter.priority = try request.integer("priority", default: 1, in: 1...5) }
         if let text = query["assignee"] {
             guard let id = UUID(uuidString: String(text)) else { throw APIError.invalid("assignee", "assignee must be a UUID") }
             filter.assignee = id
         }
         filter.createdFrom = try Self.time(query["createdFrom"], "createdFrom")
         filter.createdTo = try Self.time(query["createdTo"], "createdTo")
-        let page = try TaskRoutes.integer(request, "page", default: 0, in: 0...100_000)
-        let size = try TaskRoutes.integer(request, "size", default: 20, in: 1...100)
+        let page = try request.integer("page", default: 0, in: 0...100_000)
+        let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.list(filter, page: page, size: size)
         return TaskPage(items: items, page: page, size: size, total: total)
     }

@@ -37,8 +37,8 @@ struct EmployeeTasksController: Sendable {
 
     @Sendable func history(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
         let me = try context.requireIdentity().userId
-        let page = try TaskRoutes.integer(request, "page", default: 0, in: 0...100_000)
-        let size = try TaskRoutes.integer(request, "size", default: 20, in: 1...100)
+        let page = try request.integer("page", default: 0, in: 0...100_000)
+        let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.history(of: me, page: page, size: size)
         return TaskPage(items: items, page: page, size: size, total: total)
     }

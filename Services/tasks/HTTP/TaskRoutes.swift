@@ -12,14 +12,6 @@ enum TaskRoutes {
         return id
     }
 
-    static func integer(_ request: Request, _ name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let text = request.uri.queryParameters[Substring(name)] else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-        }
-        return value
-    }
-
     /// A comment: required, not only white space, at most 4,000 characters.
     static func message(_ text: String, field: String = "message") throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
