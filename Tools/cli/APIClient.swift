@@ -7,10 +7,18 @@ import FoundationNetworking
 struct CLIError: Error, CustomStringConvertible {
     var message: String
     var exitCode: Int32
+    /// The HTTP status, when the server answered.
+    var status: Int?
+    /// The error object's other fields (`field`, a task's current `status`…).
+    var details: [String: String] = [:]
 
     var description: String { message }
 
     static let notLoggedIn = CLIError(message: "not logged in: run `orchestrator login` first", exitCode: 3)
+
+    /// The stack could not take the request just now — unreachable, restarting behind the edge
+    /// (502, 503, 504) or throttling (429) — so the same request may succeed later.
+    var isTransient: Bool { exitCode == 8 || [429, 502, 503, 504].contains(status ?? 0) }
 
     /// The status's exit code: 3 unauthenticated, 4 forbidden, 5 not found, 6 conflict, 7 bad
     /// input, 1 anything else.
@@ -26,7 +34,11 @@ struct CLIError: Error, CustomStringConvertible {
         case 400, 413, 422: 7
         default: 1
         }
-        return CLIError(message: "\(status): \(message)", exitCode: code)
+        var details: [String: String] = [:]
+        for (key, value) in error ?? [:] where key != "message" && key != "code" {
+            if let text = value as? String { details[key] = text }
+        }
+        return CLIError(message: "\(status): \(message)", exitCode: code, status: status, details: details)
     }
 }
 
@@ -45,7 +57,8 @@ struct APIClient {
 
     /// Sends a request; returns the parsed JSON body of a 2xx answer, throws ``CLIError`` otherwise.
     @discardableResult
-    func send(_ method: String, _ path: String, query: [String: String?] = [:], body: [String: Any]? = nil, authenticated: Bool = true)
+    func send(_ method: String, _ path: String, query: [String: String?] = [:], body: [String: Any]? = nil,
+              headers: [String: String] = [:], authenticated: Bool = true)
         async throws -> Any
     {
         guard var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
@@ -60,6 +73,7 @@ struct APIClient {
             guard let token else { throw CLIError.notLoggedIn }
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
+        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
         if let body {
             request.httpBody = try JSONSerialization.data(withJSONObject: body)
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
@@ -74,7 +88,7 @@ struct APIClient {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard (200..<300).contains(status) else {
             if status == 401, authenticated {
-                throw CLIError(message: "401: your session is missing or expired: run `orchestrator login`", exitCode: 3)
+                throw CLIError(message: "401: your session is missing or expired: run `orchestrator login`", exitCode: 3, status: 401)
             }
             throw CLIError.api(status: status, body: data)
         }

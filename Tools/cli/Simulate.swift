@@ -1,11 +1,10 @@
 import ArgumentParser
 import Foundation
-import HummingbirdWSClient
-import Logging
 
 /// `orchestrator simulate`: a team of employees who take what they are offered over their
 /// WebSockets, and an admin creating work at a steady rate; at the end, what happened to every
-/// task — seen by the employees and cross-checked through the admin API.
+/// task — seen by the employees and cross-checked through the admin API. Every request rides out
+/// a service restarting behind the edge, so the simulation can run through a crash drill.
 struct Simulate: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run employees and an admin against the stack and report lost, duplicated, latency and fairness.",
@@ -21,6 +20,9 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Longest handling time, in seconds.") var maxHandling = 0.3
     @Option(help: "Seconds to wait, after the last task is created, for every task to end.") var drain = 60.0
 
+    /// Creations in flight at once: at a high rate one slow answer must not hold back the next.
+    static let concurrentCreations = 128
+
     func validate() throws {
         guard employees >= 1, tasks >= 1, rate > 0, (0...1).contains(failureRate), minHandling >= 0, maxHandling >= minHandling, drain >= 0
         else { throw ValidationError("need employees ≥ 1, tasks ≥ 1, rate > 0, failure rate 0–1, 0 ≤ min ≤ max handling, drain ≥ 0") }
@@ -29,48 +31,36 @@ struct Simulate: AsyncParsableCommand {
     func run() async throws {
         try await running {
             let admin = try options.client()
-            let run = UUID().uuidString.prefix(6).lowercased()
+            let run = String(UUID().uuidString.prefix(6).lowercased())
             let skills = ["billing", "support", "french"]
-            log("registering \(employees) employees (run \(run))")
-            var team: [SimulatedEmployee] = []
-            for index in 0..<employees {
-                team.append(try await SimulatedEmployee.register(index: index, run: String(run), skills: skills, admin: admin, url: options.url))
-            }
+            Self.log("registering \(employees) employees (run \(run))")
+            let team = try await register(run: run, skills: skills, admin: admin)
             let ledger = Ledger()
-            let crew = team
             let behaviour = Behaviour(failureRate: failureRate, handling: minHandling...maxHandling)
             let connections = Task {
                 await withTaskGroup(of: Void.self) { group in
-                    for employee in crew {
+                    for employee in team {
                         group.addTask { await employee.work(ledger: ledger, behaviour: behaviour) }
                     }
                 }
             }
-            try await Task.sleep(for: .seconds(2))  // everyone online before the first task
-            log("creating \(tasks) tasks at \(rate)/s")
-            let started = Date()
-            for index in 0..<tasks {
-                let due = started.addingTimeInterval(Double(index) / rate)
-                if due > Date() { try await Task.sleep(for: .seconds(due.timeIntervalSinceNow)) }
-                let required = index % 3 == 0 ? [] : [skills[index % skills.count]]
-                let priority = 1 + index % 5
-                let requested = Date()  // create → notified is measured from the request
-                let created = try await admin.send(
-                    "POST", "api/admin/tasks",
-                    body: ["name": "sim \(run) \(index)", "description": "simulated", "priority": priority, "requiredSkills": required]
-                )
-                guard let id = (created as? [String: Any])?["id"] as? String, let taskId = UUID(uuidString: id) else {
-                    throw CLIError(message: "the server created a task without an id", exitCode: 1)
+            try await awaitOnline(team, admin: admin)
+            let ticker = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(1))
+                    let counts = await ledger.counts
+                    Self.log("created \(counts.created), completed \(counts.completed), failed \(counts.failed), open \(counts.open)")
                 }
-                await ledger.created(taskId, priority: priority, at: requested)
-                if index % max(1, Int(rate)) == 0 { await progress(ledger) }
             }
+            Self.log("creating \(tasks) tasks at \(rate)/s")
+            let started = Date()
+            try await create(run: run, skills: skills, admin: admin, ledger: ledger, started: started)
             let createdAll = Date()
             while Date().timeIntervalSince(createdAll) < drain, await ledger.open > 0 {
-                try await Task.sleep(for: .seconds(1))
-                await progress(ledger)
+                try await Task.sleep(for: .milliseconds(100))
             }
             let finished = Date()
+            ticker.cancel()
             connections.cancel()
             await connections.value
             let report = try await Report.make(
@@ -81,94 +71,70 @@ struct Simulate: AsyncParsableCommand {
         }
     }
 
-    func progress(_ ledger: Ledger) async {
-        let counts = await ledger.counts
-        log("created \(counts.created), completed \(counts.completed), failed \(counts.failed), open \(counts.open)")
-    }
-
-    func log(_ line: String) {
-        FileHandle.standardError.write(Data("simulate: \(line)\n".utf8))
-    }
-
-}
-
-/// How the simulated employees behave.
-struct Behaviour: Sendable {
-    var failureRate: Double
-    /// Seconds.
-    var handling: ClosedRange<Double>
-
-    func handlingTime() -> Duration { .milliseconds(Int64(Double.random(in: handling) * 1_000)) }
-}
-
-/// One simulated employee: an account with skills and a capacity, and its session.
-struct SimulatedEmployee: Sendable {
-    let id: UUID
-    let capacity: Int
-    let client: APIClient
-    let socketURL: String
-
-    static func register(index: Int, run: String, skills: [String], admin: APIClient, url: String) async throws -> SimulatedEmployee {
-        let username = "sim-\(run)-\(index)"
-        let password = "simulated \(UUID().uuidString)"
-        let user = try await admin.send(
-            "POST", "api/auth/register",
-            body: ["username": username, "password": password, "fullName": "Simulated \(index)", "email": "\(username)@example.com"],
-            authenticated: false
-        )
-        guard let text = (user as? [String: Any])?["id"] as? String, let id = UUID(uuidString: text) else {
-            throw CLIError(message: "registration answered without an id", exitCode: 1)
+    /// Registers the team, four at a time (each registration and login hashes a password).
+    private func register(run: String, skills: [String], admin: APIClient) async throws -> [SimulatedEmployee] {
+        let url = options.url
+        let count = employees
+        return try await withThrowingTaskGroup(of: (Int, SimulatedEmployee).self) { group in
+            var team: [(Int, SimulatedEmployee)] = []
+            for index in 0..<count {
+                if index >= 4, let done = try await group.next() { team.append(done) }
+                group.addTask { (index, try await SimulatedEmployee.register(index: index, run: run, skills: skills, admin: admin, url: url)) }
+            }
+            for try await done in group { team.append(done) }
+            return team.sorted { $0.0 < $1.0 }.map(\.1)
         }
-        let capacity = 1 + index % 3
-        let held = [skills[index % skills.count], skills[(index + 1) % skills.count]]
-        try await admin.send("PATCH", "api/auth/users/\(id)", body: ["skills": held, "capacity": capacity])
-        let session = try await admin.send("POST", "api/auth/login", body: ["username": username, "password": password], authenticated: false)
-        guard let token = (session as? [String: Any])?["token"] as? String else { throw CLIError(message: "login answered without a token", exitCode: 1) }
-        var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
-        if socket.hasSuffix("/") { socket.removeLast() }
-        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token), socketURL: "\(socket)/ws?token=\(token)")
     }
 
-    /// Holds the WebSocket open and handles every offer, until cancelled.
-    func work(ledger: Ledger, behaviour: Behaviour) async {
-        var logger = Logger(label: "simulate")
-        logger.logLevel = .critical
-        while !Task.isCancelled {
-            _ = try? await WebSocketClient.connect(url: socketURL, logger: logger) { inbound, _, _ in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message,
-                              let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any],
-                              event["type"] as? String == "task.assigned",
-                              let data = event["data"] as? [String: Any],
-                              (data["assigneeId"] as? String).flatMap(UUID.init(uuidString:)) == id,
-                              let taskId = (data["taskId"] as? String).flatMap(UUID.init(uuidString:))
-                        else { continue }
-                        guard await ledger.offered(taskId, to: id, at: Date()) else { continue }
-                        group.addTask { await handle(taskId, ledger: ledger, behaviour: behaviour) }
+    /// Waits until the scheduler sees every employee online, so the first tasks have somewhere to go.
+    private func awaitOnline(_ team: [SimulatedEmployee], admin: APIClient) async throws {
+        let wanted = Set(team.map(\.id))
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            let page = try await PersistentRequests().answer(admin, "GET", "api/scheduler/employees") as? [String: Any]
+            let online = (page?["items"] as? [[String: Any]] ?? []).filter { $0["online"] as? Bool == true }
+                .compactMap { ($0["id"] as? String).flatMap(UUID.init(uuidString:)) }
+            let missing = wanted.subtracting(online).count
+            if missing == 0 { return }
+            guard Date() < deadline else { throw CLIError(message: "the scheduler saw \(missing) of \(wanted.count) employees offline after 30 s", exitCode: 1) }
+            try await Task.sleep(for: .milliseconds(200))
+        }
+    }
+
+    /// Creates the tasks at the rate, each with an idempotency key so a retried creation never
+    /// makes a second task.
+    private func create(run: String, skills: [String], admin: APIClient, ledger: Ledger, started: Date) async throws {
+        let (count, rate) = (tasks, rate)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            var inFlight = 0
+            for index in 0..<count {
+                let due = started.addingTimeInterval(Double(index) / rate)
+                if due > Date() { try await Task.sleep(for: .seconds(due.timeIntervalSinceNow)) }
+                if inFlight >= Self.concurrentCreations {
+                    try await group.next()
+                    inFlight -= 1
+                }
+                inFlight += 1
+                group.addTask {
+                    let required = index % 3 == 0 ? [] : [skills[index % skills.count]]
+                    let priority = 1 + index % 5
+                    let requested = Date()  // create → notified is measured from the first request
+                    let created = try await PersistentRequests().answer(
+                        admin, "POST", "api/admin/tasks",
+                        body: ["name": "sim \(run) \(index)", "description": "simulated", "priority": priority, "requiredSkills": required],
+                        headers: ["Idempotency-Key": "sim-\(run)-\(index)"]
+                    )
+                    guard let id = (created as? [String: Any])?["id"] as? String, let taskId = UUID(uuidString: id) else {
+                        throw CLIError(message: "the server created a task without an id", exitCode: 1)
                     }
-                    group.cancelAll()
+                    await ledger.created(taskId, priority: priority, at: requested)
                 }
             }
-            try? await Task.sleep(for: .milliseconds(500))  // reconnect after a drop
+            try await group.waitForAll()
         }
     }
 
-    private func handle(_ taskId: UUID, ledger: Ledger, behaviour: Behaviour) async {
-        do {
-            try await client.send("POST", "api/employee/tasks/\(taskId)/accept", body: [:])
-            try await Task.sleep(for: behaviour.handlingTime() / 2)
-            try await client.send("POST", "api/employee/tasks/\(taskId)/progress", body: ["progress": 50, "note": "halfway"])
-            try await Task.sleep(for: behaviour.handlingTime() / 2)
-            if Double.random(in: 0..<1) < behaviour.failureRate {
-                let task = try await client.send("POST", "api/employee/tasks/\(taskId)/fail", body: ["message": "simulated failure"])
-                await ledger.failed(taskId, by: id, final: (task as? [String: Any])?["status"] as? String == "FAILED")
-            } else {
-                try await client.send("POST", "api/employee/tasks/\(taskId)/complete", body: ["message": "simulated success"])
-                await ledger.completed(taskId, by: id)
-            }
-        } catch {
-            await ledger.released(taskId, by: id, reason: "\(error)")
-        }
+    static func log(_ line: String) {
+        FileHandle.standardError.write(Data("simulate: \(line)\n".utf8))
     }
 }

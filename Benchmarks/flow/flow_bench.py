@@ -1,0 +1,133 @@
+"""The whole flow under `orchestrator simulate`, with what it cost: CPU per component, database
+transactions and broker messages per lifecycle.
+
+    .build/test-venv/bin/python Benchmarks/flow/flow_bench.py --rate 100 --tasks 3000
+    .build/test-venv/bin/python Benchmarks/flow/flow_bench.py --rate 100 150 200 250 --tasks 3000
+
+Runs against the local stack (`compose/local up`; `compose/local scale 2` first for two replicas),
+logged in as the first admin in a configuration folder of its own. For each rate it runs one
+simulation (50 employees by default, no failures) and prints the simulator's figures, the CPU
+each component used per second of the run (100 % = one core), and — from PostgreSQL's own
+counters — transactions committed and events published and consumed per lifecycle.
+"""
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
+from stack import ROOT, state_dir  # noqa: E402
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def component(pid):
+    """Which part of the stack a process belongs to, or None."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+        owner = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    name = Path(command[0].decode(errors="replace")).name if command and command[0] else ""
+    if name.startswith("orchestrator-"):
+        return name.removeprefix("orchestrator-")
+    if name == "orchestrator":
+        return "simulator"
+    if "beam.smp" in name:
+        return "rabbitmq"
+    if name.startswith("redis-server"):
+        return "redis"
+    if name.startswith("postgres") or b"postgres:" in command[0]:
+        return "postgres"
+    if name.startswith("nginx") or command[0].startswith(b"nginx"):
+        return "edge"
+    return None
+
+
+def cpu_ticks():
+    """CPU ticks used so far by each component (processes alive now)."""
+    totals = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        kind = component(entry.name)
+        if kind is None:
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        totals[(kind, entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    return totals
+
+
+def psql(sql):
+    pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
+    port = os.environ.get("ORCH_PG_PORT", "5432")
+    out = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(state_dir() / "postgres" / "run"),
+                          "-p", port, "-d", "orchestrator", "-Atc", sql], capture_output=True, text=True, check=True)
+    return out.stdout.strip()
+
+
+def database_counters():
+    commits = int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = 'orchestrator'"))
+    rows = psql("SELECT schemaname || '.' || relname, n_tup_ins FROM pg_stat_user_tables WHERE relname IN ('outbox', 'inbox')")
+    tables = dict(line.split("|") for line in rows.splitlines())
+    published = sum(int(v) for k, v in tables.items() if k.endswith(".outbox"))
+    consumed = sum(int(v) for k, v in tables.items() if k.endswith(".inbox"))
+    return commits, published, consumed
+
+
+def login(env):
+    username, password = (state_dir() / "admin-credentials").read_text().strip().split(":", 1)
+    subprocess.run([str(ROOT / ".build/release/orchestrator"), "login", "--username", username], env={**env, "ORCH_PASSWORD": password},
+                   check=True, capture_output=True)
+
+
+def run(rate, args, env):
+    before_cpu, before_db, started = cpu_ticks(), database_counters(), time.monotonic()
+    done = subprocess.run([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
+                           "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
+                           "--drain", "120", "--json"], env=env, capture_output=True, text=True)
+    seconds = time.monotonic() - started
+    after_cpu, after_db = cpu_ticks(), database_counters()
+    report = json.loads(done.stdout) if done.stdout.strip() else {}
+    usage = {}
+    for key, ticks in after_cpu.items():
+        usage[key[0]] = usage.get(key[0], 0) + ticks - before_cpu.get(key, 0)
+    lifecycles = max(1, report.get("completed", 0) + report.get("failed", 0))
+    commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
+    return report, {k: round(v / TICKS / seconds * 100) for k, v in sorted(usage.items())}, \
+        (commits / lifecycles, published / lifecycles, consumed / lifecycles), done.returncode
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--rate", type=float, nargs="+", default=[100])
+    parser.add_argument("--tasks", type=int, default=3000)
+    parser.add_argument("--employees", type=int, default=50)
+    parser.add_argument("--failure-rate", type=float, default=0)
+    args = parser.parse_args()
+    config = tempfile.mkdtemp(prefix="flow-bench-")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
+    env.update(XDG_CONFIG_HOME=config, ORCH_URL=f"http://127.0.0.1:{os.environ.get('ORCH_PORT_BASE', '8080')}")
+    login(env)
+    for rate in args.rate:
+        print(f"--- {args.employees} employees, {args.tasks} tasks at {rate:g}/s", flush=True)
+        report, cpu, (commits, published, consumed), status = run(rate, args, env)
+        latency = report.get("createToNotified", {})
+        print(f"lost {report.get('lost')}, duplicated {report.get('duplicated')}, disagreements {len(report.get('disagreements', []))}, "
+              f"exit {status}")
+        print(f"create → notified p50 {latency.get('p50Ms')} ms, p90 {latency.get('p90Ms')} ms, p99 {latency.get('p99Ms')} ms, "
+              f"max {latency.get('maxMs')} ms; lifecycles/s {report.get('lifecyclesPerSecond')}; fairness {report.get('fairness')}")
+        print("CPU (% of one core): " + ", ".join(f"{k} {v}" for k, v in cpu.items()) + f"; total {sum(cpu.values())}")
+        print(f"per lifecycle: {commits:.1f} transactions committed, {published:.1f} events published, {consumed:.1f} deliveries consumed",
+              flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Requests repeated while the stack cannot take them — a service restarting behind the edge
+/// (502, 503, 504), the edge unreachable, throttling (429) — with a growing pause, for up to
+/// `patience`; what a client of a real deployment must do to ride out a crash.
+struct PersistentRequests: Sendable {
+    /// How a persistent request ended.
+    enum Outcome {
+        case answered(Any)
+        /// The server refused the request. `ambiguous`: an earlier attempt failed in a way that
+        /// may have reached the server (the connection dropped, or the edge lost the service
+        /// mid-request), so the refusal may be the echo of that attempt's success.
+        case refused(CLIError, ambiguous: Bool)
+    }
+
+    var patience: Duration = .seconds(120)
+
+    func send(_ client: APIClient, _ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:])
+        async throws -> Outcome
+    {
+        let clock = ContinuousClock()
+        let deadline = clock.now + patience
+        var pause = Duration.milliseconds(50)
+        var ambiguous = false
+        while true {
+            do {
+                return .answered(try await client.send(method, path, body: body, headers: headers))
+            } catch let error as CLIError where error.isTransient {
+                guard clock.now + pause < deadline else { throw error }
+                // 503 (not ready) and 429 (throttled) are answers from before the work began.
+                if error.status != 503 && error.status != 429 { ambiguous = true }
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(2))
+            } catch let error as CLIError {
+                return .refused(error, ambiguous: ambiguous)
+            }
+        }
+    }
+
+    /// The answer, or the refusal thrown.
+    func answer(_ client: APIClient, _ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:])
+        async throws -> Any
+    {
+        switch try await send(client, method, path, body: body, headers: headers) {
+        case .answered(let answer): return answer
+        case .refused(let error, _): throw error
+        }
+    }
+}
