@@ -13,6 +13,7 @@ counters — transactions committed and events published and consumed per lifecy
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -90,6 +91,7 @@ def login(env):
 
 def run(rate, args, env):
     before_cpu, before_db, started = cpu_ticks(), database_counters(), time.monotonic()
+    before_child = resource.getrusage(resource.RUSAGE_CHILDREN)
     done = subprocess.run([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
                            "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
                            "--drain", "120", "--json"], env=env, capture_output=True, text=True)
@@ -98,7 +100,11 @@ def run(rate, args, env):
     report = json.loads(done.stdout) if done.stdout.strip() else {}
     usage = {}
     for key, ticks in after_cpu.items():
-        usage[key[0]] = usage.get(key[0], 0) + ticks - before_cpu.get(key, 0)
+        if key[0] != "simulator":
+            usage[key[0]] = usage.get(key[0], 0) + ticks - before_cpu.get(key, 0)
+    # The simulator has exited: what it used is in this process's children's usage.
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    usage["simulator"] = (child.ru_utime + child.ru_stime - before_child.ru_utime - before_child.ru_stime) * TICKS
     lifecycles = max(1, report.get("completed", 0) + report.get("failed", 0))
     commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
     return report, {k: round(v / TICKS / seconds * 100) for k, v in sorted(usage.items())}, \

@@ -239,6 +239,7 @@ def test_killing_the_scheduler_and_the_tasks_service_in_a_burst_loses_and_duplic
     assert report["created"] == 150
     assert report["lost"] == 0 and report["duplicated"] == 0 and report["disagreements"] == []
     assert report["completed"] + report["failed"] == 150
+    assert report["repeatedRequests"] > 0, "the kills hit no request in flight"
     # Every killed process was replaced by a new one, which is ready.
     for instance, pid in killed.items():
         wait_for(lambda: get(f"http://127.0.0.1:{instance_port(stack, instance)}/health/ready").status == 200, 60,

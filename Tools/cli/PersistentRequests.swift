@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Requests repeated while the stack cannot take them — a service restarting behind the edge
 /// (502, 503, 504), the edge unreachable, throttling (429) — with a growing pause, for up to
@@ -15,6 +16,10 @@ struct PersistentRequests: Sendable {
 
     var patience: Duration = .seconds(120)
 
+    /// Attempts repeated so far by every persistent request of this process (the simulator
+    /// reports it: a crash drill that retried nothing did not hit anything).
+    static let repeated = Atomic<Int>(0)
+
     func send(_ client: APIClient, _ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:])
         async throws -> Outcome
     {
@@ -29,6 +34,7 @@ struct PersistentRequests: Sendable {
                 guard clock.now + pause < deadline else { throw error }
                 // 503 (not ready) and 429 (throttled) are answers from before the work began.
                 if error.status != 503 && error.status != 429 { ambiguous = true }
+                Self.repeated.add(1, ordering: .relaxed)
                 try await Task.sleep(for: pause)
                 pause = min(pause * 2, .seconds(2))
             } catch let error as CLIError {

@@ -74,6 +74,7 @@ struct Report {
     var waitByPriority: [String: Double] = [:]
     var lifecyclesPerSecond = 0.0
     var fairness = 1.0
+    var repeatedRequests = 0
 
     static func make(ledger: Ledger, admin: APIClient, team: [SimulatedEmployee], seconds: Double) async throws -> Report {
         var report = Report()
@@ -97,6 +98,7 @@ struct Report {
             if !entry.terminal, status == "COMPLETED" || status == "FAILED" { report.disagreements.append("\(id): the API says \(status), no employee saw it end") }
         }
         report.duplicated = report.duplicates.count
+        report.repeatedRequests = PersistentRequests.repeated.load(ordering: .relaxed)
         let latencies = entries.values.compactMap { entry -> Double? in
             guard let offered = entry.firstOfferAt, let created = entry.createdAt else { return nil }
             return offered.timeIntervalSince(created) * 1_000
@@ -145,7 +147,7 @@ struct Report {
     var json: [String: Any] {
         ["created": created, "completed": completed, "failed": failed, "stillOpen": stillOpen, "lost": lost, "duplicated": duplicated,
          "disagreements": disagreements, "duplicates": duplicates, "createToNotified": latency, "meanWaitMsByPriority": waitByPriority,
-         "lifecyclesPerSecond": lifecyclesPerSecond, "fairness": fairness]
+         "lifecyclesPerSecond": lifecyclesPerSecond, "fairness": fairness, "repeatedRequests": repeatedRequests]
     }
 
     func print() {
@@ -157,6 +159,7 @@ struct Report {
             mean wait by priority (ms)  \(waitByPriority.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(separator: ", "))
             lifecycles/s \(lifecyclesPerSecond)
             fairness     \(fairness) (Jain's index of completed tasks per unit of capacity)
+            repeated     \(repeatedRequests) requests (the stack could not take them at first)
             """)
         for line in (disagreements + duplicates).prefix(20) { Swift.print("  ! \(line)") }
     }
