@@ -72,6 +72,29 @@ def assignee(api, admin, task_id):
     return task["assigneeId"].lower()
 
 
+def two_workers_one_task_accepted(api, admin, team):
+    """Two workers with a fresh skill and a task needing it, accepted by whichever was offered
+    it: (skill, workers by id, task, holder)."""
+    needed = skill()
+    by_id = {w.id.lower(): w for w in team(2, skills=[needed])}
+    task = create(api, admin, skills=[needed])
+    holder = by_id[assignee(api, admin, task["id"])]
+    act(api, holder, task["id"], "accept")
+    return needed, by_id, task, holder
+
+
+def accepted_while_the_admin_watches(stack, api, admin, team):
+    """A worker who accepted a task they were offered, and an admin's socket opened before the
+    accept: (worker, task, admin's socket)."""
+    needed = skill()
+    [worker] = team(skills=[needed])
+    task = create(api, admin, skills=[needed])
+    worker.offers()
+    watching = socket(stack, admin, after=start(api, admin))
+    act(api, worker, task["id"], "accept")
+    return worker, task, watching
+
+
 def events(ws, kind, count, timeout=10, task_id=None):
     """The next `count` events of `kind` on a socket (for one task, if given); others are skipped."""
     found, deadline = [], time.monotonic() + timeout
@@ -105,12 +128,7 @@ def test_an_admin_creates_tasks_of_every_priority_and_the_most_urgent_is_served_
 
 
 def test_tasks_go_by_themselves_to_idle_employees_never_to_busy_ones(topology, api, admin, team):
-    needed = skill()
-    workers = team(2, skills=[needed])
-    by_id = {w.id.lower(): w for w in workers}
-    first = create(api, admin, skills=[needed])
-    busy = by_id[assignee(api, admin, first["id"])]
-    act(api, busy, first["id"], "accept")
+    needed, _, first, busy = two_workers_one_task_accepted(api, admin, team)
     second = create(api, admin, skills=[needed])
     idle = assignee(api, admin, second["id"])
     assert idle != busy.id.lower(), "the busy employee got a second task beyond their capacity"
@@ -139,12 +157,7 @@ def test_employees_are_notified_in_real_time_and_admins_see_it_too(topology, sta
 
 
 def test_progress_shows_up_live_for_the_admin(topology, stack, api, admin, team):
-    needed = skill()
-    [worker] = team(skills=[needed])
-    task = create(api, admin, skills=[needed])
-    worker.offers()
-    watching = socket(stack, admin, after=start(api, admin))
-    act(api, worker, task["id"], "accept")
+    worker, task, watching = accepted_while_the_admin_watches(stack, api, admin, team)
     act(api, worker, task["id"], "progress", {"progress": 30})
     act(api, worker, task["id"], "progress", {"progress": 70, "note": "waiting for the customer"})
     seen = events(watching, "task.progressed", 2, task_id=task["id"])
@@ -172,12 +185,7 @@ def test_employees_complete_or_fail_with_a_comment(topology, api, admin, team):
 
 
 def test_comments_are_visible_to_the_admin(topology, stack, api, admin, team):
-    needed = skill()
-    [worker] = team(skills=[needed])
-    task = create(api, admin, skills=[needed])
-    worker.offers()
-    watching = socket(stack, admin, after=start(api, admin))
-    act(api, worker, task["id"], "accept")
+    worker, task, watching = accepted_while_the_admin_watches(stack, api, admin, team)
     status, _, _ = call(api(f"/api/tasks/{task['id']}/comments"), "POST", {"message": "Asked for the invoice"}, token=worker.token)
     assert status == 201
     act(api, worker, task["id"], "complete", {"message": "Invoice corrected"})
@@ -191,12 +199,7 @@ def test_comments_are_visible_to_the_admin(topology, stack, api, admin, team):
 
 
 def test_a_failed_task_is_retried_by_someone_else(topology, api, admin, team):
-    needed = skill()
-    workers = team(2, skills=[needed])
-    by_id = {w.id.lower(): w for w in workers}
-    task = create(api, admin, skills=[needed])
-    first = by_id[assignee(api, admin, task["id"])]
-    act(api, first, task["id"], "accept")
+    _, by_id, task, first = two_workers_one_task_accepted(api, admin, team)
     retried = act(api, first, task["id"], "fail", {"message": "Wrong language"})
     assert retried["status"] == "PENDING" and retried["attempt"] == 2
     # After the retry pause (1 s in the test stack), to the other employee.
