@@ -27,6 +27,8 @@ public final class EventConsumer: Service, Sendable {
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
         /// For throw-away queues only (benchmarks, tests): deleted after this long unused.
         public var queueExpires: Duration?
+        /// One replica at a time consumes (see ``QueueDeclaration/singleActiveConsumer``).
+        public var singleActiveConsumer = false
         public init() {}
     }
 
@@ -45,7 +47,7 @@ public final class EventConsumer: Service, Sendable {
     ) {
         self.queue = QueueDeclaration(
             name: queue, bindings: handlers.routingKeys, type: queueType, retryDelay: options.retryDelay,
-            expires: options.queueExpires
+            expires: options.queueExpires, singleActiveConsumer: options.singleActiveConsumer
         )
         self.handlers = handlers
         self.schema = schema

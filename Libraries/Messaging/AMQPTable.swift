@@ -26,13 +26,16 @@ enum AMQPTable {
             case .integer(let number):
                 field.kind = UInt8(AMQP_FIELD_KIND_I64.rawValue)
                 field.value.i64 = number
+            case .boolean(let flag):
+                field.kind = UInt8(AMQP_FIELD_KIND_BOOLEAN.rawValue)
+                field.value.boolean = flag ? 1 : 0
             }
             (table + index).initialize(to: amqp_table_entry_t(key: bytes(key), value: field))
         }
         return try body(amqp_table_t(num_entries: Int32(entries.count), entries: table))
     }
 
-    /// Copies the text and integer entries of a table; other kinds are skipped.
+    /// Copies the text, integer and boolean entries of a table; other kinds are skipped.
     static func read(_ table: amqp_table_t) -> [String: HeaderValue] {
         var result: [String: HeaderValue] = [:]
         for index in 0..<Int(table.num_entries) {
@@ -51,6 +54,8 @@ enum AMQPTable {
                 result[key] = .integer(Int64(entry.value.value.i16))
             case Int32(AMQP_FIELD_KIND_I8.rawValue):
                 result[key] = .integer(Int64(entry.value.value.i8))
+            case Int32(AMQP_FIELD_KIND_BOOLEAN.rawValue):
+                result[key] = .boolean(entry.value.value.boolean != 0)
             default:
                 continue
             }

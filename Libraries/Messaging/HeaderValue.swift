@@ -1,7 +1,9 @@
-/// A value in an AMQP message's header table. Only what the backbone uses: text and integers.
+/// A value in an AMQP header or argument table. Only what the backbone uses: text, integers and
+/// flags (queue arguments such as `x-single-active-consumer`).
 public enum HeaderValue: Sendable, Equatable {
     case string(String)
     case integer(Int64)
+    case boolean(Bool)
 
     public var string: String? {
         if case .string(let value) = self { return value }

@@ -11,15 +11,21 @@ public struct QueueDeclaration: Sendable, Equatable {
     public var retryDelay: Duration
     /// For throw-away queues (benchmarks, tests): the broker deletes them after this long unused.
     public var expires: Duration?
+    /// Only one consumer at a time receives (the others stand by and take over when it goes):
+    /// for a queue whose messages must be handled in the order they were published even when
+    /// the service runs several replicas.
+    public var singleActiveConsumer: Bool
 
     public init(
-        name: String, bindings: [String], type: QueueType, retryDelay: Duration = .milliseconds(500), expires: Duration? = nil
+        name: String, bindings: [String], type: QueueType, retryDelay: Duration = .milliseconds(500), expires: Duration? = nil,
+        singleActiveConsumer: Bool = false
     ) {
         self.name = name
         self.bindings = bindings
         self.type = type
         self.retryDelay = retryDelay
         self.expires = expires
+        self.singleActiveConsumer = singleActiveConsumer
     }
 
     public var retryQueue: String { name + ".retry" }

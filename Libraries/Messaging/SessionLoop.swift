@@ -34,10 +34,12 @@ final class SessionLoop {
     func declare(_ queue: QueueDeclaration) throws {
         var common: [String: HeaderValue] = ["x-queue-type": .string(queue.type.rawValue)]
         if let expires = queue.expires { common["x-expires"] = .integer(expires.milliseconds) }
-        try session.declareQueue(queue.name, arguments: common.merging([
+        var main = common.merging([
             "x-dead-letter-exchange": .string(Exchanges.deadLetters),
             "x-dead-letter-routing-key": .string(queue.name),
-        ]) { $1 })
+        ]) { $1 }
+        if queue.singleActiveConsumer { main["x-single-active-consumer"] = .boolean(true) }
+        try session.declareQueue(queue.name, arguments: main)
         try session.declareQueue(queue.retryQueue, arguments: common.merging([
             "x-message-ttl": .integer(queue.retryDelay.milliseconds),
             "x-dead-letter-exchange": .string(""),

@@ -95,14 +95,15 @@ public struct ServiceContext: Sendable {
 
     /// A consumer of `queue` through the service's inbox, on a broker connection of its own
     /// (consuming and publishing do not share one): the services to run, connection first.
-    public func consumer(of queue: String, handlers: EventHandlers) -> [any Service] {
+    public func consumer(of queue: String, handlers: EventHandlers, options consumerOptions: EventConsumer.Options = .init()) -> [any Service] {
         var options = AMQPConnection.Options()
         options.name = "amqp-\(descriptor.name)-consumer"
         options.caFile = configuration.amqpCAFile
         let connection = AMQPConnection(url: configuration.amqp, options: options, logger: logger)
         let consumer = EventConsumer(
             queue: queue, queueType: configuration.amqpQueueType, handlers: handlers, schema: descriptor.schema,
-            database: dependencies.database.client, consumer: connection, publisher: dependencies.broker, logger: logger
+            database: dependencies.database.client, consumer: connection, publisher: dependencies.broker,
+            options: consumerOptions, logger: logger
         )
         return [connection, consumer]
     }

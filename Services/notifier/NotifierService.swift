@@ -1,3 +1,4 @@
+import EventBackbone
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
@@ -27,7 +28,11 @@ enum NotifierService {
         let socket = NotificationSocket(log: log, hub: hub, signer: context.signer, presence: presence)
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
-        let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers)
+        // The feed is one ordered log: one replica at a time writes it, in the order events were
+        // published (competing replicas would interleave a task's events out of order).
+        var feedOptions = EventConsumer.Options()
+        feedOptions.singleActiveConsumer = true
+        let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers, options: feedOptions)
         return ServiceAssembly(
             services: consumer + [
                 feed, hub, presence,
