@@ -1,0 +1,116 @@
+"""The container deployment, checked as far as a machine without a Docker engine can: both compose
+files are valid (Debian's docker-compose v1), every service has an image and a scalable compose
+entry, every variable the files use is in .env.example, and each image's runtime stage installs
+every shared library the built binaries link."""
+import os
+import re
+import subprocess
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE = ROOT / "compose"
+DOCKERFILE = COMPOSE / "service.Dockerfile"
+
+
+def services_in_package():
+    text = (ROOT / "Package.swift").read_text()
+    return sorted(set(re.findall(r'path:\s*"Services/([a-z]+)"', text)))
+
+
+@lru_cache
+def compose_config(*files):
+    arguments = ["docker-compose", "--env-file", str(COMPOSE / ".env.example")]
+    for name in files:
+        arguments += ["-f", str(COMPOSE / name)]
+    done = subprocess.run(arguments + ["config"], capture_output=True, text=True, cwd=COMPOSE)
+    assert done.returncode == 0, done.stderr
+    return yaml.safe_load(done.stdout)
+
+
+def runtime_stage():
+    """The Dockerfile's last stage: its base image and the packages it installs."""
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    stage = text[text.rindex("\nFROM "):]
+    base = stage.split()[1]
+    installs = re.search(r"apt-get install ([^&]*)", stage).group(1).split()
+    return stage, base, {word for word in installs if not word.startswith("-")}
+
+
+@lru_cache
+def debian_package(path):
+    """The Debian package that owns a library path, or None when dpkg does not know it."""
+    real = os.path.realpath(path)
+    for candidate in (path, real, "/usr" + path if not path.startswith("/usr") else path, real.replace("/usr/lib/", "/lib/", 1)):
+        done = subprocess.run(["dpkg", "-S", candidate], capture_output=True, text=True)
+        if done.returncode == 0:
+            return done.stdout.split(":")[0]
+    return None
+
+
+def test_both_compose_files_are_valid_and_the_overlay_clusters_rabbitmq():
+    base = compose_config("docker-compose.yml")
+    assert {"postgres", "rabbitmq", "redis", "edge"} <= set(base["services"])
+    production = compose_config("docker-compose.yml", "docker-compose.prod.yml")
+    nodes = [name for name in production["services"] if name.startswith("rabbitmq")]
+    assert len(nodes) == 3
+    for name in services_in_package():
+        service = production["services"][name]
+        assert service["environment"]["ORCH_AMQP_QUEUE_TYPE"] == "quorum"
+        assert service["restart"] == "always" and service["deploy"]["resources"]["limits"]["memory"]
+
+
+def test_every_service_has_an_image_and_a_scalable_entry_that_waits_for_its_dependencies():
+    services = services_in_package()
+    assert services == ["analytics", "auth", "notifier", "scheduler", "tasks"]
+    config = compose_config("docker-compose.yml")
+    for name in services:
+        entry = config["services"][name]
+        assert entry["build"]["dockerfile"].endswith("service.Dockerfile")
+        assert entry["build"]["args"]["SERVICE"] == name
+        # Scalable: no fixed name, no host port.
+        assert "container_name" not in entry and "ports" not in entry, name
+        assert {dependency: condition["condition"] for dependency, condition in entry["depends_on"].items()} == {
+            "postgres": "service_healthy", "rabbitmq": "service_healthy", "redis": "service_healthy"}
+        assert entry["environment"]["ORCH_DATABASE_URL"].startswith(f"postgres://orch_{name}:")
+    for infrastructure in ("postgres", "rabbitmq", "redis"):
+        assert "healthcheck" in config["services"][infrastructure]
+    assert set(config["services"]["edge"]["depends_on"]) == set(services)
+
+
+def test_every_variable_the_compose_files_use_is_in_the_example_environment():
+    example = {line.split("=", 1)[0] for line in (COMPOSE / ".env.example").read_text().splitlines()
+               if line and not line.startswith("#")}
+    for name in ("docker-compose.yml", "docker-compose.prod.yml"):
+        used = set(re.findall(r"\$\{([A-Z_]+)\}", (COMPOSE / name).read_text()))
+        assert used <= example, (name, used - example)
+
+
+def test_the_image_runs_as_a_non_root_user_with_a_readiness_health_check():
+    stage, base, _ = runtime_stage()
+    assert base.startswith("swift:") and base.endswith("-slim")
+    assert re.search(r"^USER orchestrator", stage, re.M)
+    assert re.search(r"^HEALTHCHECK .*curl -fsS \S*/health/ready", stage, re.M)
+    assert "curl" in runtime_stage()[2]
+
+
+@pytest.mark.parametrize("service", services_in_package())
+def test_the_runtime_stage_installs_every_library_the_binary_links(service):
+    binaries = [ROOT / ".build" / configuration / f"orchestrator-{service}" for configuration in ("release", "debug")]
+    binary = next((b for b in binaries if b.exists()), None)
+    assert binary, f"build orchestrator-{service} first"
+    _, base, installed = runtime_stage()
+    linked = re.findall(r"=> (/\S+)", subprocess.run(["ldd", str(binary)], capture_output=True, text=True, check=True).stdout)
+    missing = []
+    for library in linked:
+        package = debian_package(library)
+        if package is None:
+            # Not Debian's: the Swift runtime, which the swift:*-slim base image carries.
+            assert "/swift/" in library, f"{library} belongs to no Debian package and is not the Swift runtime"
+            assert base.endswith("-slim") and base.startswith("swift:")
+        elif package not in installed:
+            missing.append(f"{Path(library).name} ({package})")
+    assert missing == [], f"the runtime stage of {DOCKERFILE.name} lacks {missing}"
