@@ -186,6 +186,20 @@ def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
     assert status == 200 and "/api/scheduler/queue" in document["paths"]
 
 
+def test_an_employee_reads_their_own_line_as_the_scheduler_sees_it(api, admin, workers):
+    worker = workers(skills=["typing"], capacity=2)
+    url = api("/api/scheduler/me")
+    assert call(url)[0] == 401
+    assert call(url, token=admin)[0] == 403
+    worker.set(api, "AWAY")
+    status, _, me = call(url, token=worker.token)
+    assert status == 200, me
+    assert me["id"].lower() == worker.id.lower() and me["online"] is True and me["availability"] == "AWAY"
+    assert me["capacity"] == 2 and me["skills"] == ["typing"] and me["load"] == 0
+    worker.set(api, "AVAILABLE")
+    assert call(url, token=worker.token)[2]["availability"] == "AVAILABLE"
+
+
 @pytest.fixture
 def impatient_scheduler(stack, tmp_path):
     """A second scheduler process whose reservations expire after two seconds, and that announces

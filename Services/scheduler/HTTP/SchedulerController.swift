@@ -13,6 +13,7 @@ struct SchedulerController: Sendable {
     func addRoutes(to router: Router<ServiceRequestContext>, admins: BearerTokenMiddleware, employees: BearerTokenMiddleware) {
         router.group("/api/scheduler/queue").add(middleware: admins).get(use: queue)
         router.group("/api/scheduler/employees").add(middleware: admins).get(use: employeeList)
+        router.group("/api/scheduler/me").add(middleware: employees).get(use: myself)
         router.group("/api/scheduler/me/availability").add(middleware: employees).put(use: setAvailability)
     }
 
@@ -61,6 +62,14 @@ struct SchedulerController: Sendable {
         Employees(items: try await store.employeeSummaries())
     }
 
+    /// `GET /api/scheduler/me`: the caller's own line of the employees list.
+    @Sendable func myself(request: Request, context: ServiceRequestContext) async throws -> SchedulerStore.EmployeeSummary {
+        guard let me = try await store.employeeSummaries(only: try context.requireIdentity().userId).first else {
+            throw APIError.notFound("employee")
+        }
+        return me
+    }
+
     struct AvailabilityRequest: Decodable {
         var availability: String
     }
@@ -85,3 +94,5 @@ struct SchedulerController: Sendable {
         return AvailabilityResponse(employeeId: me, availability: availability.rawValue, changed: changed)
     }
 }
+
+extension SchedulerStore.EmployeeSummary: ResponseEncodable {}

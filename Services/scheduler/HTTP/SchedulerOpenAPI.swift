@@ -155,71 +155,7 @@ enum SchedulerOpenAPI {
           "items": {
            "type": "array",
            "items": {
-            "type": "object",
-            "required": [
-             "id",
-             "username",
-             "fullName",
-             "active",
-             "online",
-             "availability",
-             "load",
-             "capacity",
-             "skills"
-            ],
-            "properties": {
-             "id": {
-              "type": "string",
-              "format": "uuid"
-             },
-             "username": {
-              "type": "string"
-             },
-             "fullName": {
-              "type": "string"
-             },
-             "active": {
-              "type": "boolean"
-             },
-             "online": {
-              "type": "boolean"
-             },
-             "availability": {
-              "type": "string",
-              "enum": [
-               "AVAILABLE",
-               "AWAY"
-              ]
-             },
-             "load": {
-              "type": "integer",
-              "minimum": 0
-             },
-             "capacity": {
-              "type": "integer",
-              "minimum": 0
-             },
-             "skills": {
-              "type": "array",
-              "items": {
-               "type": "string"
-              }
-             },
-             "idleSince": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             },
-             "offlineSince": {
-              "type": [
-               "string",
-               "null"
-              ],
-              "format": "date-time"
-             }
-            }
+            "$ref": "#/components/schemas/Employee"
            }
           }
          }
@@ -232,6 +168,44 @@ enum SchedulerOpenAPI {
      },
      "403": {
       "$ref": "#/components/responses/Forbidden"
+     }
+    }
+   }
+  },
+  "/api/scheduler/me": {
+   "get": {
+    "summary": "The caller as the scheduler sees them: presence, availability, load, capacity, skills (employee)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The caller",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Employee"
+        }
+       }
+      }
+     },
+     "401": {
+      "$ref": "#/components/responses/Unauthorized"
+     },
+     "403": {
+      "$ref": "#/components/responses/Forbidden"
+     },
+     "404": {
+      "description": "The scheduler has not heard of this account yet",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
      }
     }
    }
@@ -346,6 +320,73 @@ enum SchedulerOpenAPI {
         "type": "string"
        }
       }
+     }
+    }
+   },
+   "Employee": {
+    "type": "object",
+    "required": [
+     "id",
+     "username",
+     "fullName",
+     "active",
+     "online",
+     "availability",
+     "load",
+     "capacity",
+     "skills"
+    ],
+    "properties": {
+     "id": {
+      "type": "string",
+      "format": "uuid"
+     },
+     "username": {
+      "type": "string"
+     },
+     "fullName": {
+      "type": "string"
+     },
+     "active": {
+      "type": "boolean"
+     },
+     "online": {
+      "type": "boolean"
+     },
+     "availability": {
+      "type": "string",
+      "enum": [
+       "AVAILABLE",
+       "AWAY"
+      ]
+     },
+     "load": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "capacity": {
+      "type": "integer",
+      "minimum": 0
+     },
+     "skills": {
+      "type": "array",
+      "items": {
+       "type": "string"
+      }
+     },
+     "idleSince": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
+     },
+     "offlineSince": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time"
      }
     }
    }

@@ -48,14 +48,15 @@ extension SchedulerStore {
         var offlineSince: Date?
     }
 
-    func employeeSummaries() async throws -> [EmployeeSummary] {
+    /// Every employee, or only the one with id `only`.
+    func employeeSummaries(only: UUID? = nil) async throws -> [EmployeeSummary] {
         let rows = try await client.query(
             """
             SELECT e.id, e.username, e.full_name, e.active, e.online, e.availability, count(t.id)::int, e.capacity, e.skills,
                    e.last_assigned_at, e.offline_since
             FROM scheduler.employees e
             LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
-            WHERE e.is_employee
+            WHERE e.is_employee AND (\(only)::uuid IS NULL OR e.id = \(only))
             GROUP BY e.id ORDER BY e.username
             """,
             logger: logger

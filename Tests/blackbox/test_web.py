@@ -1,0 +1,278 @@
+"""The web UI in a real browser: Debian's chromium, headless, driven by Selenium through
+/usr/bin/chromedriver, against the edge. Screenshots of every page go to
+.build/test-artifacts/web/."""
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support import expected_conditions as seen
+from selenium.webdriver.support.ui import WebDriverWait
+
+from auth_client import call
+from test_auth import employee
+from test_checklist import clear_the_floor
+from test_scheduler import create, scheduled, task_of
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / ".build" / "test-artifacts" / "web"
+
+# What a proxy that refuses WebSocket upgrades looks like to a page: every socket fails before
+# it opens.
+NO_WEBSOCKETS = """
+window.WebSocket = class extends EventTarget {
+  constructor(url) {
+    super(); this.url = url; this.readyState = 0;
+    setTimeout(() => { this.readyState = 3; this.onerror?.(new Event("error")); this.onclose?.(new CloseEvent("close", { code: 1006 })); }, 50);
+  }
+  send() { throw new Error("closed"); }
+  close() {}
+};
+"""
+
+
+class Page:
+    """One browser window on the edge."""
+
+    def __init__(self, stack, width=1280, height=900, websockets=True):
+        options = webdriver.ChromeOptions()
+        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
+            options.add_argument(argument)
+        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+        if not websockets:
+            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_WEBSOCKETS})
+        self.base = stack.edge("/")
+        self.driver.get(self.base)
+
+    def find(self, selector, timeout=10):
+        return WebDriverWait(self.driver, timeout).until(seen.visibility_of_element_located((By.CSS_SELECTOR, selector)))
+
+    def wait(self, condition, timeout=10, what="the page to change"):
+        try:
+            return WebDriverWait(self.driver, timeout).until(lambda _: condition())
+        except Exception:
+            self.shot(f"timeout-{uuid.uuid4().hex[:6]}")
+            pytest.fail(f"timed out waiting for {what}")
+
+    def text(self, selector):
+        return self.find(selector).text
+
+    def login(self, username, password):
+        self.find("#login-username").send_keys(username)
+        self.find("#login-password").send_keys(password)
+        self.find("#login-form button[type=submit]").click()
+        self.wait(lambda: self.find("#connection").get_attribute("data-state") in ("live", "polling"), 15, "the live feed")
+
+    def shot(self, name):
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
+
+    def script_errors(self):
+        """Errors the page's own code logged (network errors of refused requests are the
+        server's answers, shown to the user; they are left out)."""
+        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE" and entry.get("source") != "network"]
+
+    def close(self):
+        self.driver.quit()
+
+
+@pytest.fixture
+def pages(stack):
+    opened = []
+
+    def open_page(**kwargs):
+        page = Page(stack, **kwargs)
+        opened.append(page)
+        return page
+
+    yield open_page
+    errors = [error for page in opened for error in page.script_errors()]
+    for page in opened:
+        page.close()
+    assert errors == [], errors
+
+
+def admin_credentials(stack):
+    return (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+
+
+def skilled_employee(api, admin, skill):
+    """An AVAILABLE employee with `skill`, and the password to log in with. Tasks other tests
+    left waiting are cancelled first: they would be offered to this employee."""
+    clear_the_floor(api, admin)
+    user, _, body = employee(api, available=True)
+    status, _, _ = call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"skills": [skill], "capacity": 3}, token=admin)
+    assert status == 200
+    return user, body["username"], body["password"]
+
+
+def card(page, container, name):
+    """The card in `container` (a CSS selector) of the task called `name`."""
+    return page.driver.find_element(By.XPATH, f"//*[@id='{container.lstrip('#')}']//article[.//h3[text()='{name}']]")
+
+
+def test_login_and_registration_show_what_is_wrong(stack, pages):
+    page = pages()
+    page.shot("login")
+    page.find("#login-username").send_keys("nobody-" + uuid.uuid4().hex[:6])
+    page.find("#login-password").send_keys("not the password")
+    page.find("#login-form button[type=submit]").click()
+    page.wait(lambda: "Wrong username or password" in page.text("#login-form .form-error"), what="the login error")
+    # Registration: the API's message appears next to the field it names.
+    page.find("#register-username").send_keys("web-" + uuid.uuid4().hex[:6])
+    page.find("#register-fullName").send_keys("Web Tester")
+    page.find("#register-email").send_keys("not-an-email")
+    page.find("#register-password").send_keys("long enough password")
+    page.find("#register-form button[type=submit]").click()
+    page.wait(lambda: page.text("#register-email-error") != "", what="the email error")
+    assert page.find("#register-email").get_attribute("aria-invalid") == "true"
+    page.shot("registration-errors")
+
+
+def test_the_create_form_shows_the_apis_validation_next_to_the_fields(stack, pages):
+    page = pages()
+    page.login(*admin_credentials(stack))
+    page.find("#task-description").send_keys("no name given")
+    page.find("#create-task button[type=submit]").click()
+    page.wait(lambda: page.text("#task-name-error") != "", what="the name error")
+    assert "name" in page.text("#task-name-error")
+    page.find("#task-name").send_keys("web form task")
+    attempts = page.find("#task-attempts")
+    attempts.send_keys("99")
+    page.find("#create-task button[type=submit]").click()
+    page.wait(lambda: "maxAttempts" in page.find("#task-attempts-error").text, what="the attempts error")
+    assert page.find("#task-attempts").get_attribute("aria-invalid") == "true"
+    assert page.text("#task-name-error") == ""
+    page.shot("admin-create-errors")
+
+
+def test_an_offer_appears_live_and_the_admin_sees_the_completion_and_its_comment(stack, api, admin, pages):
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    worker, username, password = skilled_employee(api, admin, skill)
+    staff = pages()
+    staff.login(username, password)
+    staff.wait(lambda: staff.find("#availability-state").get_attribute("data-availability") == "AVAILABLE", what="the availability")
+    chief = pages()
+    chief.login(*admin_credentials(stack))
+    chief.shot("admin-tasks")
+
+    # The admin creates the task through the form; the employee's page shows the offer by itself.
+    name = f"Call back {uuid.uuid4().hex[:4]}"
+    chief.find("#task-name").send_keys(name)
+    chief.find("#task-description").send_keys("The customer asked about an invoice")
+    chief.find("#task-skills").send_keys(skill)
+    chief.find("#create-task button[type=submit]").click()
+    staff.wait(lambda: name in staff.text("#offers"), 15, "the offer on the employee's page")
+    staff.shot("employee-offer")
+    card(staff, "#offers", name).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
+    staff.wait(lambda: name in staff.text("#in-progress"), what="the task in progress")
+    working = card(staff, "#in-progress", name)
+
+    # Progress by keyboard on the slider; the admin's detail view shows it.
+    slider = working.find_element(By.CSS_SELECTOR, "input[type=range]")
+    for _ in range(8):
+        slider.send_keys(Keys.ARROW_RIGHT)
+    task_id = working.get_attribute("data-task")
+    staff.wait(lambda: task_of(api, admin, task_id)["progress"] == 40, what="the progress to reach the server")
+    chief.driver.get(chief.base + f"#/tasks/{task_id}")
+    chief.wait(lambda: "40%" in chief.text("#task-detail"), what="the progress on the admin's page")
+
+    # Complete without a comment: refused on the page; with one: done.
+    working.find_element(By.CSS_SELECTOR, "[data-testid=complete]").click()
+    staff.wait(lambda: "comment is required" in working.find_element(By.CSS_SELECTOR, ".field-error").text, what="the missing comment")
+    working.find_element(By.CSS_SELECTOR, "textarea").send_keys("Sent the corrected invoice")
+    staff.shot("employee-in-progress")
+    working.find_element(By.CSS_SELECTOR, "[data-testid=complete]").click()
+    staff.wait(lambda: name in staff.text("#history"), what="the task in the employee's history")
+    staff.shot("employee-done")
+
+    chief.wait(lambda: "Sent the corrected invoice" in chief.text("#toasts"), what="the completion toast")
+    chief.wait(lambda: chief.find("#task-detail").get_attribute("data-status") == "COMPLETED", what="the completion on the admin's page")
+    chief.wait(lambda: "Sent the corrected invoice" in chief.text("#comments"), what="the comment on the admin's page")
+    chief.shot("admin-task-detail")
+    for tab in ("queue", "team", "analytics", "events"):
+        chief.find(f"#tab-{tab}").click()
+        chief.find("#admin-content > *")
+        time.sleep(0.5)
+        chief.shot(f"admin-{tab}")
+    assert worker["id"]
+
+
+def test_without_websockets_the_pages_update_through_the_long_poll(stack, api, admin, pages):
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    worker, username, password = skilled_employee(api, admin, skill)
+    staff = pages(websockets=False)
+    staff.login(username, password)
+    staff.wait(lambda: staff.find("#connection").get_attribute("data-state") == "polling", 15, "the fallback")
+    # Offline to the scheduler without a socket? The long-poll keeps the employee online.
+    from conftest import wait_for
+    wait_for(lambda: (scheduled(api, admin, worker["id"]) or {}).get("online"), 15, what="the employee online by long-poll")
+    task = create(api, admin, skills=[skill])
+    staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer through the long-poll")
+    assert "polling" in staff.text("#connection")
+    staff.shot("employee-polling")
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+    staff.wait(lambda: task["name"] not in staff.text("#offers"), 15, "the cancelled offer to go")
+
+
+def test_a_session_is_renewed_before_it_expires_and_ends_when_renewal_fails(stack, api, admin, pages):
+    user, _, body = employee(api)
+    page = pages()
+    page.login(body["username"], body["password"])
+    first = page.driver.execute_script("return JSON.parse(sessionStorage.getItem('orchestrator.session')).token")
+    # Pretend the token expires in 61 s: the page renews it a minute early, i.e. now.
+    page.driver.execute_script("""
+        const s = JSON.parse(sessionStorage.getItem('orchestrator.session'));
+        s.expiresAt = new Date(Date.now() + 61000).toISOString();
+        sessionStorage.setItem('orchestrator.session', JSON.stringify(s));""")
+    page.driver.refresh()
+    page.wait(lambda: page.driver.execute_script(
+        "return JSON.parse(sessionStorage.getItem('orchestrator.session') || 'null')?.token") not in (None, first), 15, "a renewed token")
+    # A deactivated account cannot renew: back to the login page, with a message.
+    assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"active": False}, token=admin)[0] == 200
+    page.driver.execute_script("""
+        const s = JSON.parse(sessionStorage.getItem('orchestrator.session'));
+        s.expiresAt = new Date(Date.now() + 61000).toISOString();
+        sessionStorage.setItem('orchestrator.session', JSON.stringify(s));""")
+    page.driver.refresh()
+    page.wait(lambda: "log in again" in page.text("#view"), 15, "the login page after a failed renewal")
+    page.shot("session-ended")
+
+
+def test_the_employee_page_fits_a_phone(stack, api, admin, pages):
+    _, username, password = skilled_employee(api, admin, f"w{uuid.uuid4().hex[:8]}")
+    page = pages(width=375, height=800)
+    page.login(username, password)
+    page.find("#offers")
+    assert page.driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth")
+    page.shot("employee-phone")
+    # The availability toggle, by keyboard.
+    page.find("#set-away").send_keys(Keys.ENTER)
+    page.wait(lambda: page.find("#set-away").get_attribute("aria-pressed") == "true", what="AWAY")
+    assert "away" in page.text("#availability-state")
+
+
+def test_after_the_notifier_restarts_the_page_resumes_by_cursor_and_misses_nothing(stack, api, admin, pages):
+    import os
+    import signal
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    worker, username, password = skilled_employee(api, admin, skill)
+    staff = pages()
+    staff.login(username, password)
+    staff.wait(lambda: staff.find("#connection").get_attribute("data-state") == "live", 15, "the socket")
+    os.kill(stack.pid("notifier"), signal.SIGKILL)
+    staff.wait(lambda: staff.find("#connection").get_attribute("data-state") != "live", 10, "the page to notice")
+    # Work offered while the page has no socket (manual assignment does not need presence).
+    task = create(api, admin, skills=[f"other{uuid.uuid4().hex[:6]}"])
+    assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin)[0] == 202
+    staff.wait(lambda: task["name"] in staff.text("#offers"), 60, "the offer made during the outage")
+    assert staff.find("#connection").get_attribute("data-state") == "live"
+    # The page reconnected with the cursor it had reached, not from "now".
+    sockets = [line for line in (stack.state / "logs" / "nginx-access.log").read_text().splitlines() if "GET /ws?" in line]
+    assert "&after=" in sockets[-1] and int(sockets[-1].split("&after=")[1].split()[0]) > 0
+    staff.shot("employee-after-reconnect")
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)

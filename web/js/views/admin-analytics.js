@@ -1,0 +1,47 @@
+// The admin's figures: headline numbers, per-minute series and distributions drawn as SVG, and
+// per-employee performance; refreshed when analytics publishes new figures.
+import { api } from "../api.js";
+import { barChart, lineChart } from "../charts.js";
+import { fill, figure, h, ms } from "../dom.js";
+
+export function analyticsView(container) {
+  const windowSelect = h("select", { id: "analytics-window" }, ["15m", "1h", "6h", "24h"].map((w) => h("option", { value: w, selected: w === "1h" }, w)));
+  const body = h("div", { id: "analytics" });
+  const series = async (metric, window) => (await api(`/api/analytics/timeseries?metric=${metric}&window=${window}`)).buckets
+    .map((b) => ({ t: new Date(b.minute), v: (metric === "wait" || metric === "handling" ? b.meanMs : b.count) ?? 0 }));
+  async function load() {
+    const window = windowSelect.value;
+    try {
+      const [overview, people, throughput, created, wait] = await Promise.all([
+        api(`/api/analytics/overview?window=${window}`), api(`/api/analytics/employees?window=${window}`),
+        series("throughput", window), series("created", window), series("wait", window),
+      ]);
+      fill(body,
+        h("div", { class: "figures card" },
+          figure("Completed / min", overview.perMinute.completed), figure("Created / min", overview.perMinute.created),
+          figure("Failed / min", overview.perMinute.failed), figure("Median wait", ms(overview.waitTime.p50Ms)),
+          figure("p90 wait", ms(overview.waitTime.p90Ms)), figure("Median handling", ms(overview.handlingTime.p50Ms)),
+          figure("Overdue", overview.overdueTasks), figure("Retries", overview.retries),
+          figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
+        h("div", { class: "grid" },
+          h("section", { class: "card" }, h("h3", {}, "Completed per minute"), lineChart("Completed per minute", throughput)),
+          h("section", { class: "card" }, h("h3", {}, "Created per minute"), lineChart("Created per minute", created)),
+          h("section", { class: "card" }, h("h3", {}, "Mean wait per minute"), lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s" })),
+          h("section", { class: "card" }, h("h3", {}, "Tasks by status"), barChart("Tasks by status", Object.entries(overview.tasksByStatus))),
+          h("section", { class: "card" }, h("h3", {}, "Open tasks by priority"), barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n]))),
+          h("section", { class: "card" }, h("h3", {}, "Completed by employee"),
+            barChart("Completed by employee", people.items.filter((e) => e.assigned > 0).slice(0, 20).map((e) => [e.username, e.completed])))),
+        h("section", { class: "card table-wrap" }, h("h3", {}, "Employees"),
+          h("table", { id: "employee-figures" }, h("thead", {}, h("tr", {}, ["Employee", "Assigned", "Completed", "Failed", "Success", "Median handling", "Utilisation"].map((t) => h("th", { scope: "col" }, t)))),
+            h("tbody", {}, people.items.map((e) => h("tr", {}, h("td", {}, e.username), h("td", {}, e.assigned), h("td", {}, e.completed), h("td", {}, e.failed),
+              h("td", {}, e.successRate === null || e.successRate === undefined ? "—" : `${Math.round(e.successRate * 100)}%`), h("td", {}, ms(e.handlingTime?.p50Ms)),
+              h("td", {}, `${Math.round((e.utilisation ?? 0) * 100)}%`)))))));
+    } catch (error) {
+      fill(body, h("p", { class: "form-error" }, error.message));
+    }
+  }
+  windowSelect.addEventListener("change", load);
+  fill(container, h("div", { class: "actions" }, h("label", { for: windowSelect.id }, "Window"), windowSelect), body);
+  load();
+  return load;
+}

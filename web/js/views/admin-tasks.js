@@ -1,0 +1,138 @@
+// The admin's tasks: creating one (the API's validation messages shown at the fields), the list
+// with filters, and one task's detail with its comments, audit trail, retry, cancel and assign.
+import { api } from "../api.js";
+import { field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
+import { team } from "./admin-team.js";
+
+const STATUSES = ["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED"];
+
+export function createForm() {
+  const priority = h("select", { name: "priority", id: "task-priority" },
+    [1, 2, 3, 4, 5].map((p) => h("option", { value: p, selected: p === 3 }, `${p}${p === 1 ? " (most urgent)" : p === 5 ? " (least urgent)" : ""}`)));
+  const form = h("form", { id: "create-task", novalidate: true },
+    h("h2", {}, "New task"),
+    field("Name", h("input", { name: "name", id: "task-name", maxlength: 400 })),
+    field("Description", h("textarea", { name: "description", id: "task-description" })),
+    h("div", { class: "grid" },
+      field("Priority", priority),
+      field("Skills needed (comma-separated)", h("input", { name: "requiredSkills", id: "task-skills" })),
+      field("Due (optional)", h("input", { name: "dueAt", id: "task-due", type: "datetime-local" })),
+      field("Attempts (optional, 1–20)", h("input", { name: "maxAttempts", id: "task-attempts", type: "number", inputmode: "numeric" }))),
+    h("p", { class: "form-error", role: "alert" }),
+    h("button", { type: "submit" }, "Create task"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = Object.fromEntries(new FormData(form));
+    const body = {
+      name: data.name, description: data.description, priority: Number(data.priority),
+      requiredSkills: data.requiredSkills.split(",").map((s) => s.trim()).filter(Boolean),
+    };
+    if (data.dueAt) body.dueAt = new Date(data.dueAt).toISOString();
+    if (data.maxAttempts !== "") body.maxAttempts = Number(data.maxAttempts);
+    try {
+      const task = await api("/api/admin/tasks", { method: "POST", body });
+      showErrors(form, null);
+      form.reset();
+      toast(`Created “${task.name}”.`, "good");
+      form.dispatchEvent(new CustomEvent("created", { detail: task }));
+    } catch (error) {
+      showErrors(form, error);
+    }
+  });
+  return form;
+}
+
+export function taskList(container, filters = {}) {
+  const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: filters.status === s }, s)));
+  const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), [1, 2, 3, 4, 5].map((p) => h("option", { value: p }, p)));
+  const rows = h("div", { class: "table-wrap", id: "task-table" });
+  let page = 0;
+  async function load() {
+    const query = new URLSearchParams({ page, size: 20 });
+    if (status.value) query.set("status", status.value);
+    if (priority.value) query.set("priority", priority.value);
+    try {
+      const [result, people] = await Promise.all([api(`/api/admin/tasks?${query}`), team()]);
+      const pages = Math.max(1, Math.ceil(result.total / 20));
+      const previous = h("button", { type: "button", class: "secondary", disabled: page === 0 }, "Previous");
+      const next = h("button", { type: "button", class: "secondary", disabled: page + 1 >= pages }, "Next");
+      previous.addEventListener("click", () => { page -= 1; load(); });
+      next.addEventListener("click", () => { page += 1; load(); });
+      fill(rows,
+        h("table", {}, h("thead", {}, h("tr", {}, ["Task", "Priority", "Status", "Assignee", "Progress", "Updated"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, result.items.map((t) => h("tr", { "data-task": t.id },
+            h("td", {}, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
+            h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, when(t.updatedAt)))))),
+        h("div", { class: "actions" }, previous, h("span", { class: "muted" }, `page ${page + 1} of ${pages} · ${result.total} tasks`), next));
+    } catch (error) {
+      fill(rows, h("p", { class: "form-error" }, error.message));
+    }
+  }
+  for (const select of [status, priority]) select.addEventListener("change", () => { page = 0; load(); });
+  fill(container,
+    h("div", { class: "actions" }, h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority),
+    rows);
+  load();
+  return load;
+}
+
+export function taskDetail(container, id) {
+  async function load() {
+    let task, people;
+    try {
+      [task, people] = await Promise.all([api(`/api/admin/tasks/${id}`), team()]);
+    } catch (error) {
+      fill(container, h("p", { class: "form-error" }, error.message), h("a", { href: "#/tasks" }, "Back to the tasks"));
+      return;
+    }
+    const actions = h("div", { class: "actions" });
+    const act = async (path, label) => {
+      try {
+        await api(`/api/admin/tasks/${id}/${path}`, { method: "POST" });
+        toast(label, "good");
+        load();
+      } catch (error) {
+        toast(error.message, "bad");
+      }
+    };
+    if (task.status === "FAILED") actions.append(h("button", { type: "button", id: "retry-task", onclick: () => act("retry", "Retrying.") }, "Retry"));
+    if (!["COMPLETED", "FAILED", "CANCELLED"].includes(task.status)) {
+      actions.append(h("button", { type: "button", class: "danger", id: "cancel-task", onclick: () => act("cancel", "Cancelled.") }, "Cancel"));
+    }
+    if (task.status === "PENDING") {
+      const who = h("select", { id: "assign-to", "aria-label": "Employee to assign" },
+        people.employees.filter((e) => e.active).map((e) => h("option", { value: e.id }, `${e.fullName} (${e.load}/${e.capacity})`)));
+      actions.append(who, h("button", { type: "button", class: "secondary", id: "assign-task", onclick: () => act(`assign/${who.value}`, "Asked the scheduler to offer it.") }, "Assign"));
+    }
+    const comment = h("textarea", { name: "message", id: "admin-comment" });
+    const form = h("form", { novalidate: true }, field("Add a comment", comment), h("p", { class: "form-error", role: "alert" }), h("button", { type: "submit", class: "secondary" }, "Comment"));
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      try {
+        await api(`/api/tasks/${id}/comments`, { method: "POST", body: { message: comment.value } });
+        load();
+      } catch (error) {
+        showErrors(form, error);
+      }
+    });
+    fill(container,
+      h("p", {}, h("a", { href: "#/tasks" }, "← All tasks")),
+      h("article", { class: "card", id: "task-detail", "data-status": task.status },
+        h("h2", {}, task.name), h("p", {}, task.description),
+        h("dl", { class: "figures" },
+          [["Status", statusPill(task.status)], ["Priority", task.priority], ["Assignee", people.name(task.assigneeId)], ["Progress", `${task.progress}%`],
+            ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Skills", task.requiredSkills.join(", ") || "none"], ["Due", when(task.dueAt)], ["Created", when(task.createdAt)]]
+            .map(([term, value]) => h("div", {}, h("dt", { class: "muted" }, term), h("dd", {}, value)))),
+        actions),
+      h("section", { class: "card", "aria-labelledby": "comments-title" },
+        h("h3", { id: "comments-title" }, "Comments"),
+        h("ul", { class: "feed", id: "comments" }, task.comments.length ? task.comments.map((c) => h("li", {}, h("strong", {}, people.name(c.authorId)), ` · ${when(c.createdAt)}: `, c.message)) : h("li", { class: "muted" }, "No comments.")),
+        form),
+      h("section", { class: "card", "aria-labelledby": "audit-title" },
+        h("h3", { id: "audit-title" }, "Audit trail"),
+        h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, ["When", "Action", "From", "To", "By", "Reason"].map((t) => h("th", { scope: "col" }, t)))),
+          h("tbody", {}, task.audit.map((a) => h("tr", {}, h("td", {}, when(a.at)), h("td", {}, a.action), h("td", {}, a.from ?? "—"), h("td", {}, a.to), h("td", {}, people.name(a.actorId)), h("td", {}, a.reason ?? ""))))))));
+  }
+  load();
+  return load;
+}

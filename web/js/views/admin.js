@@ -1,0 +1,66 @@
+// The admin's dashboard: tabs for tasks (with the create form and details), the queue, the
+// team, analytics and the live event feed; toasts when work completes or fails.
+import { debounce, fill, h, toast, when } from "../dom.js";
+import { analyticsView } from "./admin-analytics.js";
+import { createForm, taskDetail, taskList } from "./admin-tasks.js";
+import { employeesView, queueView } from "./admin-team.js";
+
+const TABS = [["tasks", "Tasks"], ["queue", "Queue"], ["team", "Team"], ["analytics", "Analytics"], ["events", "Live events"]];
+
+export function showAdmin(view, feed) {
+  const events = [];
+  const nav = h("nav", { class: "tabs", "aria-label": "Sections" });
+  const content = h("div", { id: "admin-content" });
+  let reload = null;
+  let reloadOn = () => false;
+
+  function route() {
+    if (!view.contains(nav)) return window.removeEventListener("hashchange", route);
+    const [, tab = "tasks", id] = location.hash.split("/");
+    fill(nav, TABS.map(([key, label]) => h("a", { href: `#/${key}`, "aria-current": key === tab ? "page" : false, id: `tab-${key}` }, label)));
+    if (tab === "tasks" && id) {
+      reload = taskDetail(content, id);
+      reloadOn = (event) => String(event.data?.taskId).toLowerCase() === id.toLowerCase();
+    } else if (tab === "queue") {
+      reload = queueView(content);
+      reloadOn = (event) => event.type.startsWith("task.");
+    } else if (tab === "team") {
+      reload = employeesView(content);
+      reloadOn = (event) => /^(presence|employee|user|task)\./.test(event.type);
+    } else if (tab === "analytics") {
+      reload = analyticsView(content);
+      reloadOn = (event) => event.type === "analytics.updated";
+    } else if (tab === "events") {
+      reload = () => drawEvents();
+      reloadOn = () => true;
+      drawEvents();
+    } else {
+      const form = createForm();
+      const list = h("section", { class: "card", "aria-labelledby": "list-title" }, h("h2", { id: "list-title" }, "All tasks"), h("div"));
+      fill(content, h("section", { class: "card" }, form), list);
+      reload = taskList(list.lastChild);
+      form.addEventListener("created", () => reload());
+      reloadOn = (event) => event.type.startsWith("task.");
+    }
+  }
+
+  function drawEvents() {
+    fill(content, h("section", { class: "card" }, h("h2", {}, "Live events"),
+      h("ul", { class: "feed", id: "event-feed" }, events.length
+        ? events.map((e) => h("li", {}, h("strong", {}, e.type), ` · ${when(e.occurredAt)} · `, h("code", {}, JSON.stringify(e.data))))
+        : h("li", { class: "muted" }, "Waiting for events…"))));
+  }
+
+  const soon = debounce(() => reload?.(), 200);
+  feed.addEventListener("event", ({ detail: event }) => {
+    events.unshift(event);
+    events.length = Math.min(events.length, 100);
+    if (event.type === "task.completed") toast(`Task completed: ${event.data.message}`, "good");
+    if (event.type === "task.failed") toast(`Task failed${event.data.willRetry ? " (will retry)" : ""}: ${event.data.message}`, "bad");
+    if (event.type === "assignment.refused") toast(`Assignment refused: ${event.data.reason}`, "bad");
+    if (reloadOn(event)) soon();
+  });
+  fill(view, h("h1", {}, "Operations"), nav, content);
+  window.addEventListener("hashchange", route);
+  route();
+}
