@@ -1,7 +1,10 @@
 """A dependency that goes away turns readiness to 503 naming it; when it comes back the same
 processes turn ready again by themselves."""
+import uuid
+
 import pytest
 
+from auth_client import call
 from conftest import REDIS_USERS, SERVICES, get, wait_for
 
 
@@ -45,3 +48,29 @@ def test_a_crashed_service_is_restarted_by_the_stack(stack):
     wait_for(lambda: get(stack.url(victim, "/health/ready")).status == 200, 60, what="analytics ready")
     log = (stack.state / "run" / "supervisor.log").read_text()
     assert f"analytics (pid {before}) exited with status 137" in log
+
+
+def test_a_consumer_whose_queue_is_deleted_declares_it_again_and_goes_on_consuming(stack, broker, admin):
+    """An operator deletes a service's queue (or a broker node takes it down): the broker cancels
+    the consumer, which reconnects, declares its queue and bindings again and consumes."""
+    import pika
+
+    def consumers(queue):
+        channel = broker.connection.channel()
+        try:
+            return channel.queue_declare(queue=queue, passive=True).method.consumer_count
+        except pika.exceptions.ChannelClosedByBroker:
+            return 0
+        finally:
+            if channel.is_open:
+                channel.close()
+
+    assert consumers("analytics.events") == 1
+    broker.channel.queue_delete(queue="analytics.events")
+    wait_for(lambda: consumers("analytics.events") == 1, 20, what="the queue declared and consumed again")
+    # And bound again: an account announced now reaches analytics.
+    user = str(uuid.uuid4())
+    broker.publish("user.registered", {"userId": user, "username": f"requeued-{user[:6]}", "fullName": "Queue Test",
+                                       "role": "EMPLOYEE", "skills": [], "capacity": 1, "active": True}, source="auth")
+    wait_for(lambda: call(stack.edge(f"/api/analytics/employees/{user}"), token=admin)[0] == 200, 15,
+             what="the event consumed from the queue declared again")
