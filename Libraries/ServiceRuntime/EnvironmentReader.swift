@@ -76,7 +76,10 @@ public struct EnvironmentReader: Sendable {
         let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0 else { return nil }
-            return .nanoseconds(Int64(number * scale * 1e9))
+            // Beyond about 292 years the nanoseconds do not fit: not a duration (and no trap).
+            let nanoseconds = number * scale * 1e9
+            guard nanoseconds < 9.2e18 else { return nil }
+            return .nanoseconds(Int64(nanoseconds))
         }
         return nil
     }

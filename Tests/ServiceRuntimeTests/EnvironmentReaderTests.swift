@@ -14,7 +14,7 @@ import Testing
         #expect(try reader.duration("MISSING", default: .seconds(7), in: range) == .seconds(7))
     }
 
-    @Test(arguments: ["30", "soon", "-1s", "2d", "s"])
+    @Test(arguments: ["30", "soon", "-1s", "2d", "s", "34161787446m", "1e300h", "nanh"])
     func refusesMalformedDurations(text: String) {
         let reader = EnvironmentReader(["ORCH_X_TIMEOUT": text])
         #expect(throws: ConfigurationError.self) {

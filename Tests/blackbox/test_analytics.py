@@ -118,3 +118,11 @@ def test_who_may_read_what_and_bad_parameters(api, admin):
     assert status == 200 and any(e["employeeId"].lower() == alice["id"].lower() for e in listing["items"])
     status, _, document = call(api("/openapi/analytics.json"))
     assert status == 200 and "/api/analytics/overview" in document["paths"]
+
+
+def test_a_window_too_long_to_count_in_nanoseconds_is_a_422_not_a_crash(api, admin, stack):
+    from conftest import get
+    for window in ("34161787446m", "1e300h"):
+        status, _, error = call(api(f"/api/analytics/overview?window={window}"), token=admin)
+        assert status == 422 and error["error"]["field"] == "window"
+    assert get(stack.url("analytics", "/health/live")).status == 200

@@ -1,6 +1,7 @@
 import Hummingbird
 
-/// `GET /openapi.json`: the service's OpenAPI 3.1 document, as written next to its routes.
+/// `GET /openapi.json`: the service's OpenAPI 3.1 document, as written next to its routes — and
+/// 405 with `Allow` for any method the document does not declare on a path it does.
 public struct OpenAPIController: Sendable {
     let document: String
 
@@ -9,6 +10,8 @@ public struct OpenAPIController: Sendable {
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
+        // Router middleware also wraps the router's not-found answer, whenever it is added.
+        router.add(middleware: MethodNotAllowedMiddleware(catalogue: RouteCatalogue(openAPI: document)))
         router.get("/openapi.json") { _, _ in
             Response(
                 status: .ok, headers: [.contentType: "application/json; charset=utf-8"],

@@ -17,8 +17,11 @@ extension Request {
             throw APIError(.contentTooLarge, code: "too_large", message: "the body is larger than 64 KiB")
         }
         guard buffer.readableBytes > 0 else { throw APIError.malformed("a JSON body is required") }
+        let data = Data(buffer: buffer)
+        // PostgreSQL text cannot hold NUL: refuse it here, not with a 500 from the database.
+        guard !Self.containsEscapedNUL(data) else { throw APIError.malformed("text must not contain the NUL character (\\u0000)") }
         do {
-            return try EventCoding.decoder().decode(type, from: Data(buffer: buffer))
+            return try EventCoding.decoder().decode(type, from: data)
         } catch DecodingError.keyNotFound(let key, let context) {
             let field = (context.codingPath + [key]).map(\.stringValue).joined(separator: ".")
             throw APIError.invalid(field, "\(field) is required")
@@ -34,6 +37,24 @@ extension Request {
         } catch {
             throw APIError.malformed("the body is not valid JSON")
         }
+    }
+
+    /// Whether JSON text holds the escape `\u0000` (a NUL inside a string; raw control bytes are
+    /// not valid JSON at all). A backslash that is itself escaped does not start one.
+    static func containsEscapedNUL(_ json: Data) -> Bool {
+        let bytes = [UInt8](json)
+        let pattern = Array("u0000".utf8)
+        var index = 1
+        while index + pattern.count <= bytes.count {
+            if bytes[index - 1] == UInt8(ascii: "\\"), bytes[index..<(index + pattern.count)].elementsEqual(pattern) {
+                var backslashes = 0
+                var back = index - 1
+                while back >= 0, bytes[back] == UInt8(ascii: "\\") { backslashes += 1; back -= 1 }
+                if backslashes % 2 == 1 { return true }
+            }
+            index += 1
+        }
+        return false
     }
 
     private static func describe(_ type: Any.Type) -> String {

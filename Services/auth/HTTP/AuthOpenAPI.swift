@@ -689,21 +689,37 @@ enum AuthOpenAPI {
       "maxLength": 254
      },
      "role": {
-      "$ref": "#/components/schemas/Role"
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/Role"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "EMPLOYEE unless an admin sets ADMIN (on registration). Null or left out: not given."
      },
      "skills": {
-      "type": "array",
+      "type": [
+       "array",
+       "null"
+      ],
       "maxItems": 32,
       "items": {
        "type": "string",
        "minLength": 1,
        "maxLength": 64
-      }
+      },
+      "description": "Null or left out: not given."
      },
      "capacity": {
-      "type": "integer",
+      "type": [
+       "integer",
+       "null"
+      ],
       "minimum": 1,
-      "maximum": 50
+      "maximum": 50,
+      "description": "Null or left out: not given."
      }
     }
    },
@@ -726,24 +742,44 @@ enum AuthOpenAPI {
     "type": "object",
     "properties": {
      "role": {
-      "$ref": "#/components/schemas/Role"
+      "anyOf": [
+       {
+        "$ref": "#/components/schemas/Role"
+       },
+       {
+        "type": "null"
+       }
+      ],
+      "description": "EMPLOYEE unless an admin sets ADMIN (on registration). Null or left out: not given."
      },
      "skills": {
-      "type": "array",
+      "type": [
+       "array",
+       "null"
+      ],
       "maxItems": 32,
       "items": {
        "type": "string",
        "minLength": 1,
        "maxLength": 64
-      }
+      },
+      "description": "Null or left out: not given."
      },
      "capacity": {
-      "type": "integer",
+      "type": [
+       "integer",
+       "null"
+      ],
       "minimum": 1,
-      "maximum": 50
+      "maximum": 50,
+      "description": "Null or left out: not given."
      },
      "active": {
-      "type": "boolean"
+      "type": [
+       "boolean",
+       "null"
+      ],
+      "description": "Null or left out: not given."
      }
     }
    },

@@ -963,7 +963,7 @@ enum TasksOpenAPI {
   },
   "/api/employee/tasks/{id}/progress": {
    "post": {
-    "summary": "Report progress 0\u2013100 on a task in progress (employee)",
+    "summary": "Report progress 0–100 on a task in progress (employee)",
     "security": [
      {
       "bearer": []
@@ -1568,8 +1568,12 @@ enum TasksOpenAPI {
       "maxLength": 200
      },
      "description": {
-      "type": "string",
-      "maxLength": 10000
+      "type": [
+       "string",
+       "null"
+      ],
+      "maxLength": 10000,
+      "description": "Null or left out: not given."
      },
      "priority": {
       "type": "integer",
@@ -1577,22 +1581,34 @@ enum TasksOpenAPI {
       "maximum": 5
      },
      "requiredSkills": {
-      "type": "array",
+      "type": [
+       "array",
+       "null"
+      ],
       "maxItems": 32,
       "items": {
        "type": "string",
        "minLength": 1,
        "maxLength": 64
-      }
+      },
+      "description": "Null or left out: not given."
      },
      "maxAttempts": {
-      "type": "integer",
+      "type": [
+       "integer",
+       "null"
+      ],
       "minimum": 1,
-      "maximum": 20
+      "maximum": 20,
+      "description": "Null or left out: not given."
      },
      "dueAt": {
-      "type": "string",
-      "format": "date-time"
+      "type": [
+       "string",
+       "null"
+      ],
+      "format": "date-time",
+      "description": "Null or left out: not given."
      }
     }
    },
@@ -1608,8 +1624,12 @@ enum TasksOpenAPI {
       "maximum": 100
      },
      "note": {
-      "type": "string",
-      "maxLength": 4000
+      "type": [
+       "string",
+       "null"
+      ],
+      "maxLength": 4000,
+      "description": "Null or left out: not given."
      }
     }
    },

@@ -1,0 +1,35 @@
+import Testing
+
+@testable import ServiceRuntime
+
+@Suite struct RouteCatalogueTests {
+    let catalogue = RouteCatalogue(openAPI: """
+        {"openapi": "3.1.0", "paths": {
+          "/api/admin/tasks": {"get": {}, "post": {}},
+          "/api/admin/tasks/{id}": {"get": {}, "parameters": []},
+          "/api/admin/tasks/{id}/assign/{employeeId}": {"post": {}},
+          "/api/admin/tasks/{id}/retry": {"post": {}}
+        }}
+        """)
+
+    @Test func aLiteralPathHasItsDeclaredMethods() {
+        #expect(catalogue.methods(for: "/api/admin/tasks") == ["GET", "POST"])
+        #expect(catalogue.methods(for: "/api/admin/tasks?page=2") == ["GET", "POST"])
+    }
+
+    @Test func parametersMatchAnyOneNonEmptySegment() {
+        #expect(catalogue.methods(for: "/api/admin/tasks/123") == ["GET"])
+        #expect(catalogue.methods(for: "/api/admin/tasks/1/assign/2") == ["POST"])
+        #expect(catalogue.methods(for: "/api/admin/tasks/1/assign") == nil)
+    }
+
+    @Test func aLiteralAndAParameterAtTheSamePlaceBothCount() {
+        // "/api/admin/tasks/{id}" and a literal sibling would both match; their methods join.
+        #expect(catalogue.methods(for: "/api/admin/tasks/abc/retry") == ["POST"])
+    }
+
+    @Test func unknownPathsAndUnreadableDocumentsDeclareNothing() {
+        #expect(catalogue.methods(for: "/api/unknown") == nil)
+        #expect(RouteCatalogue(openAPI: "not json").methods(for: "/api/admin/tasks") == nil)
+    }
+}

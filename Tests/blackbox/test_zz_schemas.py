@@ -1,0 +1,61 @@
+"""Schema fuzzing: schemathesis against every service's own OpenAPI document, on the service's
+own port, once with an admin's token and once with an employee's — server errors, responses
+that contradict the document (status codes, content types, headers, bodies), undeclared methods
+(405 with Allow), schema-violating requests accepted. The gate is zero failures.
+
+It runs last (hence the name): it creates, changes and cancels things at random, accounts
+included, which no other test should have to live with. Settings in schemathesis.toml; the seed
+is fixed so a failure reproduces (ORCH_FUZZ_SEED and ORCH_FUZZ_EXAMPLES change it)."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from auth_client import call, unique_name
+from conftest import SERVICES
+
+HERE = Path(__file__).resolve().parent
+
+
+@pytest.fixture(scope="module")
+def tokens(stack, api, admin):
+    """A second admin and an employee to fuzz with. The fuzzer may deactivate or demote any other
+    account it learns of — the first admin among them — so afterwards the second admin (who
+    cannot deactivate or demote themselves) restores the first."""
+    made = {}
+    for role in ("ADMIN", "EMPLOYEE"):
+        username, password = unique_name("fuzz"), "a fuzzing password"
+        status, _, _ = call(api("/api/auth/register"), "POST", {"username": username, "password": password, "fullName": "Fuzz",
+                                                                  "email": f"{username}@example.com", "role": role}, token=admin)
+        assert status == 201
+        made[role.lower()] = call(api("/api/auth/login"), "POST", {"username": username, "password": password},
+                                  headers={"X-Forwarded-For": "10.250.9.9"})[2]["token"]
+    yield made
+    first = (stack.state / "admin-credentials").read_text().strip().split(":", 1)[0]
+    page = 0
+    while True:
+        users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"])[2]["items"]
+        found = [user for user in users if user["username"] == first]
+        if found or not users:
+            break
+        page += 1
+    assert found, "the first admin is gone"
+    status, _, reply = call(api(f"/api/auth/users/{found[0]['id']}"), "PATCH", {"active": True, "role": "ADMIN"}, token=made["admin"])
+    assert status == 200, reply
+
+
+@pytest.mark.parametrize("role", ["admin", "employee"])
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, role):
+    port = stack.port(service)
+    command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(HERE / "schemathesis.toml"), "run",
+               f"http://127.0.0.1:{port}/openapi.json", "--url", f"http://127.0.0.1:{port}",
+               "-H", f"Authorization: Bearer {tokens[role]}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
+               "--max-examples", os.environ.get("ORCH_FUZZ_EXAMPLES", "25"), "--seed", os.environ.get("ORCH_FUZZ_SEED", "20261129"),
+               "--no-color"]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=HERE)
+    report = done.stdout + done.stderr
+    failures = report[report.find("FAILURES"):] if "FAILURES" in report else report
+    assert done.returncode == 0, failures[:6000]
