@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -52,8 +53,10 @@ class Page:
         return WebDriverWait(self.driver, timeout).until(seen.visibility_of_element_located((By.CSS_SELECTOR, selector)))
 
     def wait(self, condition, timeout=10, what="the page to change"):
+        # Pages re-render what an event touched: an element found a moment ago may be gone.
         try:
-            return WebDriverWait(self.driver, timeout).until(lambda _: condition())
+            return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]) \
+                .until(lambda _: condition())
         except Exception:
             self.shot(f"timeout-{uuid.uuid4().hex[:6]}")
             pytest.fail(f"timed out waiting for {what}")
