@@ -202,7 +202,9 @@ def test_an_offer_appears_live_and_the_admin_sees_the_completion_and_its_comment
         chief.find("#admin-content > *")
         time.sleep(0.5)
         chief.shot(f"admin-{tab}")
-    assert worker["id"]
+    # What the pages showed is what the server holds.
+    done = task_of(api, admin, task_id)
+    assert done["status"] == "COMPLETED" and done["assigneeId"].lower() == worker["id"].lower()
 
 
 def test_without_websockets_the_pages_update_through_the_long_poll(stack, api, admin, pages):
