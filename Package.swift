@@ -215,7 +215,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ServiceRuntimeTests",
-            dependencies: ["ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird")],
+            dependencies: [
+                "ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/ServiceRuntimeTests", swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -29,6 +29,10 @@ public final class EventConsumer: Service, Sendable {
         public var queueExpires: Duration?
         /// One replica at a time consumes (see ``QueueDeclaration/singleActiveConsumer``).
         public var singleActiveConsumer = false
+        /// The longest one transaction of handlers may take. A query sent as PostgreSQL restarts
+        /// can hang for good, past cancellation; after this the consumer stops waiting for it
+        /// and handles the messages again (the drills found consumers stalled for ever).
+        public var handlingTimeout: Duration = .seconds(15)
         public init() {}
     }
 
@@ -100,6 +104,15 @@ public final class EventConsumer: Service, Sendable {
 
     /// Handles `items` in one transaction; returns only if all of them committed.
     private func handle(_ items: [Item]) async throws {
+        do {
+            try await withDeadline(options.handlingTimeout) { try await self.handleNow(items) }
+        } catch let error as TimeoutError {
+            logger.warning("handling took too long; cancelled", metadata: ["messages": "\(items.count)", "limit": "\(error.limit)"])
+            throw error
+        }
+    }
+
+    private func handleNow(_ items: [Item]) async throws {
         try await database.transaction(logger: logger) { connection in
             var fresh = try await self.claim(items, on: connection)
             // `remove` also keeps a message that appears twice in one batch from running twice.
@@ -196,7 +209,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func databaseIsReachable() async -> Bool {
-        (try? await withTimeout(.seconds(2)) { [database] in
+        (try? await withDeadline(.seconds(2)) { [database] in
             _ = try await database.query("SELECT 1").collect()
         }) != nil
     }

@@ -31,14 +31,28 @@ def test_a_role_cannot_read_another_services_schema(stack, service):
     assert f"permission denied for schema {other}" in result.stderr
 
 
+@pytest.mark.parametrize("service", SERVICES)
 @pytest.mark.parametrize(
     "statement,error",
     [
         ("CREATE SCHEMA intruder", "permission denied for database"),
         ("CREATE TABLE public.intruder (id int)", "permission denied for schema public"),
+        ("CREATE TEMPORARY TABLE intruder (id int)", "permission denied to create temporary tables"),
+        ("CREATE ROLE intruder", "permission denied to create role"),
+        ("CREATE DATABASE intruder", "permission denied to create database"),
+        ("CREATE EXTENSION IF NOT EXISTS pgcrypto", "permission denied"),
     ],
 )
-def test_a_role_cannot_create_objects_outside_its_schema(stack, statement, error):
-    result = psql(stack, "orch_tasks", statement)
+def test_a_role_cannot_create_objects_outside_its_schema(stack, service, statement, error):
+    result = psql(stack, f"orch_{service}", statement)
     assert result.returncode != 0
     assert error in result.stderr
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_a_role_cannot_create_in_another_services_schema_or_grant_itself_more(stack, service):
+    other = SERVICES[(SERVICES.index(service) + 1) % len(SERVICES)]
+    create = psql(stack, f"orch_{service}", f"CREATE TABLE {other}.intruder (id int)")
+    assert create.returncode != 0 and f"permission denied for schema {other}" in create.stderr
+    attributes = psql(stack, f"orch_{service}", "SELECT rolsuper, rolcreaterole, rolcreatedb, rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    assert attributes.returncode == 0 and attributes.stdout.strip() == "f|f|f|f"

@@ -110,6 +110,26 @@ def test_two_sockets_of_one_employee_are_one_presence(stack, api, broker):
     assert mine(broker.collect(watch, 5, until=lambda e: "presence.offline" in mine(e))) == ["presence.offline"]
 
 
+def test_presence_lost_with_a_redis_restart_is_restored_and_ends_when_the_socket_closes(stack, api, broker, admin):
+    """Redis keeps no data across a restart here: the notifier writes a live socket's lease back
+    (and says the employee is online again), so closing the socket afterwards still takes the
+    employee offline instead of leaving them online, and offered work, for ever."""
+    watch = broker.watch("presence.online", "presence.offline")
+    worker, token, _ = employee(api)
+    mine = lambda events: [e["type"] for e in events if e["data"]["employeeId"].lower() == worker["id"].lower()]
+    ws = socket(stack, token)
+    try:
+        assert mine(broker.collect(watch, 10, until=lambda e: mine(e))) == ["presence.online"]
+        stack.compose("infra", "stop", "redis")
+        stack.compose("infra", "start", "redis")
+        assert mine(broker.collect(watch, 10, until=lambda e: mine(e))) == ["presence.online"], "the lease was not restored"
+    finally:
+        ws.close()
+    assert mine(broker.collect(watch, 10, until=lambda e: mine(e))) == ["presence.offline"]
+    seen = lambda: [e for e in call(api("/api/scheduler/employees"), token=admin)[2]["items"] if e["id"].lower() == worker["id"].lower()]
+    wait_for(lambda: seen() and not seen()[0]["online"], 10, what="the scheduler to see the employee offline")
+
+
 def test_a_row_that_commits_after_a_later_one_is_still_delivered_live(stack, api, broker):
     """A writer that took its cursor first but commits last must not be skipped by a reader that
     already moved past the later cursor: the log's writers take one lock until commit."""

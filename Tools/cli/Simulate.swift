@@ -19,6 +19,10 @@ struct Simulate: AsyncParsableCommand {
     @Option(help: "Shortest handling time, in seconds.") var minHandling = 0.05
     @Option(help: "Longest handling time, in seconds.") var maxHandling = 0.3
     @Option(help: "Seconds to wait, after the last task is created, for every task to end.") var drain = 60.0
+    @Option(help: "Stop creating (and drain) as soon as this file exists; --tasks is then the most created.")
+    var stopFile: String?
+    @Option(help: "Write every task's times and fate (JSON) to this file, for drills that attribute them.")
+    var timeline: String?
 
     /// Creations in flight at once: at a high rate one slow answer must not hold back the next.
     static let concurrentCreations = 128
@@ -52,7 +56,7 @@ struct Simulate: AsyncParsableCommand {
                     Self.log("created \(counts.created), completed \(counts.completed), failed \(counts.failed), open \(counts.open)")
                 }
             }
-            Self.log("creating \(tasks) tasks at \(rate)/s")
+            Self.log("creating \(stopFile == nil ? "" : "up to ")\(tasks) tasks at \(rate)/s")
             let started = Date()
             try await create(run: run, skills: skills, admin: admin, ledger: ledger, started: started)
             let createdAll = Date()
@@ -66,6 +70,10 @@ struct Simulate: AsyncParsableCommand {
             let report = try await Report.make(
                 ledger: ledger, admin: admin, team: team, seconds: finished.timeIntervalSince(started)
             )
+            if let timeline {
+                let data = try JSONSerialization.data(withJSONObject: report.timeline, options: [.sortedKeys])
+                try data.write(to: URL(fileURLWithPath: timeline))
+            }
             options.json ? Output.json(report.json) : report.print()
             if report.lost > 0 || report.duplicated > 0 || !report.disagreements.isEmpty { throw ExitCode(1) }
         }
@@ -104,12 +112,16 @@ struct Simulate: AsyncParsableCommand {
     /// Creates the tasks at the rate, each with an idempotency key so a retried creation never
     /// makes a second task.
     private func create(run: String, skills: [String], admin: APIClient, ledger: Ledger, started: Date) async throws {
-        let (count, rate) = (tasks, rate)
+        let (count, rate, stopFile) = (tasks, rate, stopFile)
         try await withThrowingTaskGroup(of: Void.self) { group in
             var inFlight = 0
             for index in 0..<count {
                 let due = started.addingTimeInterval(Double(index) / rate)
                 if due > Date() { try await Task.sleep(for: .seconds(due.timeIntervalSinceNow)) }
+                if let stopFile, FileManager.default.fileExists(atPath: stopFile) {
+                    Self.log("stopped creating after \(index) tasks (\(stopFile) exists)")
+                    break
+                }
                 if inFlight >= Self.concurrentCreations {
                     try await group.next()
                     inFlight -= 1

@@ -18,6 +18,8 @@ struct SimulatedEmployee: Sendable {
     let capacity: Int
     let client: APIClient
     let socketURL: String
+    /// Sent in the upgrade's Authorization header, never in the URL (which logs keep).
+    let token: String
     /// The last cursor this employee's socket delivered: a reconnection resumes after it.
     private let cursor = Cursor()
     private let requests = PersistentRequests()
@@ -44,32 +46,44 @@ struct SimulatedEmployee: Sendable {
         guard let token = (session as? [String: Any])?["token"] as? String else { throw CLIError(message: "login answered without a token", exitCode: 1) }
         var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
         if socket.hasSuffix("/") { socket.removeLast() }
-        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token), socketURL: "\(socket)/ws?token=\(token)")
+        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token), socketURL: "\(socket)/ws", token: token)
     }
 
     /// Holds the WebSocket open and handles every offer, until cancelled; after a drop it
-    /// reconnects with its cursor, so it misses nothing.
+    /// reconnects with its cursor, so it misses nothing. Work in hand goes on while the socket
+    /// is down, as a person's would.
     func work(ledger: Ledger, behaviour: Behaviour) async {
+        let (offers, sink) = AsyncStream.makeStream(of: UUID.self)
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                await listen(ledger: ledger, offers: sink)
+                sink.finish()
+            }
+            for await taskId in offers {
+                group.addTask { await handle(taskId, ledger: ledger, behaviour: behaviour) }
+            }
+        }
+    }
+
+    /// The socket: every new offer to this employee goes to `offers`.
+    private func listen(ledger: Ledger, offers: AsyncStream<UUID>.Continuation) async {
         var logger = Logger(label: "simulate")
         logger.logLevel = .critical
         while !Task.isCancelled {
-            let url = socketURL + (cursor.value.withLock { $0 }.map { "&after=\($0)" } ?? "")
-            _ = try? await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    for try await message in inbound.messages(maxSize: 1 << 20) {
-                        guard case .text(let text) = message,
-                              let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
-                        else { continue }
-                        if let position = (event["cursor"] as? NSNumber)?.int64Value { cursor.value.withLock { $0 = position } }
-                        guard event["type"] as? String == "task.assigned",
-                              let data = event["data"] as? [String: Any],
-                              (data["assigneeId"] as? String).flatMap(UUID.init(uuidString:)) == id,
-                              let taskId = (data["taskId"] as? String).flatMap(UUID.init(uuidString:))
-                        else { continue }
-                        guard await ledger.offered(taskId, to: id, at: Date()) else { continue }
-                        group.addTask { await handle(taskId, ledger: ledger, behaviour: behaviour) }
-                    }
-                    group.cancelAll()
+            let url = socketURL + (cursor.value.withLock { $0 }.map { "?after=\($0)" } ?? "")
+            let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
+            _ = try? await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message,
+                          let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
+                    else { continue }
+                    if let position = (event["cursor"] as? NSNumber)?.int64Value { cursor.value.withLock { $0 = position } }
+                    guard event["type"] as? String == "task.assigned",
+                          let data = event["data"] as? [String: Any],
+                          (data["assigneeId"] as? String).flatMap(UUID.init(uuidString:)) == id,
+                          let taskId = (data["taskId"] as? String).flatMap(UUID.init(uuidString:))
+                    else { continue }
+                    if await ledger.offered(taskId, to: id, at: Date()) { offers.yield(taskId) }
                 }
             }
             try? await Task.sleep(for: .milliseconds(250))  // reconnect after a drop

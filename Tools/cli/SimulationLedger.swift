@@ -12,6 +12,10 @@ actor Ledger {
         var holder: UUID?
         var completions = 0
         var finalFailure = false
+        /// When an employee first saw it end (completed, or failed for good).
+        var endedAt: Date?
+        /// Offers received (each a different employee, or the same one again after letting go).
+        var offers = 0
         var terminal: Bool { completions > 0 || finalFailure }
     }
 
@@ -19,6 +23,12 @@ actor Ledger {
     /// The tasks this run created.
     var entries: [UUID: Entry] { all.filter { $0.value.createdAt != nil } }
     private(set) var duplicates: [String] = []
+    /// The tasks each of those lines is about.
+    private(set) var duplicatedTasks: Set<UUID> = []
+    /// Offered to one employee while another still held it, as far as we knew: a handover when
+    /// the other's failure was committed first but answered later, a duplicate when the server
+    /// never made that many assignments. The report tells them apart with the audit trail.
+    private(set) var overlaps: [UUID: String] = [:]
     private(set) var completedBy: [UUID: Int] = [:]
 
     /// Its offer may have reached an employee before the creation's answer reached us.
@@ -32,9 +42,10 @@ actor Ledger {
     func offered(_ task: UUID, to employee: UUID, at: Date) -> Bool {
         var entry = all[task] ?? Entry()
         if entry.holder == employee { return false }
-        if let holder = entry.holder { duplicates.append("\(task) offered to \(employee) while \(holder) held it") }
-        if entry.terminal { duplicates.append("\(task) offered again after it ended") }
+        if let holder = entry.holder { overlaps[task] = "\(task) offered to \(employee) while \(holder) held it" }
+        if entry.terminal { duplicate(task, "\(task) offered again after it ended") }
         entry.holder = employee
+        entry.offers += 1
         if entry.firstOfferAt == nil { entry.firstOfferAt = at }
         all[task] = entry
         return true
@@ -43,13 +54,22 @@ actor Ledger {
     func completed(_ task: UUID, by employee: UUID) {
         all[task]?.completions += 1
         all[task]?.holder = nil
-        if (all[task]?.completions ?? 0) > 1 { duplicates.append("\(task) completed twice") }
+        if all[task]?.endedAt == nil { all[task]?.endedAt = Date() }
+        if (all[task]?.completions ?? 0) > 1 { duplicate(task, "\(task) completed twice") }
         if all[task]?.createdAt != nil { completedBy[employee, default: 0] += 1 }
     }
 
     func failed(_ task: UUID, by employee: UUID, final: Bool) {
         all[task]?.holder = nil
-        if final { all[task]?.finalFailure = true }
+        if final {
+            all[task]?.finalFailure = true
+            if all[task]?.endedAt == nil { all[task]?.endedAt = Date() }
+        }
+    }
+
+    private func duplicate(_ task: UUID, _ line: String) {
+        duplicates.append(line)
+        duplicatedTasks.insert(task)
     }
 
     /// The employee let go of the task without ending it (the offer expired or was withdrawn).
@@ -75,16 +95,29 @@ struct Report {
     var lifecyclesPerSecond = 0.0
     var fairness = 1.0
     var repeatedRequests = 0
+    /// One line per task, for drills that attribute what happened to the moment it happened.
+    var timeline: [[String: Any]] = []
 
     static func make(ledger: Ledger, admin: APIClient, team: [SimulatedEmployee], seconds: Double) async throws -> Report {
         var report = Report()
         let entries = await ledger.entries
         report.duplicates = await ledger.duplicates
+        var duplicatedTasks = await ledger.duplicatedTasks
+        let overlaps = await ledger.overlaps
         report.created = entries.count
         let outcomes = try await endStates(of: Array(entries.keys), admin: admin)
         for (id, entry) in entries {
-            let (status, completions) = outcomes[id] ?? ("?", 0)
-            if completions > 1 { report.duplicates.append("\(id) completed \(completions) times in its audit trail") }
+            let (status, completions, assignments) = outcomes[id] ?? ("?", 0, 0)
+            // More offers than the server made assignments: one of them was stale or doubled.
+            if let overlap = overlaps[id], entry.offers > assignments {
+                report.duplicates.append("\(overlap) (\(entry.offers) offers, \(assignments) assignments in its audit trail)")
+                duplicatedTasks.insert(id)
+            }
+            if completions > 1 {
+                report.duplicates.append("\(id) completed \(completions) times in its audit trail")
+                duplicatedTasks.insert(id)
+            }
+            var lost = false
             switch status {
             case "COMPLETED": report.completed += 1
             case "FAILED": report.failed += 1
@@ -92,7 +125,13 @@ struct Report {
             default:
                 report.stillOpen += 1
                 report.lost += 1
+                lost = true
             }
+            report.timeline.append([
+                "id": id.uuidString.lowercased(), "priority": entry.priority, "status": status, "lost": lost,
+                "duplicated": duplicatedTasks.contains(id), "createdAt": Self.epoch(entry.createdAt),
+                "firstOfferAt": Self.epoch(entry.firstOfferAt), "endedAt": Self.epoch(entry.endedAt),
+            ])
             if entry.completions > 0, status != "COMPLETED" { report.disagreements.append("\(id): employees completed it, the API says \(status)") }
             if entry.finalFailure, status != "FAILED" { report.disagreements.append("\(id): employees failed it for good, the API says \(status)") }
             if !entry.terminal, status == "COMPLETED" || status == "FAILED" { report.disagreements.append("\(id): the API says \(status), no employee saw it end") }
@@ -125,21 +164,29 @@ struct Report {
         return report
     }
 
-    /// Each task's status and how many times its audit trail says it was completed, sixteen
-    /// requests at a time.
-    private static func endStates(of ids: [UUID], admin: APIClient) async throws -> [UUID: (status: String, completions: Int)] {
-        try await withThrowingTaskGroup(of: (UUID, String, Int).self) { group in
-            var states: [UUID: (status: String, completions: Int)] = [:]
+    private static func epoch(_ date: Date?) -> Any {
+        guard let date else { return NSNull() }
+        return (date.timeIntervalSince1970 * 1_000).rounded() / 1_000
+    }
+
+    typealias EndState = (status: String, completions: Int, assignments: Int)
+
+    /// Each task's status and how many times its audit trail says it was completed and
+    /// assigned, sixteen requests at a time.
+    private static func endStates(of ids: [UUID], admin: APIClient) async throws -> [UUID: EndState] {
+        try await withThrowingTaskGroup(of: (UUID, EndState).self) { group in
+            var states: [UUID: EndState] = [:]
             for (index, id) in ids.enumerated() {
-                if index >= 16, let (done, status, completions) = try await group.next() { states[done] = (status, completions) }
+                if index >= 16, let (done, state) = try await group.next() { states[done] = state }
                 group.addTask {
                     let detail = try await PersistentRequests().answer(admin, "GET", "api/admin/tasks/\(id)") as? [String: Any] ?? [:]
                     let task = detail["task"] as? [String: Any] ?? detail
                     let audit = detail["audit"] as? [[String: Any]] ?? []
-                    return (id, task["status"] as? String ?? "?", audit.filter { $0["to"] as? String == "COMPLETED" }.count)
+                    let count = { (state: String) in audit.filter { $0["to"] as? String == state }.count }
+                    return (id, (task["status"] as? String ?? "?", count("COMPLETED"), count("ASSIGNED")))
                 }
             }
-            for try await (done, status, completions) in group { states[done] = (status, completions) }
+            for try await (done, state) in group { states[done] = state }
             return states
         }
     }

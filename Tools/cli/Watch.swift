@@ -34,9 +34,11 @@ struct Watch: AsyncParsableCommand {
             while true {
                 if let count, progress.state.withLock({ $0.printed }) >= count { return }
                 let cursor = progress.state.withLock { $0.cursor }
-                let url = "\(socketBase)/ws?token=\(token)" + (cursor.map { "&after=\($0)" } ?? "")
+                // The token goes in the upgrade's Authorization header: URLs end up in logs.
+                let url = "\(socketBase)/ws" + (cursor.map { "?after=\($0)" } ?? "")
+                let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
                 do {
-                    let close = try await WebSocketClient.connect(url: url, logger: logger) { inbound, _, _ in
+                    let close = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
                         for try await message in inbound.messages(maxSize: 1 << 20) {
                             guard case .text(let text) = message else { continue }
                             show(text, progress: progress)

@@ -3,7 +3,7 @@
 -- Creates the `orchestrator` database and, for each service, a login role `orch_<service>` and a
 -- schema `<service>` owned by that role. Nobody else gets anything: a service's role can use its
 -- own schema and nothing more — not another service's schema, not `public`, and it cannot create
--- schemas. Passwords are set separately (ALTER ROLE … PASSWORD) by whoever runs this file.
+-- schemas, temporary tables, roles or databases. Passwords are set separately (ALTER ROLE … PASSWORD) by whoever runs this file.
 
 SELECT 'CREATE DATABASE orchestrator'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'orchestrator')\gexec
@@ -23,7 +23,10 @@ BEGIN
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', role);
         END IF;
-        EXECUTE format('GRANT CONNECT, TEMPORARY ON DATABASE orchestrator TO %I', role);
+        EXECUTE format('GRANT CONNECT ON DATABASE orchestrator TO %I', role);
+        -- No temporary tables either (no service uses them); revoked from databases set up
+        -- before this line was changed.
+        EXECUTE format('REVOKE TEMPORARY ON DATABASE orchestrator FROM %I', role);
         EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I AUTHORIZATION %I', service, role);
         EXECUTE format('REVOKE ALL ON SCHEMA %I FROM PUBLIC', service);
         EXECUTE format('ALTER ROLE %I IN DATABASE orchestrator SET search_path = %I', role, service);

@@ -44,11 +44,12 @@ export class LiveFeed extends EventTarget {
     if (this.#stopped) return;
     if (this.#mode === "poll") return void this.#poll();
     const scheme = location.protocol === "https:" ? "wss" : "ws";
-    const url = `${scheme}://${location.host}/ws?token=${encodeURIComponent(session.token)}&after=${this.#cursor}`;
+    // The token travels as a subprotocol, not in the URL, which proxies write to their logs.
+    const url = `${scheme}://${location.host}/ws?after=${this.#cursor}`;
     let opened = false;
     let socket;
     try {
-      socket = new WebSocket(url);
+      socket = new WebSocket(url, ["orchestrator", `bearer.${session.token}`]);
     } catch {
       return void this.#dropped(false);
     }

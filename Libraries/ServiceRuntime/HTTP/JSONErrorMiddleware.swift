@@ -1,8 +1,10 @@
 import Hummingbird
 import Logging
+import Persistence
 
 /// Gives every error response the JSON shape of ``APIError``: the framework's own (404 for an
-/// unknown route, 405, 413, …) and unexpected ones, which become a logged 500 with no detail.
+/// unknown route, 405, 413, …), a database outage (a 503 to retry: the server restarted or cut
+/// the connection mid-request) and unexpected ones, which become a logged 500 with no detail.
 public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     public init() {}
 
@@ -15,6 +17,12 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             throw APIError(
                 error.status, code: Self.code(for: error.status.code), message: error.body ?? error.status.reasonPhrase,
                 headers: error.headers
+            )
+        } catch where DatabaseOutage.isOutage(error) {
+            context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
+            throw APIError(
+                .serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly",
+                headers: [.retryAfter: "1"]
             )
         } catch {
             context.logger.error("unhandled error", metadata: ["error": "\(String(reflecting: error))"])
@@ -33,7 +41,9 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case 413: "too_large"
         case 422: "invalid_value"
         case 429: "throttled"
+        case 503: "unavailable"
         default: "http_\(status)"
         }
     }
 }
+

@@ -168,6 +168,5 @@ struct AuthController: Sendable {
 }
 
 extension HTTPField.Name {
-    static let retryAfter = Self("Retry-After")!
     static let xForwardedFor = Self("X-Forwarded-For")!
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
@@ -8,7 +9,8 @@ import ServiceRuntime
 import Tokens
 
 /// `GET /ws?token=…&after=…`: replays what the caller missed after `after`, in order, then
-/// pushes new notifications as they commit. Close codes (docs/notifications.md):
+/// pushes new notifications as they commit. The token may also come in a header or a
+/// subprotocol (``SocketCredentials``), which keeps it out of logged URLs. Close codes (docs/notifications.md):
 /// 4401 bad token, 4001 token expired, 4008 too slow to keep up (fell a whole mailbox behind).
 struct NotificationSocket: Sendable {
     let log: NotificationLog
@@ -29,8 +31,11 @@ struct NotificationSocket: Sendable {
             let query = Dictionary(
                 (components.queryItems ?? []).map { ($0.name, $0.value ?? "") }, uniquingKeysWith: { first, _ in first }
             )
-            return .upgrade([:]) { inbound, outbound, context in
-                try await serve(token: query["token"], after: query["after"], inbound: inbound, outbound: outbound, logger: context.logger)
+            let credentials = SocketCredentials(query: query["token"], headers: head.headerFields)
+            var answer = HTTPFields()
+            if let accepted = credentials.protocolToAccept { answer[.secWebSocketProtocol] = accepted }
+            return .upgrade(answer) { inbound, outbound, context in
+                try await serve(token: credentials.token, after: query["after"], inbound: inbound, outbound: outbound, logger: context.logger)
             }
         }
     }

@@ -82,12 +82,22 @@ final class Presence: Service, Sendable {
     /// Commands per pipeline in the upkeep: one round trip each, instead of one per session.
     static let upkeepBatch = 500
 
+    /// Renews every live session's lease, and puts back what Redis lost: after a restart (or
+    /// an upkeep stalled past the TTL) a live session's lease and the employee's place in the
+    /// online set are written again, and the employee announced online once more. A session
+    /// closed while its renewal was under way leaves a lease that lapses within one TTL.
     private func refresh() async throws {
-        let leases = sessions.withLock { Array($0) }.map { session in
-            ["ZADD", Self.leases(session.employee), "XX", String(expiry()), session.id]
-        }
-        for start in stride(from: 0, to: leases.count, by: Self.upkeepBatch) {
-            try await redis.pipeline(Array(leases[start..<min(start + Self.upkeepBatch, leases.count)]))
+        let live = sessions.withLock { Array($0) }
+        for start in stride(from: 0, to: live.count, by: Self.upkeepBatch) {
+            let batch = live[start..<min(start + Self.upkeepBatch, live.count)]
+            let replies = try await redis.pipeline(batch.map { session in
+                ["EVAL", Self.openScript, "2", Self.leases(session.employee), Self.onlineSet, session.id, String(expiry()), String(now()),
+                 session.employee.uuidString]
+            })
+            for (session, reply) in zip(batch, replies) where reply == .integer(1) {
+                logger.info("presence restored after Redis lost it", metadata: ["employee": "\(session.employee)"])
+                try await publish(PresenceOnline(employeeId: session.employee, at: .nowToTheMillisecond))
+            }
         }
     }
 
