@@ -26,6 +26,9 @@ public final class OutboxRelay: Service, Sendable {
         /// Published rows are deleted after this long.
         public var retention: Duration = .seconds(3_600)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
+        /// A batch not confirmed within this ends the session, which sends it again: a confirm
+        /// that never comes must not hold the relay (consumers drop the duplicates).
+        public var confirmTimeout: Duration = .seconds(30)
         public init() {}
     }
 
@@ -135,9 +138,9 @@ public final class OutboxRelay: Service, Sendable {
                 let positions = batch.map(\.position)
                 let receipt = publisher.send(batch.map(\.message))
                 inFlight.add(positions)
-                group.addTask {
+                group.addTask { [options] in
                     do {
-                        try await receipt.confirmed()
+                        try await withDeadline(options.confirmTimeout) { try await receipt.confirmed() }
                         inFlight.confirm(positions)
                     } catch {
                         inFlight.fail(error)

@@ -244,7 +244,19 @@ public final class AMQPConnection: Service, Sendable {
                 defer { state.commands.removeAll(keepingCapacity: true) }
                 return state.commands
             }
-            for command in commands { try execute(command, on: loop) }
+            for (index, command) in commands.enumerated() {
+                do {
+                    try execute(command, on: loop)
+                } catch {
+                    // The publishes taken from the queue and not yet sent would otherwise wait
+                    // for ever: fail them with the one that broke (the drills found an outbox
+                    // relay stuck on such a batch after a broker restart).
+                    for pending in commands[index...] {
+                        if case .publish(_, let batch) = pending { batch.fail(AMQPError("publish", "connection lost")) }
+                    }
+                    throw error
+                }
+            }
             while let frame = try loop.session.nextFrame(timeout: .zero) {
                 if let delivery = try loop.handle(frame) { dispatch(delivery) }
             }
