@@ -406,9 +406,10 @@ def main():
     failures = [f"the drill was aborted: {aborted}"] if aborted else []
     if status != 0 or not report:
         failures.append(f"the simulation failed (status {status}); see {simulation.progress}")
-    for key in ("lost", "duplicated"):
-        if report.get(key, 0):
-            failures.append(f"{report[key]} task(s) {key}: {report.get('duplicates', [])[:5]}")
+    if report.get("lost", 0):
+        failures.append(f"{report['lost']} task(s) lost: {[t['id'] for t in timeline if t['lost']][:5]}")
+    if report.get("duplicated", 0):
+        failures.append(f"{report['duplicated']} task(s) duplicated: {report.get('duplicates', [])[:5]}")
     if report.get("disagreements"):
         failures.append(f"the employees and the API disagree: {report['disagreements'][:5]}")
     failures += [f"never recovered from {f.title}" for f in faults if f.back is None]

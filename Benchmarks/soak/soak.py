@@ -5,9 +5,9 @@ process, latency drift, errors. Not part of CI (it takes half an hour by default
     python3 Benchmarks/soak/soak.py --minutes 5 --rate 10  # a shorter look
 
 Runs against `compose/local up` (release build), logged in as the first admin in a configuration
-folder of its own. Every minute it records the resident memory of each service process, the
-edge, PostgreSQL (all its processes together), RabbitMQ and Redis, and the simulation's open
-tasks. At the end it prints memory at the start (after a warm-up minute) and at the end, and
+folder of its own. Every minute it records the memory (proportional set size) of each service
+process, the edge, PostgreSQL (all its processes together), RabbitMQ and Redis, and the
+simulation's open tasks. At the end it prints memory at the start (after a warm-up minute) and at the end, and
 the create → offer latency per five-minute window from the simulation's timeline; it fails when
 a service grew by more than the bound (--growth-bound, MiB) or anything was lost or duplicated.
 Standard library only.
@@ -30,9 +30,11 @@ def state_dir():
 
 
 def resident_kib(pid):
+    """Proportional set size: shared pages split among the processes sharing them, so the sum
+    over PostgreSQL's processes counts its shared buffers once."""
     try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
                 return int(line.split()[1])
     except OSError:
         pass
@@ -64,7 +66,7 @@ def processes():
 
 
 def memory():
-    """MiB of resident memory per component now."""
+    """MiB of memory (PSS) per component now."""
     return {kind: round(sum(resident_kib(pid) for pid in pids) / 1024, 1) for kind, pids in processes().items()}
 
 
@@ -136,7 +138,7 @@ def main():
     failures = []
     first = samples[0]["memory"] if samples else {}
     last = samples[-1]["memory"] if samples else {}
-    print("\nresident memory (MiB), after the first minute → at the end:")
+    print("\nmemory (PSS, MiB), after the first minute → at the end:")
     for kind in sorted(set(first) | set(last)):
         growth = last.get(kind, 0) - first.get(kind, 0)
         print(f"  {kind:<12}{first.get(kind, 0):>9.1f} → {last.get(kind, 0):>7.1f}  ({growth:+.1f})")

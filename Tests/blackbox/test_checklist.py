@@ -15,7 +15,7 @@ from auth_client import call
 from conftest import get, wait_for
 from test_auth import employee
 from test_notifier import start
-from test_scheduler import Worker, create, scheduled, task_of
+from test_scheduler import Worker, create, events, scheduled, task_of
 from test_websocket import receive, socket
 
 
@@ -93,16 +93,6 @@ def accepted_while_the_admin_watches(stack, api, admin, team):
     watching = socket(stack, admin, after=start(api, admin))
     act(api, worker, task["id"], "accept")
     return worker, task, watching
-
-
-def events(ws, kind, count, timeout=10, task_id=None):
-    """The next `count` events of `kind` on a socket (for one task, if given); others are skipped."""
-    found, deadline = [], time.monotonic() + timeout
-    while len(found) < count and time.monotonic() < deadline:
-        for message in receive(ws, 1, max(0.05, deadline - time.monotonic())):
-            if message["type"] == kind and (task_id is None or message["data"]["taskId"].lower() == task_id.lower()):
-                found.append(message)
-    return found
 
 
 def test_an_admin_creates_tasks_of_every_priority_and_the_most_urgent_is_served_first(topology, api, admin, team):

@@ -35,6 +35,16 @@ def scheduled(api, admin, employee_id):
     return next((e for e in page["items"] if e["id"].lower() == employee_id.lower()), None)
 
 
+def events(ws, kind, count, timeout=10, task_id=None):
+    """The next `count` events of `kind` on a socket (for one task, if given); others are skipped."""
+    found, deadline = [], time.monotonic() + timeout
+    while len(found) < count and time.monotonic() < deadline:
+        for message in receive(ws, 1, max(0.05, deadline - time.monotonic())):
+            if message["type"] == kind and (task_id is None or message["data"]["taskId"].lower() == task_id.lower()):
+                found.append(message)
+    return found
+
+
 class Worker:
     """An employee as the scheduler needs one: skills and capacity set, online, AVAILABLE."""
 
@@ -56,12 +66,7 @@ class Worker:
 
     def offers(self, count=1, timeout=10):
         """The next `count` offers on the employee's socket (other messages are skipped)."""
-        found, deadline = [], time.monotonic() + timeout
-        while len(found) < count and time.monotonic() < deadline:
-            for message in receive(self.ws, 1, max(0.05, deadline - time.monotonic())):
-                if message["type"] == "task.assigned":
-                    found.append(message)
-        return found
+        return events(self.ws, "task.assigned", count, timeout)
 
     def close(self):
         # The sync client's reader holds one message until it is read: with several unread, it

@@ -95,8 +95,8 @@ struct AuthController: Sendable {
 
     @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> UserPage {
         let query = request.uri.queryParameters
-        let page = try Self.integer(query["page"], name: "page", default: 0, in: 0...100_000)
-        let size = try Self.integer(query["size"], name: "size", default: 20, in: 1...100)
+        let page = try request.integer("page", default: 0, in: 0...100_000)
+        let size = try request.integer("size", default: 20, in: 1...100)
         var role: Role?
         if let text = query["role"] {
             guard let value = Role(rawValue: String(text).uppercased()) else { throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE") }
@@ -146,14 +146,6 @@ struct AuthController: Sendable {
             throw APIError.malformed("the user id must be a UUID")
         }
         return id
-    }
-
-    static func integer(_ text: Substring?, name: String, default fallback: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let text else { return fallback }
-        guard let value = Int(text), range.contains(value) else {
-            throw APIError.invalid(name, "\(name) must be a whole number in \(range.lowerBound)…\(range.upperBound)")
-        }
-        return value
     }
 
     /// The caller's address: the edge's `X-Forwarded-For` when the request came through it
