@@ -46,6 +46,8 @@ struct CLIError: Error, CustomStringConvertible {
 struct APIClient {
     let base: URL
     var token: String?
+    /// Set by ``renewing()``: the token then comes from here, refreshed before it expires.
+    private(set) var renewal: TokenRenewal?
 
     init(url: String, token: String?) throws {
         guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
@@ -53,6 +55,19 @@ struct APIClient {
         }
         self.base = base
         self.token = token
+    }
+
+    /// The same client, trading its token for a fresh one before it expires (long runs).
+    func renewing() -> APIClient {
+        var client = self
+        if let token { client.renewal = TokenRenewal(token: token, base: base.absoluteString) }
+        return client
+    }
+
+    /// The token to send now.
+    func currentToken() async -> String? {
+        if let renewal { return await renewal.current() }
+        return token
     }
 
     /// Sends a request; returns the parsed JSON body of a 2xx answer, throws ``CLIError`` otherwise.
@@ -70,7 +85,7 @@ struct APIClient {
         request.httpMethod = method
         request.timeoutInterval = 30
         if authenticated {
-            guard let token else { throw CLIError.notLoggedIn }
+            guard let token = await currentToken() else { throw CLIError.notLoggedIn }
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

@@ -34,7 +34,8 @@ struct Simulate: AsyncParsableCommand {
 
     func run() async throws {
         try await running {
-            let admin = try options.client()
+            // Simulations may outlast a token: every session renews its own.
+            let admin = try options.client().renewing()
             let run = String(UUID().uuidString.prefix(6).lowercased())
             let skills = ["billing", "support", "french"]
             Self.log("registering \(employees) employees (run \(run))")

@@ -18,8 +18,6 @@ struct SimulatedEmployee: Sendable {
     let capacity: Int
     let client: APIClient
     let socketURL: String
-    /// Sent in the upgrade's Authorization header, never in the URL (which logs keep).
-    let token: String
     /// The last cursor this employee's socket delivered: a reconnection resumes after it.
     private let cursor = Cursor()
     private let requests = PersistentRequests()
@@ -46,7 +44,7 @@ struct SimulatedEmployee: Sendable {
         guard let token = (session as? [String: Any])?["token"] as? String else { throw CLIError(message: "login answered without a token", exitCode: 1) }
         var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
         if socket.hasSuffix("/") { socket.removeLast() }
-        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token), socketURL: "\(socket)/ws", token: token)
+        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(), socketURL: "\(socket)/ws")
     }
 
     /// Holds the WebSocket open and handles every offer, until cancelled; after a drop it
@@ -71,6 +69,9 @@ struct SimulatedEmployee: Sendable {
         logger.logLevel = .critical
         while !Task.isCancelled {
             let url = socketURL + (cursor.value.withLock { $0 }.map { "?after=\($0)" } ?? "")
+            // The token goes in the upgrade's Authorization header, never in the URL (which logs keep);
+            // a fresh one after the server closed the socket because the last one expired.
+            let token = await client.currentToken() ?? ""
             let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
             _ = try? await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 1 << 20) {

@@ -23,8 +23,8 @@ struct Watch: AsyncParsableCommand {
 
     func run() async throws {
         try await running {
-            let client = try options.client()
-            guard let token = client.token else { throw CLIError.notLoggedIn }
+            let client = try options.client().renewing()
+            guard client.token != nil else { throw CLIError.notLoggedIn }
             var socketBase = options.url.hasPrefix("https") ? "wss" + options.url.dropFirst(5) : "ws" + options.url.dropFirst(4)
             if socketBase.hasSuffix("/") { socketBase.removeLast() }
             let progress = Progress(after: after)
@@ -36,6 +36,7 @@ struct Watch: AsyncParsableCommand {
                 let cursor = progress.state.withLock { $0.cursor }
                 // The token goes in the upgrade's Authorization header: URLs end up in logs.
                 let url = "\(socketBase)/ws" + (cursor.map { "?after=\($0)" } ?? "")
+                let token = await client.currentToken() ?? ""
                 let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
                 do {
                     let close = try await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
