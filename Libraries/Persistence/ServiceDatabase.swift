@@ -33,11 +33,12 @@ public final class ServiceDatabase: Service, Sendable {
         }
     }
 
-    /// Up when the migrations have run and the server answers a query within `limit`.
+    /// Up when the migrations have run and the server answers a query within `limit` (a query
+    /// lost as the server restarts never returns, so the probe stops waiting rather than hang).
     public func probe(limit: Duration = .seconds(2)) async -> DependencyHealth {
         guard isMigrated else { return .down(reason: "migrations have not run yet") }
         do {
-            _ = try await withTimeout(limit) { [client] in
+            _ = try await withDeadline(limit) { [client] in
                 try await client.query("SELECT 1").collect()
             }
             return .up

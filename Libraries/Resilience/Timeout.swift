@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Thrown by ``withTimeout(_:operation:)`` when the operation took too long.
+/// Thrown by ``withTimeout(_:operation:)`` and ``withDeadline(_:operation:)`` when the operation took too long.
 public struct TimeoutError: Error, CustomStringConvertible {
     public let limit: Duration
     public var description: String { "timed out after \(limit)" }
