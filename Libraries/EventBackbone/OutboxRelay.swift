@@ -12,7 +12,8 @@ import Synchronization
 /// Of all the replicas of a service exactly one relay is active: the one whose dedicated
 /// database session holds the schema's advisory lock. The others stand by and try again every
 /// second; when the active one dies its session ends, the lock is free, and one takes over — so
-/// events keep leaving in commit order. The active relay LISTENs for the outbox trigger's
+/// events keep leaving in commit order. A session that stops making progress (a hung query) is
+/// abandoned and a new one started. The active relay LISTENs for the outbox trigger's
 /// NOTIFY and is woken by every commit; it also looks every second in case a wake-up was missed.
 public final class OutboxRelay: Service, Sendable {
     public struct Options: Sendable {
@@ -29,6 +30,11 @@ public final class OutboxRelay: Service, Sendable {
         /// A batch not confirmed within this ends the session, which sends it again: a confirm
         /// that never comes must not hold the relay (consumers drop the duplicates).
         public var confirmTimeout: Duration = .seconds(30)
+        /// A session that makes no progress for this long — a query on a connection PostgreSQL
+        /// closed at the wrong moment can hang for good, past cancellation — is given up and a
+        /// new one started (the restart drill found a relay silent for minutes). Must be well
+        /// above `idleCheck` and `standbyCheck`, at which an idle session still shows progress.
+        public var stallLimit: Duration = .seconds(10)
         public init() {}
     }
 
@@ -71,23 +77,34 @@ public final class OutboxRelay: Service, Sendable {
         }
     }
 
-    /// One database session: wait to lead, then relay until something breaks.
+    /// One database session: wait to lead, then relay until something breaks — or stops making
+    /// progress for `stallLimit`, when it is left behind, its connection closed without waiting.
     private func session() async throws {
-        let connection = try await PostgresConnection.connect(
-            configuration: database.connectionConfiguration, id: 1, logger: logger
-        )
-        // Ending the session, however it ends, releases the advisory lock for a standby to take.
+        let heartbeat = Heartbeat()
+        let opened = Mutex<PostgresConnection?>(nil)
         do {
-            try await lead(on: connection)
-        } catch {
-            try? await connection.close()
+            try await withWatchdog(heartbeat, limit: options.stallLimit) {
+                let connection = try await PostgresConnection.connect(
+                    configuration: self.database.connectionConfiguration, id: 1, logger: self.logger
+                )
+                opened.withLock { $0 = connection }
+                // Ending the session, however it ends, releases the advisory lock for a standby to take.
+                do {
+                    try await self.lead(on: connection, heartbeat: heartbeat)
+                } catch {
+                    try? await connection.close()
+                    throw error
+                }
+                try? await connection.close()
+            }
+        } catch let error as StalledError {
+            if let connection = opened.withLock({ $0 }) { connection.closeWithoutWaiting() }
             throw error
         }
-        try? await connection.close()
     }
 
-    private func lead(on connection: PostgresConnection) async throws {
-        try await waitForLeadership(on: connection)
+    private func lead(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
+        try await waitForLeadership(on: connection, heartbeat: heartbeat)
         active.withLock { $0 = true }
         logger.info("outbox relay active", metadata: ["schema": "\(schema)"])
         let wake = WakeSignal()
@@ -96,15 +113,16 @@ public final class OutboxRelay: Service, Sendable {
                 group.addTask {
                     for try await _ in notifications { wake.signal() }
                 }
-                group.addTask { try await self.relay(on: connection, wake: wake) }
+                group.addTask { try await self.relay(on: connection, wake: wake, heartbeat: heartbeat) }
                 defer { group.cancelAll() }
                 try await group.next()
             }
         }
     }
 
-    private func waitForLeadership(on connection: PostgresConnection) async throws {
+    private func waitForLeadership(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
         while true {
+            heartbeat.beat()
             let rows = try await connection.query(
                 "SELECT pg_try_advisory_lock(hashtext(\("outbox-relay:" + schema)))", logger: logger
             ).collect()
@@ -117,12 +135,13 @@ public final class OutboxRelay: Service, Sendable {
     /// `maxInFlight` batches at once); confirmed rows are marked published in bulk every
     /// `markInterval`. A failed batch ends the session; the next session sends again whatever
     /// is still unmarked, and consumers drop the duplicates.
-    private func relay(on connection: PostgresConnection, wake: WakeSignal) async throws {
+    private func relay(on connection: PostgresConnection, wake: WakeSignal, heartbeat: Heartbeat) async throws {
         let inFlight = InFlightBatches()
         var lastPrune = ContinuousClock.now
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.markConfirmed(inFlight, on: connection) }
             while true {
+                heartbeat.beat()
                 try Task.checkCancellation()
                 if let failure = inFlight.failure { throw failure }
                 let batch = inFlight.count < options.maxInFlight
@@ -156,7 +175,8 @@ public final class OutboxRelay: Service, Sendable {
             try await Task.sleep(for: options.markInterval)
             let positions = inFlight.toMark
             guard !positions.isEmpty else { continue }
-            try await markPublished(positions, on: connection)
+            // Bounded: a hung mark would hold the session's task group open for good.
+            try await withDeadline(options.stallLimit) { try await self.markPublished(positions, on: connection) }
             inFlight.marked(positions)
         }
     }

@@ -31,30 +31,79 @@ public func withTimeout<T: Sendable>(
 public func withDeadline<T: Sendable>(
     _ limit: Duration, operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
+    try await racing(operation) {
+        try await Task.sleep(for: limit)
+        return TimeoutError(limit: limit)
+    }
+}
+
+/// Thrown by ``withWatchdog(_:limit:operation:)`` when the operation stopped beating.
+public struct StalledError: Error, CustomStringConvertible {
+    public let limit: Duration
+    public var description: String { "no progress for \(limit)" }
+}
+
+/// A long-running loop's sign of life: it calls `beat()` each time it gets something done.
+public final class Heartbeat: Sendable {
+    private let last = Mutex(ContinuousClock.now)
+
+    public init() {}
+
+    public func beat() { last.withLock { $0 = .now } }
+
+    /// Time since the last beat.
+    public var age: Duration { ContinuousClock.now - last.withLock { $0 } }
+}
+
+/// Runs a long-lived `operation` (a relay's session, say) and gives up on it once `heartbeat`
+/// has not beaten for `limit` — whether or not it honours cancellation: it is cancelled and left
+/// to finish on its own, and the caller gets ``StalledError``. For loops whose every step waits
+/// on a connection that may hang for good, where a deadline per step would be a wrapper around
+/// every call. The operation's first beat is counted from the start.
+public func withWatchdog<T: Sendable>(
+    _ heartbeat: Heartbeat, limit: Duration, operation: @escaping @Sendable () async throws -> T
+) async throws -> T {
+    heartbeat.beat()
+    return try await racing(operation) {
+        while true {
+            let age = heartbeat.age
+            if age >= limit { return StalledError(limit: limit) }
+            try await Task.sleep(for: limit - age)
+        }
+    }
+}
+
+/// Runs `operation` against `timer`, which returns the error to fail with when it wins.
+private func racing<T: Sendable>(
+    _ operation: @escaping @Sendable () async throws -> T, timer: @escaping @Sendable () async throws -> any Error
+) async throws -> T {
     let race = DeadlineRace<T>()
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
-            race.start(continuation, limit: limit, operation: operation)
+            race.start(continuation, operation: operation, timer: timer)
         }
     } onCancel: {
         race.finish(with: .failure(CancellationError()))
     }
 }
 
-/// Whichever comes first — the operation's result, the deadline, the caller's cancellation —
+/// Whichever comes first — the operation's result, the timer, the caller's cancellation —
 /// resumes the caller, once; the others are cancelled.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private let waiter = Mutex<CheckedContinuation<T, any Error>?>(nil)
     private let tasks = Mutex<[Task<Void, Never>]>([])
 
-    func start(_ continuation: CheckedContinuation<T, any Error>, limit: Duration, operation: @escaping @Sendable () async throws -> T) {
+    func start(
+        _ continuation: CheckedContinuation<T, any Error>, operation: @escaping @Sendable () async throws -> T,
+        timer expiry: @escaping @Sendable () async throws -> any Error
+    ) {
         waiter.withLock { $0 = continuation }
         let work = Task {
             do { self.finish(with: .success(try await operation())) } catch { self.finish(with: .failure(error)) }
         }
         let timer = Task {
-            guard (try? await Task.sleep(for: limit)) != nil else { return }
-            self.finish(with: .failure(TimeoutError(limit: limit)))
+            guard let error = try? await expiry() else { return }
+            self.finish(with: .failure(error))
         }
         tasks.withLock { $0 = [work, timer] }
         // Finished before the tasks were recorded: the timer is not needed.

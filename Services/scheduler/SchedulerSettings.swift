@@ -14,6 +14,8 @@ struct SchedulerSettings: Sendable {
     var lockTTL: Duration
     /// How many waiting tasks one assignment round considers.
     var roundSize: Int
+    /// How long one assignment round or one sweep may take before it is given up as hung.
+    var roundTimeout: Duration
 
     init(_ environment: EnvironmentReader) throws {
         reservationTimeout = try environment.duration(
@@ -26,5 +28,8 @@ struct SchedulerSettings: Sendable {
         )
         lockTTL = try environment.duration("ORCH_SCHEDULER_LOCK_TTL", default: .seconds(5), in: .milliseconds(1)...(.seconds(60)))
         roundSize = try environment.integer("ORCH_SCHEDULER_ROUND_SIZE", default: 500, in: 1...10_000)
+        roundTimeout = try environment.duration(
+            "ORCH_SCHEDULER_ROUND_TIMEOUT", default: .seconds(15), in: .seconds(1)...(.seconds(600))
+        )
     }
 }

@@ -52,3 +52,36 @@ def make_token(kid, secret, sub, role, iat=None, exp=None, alg="HS256", iss="orc
                                 "exp": exp if exp is not None else now + 600, "iss": iss}).encode())
     signature = hmac.new(secret.encode(), f"{header}.{claims}".encode(), hashlib.sha256).digest()
     return f"{header}.{claims}.{b64url(signature)}"
+
+
+def claims_of(token: str) -> dict:
+    """The claims of a JWT, unverified."""
+    return json.loads(b64url_decode(token.split(".")[1]))
+
+
+class Login:
+    """One account's token that stays valid however long the suite runs: `token` logs in again
+    when less than `margin` seconds of the current token's lifetime are left (read from its `exp`
+    claim), so no test depends on how long the tests before it took."""
+
+    def __init__(self, url, username, password, client, margin=120):
+        self.url, self.username, self.password, self.client, self.margin = url, username, password, client, margin
+        self.current = None
+
+    @property
+    def token(self) -> str:
+        if self.current is None or claims_of(self.current)["exp"] - time.time() < self.margin:
+            self.current = self.renew()
+        return self.current
+
+    def renew(self) -> str:
+        deadline = time.monotonic() + 30
+        while True:
+            status, _, reply = call(self.url, "POST", {"username": self.username, "password": self.password},
+                                    headers={"X-Forwarded-For": self.client})
+            if status == 200:
+                return reply["token"]
+            # The stack may still be starting, or a drill may have just restarted auth.
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{self.username} could not log in: {status} {reply}")
+            time.sleep(0.25)

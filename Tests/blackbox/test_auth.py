@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from auth_client import b64url, b64url_decode, call, make_token, unique_name
+from auth_client import Login, b64url, b64url_decode, call, claims_of, make_token, unique_name
 from conftest import wait_for
 
 
@@ -56,18 +56,15 @@ def employee(api, available=False, **overrides):
     return user, session["token"], body
 
 
-_admin_tokens = {}
+_admin_logins = {}
 
 
 def admin_token(api):
-    """The first admin's token (logged in once per test run)."""
-    if api("") not in _admin_tokens:
+    """The first admin's token (logged in again whenever it nears its expiry)."""
+    if api("") not in _admin_logins:
         username, password = (Path(os.environ["ORCH_STACK_DIR"]) / "admin-credentials").read_text().strip().split(":", 1)
-        status, _, session = call(api("/api/auth/login"), "POST", {"username": username, "password": password},
-                                  headers={"X-Forwarded-For": "10.250.0.2"})
-        assert status == 200, session
-        _admin_tokens[api("")] = session["token"]
-    return _admin_tokens[api("")]
+        _admin_logins[api("")] = Login(api("/api/auth/login"), username, password, client="10.250.0.2")
+    return _admin_logins[api("")].token
 
 
 # --- registration ---------------------------------------------------------------------------
@@ -352,3 +349,24 @@ def test_registration_and_updates_publish_events_without_secrets(api, admin, sta
     assert seen["user.updated"][0]["data"]["capacity"] == 3
     for event, _, raw in seen.values():
         assert body["password"].encode() not in raw and b"hash" not in raw.lower() and b"$2b$" not in raw
+
+
+def test_the_suites_admin_token_is_renewed_once_it_nears_its_expiry(api, secrets, admin_login):
+    """The whole suite shares `admin_login`; a run longer than a token's lifetime (a slow machine,
+    a long drill) must not turn every later test into a 401."""
+    kid, secret = secrets
+    claims = claims_of(admin_login.token)
+    now = int(time.time())
+    # The token the suite would hold after running past its lifetime: validly signed, expired.
+    expired = make_token(kid, secret, claims["sub"], "ADMIN", iat=now - 1200, exp=now - 300)
+    assert call(api("/api/auth/me"), token=expired)[0] == 401
+    admin_login.current = expired
+    renewed = admin_login.token
+    assert renewed != expired and claims_of(renewed)["exp"] > now + admin_login.margin
+    status, _, me = call(api("/api/auth/me"), token=renewed)
+    assert status == 200 and me["role"] == "ADMIN"
+    # One nearing its expiry (inside the margin) is renewed as well; a fresh one is kept.
+    admin_login.current = make_token(kid, secret, claims["sub"], "ADMIN", iat=now - 800, exp=now + 30)
+    assert claims_of(admin_login.token)["exp"] > now + admin_login.margin
+    kept = admin_login.token
+    assert admin_login.token == kept

@@ -20,11 +20,11 @@ from test_websocket import receive, socket
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["one-of-each", "two-of-each"])
-def topology(request, stack, api, admin):
+def topology(request, stack, api, admin_login):
     """The stack with `param` processes each of tasks, scheduler and notifier, and no waiting or
     offered task left over from other tests (they would be offered to this module's employees)."""
     stack.compose("scale", str(request.param))
-    clear_the_floor(api, admin)
+    clear_the_floor(api, admin_login.token)
     yield request.param
     if request.param != 1:
         stack.compose("scale", "1")

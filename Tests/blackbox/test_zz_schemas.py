@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from auth_client import call, unique_name
+from auth_client import Login, call, unique_name
 from conftest import SERVICES
 
 HERE = Path(__file__).resolve().parent
 
 
 @pytest.fixture(scope="module")
-def tokens(stack, api, admin):
+def tokens(stack, api, admin_login):
     """A second admin and an employee to fuzz with. The fuzzer may deactivate or demote any other
     account it learns of — the first admin among them — so afterwards the second admin (who
     cannot deactivate or demote themselves) restores the first."""
@@ -28,21 +28,20 @@ def tokens(stack, api, admin):
     for role in ("ADMIN", "EMPLOYEE"):
         username, password = unique_name("fuzz"), "a fuzzing password"
         status, _, _ = call(api("/api/auth/register"), "POST", {"username": username, "password": password, "fullName": "Fuzz",
-                                                                  "email": f"{username}@example.com", "role": role}, token=admin)
+                                                                  "email": f"{username}@example.com", "role": role}, token=admin_login.token)
         assert status == 201
-        made[role.lower()] = call(api("/api/auth/login"), "POST", {"username": username, "password": password},
-                                  headers={"X-Forwarded-For": "10.250.9.9"})[2]["token"]
+        made[role.lower()] = Login(api("/api/auth/login"), username, password, client="10.250.9.9")
     yield made
     first = (stack.state / "admin-credentials").read_text().strip().split(":", 1)[0]
     page = 0
     while True:
-        users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"])[2]["items"]
+        users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"].token)[2]["items"]
         found = [user for user in users if user["username"] == first]
         if found or not users:
             break
         page += 1
     assert found, "the first admin is gone"
-    status, _, reply = call(api(f"/api/auth/users/{found[0]['id']}"), "PATCH", {"active": True, "role": "ADMIN"}, token=made["admin"])
+    status, _, reply = call(api(f"/api/auth/users/{found[0]['id']}"), "PATCH", {"active": True, "role": "ADMIN"}, token=made["admin"].token)
     assert status == 200, reply
 
 
@@ -52,7 +51,7 @@ def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, rol
     port = stack.port(service)
     command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(HERE / "schemathesis.toml"), "run",
                f"http://127.0.0.1:{port}/openapi.json", "--url", f"http://127.0.0.1:{port}",
-               "-H", f"Authorization: Bearer {tokens[role]}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
+               "-H", f"Authorization: Bearer {tokens[role].token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
                "--max-examples", os.environ.get("ORCH_FUZZ_EXAMPLES", "25"), "--seed", os.environ.get("ORCH_FUZZ_SEED", "20261129"),
                "--no-color"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=HERE)

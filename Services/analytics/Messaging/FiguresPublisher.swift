@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Resilience
 import ServiceLifecycle
 import Synchronization
 
@@ -28,7 +29,7 @@ final class FiguresPublisher: Service, Sendable {
                 try? await Task.sleep(for: self.interval)
                 guard self.state.withLock({ state in defer { state.dirty = false }; return state.dirty }) else { continue }
                 do {
-                    try await self.publishChanges()
+                    try await withDeadline(.seconds(15)) { try await self.publishChanges() }
                 } catch {
                     self.figuresMayHaveChanged()  // try again next time
                     self.logger.warning("could not publish analytics.updated", metadata: ["error": "\(error)"])

@@ -37,6 +37,7 @@ final class FeedHub: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     static let pageSize = 1_000
+    static let readTimeout: Duration = .seconds(10)
 
     init(log: NotificationLog, feed: FeedSignal, mailboxCapacity: Int, logger: Logger) {
         self.log = log
@@ -91,7 +92,7 @@ final class FeedHub: Service, Sendable {
     /// Reads new rows as the log grows, posting each to its audience's mailboxes.
     private func follow(_ recovered: () -> Void) async throws {
         if state.withLock({ $0.highWater }) == nil {
-            let latest = try await log.latestCursor()
+            let latest = try await withDeadline(Self.readTimeout) { try await self.log.latestCursor() }
             let waiting = state.withLock { state in
                 state.highWater = latest
                 defer { state.waitingForStart.removeAll() }
@@ -102,7 +103,9 @@ final class FeedHub: Service, Sendable {
         while !Task.isCancelled {
             let seen = feed.generation
             guard let highWater = state.withLock({ $0.highWater }) else { return }
-            let rows = try await log.everything(after: highWater, limit: Self.pageSize)
+            // Bounded: a read lost as PostgreSQL restarts never returns, and every socket of this
+            // replica would wait for it.
+            let rows = try await withDeadline(Self.readTimeout) { try await self.log.everything(after: highWater, limit: Self.pageSize) }
             recovered()
             if let last = rows.last {
                 state.withLock { state in

@@ -5,6 +5,7 @@ import KeyValueStore
 import Logging
 import PostgresNIO
 import Persistence
+import Resilience
 import ServiceLifecycle
 import Synchronization
 
@@ -70,8 +71,11 @@ final class Presence: Service, Sendable {
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.ttl / 3)
                 do {
-                    try await self.refresh()
-                    try await self.sweep()
+                    // Given up when it hangs, so the next upkeep still renews the leases in time.
+                    try await withDeadline(self.ttl) {
+                        try await self.refresh()
+                        try await self.sweep()
+                    }
                 } catch {
                     self.logger.warning("presence upkeep failed", metadata: ["error": "\(error)"])
                 }

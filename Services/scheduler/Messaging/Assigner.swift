@@ -5,6 +5,7 @@ import KeyValueStore
 import Logging
 import Metrics
 import Persistence
+import Resilience
 import ServiceLifecycle
 
 /// Runs assignment rounds: at once whenever something that can make an assignment possible
@@ -33,17 +34,25 @@ final class Assigner: Service, Sendable {
     func run() async {
         await cancelWhenGracefulShutdown {
             var next = self.settings.sweepInterval
+            // A failed round (a deadlock, a database restart) is tried again at once, then at
+            // growing intervals up to the sweep interval while the failures go on.
+            let retry = Backoff(initial: .milliseconds(10), maximum: max(.milliseconds(10), self.settings.sweepInterval))
+            var failures = 0
             while !Task.isCancelled {
                 await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
                 do {
                     // When some planned pairs could not be made (another replica, or a change in
                     // between), plan again soon with fresh data — soon, not at once, so a lock
-                    // held by a crashed replica does not turn into a busy loop.
-                    next = try await self.round() ? .milliseconds(20) : self.settings.sweepInterval
+                    // held by a crashed replica does not turn into a busy loop. A round that
+                    // hangs (a query lost as PostgreSQL restarts never returns) is given up.
+                    let partial = try await withDeadline(self.settings.roundTimeout) { try await self.round() }
+                    next = partial ? .milliseconds(20) : self.settings.sweepInterval
+                    failures = 0
                 } catch {
-                    self.logger.warning("assignment round failed", metadata: ["error": "\(error)"])
-                    next = self.settings.sweepInterval
+                    next = failures == 0 ? .zero : retry.delay(attempt: failures - 1)
+                    failures += 1
+                    self.logger.warning("assignment round failed", metadata: ["error": "\(error)", "retry.in": "\(next)"])
                 }
             }
         }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import Resilience
 import ServiceLifecycle
 
 /// The scheduler's clocks, checked every sweep interval: offers not accepted in time are
@@ -23,10 +24,14 @@ struct Timekeeper: Service {
             while !Task.isCancelled {
                 try? await Task.sleep(for: settings.sweepInterval)
                 do {
-                    try await expireReservations()
-                    try await announceDepartures()
+                    // Given up when it hangs (a query lost as PostgreSQL restarts never returns),
+                    // so the next sweep still comes.
+                    try await withDeadline(settings.roundTimeout) {
+                        try await expireReservations()
+                        try await announceDepartures()
+                    }
                     if ContinuousClock.now - lastPrune > .seconds(3_600) {
-                        try await store.prune(olderThan: retention)
+                        try await withDeadline(settings.roundTimeout) { try await store.prune(olderThan: retention) }
                         lastPrune = ContinuousClock.now
                     }
                 } catch {

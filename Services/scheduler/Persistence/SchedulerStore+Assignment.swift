@@ -65,9 +65,10 @@ extension SchedulerStore {
 
     /// Makes several proposals in the caller's transaction, in order, and publishes an
     /// `assignment.proposed` for each one made; returns what became of each. The employees' rows
-    /// are locked (in id order, so concurrent batches cannot deadlock) while their loads are
-    /// counted, and a task leaves PENDING only at the version its intent saw — so neither an
-    /// expired Redis lock nor another replica can overfill an employee or propose a task twice.
+    /// are locked while their loads are counted, then the tasks' — each set in id order, so two
+    /// rounds cannot deadlock — and a task leaves PENDING only at the version its intent saw — so
+    /// neither an expired Redis lock nor another replica can overfill an employee or propose a
+    /// task twice.
     func propose(_ intents: [Intent], on connection: PostgresConnection) async throws -> [Result<AssignmentProposed, Refusal>] {
         guard !intents.isEmpty else { return [] }
         let employeeIds = Array(Set(intents.map(\.employeeId)))
@@ -120,6 +121,14 @@ extension SchedulerStore {
         guard !accepted.isEmpty else { return outcomes.map { $0! } }
 
         let chosen = accepted.map { intents[$0.index] }
+        // The tasks' rows too are locked in id order before the update (an UPDATE … FROM unnest
+        // takes them in whatever order its join runs), so two rounds — of two replicas, or one
+        // round and one it left behind — always lock employees, then tasks, each by id, and
+        // cannot deadlock.
+        _ = try await connection.query(
+            "SELECT id FROM scheduler.tasks WHERE id = ANY(\(chosen.map(\.taskId))) ORDER BY id FOR UPDATE",
+            logger: logger
+        ).collect()
         let moved = try await connection.query(
             """
             UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()

@@ -3,6 +3,7 @@ import EventContracts
 import Foundation
 import Logging
 import PostgresNIO
+import Resilience
 import ServiceLifecycle
 
 /// Every few seconds: publishes `task.overdue` once for each open task past its due time, and
@@ -17,8 +18,11 @@ struct TaskSweeper: Service {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 do {
-                    try await publishOverdue()
-                    try await requeueAbandoned()
+                    // Given up when it hangs (a query lost as PostgreSQL restarts never returns).
+                    try await withDeadline(.seconds(15)) {
+                        try await publishOverdue()
+                        try await requeueAbandoned()
+                    }
                 } catch is CancellationError {
                     return
                 } catch {
