@@ -79,6 +79,12 @@ struct SimulatedEmployee: Sendable {
                           let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
                     else { continue }
                     if let position = (event["cursor"] as? NSNumber)?.int64Value { cursor.value.withLock { $0 = position } }
+                    if isSetAway(event) {
+                        // An offer that reached us too late expired and the scheduler set us
+                        // Away; a person at their desk would say they are available again.
+                        _ = try? await requests.send(client, "PUT", "api/scheduler/me/availability", body: ["availability": "AVAILABLE"])
+                        continue
+                    }
                     guard event["type"] as? String == "task.assigned",
                           let data = event["data"] as? [String: Any],
                           (data["assigneeId"] as? String).flatMap(UUID.init(uuidString:)) == id,
@@ -89,6 +95,12 @@ struct SimulatedEmployee: Sendable {
             }
             try? await Task.sleep(for: .milliseconds(250))  // reconnect after a drop
         }
+    }
+
+    /// Whether `event` says the scheduler set this employee Away (an expired offer).
+    private func isSetAway(_ event: [String: Any]) -> Bool {
+        guard event["type"] as? String == "employee.availability_changed", let data = event["data"] as? [String: Any] else { return false }
+        return (data["employeeId"] as? String).flatMap(UUID.init(uuidString:)) == id && data["availability"] as? String == "AWAY"
     }
 
     /// Accepts, reports progress, then completes or fails the task. Requests ride out restarts;
