@@ -258,7 +258,7 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "PersistenceTests", dependencies: ["Persistence"], path: "Tests/PersistenceTests",
+            name: "PersistenceTests", dependencies: ["Persistence", "Resilience"], path: "Tests/PersistenceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

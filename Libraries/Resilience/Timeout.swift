@@ -81,6 +81,9 @@ private func racing<T: Sendable>(
     return try await withTaskCancellationHandler {
         try await withCheckedThrowingContinuation { continuation in
             race.start(continuation, operation: operation, timer: timer)
+            // Cancelled before the race began: the handler found nothing to finish then (a
+            // watchdog's operation that keeps beating would otherwise run, unwaited, for ever).
+            if Task.isCancelled { race.finish(with: .failure(CancellationError())) }
         }
     } onCancel: {
         race.finish(with: .failure(CancellationError()))
@@ -106,8 +109,12 @@ private final class DeadlineRace<T: Sendable>: Sendable {
             self.finish(with: .failure(error))
         }
         tasks.withLock { $0 = [work, timer] }
-        // Finished before the tasks were recorded: the timer is not needed.
-        if waiter.withLock({ $0 == nil }) { timer.cancel() }
+        // Finished before the tasks were recorded (by the operation, or by a cancellation that
+        // found no tasks to cancel): neither is needed any more.
+        if waiter.withLock({ $0 == nil }) {
+            work.cancel()
+            timer.cancel()
+        }
     }
 
     func finish(with result: Result<T, any Error>) {

@@ -46,3 +46,29 @@ import Testing
         #expect(try await withWatchdog(heartbeat, limit: .milliseconds(150)) { 7 } == 7)
     }
 }
+
+extension WatchdogTests {
+    /// A caller cancelled before the race begins must not wait: the operation, which would keep
+    /// beating for ever, is cancelled too (the backbone tests hung at their end on this).
+    @Test func aCallerCancelledBeforeTheStartReturnsAndCancelsTheOperation() async throws {
+        final class Flag: Sendable { let raised = Mutex(false) }
+        let stopped = Flag()
+        let heartbeat = Heartbeat()
+        let caller = Task {
+            // Let the cancellation land before the watchdog starts.
+            while !Task.isCancelled { await Task.yield() }
+            return try await withWatchdog(heartbeat, limit: .seconds(1)) {
+                while !Task.isCancelled {
+                    heartbeat.beat()
+                    try? await Task.sleep(for: .milliseconds(10))
+                }
+                stopped.raised.withLock { $0 = true }
+            }
+        }
+        caller.cancel()
+        await #expect(throws: CancellationError.self) { try await caller.value }
+        let deadline = ContinuousClock.now + .seconds(5)
+        while !stopped.raised.withLock({ $0 }), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(stopped.raised.withLock { $0 })
+    }
+}
