@@ -84,6 +84,16 @@ public struct EnvironmentReader: Sendable {
         return nil
     }
 
+    /// A duration as `parseDuration` reads it, in the largest unit that divides it: `24h`, `15m`,
+    /// `90s`, `250ms` — for messages people read.
+    public static func durationText(_ duration: Duration) -> String {
+        let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
+        for (suffix, scale) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000)] where milliseconds % scale == 0 {
+            return "\(milliseconds / scale)\(suffix)"
+        }
+        return "\(milliseconds)ms"
+    }
+
     /// Hides secrets so configuration errors never print them: the password of a URL, the
     /// secrets of `kid:secret` lists.
     static func redacted(_ text: String) -> String {

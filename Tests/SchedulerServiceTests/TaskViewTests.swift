@@ -27,6 +27,14 @@ import Testing
         var view = TaskView(stage: .inProgress, version: 4, assigneeId: alice, reservationId: reservation, lastEvent: "task.accepted")
         view = try #require(view.applying(.failed(willRetry: true), version: 5))
         #expect(view.stage == .pending && view.assigneeId == nil && view.avoidEmployeeId == alice)
+        // Until the requeue comes, the task is offered to nobody — not even to alice, free again
+        // and the only one who could take it.
+        let queued = AssignmentPolicy.QueuedTask(
+            id: UUID(), version: 5, priority: 1, requiredSkills: [], createdAt: Date(), avoidEmployeeId: view.avoidEmployeeId,
+            notBefore: view.notBefore
+        )
+        let onlyAlice = AssignmentPolicy.Candidate(id: alice, skills: [], capacity: 1, load: 0, lastAssignedAt: nil)
+        #expect(AssignmentPolicy(agingStep: .seconds(60)).plan(queue: [queued], candidates: [onlyAlice], at: Date()).isEmpty)
         let later = Date(timeIntervalSince1970: 1_800_000_000)
         view = try #require(view.applying(.requeued(avoid: alice, notBefore: later), version: 5))
         #expect(view.stage == .pending && view.notBefore == later)

@@ -38,4 +38,14 @@ import Testing
         #expect(EnvironmentReader.redacted("amqp://user:secret@host:5672/") == "amqp://user:***@host:5672/")
         #expect(EnvironmentReader.redacted("redis://host:6379") == "redis://host:6379")
     }
+
+    @Test func writesDurationsAsPeopleReadThemAndParseThemBack() {
+        let cases: [(Duration, String)] = [
+            (.seconds(86_400), "24h"), (.seconds(900), "15m"), (.seconds(90), "90s"), (.milliseconds(250), "250ms"),
+        ]
+        for (duration, text) in cases {
+            #expect(EnvironmentReader.durationText(duration) == text)
+            #expect(EnvironmentReader.parseDuration(text) == duration)
+        }
+    }
 }

@@ -143,3 +143,62 @@ def test_watch_prints_live_events_and_resumes_after_a_cursor(stack, admin_cli):
     assert [e["data"]["taskId"].lower() for e in created] == [t.lower() for t in later]
     for task_id in [first_task["id"], *later]:
         admin_cli("tasks", "cancel", task_id)
+
+
+def table(out):
+    """The rows of a table the CLI printed, as dicts by column (cells are split on 2+ spaces)."""
+    import re
+    lines = [line for line in out.splitlines() if line.strip()]
+    headers = re.split(r"\s{2,}", lines[0].strip())
+    return [dict(zip(headers, re.split(r"\s{2,}", line.strip()))) for line in lines[1:] if not line.startswith("(")]
+
+
+def test_numbers_print_as_numbers_and_only_true_or_false_as_yes_or_no(admin_cli):
+    """1 printed as `yes` and 0 as `no` in every table (priority, attempt, load, …)."""
+    status, out, err = admin_cli("tasks", "create", "--name", unique_name("one"), "--priority", "1", "--skills", "rare-cli-skill",
+                                 "--json")
+    assert status == 0, err
+    task = json.loads(out)
+    status, out, _ = admin_cli("tasks", "show", task["id"])
+    [row] = table(out.split("\ndescription:")[0])
+    assert row["priority"] == "1" and row["attempt"] == "1" and row["progress"] == "0", row
+    assert "yes" not in out.split("\ndescription:")[0] and " no " not in out.split("\ndescription:")[0]
+    status, out, _ = admin_cli("employees")
+    assert status == 0
+    for employee_row in table(out):
+        assert employee_row["online"] in ("yes", "no") and employee_row["load"].isdigit() and employee_row["capacity"].isdigit()
+    admin_cli("tasks", "cancel", task["id"])
+
+
+def test_tasks_list_filters_by_assignee_and_says_which_page_of_how_many(admin_cli):
+    status, out, err = admin_cli("tasks", "list", "--assignee", str(uuid.uuid4()))
+    assert status == 0, err
+    assert "(none)" in out and "page 1 of 1 (0 tasks)" in out
+    status, out, _ = admin_cli("tasks", "list", "--size", "1")
+    last = out.strip().splitlines()[-1]
+    assert last.startswith("page 1 of ") and last.endswith(" tasks)") and "page no" not in out
+
+
+def test_usage_errors_exit_2_and_an_unreachable_server_8_even_when_not_logged_in_there(cli, admin_cli):
+    status, _, err = admin_cli("tasks", "list", "--no-such-option")
+    assert status == 2 and "no-such-option" in err
+    status, _, err = admin_cli("tasks", "frobnicate")
+    assert status == 2
+    status, _, err = cli("queue", url="http://127.0.0.1:9")
+    assert status == 8 and "cannot reach" in err and "not logged in" not in err
+
+
+def test_task_details_and_help_say_what_a_person_needs(admin_cli):
+    status, out, err = admin_cli("tasks", "create", "--name", unique_name("detail"), "--description", "replace the printer toner",
+                                 "--skills", "rare-cli-skill", "--due", "2031-01-01T09:00:00Z", "--json")
+    assert status == 0, err
+    task = json.loads(out)
+    status, out, _ = admin_cli("tasks", "show", task["id"])
+    assert "description: replace the printer toner" in out and "due: 2031-01-01T09:00:00" in out and "attempts: 1 of 3" in out
+    admin_cli("tasks", "cancel", task["id"])
+    status, out, _ = admin_cli("tasks", "--help")
+    for subcommand in ("list", "create", "show", "assign", "retry", "cancel"):
+        line = next(l for l in out.splitlines() if l.strip().startswith(subcommand + " ") or l.strip() == subcommand)
+        assert len(line.split(subcommand, 1)[1].strip()) > 10, f"`tasks {subcommand}` has no help: {line!r}"
+    status, _, err = admin_cli("stats", "--window", "48h")
+    assert status == 7 and "24h" in err and "seconds" not in err

@@ -4,6 +4,7 @@ to the right person; the queue, the employees and availability routes; manual as
 reservations that expire; a second scheduler process."""
 import time
 import uuid
+from datetime import datetime
 
 import pytest
 from websockets.exceptions import ConnectionClosed
@@ -137,6 +138,36 @@ def test_an_away_employee_gets_nothing_until_available_again(api, admin, workers
     [offer] = worker.offers()
     assert offer["data"]["taskId"] == task["id"]
     assert worker.set(api, "AVAILABLE")["changed"] is False
+
+
+def test_a_failed_task_is_not_offered_again_before_its_retry_time_even_to_the_only_one_free(api, admin, workers):
+    """One employee, capacity 1, fails a task with attempts left: the retry waits out its
+    not-before time (1 s on the test stack) though they are free again and nobody else can take
+    it — it used to come straight back to them within the same second."""
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    worker = workers(skills=[skill])
+    status, _, task = call(api("/api/admin/tasks"), "POST", {"name": unique_name("retry"), "priority": 2, "requiredSkills": [skill],
+                                                              "maxAttempts": 3}, token=admin)
+    assert status == 201, task
+    for attempt in (1, 2):
+        [offer] = worker.offers()
+        assert offer["data"]["taskId"].lower() == task["id"].lower()
+        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token)[0] == 200
+        status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": f"attempt {attempt} failed"},
+                                 token=worker.token)
+        failed_at = time.time()
+        assert status == 200 and failed["status"] == "PENDING", failed
+        # The retry's not-before time, as the scheduler's queue shows it.
+        entry = wait_for(lambda: next((e for e in call(api("/api/scheduler/queue?limit=1000"), token=admin)[2]["items"]
+                                       if e["taskId"].lower() == task["id"].lower() and e.get("notBefore")), None),
+                         10, interval=0.05, what="the retry in the queue with its not-before time")
+        not_before = datetime.fromisoformat(entry["notBefore"].replace("Z", "+00:00")).timestamp()
+        assert not_before > failed_at + 0.5
+        [again] = worker.offers(timeout=15)
+        offered_at = time.time()
+        assert again["data"]["taskId"].lower() == task["id"].lower()
+        assert offered_at >= not_before - 0.05, f"offered {not_before - offered_at:.2f} s before its retry time"
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
 
 
 def test_capacity_is_never_exceeded_and_freed_capacity_is_refilled_at_once(api, admin, workers):

@@ -56,13 +56,22 @@ def test_the_default_attempt_budget_applies(api, admin):
     ("name", ""), ("name", "   "), ("name", "n" * 201), ("name", 42),
     ("description", "d" * 10_001), ("maxAttempts", 0), ("maxAttempts", 21),
     ("requiredSkills", [""]), ("requiredSkills", ["s" * 65]), ("requiredSkills", "french"),
-    ("dueAt", "tomorrow"),
+    ("dueAt", "tomorrow"), ("dueAt", "2020-01-01T09:00:00Z"),
 ])
 def test_invalid_values_are_422_naming_the_field(api, admin, field, value):
     body = {"name": "x", "priority": 3, field: value}
     status, _, error = call(api("/api/admin/tasks"), "POST", body, token=admin)
     assert status == 422, error
     assert error["error"]["field"] == field
+
+
+def test_a_due_date_already_missed_is_refused_saying_why_and_a_moment_ago_is_not(api, admin):
+    status, _, error = call(api("/api/admin/tasks"), "POST", {"name": "typo", "priority": 3, "dueAt": "2020-12-01T17:00:00Z"},
+                            token=admin)
+    assert status == 422 and error["error"]["field"] == "dueAt" and "in the past" in error["error"]["message"]
+    # Clocks disagree a little: a few seconds ago is still accepted.
+    just_now = (datetime.now(timezone.utc) - timedelta(seconds=5)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    assert create(api, admin, dueAt=just_now)["dueAt"] == just_now
 
 
 def test_a_missing_name_or_priority_is_422(api, admin):

@@ -283,3 +283,63 @@ def test_after_the_notifier_restarts_the_page_resumes_by_cursor_and_misses_nothi
     assert "token=" not in sockets[-1]
     staff.shot("employee-after-reconnect")
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+
+
+NO_HORIZONTAL_OVERFLOW = "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+
+
+def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named(stack, api, admin, pages):
+    """Long unbroken names (URLs, ticket ids) used to widen every page (a 1,987 px table in a
+    1,134 px window), and a burst of completions stacked ~15 toasts nobody could dismiss, over the
+    create form's Due field."""
+    from test_scheduler import Worker
+
+    clear_the_floor(api, admin)
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    long_name = "https://tickets.example.com/browse/" + "X" * 120 + uuid.uuid4().hex
+    page = pages(width=1134, height=800)
+    page.login(*admin_credentials(stack))
+    worker = Worker(stack, api, admin, skills=[skill], capacity=1)
+    try:
+        task = create(api, admin, skills=[skill], name=long_name)
+        [offer] = worker.offers()
+        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token)[0] == 200
+        assert call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "done"}, token=worker.token)[0] == 200
+    finally:
+        worker.close()
+    # The completion's toast names the task.
+    page.wait(lambda: any(long_name in t.text and "Completed" in t.text for t in page.driver.find_elements(By.CSS_SELECTOR, ".toast")),
+              15, "a toast naming the completed task")
+    page.wait(lambda: long_name in page.text("#task-table"), 10, "the long name in the list")
+    assert page.driver.execute_script(NO_HORIZONTAL_OVERFLOW), "the task list is wider than the window"
+    page.shot("long-name-list")
+
+    # A burst: fifteen toasts at once (as fifteen completions would raise them).
+    page.driver.execute_async_script("""
+        const done = arguments[arguments.length - 1];
+        import("/js/dom.js").then((dom) => { for (let i = 1; i <= 15; i++) dom.toast(`Completed “burst ${i}”`, "good"); done(); });
+    """)
+    shown = page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast:not(.toast-more)")
+    assert len(shown) <= 3, f"{len(shown)} toasts on screen"
+    more = page.find("#toasts .toast-more")
+    assert more.text.startswith("+") and "more" in more.text
+    # The create form stays usable: scrolled to the middle of the window, as a person would bring
+    # it into view, the Due field is what a click on it reaches (fifteen stacked toasts covered
+    # the whole right-hand column).
+    reached = page.driver.execute_script(
+        "const f = document.getElementById('task-due'); f.scrollIntoView({block: 'center'});"
+        "const r = f.getBoundingClientRect(); const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);"
+        "return hit === f ? true : (hit ? hit.outerHTML.slice(0, 200) : 'nothing')")
+    page.shot("toast-burst")
+    assert reached is True, f"a click on the Due field reaches {reached}"
+    # Each toast can be dismissed; the collapsed ones take the freed places, then go with one click.
+    before = int(more.text.split()[0].lstrip("+"))
+    shown[0].find_element(By.CSS_SELECTOR, ".toast-close").click()
+    page.wait(lambda: int(page.find("#toasts .toast-more").text.split()[0].lstrip("+")) < before, 5, "a collapsed toast to move up")
+    page.find("#toasts .toast-more").click()
+    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast-more"), 5, "the collapsed toasts to go")
+
+    page.driver.get(stack.edge(f"/#/tasks/{task['id']}"))
+    page.wait(lambda: long_name in page.driver.find_element(By.TAG_NAME, "main").text, 10, "the task's detail")
+    assert page.driver.execute_script(NO_HORIZONTAL_OVERFLOW), "the task's detail is wider than the window"
+    page.shot("long-name-detail")

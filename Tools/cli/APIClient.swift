@@ -84,8 +84,9 @@ struct APIClient {
         var request = URLRequest(url: components.url!)
         request.httpMethod = method
         request.timeoutInterval = 30
-        if authenticated {
-            guard let token = await currentToken() else { throw CLIError.notLoggedIn }
+        // Without a saved token the request still goes: the server's 401 says "not logged in",
+        // and a server that cannot be reached says so (exit 8), not that we are logged out.
+        if authenticated, let token = await currentToken() {
             request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
         }
         for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }

@@ -15,6 +15,24 @@ struct Orchestrator: AsyncParsableCommand {
             Login.self, Logout.self, Users.self, Tasks.self, Queue.self, Employees.self, Stats.self, Watch.self, Simulate.self,
         ]
     )
+
+    /// As ArgumentParser's, except that a usage error exits 2, as documented (it would say 64).
+    static func main() async {
+        do {
+            var command = try parseAsRoot()
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            if exitCode(for: error) == .validationFailure {
+                FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+                Foundation.exit(2)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 /// Options every command takes.
@@ -26,9 +44,7 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 
     func client(authenticated: Bool = true) throws -> APIClient {
-        let token = Credentials().token(for: url)
-        if authenticated, token == nil { throw CLIError.notLoggedIn }
-        return try APIClient(url: url, token: token)
+        try APIClient(url: url, token: Credentials().token(for: url))
     }
 }
 

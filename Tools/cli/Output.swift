@@ -29,7 +29,9 @@ enum Output {
         switch value {
         case nil, is NSNull: "-"
         case let string as String: string
-        case let bool as Bool: bool ? "yes" : "no"
+        // JSON's true and false come as NSNumbers too, and 0 and 1 cast to Bool: only a number
+        // whose type is a C char (how Foundation boxes a boolean) is a yes or a no.
+        case let number as NSNumber where String(cString: number.objCType) == "c": number.boolValue ? "yes" : "no"
         case let number as NSNumber:
             number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15
                 ? String(Int64(number.doubleValue)) : String(format: "%.2f", number.doubleValue)

@@ -20,7 +20,7 @@ struct AnalyticsController: Sendable {
     func window(_ request: Request, default fallback: Duration = .seconds(3_600)) throws -> (Duration, String) {
         guard let text = request.uri.queryParameters["window"].map(String.init) else { return (fallback, "1h") }
         guard let window = EnvironmentReader.parseDuration(text), window >= .seconds(60), window <= retention else {
-            throw APIError.invalid("window", "window must be a duration from 1m to the retention (\(retention)), such as 15m, 1h or 24h")
+            throw APIError.invalid("window", "window must be a duration from 1m to the retention (\(EnvironmentReader.durationText(retention))), such as 15m, 1h or 24h")
         }
         return (window, text)
     }

@@ -57,6 +57,15 @@ struct TaskView: Sendable, Equatable {
         }
     }
 
+    /// The not-before time of a retried task until its requeue says the real one.
+    static let awaitingRequeue = Date.distantFuture
+
+    /// Whether `notBefore` is that placeholder (as read back from the database).
+    static func isAwaitingRequeue(_ notBefore: Date?) -> Bool {
+        guard let notBefore else { return false }
+        return notBefore > awaitingRequeue.addingTimeInterval(-86_400)
+    }
+
     static func created(version: Int) -> TaskView {
         TaskView(stage: .pending, version: version, lastEvent: Change.created.eventType)
     }
@@ -83,9 +92,15 @@ struct TaskView: Sendable, Equatable {
         case .completed:
             next.stage = .completed
         case .failed(let willRetry):
-            // A retried task is back in the queue with the requeue that comes with it.
+            // A retried task is back in the queue with the requeue that comes with it — and not
+            // before: the requeue says when it may be offered again, and a round that ran
+            // between the two (they can arrive in separate deliveries) offered it at once,
+            // often straight back to whoever had just failed it.
             next.stage = willRetry ? .pending : .failed
-            if willRetry { next.avoidEmployeeId = assigneeId }
+            if willRetry {
+                next.avoidEmployeeId = assigneeId
+                next.notBefore = Self.awaitingRequeue
+            }
             next.assigneeId = willRetry ? nil : assigneeId
             next.reservationId = nil
         case .requeued(let avoid, let notBefore):

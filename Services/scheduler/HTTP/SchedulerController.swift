@@ -47,7 +47,8 @@ struct SchedulerController: Sendable {
             QueueEntry(
                 taskId: task.id, name: names[task.id] ?? "", priority: task.priority, effectivePriority: policy.effectivePriority(of: task, at: now),
                 requiredSkills: task.requiredSkills.sorted(), createdAt: task.createdAt,
-                waitingSeconds: (now.timeIntervalSince(task.createdAt) * 1_000).rounded() / 1_000, notBefore: task.notBefore,
+                waitingSeconds: (now.timeIntervalSince(task.createdAt) * 1_000).rounded() / 1_000,
+                notBefore: TaskView.isAwaitingRequeue(task.notBefore) ? nil : task.notBefore,
                 avoidEmployeeId: task.avoidEmployeeId, version: task.version
             )
         }

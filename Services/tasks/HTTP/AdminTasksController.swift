@@ -43,6 +43,9 @@ struct AdminTasksController: Sendable {
         }
     }
 
+    /// How far in the past a due date may be at creation: clock skew, a repeated request.
+    static let pastDueGrace: TimeInterval = 60
+
     func validate(_ body: CreateTaskRequest) throws -> NewTask {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard (1...200).contains(name.count) else { throw APIError.invalid("name", "name must be 1–200 characters") }
@@ -51,6 +54,11 @@ struct AdminTasksController: Sendable {
         guard (1...5).contains(body.priority.value) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
         let maxAttempts = body.maxAttempts?.value ?? settings.defaultMaxAttempts
         guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }
+        // A due date already missed is almost always a typo (2020 for 2026); a minute's grace
+        // covers clocks that disagree a little and a request repeated with its Idempotency-Key.
+        if let due = body.dueAt, due < Date().addingTimeInterval(-Self.pastDueGrace) {
+            throw APIError.invalid("dueAt", "dueAt is in the past (\(ISO8601DateFormatter().string(from: due))); give a time still to come")
+        }
         return NewTask(
             name: name, description: description, priority: body.priority.value,
             requiredSkills: try SkillList.validated(body.requiredSkills ?? [], field: "requiredSkills"),

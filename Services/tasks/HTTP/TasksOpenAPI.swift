@@ -1608,7 +1608,7 @@ enum TasksOpenAPI {
        "null"
       ],
       "format": "date-time",
-      "description": "Null or left out: not given."
+      "description": "When the task must be done by. Not more than a minute in the past (422 otherwise: a due date already missed is almost always a typo). Null or left out: not given."
      }
     }
    },

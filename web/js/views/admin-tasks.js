@@ -11,7 +11,7 @@ export function createForm() {
     [1, 2, 3, 4, 5].map((p) => h("option", { value: p, selected: p === 3 }, `${p}${p === 1 ? " (most urgent)" : p === 5 ? " (least urgent)" : ""}`)));
   const form = h("form", { id: "create-task", novalidate: true },
     h("h2", {}, "New task"),
-    field("Name", h("input", { name: "name", id: "task-name", maxlength: 400 })),
+    field("Name", h("input", { name: "name", id: "task-name", maxlength: 200 })),
     field("Description", h("textarea", { name: "description", id: "task-description" })),
     h("div", { class: "grid" },
       field("Priority", priority),
@@ -42,6 +42,22 @@ export function createForm() {
   return form;
 }
 
+/** "1 task", "3 tasks". */
+export function count(n, noun) {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
+/** Whether an open task is past its due time. */
+export function isOverdue(task) {
+  return Boolean(task.dueAt) && ["PENDING", "ASSIGNED", "IN_PROGRESS"].includes(task.status) && new Date(task.dueAt) < new Date();
+}
+
+/** The due time, marked when overdue. */
+export function due(task) {
+  if (!task.dueAt) return "—";
+  return isOverdue(task) ? h("span", { class: "overdue" }, `${when(task.dueAt)} · overdue`) : when(task.dueAt);
+}
+
 export function taskList(container, filters = {}) {
   const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: filters.status === s }, s)));
   const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), [1, 2, 3, 4, 5].map((p) => h("option", { value: p }, p)));
@@ -58,12 +74,14 @@ export function taskList(container, filters = {}) {
       const next = h("button", { type: "button", class: "secondary", disabled: page + 1 >= pages }, "Next");
       previous.addEventListener("click", () => { page -= 1; load(); });
       next.addEventListener("click", () => { page += 1; load(); });
-      fill(rows,
-        h("table", {}, h("thead", {}, h("tr", {}, ["Task", "Priority", "Status", "Assignee", "Progress", "Updated"].map((t) => h("th", { scope: "col" }, t)))),
+      const table = result.items.length
+        ? h("table", {}, h("thead", {}, h("tr", {}, ["Task", "Priority", "Status", "Assignee", "Progress", "Due", "Updated"].map((t) => h("th", { scope: "col" }, t)))),
           h("tbody", {}, result.items.map((t) => h("tr", { "data-task": t.id },
             h("td", {}, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
-            h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, when(t.updatedAt)))))),
-        h("div", { class: "actions" }, previous, h("span", { class: "muted" }, `page ${page + 1} of ${pages} · ${result.total} tasks`), next));
+            h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, due(t)), h("td", {}, when(t.updatedAt))))))
+        : h("p", { class: "muted", id: "no-tasks" }, status.value || priority.value ? "No task matches these filters." : "No tasks yet.");
+      fill(rows, table,
+        h("div", { class: "actions" }, previous, h("span", { class: "muted" }, `page ${page + 1} of ${pages} · ${count(result.total, "task")}`), next));
     } catch (error) {
       fill(rows, h("p", { class: "form-error" }, error.message));
     }
@@ -121,7 +139,7 @@ export function taskDetail(container, id) {
         h("h2", {}, task.name), h("p", {}, task.description),
         h("dl", { class: "figures" },
           [["Status", statusPill(task.status)], ["Priority", task.priority], ["Assignee", people.name(task.assigneeId)], ["Progress", `${task.progress}%`],
-            ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Skills", task.requiredSkills.join(", ") || "none"], ["Due", when(task.dueAt)], ["Created", when(task.createdAt)]]
+            ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Skills", task.requiredSkills.join(", ") || "none"], ["Due", due(task)], ["Created", when(task.createdAt)]]
             .map(([term, value]) => h("div", {}, h("dt", { class: "muted" }, term), h("dd", {}, value)))),
         actions),
       h("section", { class: "card", "aria-labelledby": "comments-title" },

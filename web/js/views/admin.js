@@ -1,5 +1,6 @@
 // The admin's dashboard: tabs for tasks (with the create form and details), the queue, the
 // team, analytics and the live event feed; toasts when work completes or fails.
+import { api } from "../api.js";
 import { debounce, fill, h, toast, when } from "../dom.js";
 import { analyticsView } from "./admin-analytics.js";
 import { createForm, taskDetail, taskList } from "./admin-tasks.js";
@@ -51,13 +52,30 @@ export function showAdmin(view, feed) {
         : h("li", { class: "muted" }, "Waiting for events…"))));
   }
 
+  // Toasts name the task: names come from task.created events, or are looked up once.
+  const names = new Map();
+  async function nameOf(taskId) {
+    if (!names.has(taskId)) {
+      names.set(taskId, api(`/api/admin/tasks/${taskId}`).then((task) => task.name).catch(() => "a task"));
+      if (names.size > 1000) names.delete(names.keys().next().value);
+    }
+    return names.get(taskId);
+  }
+  async function announce(event) {
+    const data = event.data;
+    if (event.type === "task.created") names.set(data.taskId, Promise.resolve(data.name));
+    if (!["task.completed", "task.failed", "assignment.refused"].includes(event.type)) return;
+    const name = `“${await nameOf(data.taskId)}”`;
+    if (event.type === "task.completed") toast(`Completed ${name}${data.message ? `: ${data.message}` : ""}`, "good");
+    if (event.type === "task.failed") toast(`Failed ${name}${data.willRetry ? " (will retry)" : ""}: ${data.message}`, "bad");
+    if (event.type === "assignment.refused") toast(`Could not assign ${name}: ${data.reason}`, "bad");
+  }
+
   const soon = debounce(() => reload?.(), 200);
   feed.addEventListener("event", ({ detail: event }) => {
     events.unshift(event);
     events.length = Math.min(events.length, 100);
-    if (event.type === "task.completed") toast(`Task completed: ${event.data.message}`, "good");
-    if (event.type === "task.failed") toast(`Task failed${event.data.willRetry ? " (will retry)" : ""}: ${event.data.message}`, "bad");
-    if (event.type === "assignment.refused") toast(`Assignment refused: ${event.data.reason}`, "bad");
+    announce(event);
     if (reloadOn(event)) soon();
   });
   fill(view, h("h1", {}, "Operations"), nav, content);

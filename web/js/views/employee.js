@@ -4,6 +4,7 @@
 import { api } from "../api.js";
 import { debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
 import { session } from "../session.js";
+import { due } from "./admin-tasks.js";
 
 export function showEmployee(view, feed) {
   const me = session.user.id.toLowerCase();
@@ -52,7 +53,7 @@ export function showEmployee(view, feed) {
     return h("article", { class: "card", "data-task": task.id },
       h("h3", {}, task.name), h("p", {}, task.description),
       h("p", { class: "muted" }, `Priority ${task.priority}`, task.requiredSkills.length ? ` · needs ${task.requiredSkills.join(", ")}` : "",
-        task.dueAt ? ` · due ${when(task.dueAt)}` : ""),
+        task.dueAt ? [" · due ", due(task)] : ""),
       h("div", { class: "actions" }, accept));
   }
 
@@ -112,7 +113,8 @@ export function showEmployee(view, feed) {
     });
     const card = h("article", { class: "card", "data-task": task.id },
       h("h3", {}, task.name), h("p", {}, task.description),
-      h("p", { class: "muted" }, `Priority ${task.priority} · attempt ${task.attempt} of ${task.maxAttempts}`, task.flagged ? " · flagged" : ""),
+      h("p", { class: "muted" }, `Priority ${task.priority} · attempt ${task.attempt} of ${task.maxAttempts}`, task.flagged ? " · flagged" : "",
+        task.dueAt ? [" · due ", due(task)] : ""),
       form);
     card.update = (latest) => {
       if (document.activeElement !== slider) {
