@@ -155,6 +155,8 @@ public final class OutboxRelay: Service, Sendable {
                     continue
                 }
                 let positions = batch.map(\.position)
+                // A session given up on while its read hung must not publish beside its successor.
+                try Task.checkCancellation()
                 let receipt = publisher.send(batch.map(\.message))
                 inFlight.add(positions)
                 group.addTask { [options] in
