@@ -37,7 +37,9 @@ final class FeedHub: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     static let pageSize = 1_000
-    static let readTimeout: Duration = .seconds(10)
+    /// A follow that makes no progress this long (a read lost as PostgreSQL restarts never
+    /// returns, and every socket of this replica would wait for it) is given up and started again.
+    static let stallLimit: Duration = .seconds(10)
 
     init(log: NotificationLog, feed: FeedSignal, mailboxCapacity: Int, logger: Logger) {
         self.log = log
@@ -84,15 +86,20 @@ final class FeedHub: Service, Sendable {
             await Backoff().repeatUntilCancelled { error, wait in
                 self.logger.warning("could not read the notification log", metadata: ["error": "\(error)", "retry.in": "\(wait)"])
             } _: { recovered in
-                try await self.follow(recovered)
+                // One watchdog for the whole follow, not a deadline per read: the read is on the
+                // path of every offer, and the loop beats at least once a second when idle.
+                let heartbeat = Heartbeat()
+                let read = ReadOnce()
+                defer { if read.happened { recovered() } }
+                try await withWatchdog(heartbeat, limit: Self.stallLimit) { try await self.follow(heartbeat) { read.mark() } }
             }
         }
     }
 
     /// Reads new rows as the log grows, posting each to its audience's mailboxes.
-    private func follow(_ recovered: () -> Void) async throws {
+    private func follow(_ heartbeat: Heartbeat, _ recovered: @Sendable () -> Void) async throws {
         if state.withLock({ $0.highWater }) == nil {
-            let latest = try await withDeadline(Self.readTimeout) { try await self.log.latestCursor() }
+            let latest = try await log.latestCursor()
             let waiting = state.withLock { state in
                 state.highWater = latest
                 defer { state.waitingForStart.removeAll() }
@@ -101,11 +108,10 @@ final class FeedHub: Service, Sendable {
             waiting.forEach { $0.resume() }
         }
         while !Task.isCancelled {
+            heartbeat.beat()
             let seen = feed.generation
             guard let highWater = state.withLock({ $0.highWater }) else { return }
-            // Bounded: a read lost as PostgreSQL restarts never returns, and every socket of this
-            // replica would wait for it.
-            let rows = try await withDeadline(Self.readTimeout) { try await self.log.everything(after: highWater, limit: Self.pageSize) }
+            let rows = try await log.everything(after: highWater, limit: Self.pageSize)
             recovered()
             if let last = rows.last {
                 state.withLock { state in
@@ -120,4 +126,11 @@ final class FeedHub: Service, Sendable {
             await feed.wait(beyond: seen, timeout: .seconds(1))
         }
     }
+}
+
+/// Whether a follow read the log at least once (its backoff then starts afresh).
+private final class ReadOnce: Sendable {
+    private let flag = Mutex(false)
+    var happened: Bool { flag.withLock { $0 } }
+    func mark() { flag.withLock { $0 = true } }
 }
