@@ -5,4 +5,6 @@ public enum RequeueReason: String, Codable, Sendable, CaseIterable {
     case employeeGone = "employee_gone"
     case adminRetry = "admin_retry"
     case adminUnassign = "admin_unassign"
+    /// The employee turned the offer down.
+    case declined
 }

@@ -13,7 +13,9 @@ enum SchedulerService {
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let settings = try SchedulerSettings(context.configuration.environment)
         guard let redis = context.dependencies.redis else { preconditionFailure("the scheduler uses Redis") }
-        let store = SchedulerStore(client: context.dependencies.database.client, logger: context.logger)
+        let store = SchedulerStore(
+            client: context.dependencies.database.client, logger: context.logger, reservationTimeout: settings.reservationTimeout
+        )
         let assigner = Assigner(store: store, redis: redis, settings: settings, logger: context.logger)
         SchedulerController(store: store, settings: settings, assigner: assigner).addRoutes(
             to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),

@@ -6,6 +6,9 @@ struct TaskSettings: Sendable {
     var retryBackoff: RetryBackoff
     /// How long an in-progress task whose employee went away stays flagged before it is requeued.
     var flaggedTimeout: Duration
+    /// How long a declined task is kept from the employee who declined it, even when nobody else
+    /// can take it.
+    var declineHold: Duration
     /// How often due dates and flagged tasks are checked.
     var sweepInterval: Duration
 
@@ -17,6 +20,7 @@ struct TaskSettings: Sendable {
             maximum: try environment.duration("ORCH_TASKS_RETRY_MAX", default: .seconds(600), in: .zero...(.seconds(86_400)))
         )
         flaggedTimeout = try environment.duration("ORCH_TASKS_FLAGGED_TIMEOUT", default: .seconds(300), in: .seconds(1)...(.seconds(86_400)))
+        declineHold = try environment.duration("ORCH_TASKS_DECLINE_HOLD", default: .seconds(300), in: .zero...(.seconds(86_400)))
         sweepInterval = try environment.duration("ORCH_TASKS_SWEEP_INTERVAL", default: .seconds(2), in: .milliseconds(100)...(.seconds(60)))
     }
 }

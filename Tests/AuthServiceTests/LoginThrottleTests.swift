@@ -7,6 +7,11 @@ import Testing
 
     func ages(_ seconds: [Int]) -> [Duration] { seconds.map { .seconds($0) } }
 
+    @Test(arguments: [(1, "1 second"), (40, "40 seconds"), (60, "1 minute"), (61, "2 minutes"), (300, "5 minutes")])
+    func theWaitReadsAsAPersonWouldSayIt(seconds: Int, text: String) {
+        #expect(LoginThrottle.waitText(seconds: seconds) == text)
+    }
+
     @Test func allowsFewerFailuresThanTheLimit() {
         #expect(throttle.retryAfter(usernameFailures: ages([1, 2, 3, 4]), clientFailures: ages([1, 2, 3, 4])) == nil)
     }

@@ -15,7 +15,7 @@ import Testing
 
     @Test func theAssigneeSeesEventsAboutTheirTask() {
         for type in ["task.assigned", "task.accepted", "task.progressed", "task.completed", "task.failed", "task.cancelled",
-                     "task.overdue", "task.flagged"] {
+                     "task.overdue", "task.flagged", "task.commented"] {
             #expect(Audience.of(type: type, data: ["assigneeId": alice.uuidString]) == [.admins, .employee(alice)], "\(type)")
         }
     }

@@ -78,6 +78,17 @@ import Testing
         #expect(policy.plan(queue: [retry], candidates: [previous], at: now).map(\.employeeId) == [previous.id])
     }
 
+    @Test func aDeclinedTaskGoesToSomeoneElseAndBackOnlyAfterTheHold() {
+        let decliner = employee(skills: ["x"]), other = employee(skills: ["x"])
+        var declined = task(2, skills: ["x"], avoid: decliner.id)
+        declined.avoidUntil = now.addingTimeInterval(300)
+        #expect(policy.plan(queue: [declined], candidates: [decliner, other], at: now).map(\.employeeId) == [other.id])
+        // Alone, the decliner does not get it straight back …
+        #expect(policy.plan(queue: [declined], candidates: [decliner], at: now).isEmpty)
+        // … only once the hold has passed.
+        #expect(policy.plan(queue: [declined], candidates: [decliner], at: now.addingTimeInterval(301)).map(\.employeeId) == [decliner.id])
+    }
+
     @Test func nothingIsAssignedBeforeItsNotBeforeTime() {
         let waiting = task(1, notBefore: now.addingTimeInterval(5)), ready = task(5, notBefore: now.addingTimeInterval(-1))
         #expect(policy.plan(queue: [waiting, ready], candidates: [employee()], at: now).map(\.taskId) == [ready.id])

@@ -43,6 +43,16 @@ import Testing
         #expect(view.applying(.failed(willRetry: true), version: 5) == nil)
     }
 
+    @Test func aDeclineKeepsTheTaskFromTheDeclinerUntilItsHoldAndNoLonger() throws {
+        var view = TaskView(stage: .assigned, version: 3, assigneeId: alice, reservationId: reservation, lastEvent: "task.assigned")
+        let hold = Date(timeIntervalSince1970: 1_800_000_300)
+        view = try #require(view.applying(.requeued(avoid: alice, notBefore: nil, avoidUntil: hold), version: 4))
+        #expect(view.stage == .pending && view.avoidEmployeeId == alice && view.avoidUntil == hold)
+        view = try #require(view.applying(.assigned(assignee: UUID(), reservation: UUID()), version: 5))
+        view = try #require(view.applying(.requeued(avoid: view.assigneeId, notBefore: nil), version: 6))
+        #expect(view.avoidUntil == nil, "an expiry after the decline avoids someone else, and only softly")
+    }
+
     @Test func aFinalFailureIsTerminalUntilAnAdminRetries() throws {
         var view = TaskView(stage: .inProgress, version: 4, assigneeId: alice, reservationId: reservation, lastEvent: "task.accepted")
         view = try #require(view.applying(.failed(willRetry: false), version: 5))

@@ -65,6 +65,21 @@ import Testing
         #expect(next.attempt == 1)
     }
 
+    @Test func anOfferKnowsWhenItLapsesUntilItIsAnswered() throws {
+        let lapse = Date(timeIntervalSince1970: 1_800_000_060)
+        let (offered, _) = try Lifecycle.apply(.assign(employeeId: employee, reservationId: reservation, expiresAt: lapse), to: state(.pending))
+        #expect(offered.offerExpiresAt == lapse)
+        #expect(try Lifecycle.apply(.accept, to: offered).0.offerExpiresAt == nil)
+        let (declined, _) = try Lifecycle.apply(.requeue(.declined), to: offered)
+        #expect(declined.status == .pending && declined.assigneeId == nil && declined.offerExpiresAt == nil)
+    }
+
+    @Test func onlyAnOfferCanBeDeclined() {
+        for status in TaskStatus.allCases where status != .assigned {
+            #expect(throws: Lifecycle.NotAllowed.self) { try Lifecycle.apply(.requeue(.declined), to: state(status)) }
+        }
+    }
+
     @Test func acceptStartsWorkAndEndsTheReservation() throws {
         let (next, _) = try Lifecycle.apply(.accept, to: state(.assigned))
         #expect(next.status == .inProgress)

@@ -112,6 +112,15 @@ def test_each_invalid_field_is_a_422_naming_it(api, field, value):
     assert error["error"]["field"] == field
 
 
+def test_every_invalid_field_is_reported_at_once(api):
+    status, _, error = call(api("/api/auth/register"), "POST",
+                            {"username": "a b", "password": "short", "fullName": " ", "email": "nope"})
+    assert status == 422, error
+    fields = [e["field"] for e in error["error"]["errors"]]
+    assert sorted(fields) == ["email", "fullName", "password", "username"]
+    assert error["error"]["field"] == fields[0] and all(e["message"] for e in error["error"]["errors"])
+
+
 @pytest.mark.parametrize("missing", ["username", "password", "fullName", "email"])
 def test_a_missing_field_is_a_422_naming_it(api, missing):
     body = {"username": unique_name(), "password": "long enough pw", "fullName": "X", "email": "x@example.com"}
@@ -236,6 +245,8 @@ def test_five_failures_throttle_the_username_until_the_window_passes(api, stack)
     status, headers, error = login(api, body["username"], body["password"], client="10.7.9.1")
     assert status == 429 and error["error"]["code"] == "throttled"
     retry_after = int(headers["Retry-After"])
+    assert error["error"]["retryAfter"] == headers["Retry-After"]
+    assert "try again in" in error["error"]["message"] and "later" not in error["error"]["message"]
     window = int(os.environ.get("ORCH_AUTH_THROTTLE_WINDOW", "15m").rstrip("s"))
     assert 1 <= retry_after <= window
     time.sleep(retry_after + 0.5)

@@ -202,3 +202,42 @@ def test_task_details_and_help_say_what_a_person_needs(admin_cli):
         assert len(line.split(subcommand, 1)[1].strip()) > 10, f"`tasks {subcommand}` has no help: {line!r}"
     status, _, err = admin_cli("stats", "--window", "48h")
     assert status == 7 and "24h" in err and "seconds" not in err
+
+
+def test_an_employee_lists_accepts_and_declines_offers_and_an_admin_cancels_with_a_reason(stack, api, admin, broker, cli):
+    from test_tasks import offer, task_of
+    worker, _, body = employee(api)
+    first = offer(broker, api, admin, call_create(api, admin), worker["id"])
+    second = offer(broker, api, admin, call_create(api, admin), worker["id"])
+    status, out, err = cli("login", "--username", body["username"], password=body["password"])
+    assert status == 0, err
+    status, out, err = cli("work")
+    assert status == 0, err
+    rows = table(out.rsplit("\n", 2)[0])
+    assert {r["id"].lower() for r in rows} == {first["id"].lower(), second["id"].lower()} and out.strip().endswith("2 tasks")
+    status, out, err = cli("work", "decline", first["id"], "--reason", "not my area")
+    assert status == 0 and "declined" in out, err
+    status, _, err = cli("work", "decline", first["id"])
+    assert status == 4 and "403" in err
+    status, out, err = cli("work", "accept", second["id"])
+    assert status == 0 and "IN_PROGRESS" in out, err
+    assert task_of(api, admin, first["id"])["audit"][-1]["reason"] == "not my area"
+
+    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    assert cli("login", "--username", username, password=password)[0] == 0
+    status, out, err = cli("tasks", "cancel", second["id"], "--reason", "customer withdrew")
+    assert status == 0 and "CANCELLED" in out, err
+    assert task_of(api, admin, second["id"])["audit"][-1]["reason"] == "customer withdrew"
+    status, out, err = cli("tasks", "list", "--overdue")
+    assert status == 0 and "page 1 of" in out, err
+    status, out, err = cli("queue")
+    assert status == 0 and "waitingFor" in out.splitlines()[0], err
+    cli("tasks", "cancel", first["id"])
+
+
+def call_create(api, admin):
+    from auth_client import call
+    status, _, task = call(api("/api/admin/tasks"), "POST", {"name": unique_name("cli-work"), "priority": 3,
+                                                             "requiredSkills": ["rare-cli-skill"]}, token=admin)
+    assert status == 201, task
+    return task

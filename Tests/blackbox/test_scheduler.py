@@ -120,6 +120,7 @@ def test_nobody_gets_a_task_they_lack_the_skills_for_and_it_waits_in_the_queue(a
     assert status == 200
     entry = next(e for e in queue["items"] if e["taskId"] == task["id"].upper() or e["taskId"].lower() == task["id"].lower())
     assert entry["priority"] == 1 and entry["effectivePriority"] == 1 and entry["waitingSeconds"] >= 1
+    assert entry["waitingFor"]["code"] == "no_skill" and "rare" in entry["waitingFor"]["text"]
     assert queue["total"] >= 1
     # The queue is in serving order: effective priority, then age.
     keys = [(e["effectivePriority"], e["createdAt"]) for e in queue["items"]]
@@ -168,6 +169,30 @@ def test_a_failed_task_is_not_offered_again_before_its_retry_time_even_to_the_on
         assert offer["data"]["taskId"].lower() == task["id"].lower()
         assert offered_at >= not_before - 0.05, f"offered {not_before - offered_at:.2f} s before its retry time"
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+
+
+def test_a_declined_offer_goes_to_someone_else_never_straight_back_and_the_decliner_stays_available(api, admin, workers):
+    skill = f"s{uuid.uuid4().hex[:8]}"
+    decliner = workers(skills=[skill])
+    other = workers(skills=[skill])
+    other.set(api, "AWAY")
+    task = create(api, admin, skills=[skill])
+    [offer] = decliner.offers()
+    assert offer["data"]["taskId"] == task["id"] and offer["data"]["expiresAt"]
+    status, _, declined = call(api(f"/api/employee/tasks/{task['id']}/decline"), "POST", {"reason": "on leave"}, token=decliner.token)
+    assert status == 200, declined
+    # Alone, the decliner is not offered it again (the hold is five minutes) …
+    assert decliner.offers(timeout=2) == []
+    assert task_of(api, admin, task["id"])["status"] == "PENDING"
+    me = call(api("/api/scheduler/me"), token=decliner.token)[2]
+    assert me["availability"] == "AVAILABLE" and me["load"] == 0
+    # … but anyone else is, at once, and the decliner gets the next task they can take.
+    other.set(api, "AVAILABLE")
+    assert [o["data"]["taskId"] for o in other.offers()] == [task["id"]]
+    following = create(api, admin, skills=[skill])
+    assert [o["data"]["taskId"] for o in decliner.offers()] == [following["id"]]
+    for done in (task, following):
+        call(api(f"/api/admin/tasks/{done['id']}/cancel"), "POST", {}, token=admin)
 
 
 def test_capacity_is_never_exceeded_and_freed_capacity_is_refilled_at_once(api, admin, workers):
@@ -259,6 +284,9 @@ def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set
     assert [o["data"]["taskId"] for o in offers] == [task["id"]]
     assert task_of(api, admin, task["id"])["assigneeId"].lower() == other.id.lower()
     assert wait_for(lambda: scheduled(api, admin, slow.id)["availability"] == "AWAY", 5, what="the slow one set AWAY")
+    # The employee is told why they are Away, live and on reload.
+    assert call(api("/api/scheduler/me"), token=slow.token)[2]["availabilityReason"] == "reservation_expired"
+    assert [e["data"]["reason"] for e in events(slow.ws, "employee.availability_changed", 1)] == ["reservation_expired"]
     audit = call(api(f"/api/admin/tasks/{task['id']}"), token=admin)[2]["audit"]
     assert any("expired" in (entry.get("reason") or "") for entry in audit), audit
 

@@ -260,15 +260,127 @@ def test_a_failure_with_attempts_left_is_requeued_avoiding_the_employee(api, adm
     requeued = events[1]["data"]
     assert requeued["reason"] == "retry" and same(requeued["avoidEmployeeId"], worker["id"])
     assert requeued["notBefore"] > events[1]["occurredAt"]
+    # The employee's history has the failed attempt, though the task is waiting for another.
+    [entry] = call(api("/api/employee/tasks/history"), token=token)[2]["items"]
+    assert entry["id"] == task["id"] and entry["outcome"] == "FAILED" and entry["status"] == "PENDING" and entry["finishedAt"]
 
     # The last attempt fails for good; an admin can give it a fresh budget.
     task = offer(broker, api, admin, failed, worker["id"])
     call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)
     final = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "Still no answer"}, token=token)[2]
     assert final["status"] == "FAILED"
+    history = call(api("/api/employee/tasks/history"), token=token)[2]
+    assert [e["outcome"] for e in history["items"]] == ["FAILED", "FAILED"] and history["total"] == 2
+    audit = task_of(api, admin, task["id"])["audit"]
+    assert all(same(a["assigneeId"], worker["id"]) for a in audit if a["action"] in ("assign", "accept", "fail")), audit
     retried = call(api(f"/api/admin/tasks/{task['id']}/retry"), "POST", token=admin)[2]
     assert retried["status"] == "PENDING" and retried["attempt"] == 1
     assert call(api(f"/api/admin/tasks/{task['id']}/retry"), "POST", token=admin)[0] == 409
+
+
+# --- declining, cancelling with a reason, comments reaching the assignee ----------------------
+
+def seconds_from_now(text):
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp() - time.time()
+
+
+def feed_of(api, token, after=None, until=None, timeout=15):
+    """The caller's notifications after `after`, waiting until `until(items)` holds."""
+    items = []
+
+    def arrived():
+        nonlocal after
+        page = call(api("/api/notifications" + (f"?after={after}" if after is not None else "")), token=token)[2]
+        items.extend(page["items"])
+        after = page["nextCursor"]
+        return until is None or until(items)
+    wait_for(arrived, timeout, interval=0.1, what="the notifications")
+    return items
+
+
+def test_an_offer_says_when_it_lapses_and_can_be_declined_with_a_reason(api, admin, broker):
+    watch = broker.watch("task.requeued")
+    worker, token, _ = employee(api)
+    task = create(api, admin)
+    broker.publish("assignment.proposed", {"taskId": task["id"], "employeeId": worker["id"], "reservationId": str(uuid.uuid4()),
+                                           "expectedVersion": task["version"], "reservationSeconds": 60})
+    offered = wait_for(lambda: (lambda t: t if t["status"] == "ASSIGNED" else None)(task_of(api, admin, task["id"])),
+                       15, what="the task to be offered")
+    assert 50 < seconds_from_now(offered["offerExpiresAt"]) <= 60
+    current = call(api("/api/employee/tasks/current"), token=token)[2]["items"]
+    assert current[0]["offerExpiresAt"] == offered["offerExpiresAt"]
+
+    url = api(f"/api/employee/tasks/{task['id']}/decline")
+    _, intruder, _ = employee(api)
+    assert call(url, "POST", {}, token=intruder)[0] == 403
+    assert call(url, "POST", {}, token=admin)[0] == 403
+    for bad in ({"reason": "r" * 1001}, {"reason": 5}, {"reason": ["no"]}):
+        status, _, error = call(url, "POST", bad, token=token)
+        assert status == 422 and error["error"]["field"] == "reason", bad
+    assert call(url, "POST", raw=b'{"reason": ', token=token)[0] == 400
+    status, _, declined = call(url, "POST", {"reason": "  Not trained on this supplier  "}, token=token)
+    assert status == 200, declined
+    assert declined["status"] == "PENDING" and declined.get("assigneeId") is None and declined.get("offerExpiresAt") is None
+    # Declined, it is no longer theirs to act on (as after any requeue).
+    assert call(url, "POST", {}, token=token)[0] == 403
+
+    [event] = [e for e in broker.collect(watch, 10, until=lambda e: any(same(x["data"]["taskId"], task["id"]) for x in e))
+               if same(e["data"]["taskId"], task["id"])]
+    assert event["data"]["reason"] == "declined" and same(event["data"]["avoidEmployeeId"], worker["id"])
+    assert event["data"]["message"] == "Not trained on this supplier"
+    assert 200 < seconds_from_now(event["data"]["avoidUntil"]) <= 300  # ORCH_TASKS_DECLINE_HOLD, 5 min by default
+    audit = task_of(api, admin, task["id"])["audit"][-1]
+    assert audit["action"] == "requeue (declined)" and audit["reason"] == "Not trained on this supplier"
+    assert same(audit["actorId"], worker["id"])
+
+
+def test_an_offer_can_be_declined_without_a_reason_but_not_once_accepted(api, admin, broker):
+    worker, token, _ = employee(api)
+    accepted = offer(broker, api, admin, create(api, admin), worker["id"])
+    assert call(api(f"/api/employee/tasks/{accepted['id']}/accept"), "POST", token=token)[0] == 200
+    status, _, error = call(api(f"/api/employee/tasks/{accepted['id']}/decline"), "POST", token=token)
+    assert status == 409 and error["error"]["status"] == "IN_PROGRESS"
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    status, _, declined = call(api(f"/api/employee/tasks/{task['id']}/decline"), "POST", token=token)
+    assert status == 200 and declined["status"] == "PENDING", declined
+    assert task_of(api, admin, task["id"])["audit"][-1]["reason"] == "declined"
+
+
+def test_a_cancel_asks_no_reason_but_passes_one_on_to_the_assignee(api, admin, broker):
+    worker, token, _ = employee(api)
+    start = call(api("/api/notifications"), token=token)[2]["nextCursor"]
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)[0] == 200
+    url = api(f"/api/admin/tasks/{task['id']}/cancel")
+    assert call(url, "POST", {"reason": "x" * 1001}, token=admin)[0] == 422
+    assert call(url, "POST", raw=b"[", token=admin)[0] == 400
+    status, _, cancelled = call(url, "POST", {"reason": "The customer withdrew the order."}, token=admin)
+    assert status == 200 and cancelled["status"] == "CANCELLED"
+    items = feed_of(api, token, start, until=lambda items: any(n["type"] == "task.cancelled" for n in items))
+    [note] = [n for n in items if n["type"] == "task.cancelled"]
+    assert same(note["data"]["taskId"], task["id"]) and note["data"]["reason"] == "The customer withdrew the order."
+    audit = task_of(api, admin, task["id"])["audit"][-1]
+    assert audit["action"] == "cancel" and audit["reason"] == "The customer withdrew the order."
+
+
+def test_a_comment_reaches_the_assignee_and_only_they_and_admins_read_the_thread(api, admin, broker):
+    worker, token, _ = employee(api)
+    _, intruder, _ = employee(api)
+    start = call(api("/api/notifications"), token=token)[2]["nextCursor"]
+    task = offer(broker, api, admin, create(api, admin), worker["id"])
+    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=token)[0] == 200
+    status, _, comment = call(api(f"/api/tasks/{task['id']}/comments"), "POST", {"message": "Use the supplier portal."}, token=admin)
+    assert status == 201, comment
+    items = feed_of(api, token, start, until=lambda items: any(n["type"] == "task.commented" for n in items))
+    [note] = [n for n in items if n["type"] == "task.commented"]
+    assert note["data"]["message"] == "Use the supplier portal." and same(note["data"]["commentId"], comment["id"])
+    assert not any(n["type"] == "task.commented" for n in call(api("/api/notifications"), token=intruder)[2]["items"])
+    status, _, thread = call(api(f"/api/tasks/{task['id']}/comments"), token=token)
+    assert status == 200 and [c["message"] for c in thread["items"]] == ["Use the supplier portal."]
+    assert call(api(f"/api/tasks/{task['id']}/comments"), token=admin)[0] == 200
+    assert call(api(f"/api/tasks/{task['id']}/comments"), token=intruder)[0] == 403
+    assert call(api(f"/api/tasks/{uuid.uuid4()}/comments"), token=admin)[0] == 404
+    assert call(api(f"/api/tasks/{uuid.uuid4()}/comments"), "POST", {"message": "hi"}, token=admin)[0] == 404
 
 
 def test_cancel_any_open_task_but_not_a_finished_one(api, admin):

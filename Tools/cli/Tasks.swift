@@ -39,13 +39,14 @@ struct Tasks: AsyncParsableCommand {
         @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status: String?
         @Option(help: "1 (most urgent) to 5.") var priority: Int?
         @Option(help: "An employee's id.") var assignee: String?
+        @Flag(help: "Only open tasks past their due time.") var overdue = false
         @Option(help: "The page to show, from 0.") var page = 0
         @Option(help: "Tasks per page (1–100).") var size = 20
 
         func run() async throws {
             try await running {
                 let result = try await options.client().send("GET", "api/admin/tasks", query: [
-                    "status": status, "priority": priority.map(String.init), "assignee": assignee, "page": String(page), "size": String(size),
+                    "status": status, "priority": priority.map(String.init), "assignee": assignee, "overdue": overdue ? "true" : nil, "page": String(page), "size": String(size),
                 ])
                 if options.json { return Output.json(result) }
                 let page = result as? [String: Any] ?? [:]
@@ -96,7 +97,7 @@ struct Tasks: AsyncParsableCommand {
                 let commentColumns = ["createdAt", "authorId", "message"]
                 Output.table(commentColumns, (object["comments"] as? [Any] ?? []).map { Output.fields($0, commentColumns) })
                 print("\naudit trail:")
-                let auditColumns = ["at", "actorId", "from", "to", "reason"]
+                let auditColumns = ["at", "action", "actorId", "assigneeId", "from", "to", "reason"]
                 Output.table(auditColumns, (object["audit"] as? [Any] ?? []).map { Output.fields($0, auditColumns) })
             }
         }
@@ -127,12 +128,14 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a task that has not ended; its assignee is told.")
+        static let configuration = CommandConfiguration(abstract: "Cancel a task that has not ended; its assignee is told, with your reason.")
         @OptionGroup var options: GlobalOptions
-        @Argument var id: String
+        @Argument(help: "The task's id.") var id: String
+        @Option(help: "Why (optional, at most 1,000 characters); shown to the assignee.") var reason: String?
 
         func run() async throws {
-            try await running { Tasks.show(try await options.client().send("POST", "api/admin/tasks/\(id)/cancel", body: [:]), json: options.json) }
+            let body: [String: Any] = reason.map { ["reason": $0] } ?? [:]
+            try await running { Tasks.show(try await options.client().send("POST", "api/admin/tasks/\(id)/cancel", body: body), json: options.json) }
         }
     }
 }

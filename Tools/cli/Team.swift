@@ -11,7 +11,10 @@ struct Queue: AsyncParsableCommand {
             let queue = try await options.client().send("GET", "api/scheduler/queue", query: ["limit": String(limit)])
             if options.json { return Output.json(queue) }
             let columns = ["taskId", "name", "priority", "effectivePriority", "waitingSeconds", "requiredSkills"]
-            Output.table(columns, ((queue as? [String: Any])?["items"] as? [Any] ?? []).map { Output.fields($0, columns) })
+            // Why each waits, in words, as the last column.
+            Output.table(columns + ["waitingFor"], ((queue as? [String: Any])?["items"] as? [Any] ?? []).map { item in
+                Output.fields(item, columns) + [Output.text(((item as? [String: Any])?["waitingFor"] as? [String: Any])?["text"])]
+            })
             print("\(Output.text((queue as? [String: Any])?["total"])) waiting")
         }
     }

@@ -9,36 +9,67 @@ function svg(tag, attributes = {}, ...children) {
   return element;
 }
 
-/** points: [{t: Date, v: number}], one per minute (missing minutes count as zero when `zeros`). */
-export function lineChart(title, points, { unit = "", width = 560, height = 180 } = {}) {
-  const pad = { left: 44, right: 12, top: 12, bottom: 24 };
-  const max = Math.max(1, ...points.map((p) => p.v));
-  const times = points.map((p) => p.t.getTime());
-  const start = Math.min(...times, Date.now() - 60_000), end = Math.max(...times, Date.now());
+const MINUTE = 60_000;
+
+/** points: [{t: Date, v: number}], at most one per minute. Minutes without a point are drawn as
+ *  zero when `missing` is "zero" (counts: nothing happened), or leave a gap in the line when it is
+ *  "gap" (means: there was nothing to average) — never a straight line across them. */
+export function lineChart(title, points, { unit = "", width = 560, height = 200, missing = "zero", since } = {}) {
+  const pad = { left: 52, right: 14, top: 14, bottom: 28 };
+  const minute = (t) => Math.floor(t / MINUTE) * MINUTE;
+  const byMinute = new Map(points.map((p) => [minute(p.t.getTime()), p.v]));
+  const end = minute(Date.now());
+  const start = minute(Math.min(since ?? Infinity, ...byMinute.keys(), end - 14 * MINUTE));
+  const slots = [];
+  for (let t = start; t <= end; t += MINUTE) slots.push({ t, v: byMinute.has(t) ? byMinute.get(t) : missing === "zero" ? 0 : null });
+  const values = slots.map((p) => p.v).filter((v) => v !== null);
+  const max = niceCeiling(Math.max(0, ...values));
   const x = (t) => pad.left + ((t - start) / Math.max(1, end - start)) * (width - pad.left - pad.right);
   const y = (v) => height - pad.bottom - (v / max) * (height - pad.top - pad.bottom);
-  const path = points.map((p, i) => `${i ? "L" : "M"}${x(p.t.getTime()).toFixed(1)},${y(p.v).toFixed(1)}`).join(" ");
-  const summary = points.length ? `${points.length} minutes, highest ${Math.round(max)}${unit}, latest ${Math.round(points.at(-1).v)}${unit}` : "no data yet";
+  let path = "", pen = false;
+  for (const p of slots) {
+    if (p.v === null) { pen = false; continue; }
+    path += `${pen ? "L" : "M"}${x(p.t).toFixed(1)},${y(p.v).toFixed(1)} `;
+    pen = true;
+  }
+  const latest = [...slots].reverse().find((p) => p.v !== null);
+  const summary = values.length ? `${slots.length} minutes, highest ${round(Math.max(...values))}${unit}, latest ${round(latest.v)}${unit}` : "no data yet";
+  const time = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
   return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
     svg("title", {}, title),
     svg("line", { x1: pad.left, y1: height - pad.bottom, x2: width - pad.right, y2: height - pad.bottom, stroke: "#8c959f" }),
-    svg("text", { x: 4, y: pad.top + 8 }, `${Math.round(max)}${unit}`),
-    svg("text", { x: 4, y: height - pad.bottom }, `0${unit}`),
-    svg("text", { x: pad.left, y: height - 6 }, new Date(start).toLocaleTimeString()),
-    svg("text", { x: width - pad.right, y: height - 6, "text-anchor": "end" }, new Date(end).toLocaleTimeString()),
-    points.length ? svg("path", { d: path, fill: "none", stroke: "#0b5cad", "stroke-width": 2 }) : svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet"),
-    ...points.map((p) => svg("circle", { cx: x(p.t.getTime()), cy: y(p.v), r: 2.5, fill: "#0b5cad" })));
+    svg("line", { x1: pad.left, y1: y(max), x2: width - pad.right, y2: y(max), stroke: "#e5e7eb" }),
+    svg("line", { x1: pad.left, y1: y(max / 2), x2: width - pad.right, y2: y(max / 2), stroke: "#e5e7eb" }),
+    svg("text", { x: pad.left - 6, y: y(max) + 4, "text-anchor": "end" }, `${round(max)}${unit}`),
+    svg("text", { x: pad.left - 6, y: y(max / 2) + 4, "text-anchor": "end" }, `${round(max / 2)}${unit}`),
+    svg("text", { x: pad.left - 6, y: height - pad.bottom + 4, "text-anchor": "end" }, `0${unit}`),
+    svg("text", { x: pad.left, y: height - 8 }, time(start)),
+    svg("text", { x: (pad.left + width - pad.right) / 2, y: height - 8, "text-anchor": "middle" }, time((start + end) / 2)),
+    svg("text", { x: width - pad.right, y: height - 8, "text-anchor": "end" }, time(end)),
+    values.length ? svg("path", { d: path.trim(), fill: "none", stroke: "#0b5cad", "stroke-width": 2 }) : svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet"),
+    ...slots.filter((p) => p.v !== null && byMinute.has(p.t)).map((p) => svg("circle", { cx: x(p.t), cy: y(p.v), r: 3, fill: "#0b5cad" })));
+}
+
+function round(value) {
+  return value >= 10 || Number.isInteger(value) ? Math.round(value) : Number(value.toFixed(1));
+}
+
+/** 1, 2, 5, 10, 20, 50 … at or above `value` (at least 1), so the axis reads in round numbers. */
+function niceCeiling(value) {
+  if (value <= 1) return 1;
+  const power = 10 ** Math.floor(Math.log10(value));
+  return [1, 2, 5, 10].map((m) => m * power).find((n) => n >= value);
 }
 
 /** entries: [[label, value]] */
 export function barChart(title, entries, { unit = "", width = 560 } = {}) {
-  const row = 24, labelWidth = 150, height = Math.max(1, entries.length) * row + 8;
+  const row = 26, labelWidth = 170, height = Math.max(1, entries.length) * row + 8;
   const max = Math.max(1, ...entries.map(([, v]) => v));
   const summary = entries.map(([label, value]) => `${label} ${value}${unit}`).join(", ") || "no data yet";
   return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
     svg("title", {}, title),
     ...entries.flatMap(([label, value], i) => [
-      svg("text", { x: 4, y: i * row + 18 }, label),
+      svg("text", { x: 4, y: i * row + 18 }, String(label).length > 22 ? `${String(label).slice(0, 21)}…` : label, svg("title", {}, label)),
       svg("rect", { x: labelWidth, y: i * row + 6, height: 16, width: Math.max(1, (value / max) * (width - labelWidth - 60)), fill: "#0b5cad" }),
       svg("text", { x: labelWidth + Math.max(1, (value / max) * (width - labelWidth - 60)) + 6, y: i * row + 18 }, `${value}${unit}`),
     ]),

@@ -107,16 +107,31 @@ export function showErrors(form, error) {
   for (const element of form.querySelectorAll("[aria-invalid]")) element.removeAttribute("aria-invalid");
   for (const element of form.querySelectorAll(".field-error, .form-error")) element.textContent = "";
   if (!error) return;
-  const input = error.field && form.querySelector(`[name="${CSS.escape(error.field)}"]`);
-  if (input) {
-    input.setAttribute("aria-invalid", "true");
-    const slot = form.querySelector(`#${input.id}-error`);
-    if (slot) slot.textContent = error.message;
-    input.focus();
-  } else {
-    const slot = form.querySelector(".form-error");
-    if (slot) slot.textContent = error.message;
+  // Every field the server named (several at once for a registration), focus on the first.
+  const problems = error.fields?.length ? error.fields : [{ field: error.field, message: error.message }];
+  let first = null;
+  for (const problem of problems) {
+    const input = problem.field && form.querySelector(`[name="${CSS.escape(problem.field)}"]`);
+    if (input) {
+      input.setAttribute("aria-invalid", "true");
+      const slot = form.querySelector(`#${input.id}-error`);
+      if (slot) slot.textContent = inWords(problem.message, problem.field, form.querySelector(`label[for="${CSS.escape(input.id)}"]`));
+      first ??= input;
+    } else {
+      const slot = form.querySelector(".form-error");
+      if (slot) slot.textContent = problem.message;
+    }
   }
+  first?.focus();
+}
+
+/** The API names a field as the code spells it ("fullName must be …"); beside the field, say it
+ *  as its label does ("Full name must be …"). */
+function inWords(message, fieldName, label) {
+  const name = label?.textContent.replace(/\s*\(.*\)\s*$/, "").trim();
+  if (!name || !fieldName || !message.startsWith(fieldName)) return message;
+  const rest = message.slice(fieldName.length);
+  return /^[\s.,;:]/.test(rest) || rest === "" ? name + rest : message;
 }
 
 /** A labelled input with a slot for its error message. */
@@ -130,4 +145,27 @@ export function field(label, input) {
 /** A labelled headline number. */
 export function figure(label, value) {
   return h("div", {}, h("div", { class: "muted" }, label), h("div", { class: "figure" }, value ?? "—"));
+}
+
+/** Asks before something that cannot be undone, in a modal dialog with an optional reason field.
+ *  Resolves to {reason} when confirmed, null when not; focus goes back where it was. */
+export function confirmAction({ title, message, confirmLabel, cancelLabel = "Keep it", reasonLabel = "Reason (optional)", danger = true }) {
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const reason = h("textarea", { name: "reason", id: "confirm-reason", maxlength: 1000 });
+    const yes = h("button", { type: "submit", class: danger ? "danger" : "", value: "yes", id: "confirm-yes" }, confirmLabel);
+    const no = h("button", { type: "submit", class: "secondary", value: "no", id: "confirm-no" }, cancelLabel);
+    const form = h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, title), h("p", {}, message),
+      field(reasonLabel, reason), h("div", { class: "actions" }, yes, no));
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title" }, form);
+    dialog.addEventListener("close", () => {
+      const confirmed = dialog.returnValue === "yes";
+      dialog.remove();
+      if (opener?.isConnected) opener.focus();
+      resolve(confirmed ? { reason: reason.value.trim() || null } : null);
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    reason.focus();
+  });
 }

@@ -18,6 +18,24 @@ export class LiveFeed extends EventTarget {
   constructor(indicator) {
     super();
     this.#indicator = indicator;
+    // A socket can stay "open" for many seconds after the network went: the browser learns of it
+    // only when TCP gives up. A request that could not reach the server, or the browser saying it
+    // is offline, is news sooner — say so, and start again on a fresh connection.
+    window.addEventListener("orchestrator:unreachable", () => this.#suspect());
+    window.addEventListener("offline", () => this.#suspect());
+    window.addEventListener("online", () => { if (this.#mode === "poll") this.#tryTheSocketAgain(); });
+  }
+
+  #suspect() {
+    if (this.#stopped) return;
+    this.#state("offline");
+    const socket = this.#socket;
+    if (socket) {
+      this.#socket = null;
+      socket.onclose = null;
+      socket.close(4000);
+      this.#dropped(true);
+    }
   }
 
   get mode() { return this.#mode; }
@@ -112,6 +130,6 @@ export class LiveFeed extends EventTarget {
   #state(state) {
     if (!this.#indicator) return;
     this.#indicator.dataset.state = state;
-    this.#indicator.textContent = { live: "live", polling: "live (polling)", offline: "reconnecting…" }[state];
+    this.#indicator.textContent = { live: "live", polling: "live (polling)", offline: "offline · reconnecting…" }[state];
   }
 }

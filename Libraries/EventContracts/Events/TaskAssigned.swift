@@ -1,6 +1,6 @@
 import Foundation
 
-/// `task.assigned`: tasks accepted a proposal: the task is ASSIGNED (offered) to `assigneeId`.
+/// `task.assigned`: tasks accepted a proposal: the task is ASSIGNED (offered) to `assigneeId`, until `expiresAt`.
 public struct TaskAssigned: EventPayload {
     public static let eventType = "task.assigned"
     public static let schemaVersion = 1
@@ -10,12 +10,14 @@ public struct TaskAssigned: EventPayload {
     public var assigneeId: UUID
     public var reservationId: UUID
     public var attempt: Int
+    public var expiresAt: Date?
 
-    public init(taskId: UUID, version: Int, assigneeId: UUID, reservationId: UUID, attempt: Int) {
+    public init(taskId: UUID, version: Int, assigneeId: UUID, reservationId: UUID, attempt: Int, expiresAt: Date? = nil) {
         self.taskId = taskId
         self.version = version
         self.assigneeId = assigneeId
         self.reservationId = reservationId
         self.attempt = attempt
+        self.expiresAt = expiresAt
     }
 }

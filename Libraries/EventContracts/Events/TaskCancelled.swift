@@ -1,6 +1,6 @@
 import Foundation
 
-/// `task.cancelled`: An admin cancelled the task.
+/// `task.cancelled`: An admin cancelled the task, saying why in `reason` if they chose to.
 public struct TaskCancelled: EventPayload {
     public static let eventType = "task.cancelled"
     public static let schemaVersion = 1
@@ -9,11 +9,13 @@ public struct TaskCancelled: EventPayload {
     public var version: Int
     public var assigneeId: UUID?
     public var by: UUID
+    public var reason: String?
 
-    public init(taskId: UUID, version: Int, assigneeId: UUID? = nil, by: UUID) {
+    public init(taskId: UUID, version: Int, assigneeId: UUID? = nil, by: UUID, reason: String? = nil) {
         self.taskId = taskId
         self.version = version
         self.assigneeId = assigneeId
         self.by = by
+        self.reason = reason
     }
 }

@@ -10,7 +10,19 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     public let message: String
     /// Extra fields in the error object, e.g. the field that is wrong or a task's current state.
     public let details: [String: String]
+    /// Every invalid field when there are several (a form shows them all at once), as `errors`.
+    public var fieldErrors: [FieldError] = []
     public var headers: HTTPFields
+
+    public struct FieldError: Sendable, Equatable {
+        public var field: String
+        public var message: String
+
+        public init(field: String, message: String) {
+            self.field = field
+            self.message = message
+        }
+    }
 
     public init(
         _ status: HTTPResponse.Status, code: String, message: String, details: [String: String] = [:],
@@ -24,9 +36,10 @@ public struct APIError: Error, HTTPResponseError, Sendable {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        var object: [String: String] = details
+        var object: [String: Any] = details
         object["code"] = code
         object["message"] = message
+        if !fieldErrors.isEmpty { object["errors"] = fieldErrors.map { ["field": $0.field, "message": $0.message] } }
         let body = try JSONSerialization.data(withJSONObject: ["error": object], options: [.sortedKeys])
         var headers = headers
         headers[.contentType] = "application/json; charset=utf-8"
@@ -41,6 +54,15 @@ extension APIError {
 
     public static func invalid(_ field: String, _ message: String) -> APIError {
         APIError(.unprocessableContent, code: "invalid_value", message: message, details: ["field": field])
+    }
+
+    /// Several invalid fields: the first as `field` and `message` (what a client reading one
+    /// expects), all of them in `errors`.
+    public static func invalid(_ errors: [FieldError]) -> APIError {
+        precondition(!errors.isEmpty, "at least one invalid field")
+        var error = invalid(errors[0].field, errors[0].message)
+        error.fieldErrors = errors
+        return error
     }
 
     public static let unauthenticated = APIError(

@@ -9,6 +9,12 @@ extension Request {
     /// Decodes a JSON body: 413 when larger than 64 KiB, 400 when it is not JSON, 422 naming the
     /// field when a field is missing or of the wrong type. Times are RFC 3339.
     public func decodeJSON<T: Decodable>(as type: T.Type) async throws -> T {
+        guard let body = try await decodeOptionalJSON(as: type) else { throw APIError.malformed("a JSON body is required") }
+        return body
+    }
+
+    /// The same for a route whose body may be left out (an optional reason): nil when it is empty.
+    public func decodeOptionalJSON<T: Decodable>(as type: T.Type) async throws -> T? {
         var request = self
         let buffer: ByteBuffer
         do {
@@ -16,7 +22,7 @@ extension Request {
         } catch {
             throw APIError(.contentTooLarge, code: "too_large", message: "the body is larger than 64 KiB")
         }
-        guard buffer.readableBytes > 0 else { throw APIError.malformed("a JSON body is required") }
+        guard buffer.readableBytes > 0 else { return nil }
         let data = Data(buffer: buffer)
         // PostgreSQL text cannot hold NUL: refuse it here, not with a 500 from the database.
         guard !Self.containsEscapedNUL(data) else { throw APIError.malformed("text must not contain the NUL character (\\u0000)") }

@@ -7,6 +7,13 @@ struct LoginThrottle: Sendable {
 
     /// Seconds until the oldest failure that counts leaves the window, or nil when allowed.
     /// `failures` are the ages of the failures within the window, in any order.
+    /// "40 seconds", "1 minute", "5 minutes" (rounded up): how long, as a person says it.
+    static func waitText(seconds: Int) -> String {
+        if seconds < 60 { return seconds == 1 ? "1 second" : "\(max(0, seconds)) seconds" }
+        let minutes = (seconds + 59) / 60
+        return minutes == 1 ? "1 minute" : "\(minutes) minutes"
+    }
+
     func retryAfter(usernameFailures: [Duration], clientFailures: [Duration]) -> Int? {
         let waits = [wait(usernameFailures, limit: perUsername), wait(clientFailures, limit: perClient)].compactMap { $0 }
         return waits.max()

@@ -35,15 +35,27 @@ struct AuthController: Sendable {
             guard try BearerTokenMiddleware.identity(of: request, signer: signer).isAdmin else { throw APIError.forbidden }
         }
         let now = Date.nowToTheMillisecond
-        let user = try Self.validated {
-            User(
-                id: UUID(), username: try UserValidation.username(body.username), fullName: try UserValidation.fullName(body.fullName),
-                email: try UserValidation.email(body.email), role: body.role ?? .employee,
-                skills: try SkillList.validated(body.skills ?? [], field: "skills"), capacity: try UserValidation.capacity(body.capacity?.value ?? 1),
-                active: true, createdAt: now, updatedAt: now
-            )
+        // Every field is checked, and every problem reported at once: a form shows them together.
+        var problems: [APIError.FieldError] = []
+        func checked<T>(_ rule: () throws(UserValidation.Violation) -> T) -> T? {
+            do {
+                return try rule()
+            } catch {
+                problems.append(.init(field: error.field, message: error.message))
+                return nil
+            }
         }
-        _ = try Self.validated { try UserValidation.password(body.password) }
+        let username = checked { () throws(UserValidation.Violation) in try UserValidation.username(body.username) }
+        let fullName = checked { () throws(UserValidation.Violation) in try UserValidation.fullName(body.fullName) }
+        let email = checked { () throws(UserValidation.Violation) in try UserValidation.email(body.email) }
+        _ = checked { () throws(UserValidation.Violation) in try UserValidation.password(body.password) }
+        let capacity = checked { () throws(UserValidation.Violation) in try UserValidation.capacity(body.capacity?.value ?? 1) }
+        let skills = try SkillList.validated(body.skills ?? [], field: "skills")
+        guard problems.isEmpty, let username, let fullName, let email, let capacity else { throw APIError.invalid(problems) }
+        let user = User(
+            id: UUID(), username: username, fullName: fullName, email: email, role: body.role ?? .employee,
+            skills: skills, capacity: capacity, active: true, createdAt: now, updatedAt: now
+        )
         do {
             try await users.insert(user, passwordHash: try await hasher.hash(body.password), correlationId: UUID())
         } catch UserRepository.InsertError.duplicate(let field) {
@@ -58,8 +70,9 @@ struct AuthController: Sendable {
         let failures = try await users.failures(username: body.username, client: client, window: settings.throttle.window)
         if let retryAfter = settings.throttle.retryAfter(usernameFailures: failures.username, clientFailures: failures.client) {
             throw APIError(
-                .tooManyRequests, code: "throttled", message: "too many failed logins; try again later",
-                headers: [.retryAfter: String(retryAfter)]
+                .tooManyRequests, code: "throttled",
+                message: "too many failed logins; try again in \(LoginThrottle.waitText(seconds: retryAfter))",
+                details: ["retryAfter": String(retryAfter)], headers: [.retryAfter: String(retryAfter)]
             )
         }
         let found = try await users.find(username: body.username)

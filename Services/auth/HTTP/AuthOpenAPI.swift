@@ -654,6 +654,29 @@ enum AuthOpenAPI {
        },
        "field": {
         "type": "string"
+       },
+       "errors": {
+        "type": "array",
+        "description": "Every invalid field when there are several (registration)",
+        "items": {
+         "type": "object",
+         "required": [
+          "field",
+          "message"
+         ],
+         "properties": {
+          "field": {
+           "type": "string"
+          },
+          "message": {
+           "type": "string"
+          }
+         }
+        }
+       },
+       "retryAfter": {
+        "type": "string",
+        "description": "Throttled logins: seconds until another attempt is allowed (also the Retry-After header)"
        }
       }
      }

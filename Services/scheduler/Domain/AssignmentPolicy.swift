@@ -5,7 +5,7 @@ import Foundation
 /// Order: the most urgent effective priority first (1 is most urgent; waiting improves it one
 /// level per `agingStep`, so nothing starves), then the oldest. Eligible: an employee with free
 /// capacity who holds every required skill; a retry's avoided employee only when nobody else is
-/// eligible; nothing before its not-before time. Choice: the lowest load ratio (active ÷
+/// eligible — and a declined task's never before its `avoidUntil`; nothing before its not-before time. Choice: the lowest load ratio (active ÷
 /// capacity), then the longest idle since their last assignment.
 struct AssignmentPolicy: Sendable {
     /// How long a task waits to gain one level of priority.
@@ -19,6 +19,8 @@ struct AssignmentPolicy: Sendable {
         var createdAt: Date
         var avoidEmployeeId: UUID?
         var notBefore: Date?
+        /// Until then the avoided employee is not eligible at all (they declined the offer).
+        var avoidUntil: Date? = nil
     }
 
     /// An employee who could take work now: active, online and AVAILABLE (the caller filters).
@@ -70,7 +72,7 @@ struct AssignmentPolicy: Sendable {
         for task in order(queue, at: now) {
             guard !candidates.isEmpty else { break }
             if let notBefore = task.notBefore, notBefore > now { continue }
-            guard let chosen = choose(for: task, among: candidates) else { continue }
+            guard let chosen = choose(for: task, among: candidates, at: now) else { continue }
             proposals.append(Proposal(taskId: task.id, expectedVersion: task.version, employeeId: candidates[chosen].id))
             candidates[chosen].load += 1
             candidates[chosen].lastAssignedAt = now
@@ -80,10 +82,11 @@ struct AssignmentPolicy: Sendable {
     }
 
     /// The index of the best candidate for `task`, or nil when nobody can take it.
-    func choose(for task: QueuedTask, among candidates: [Candidate]) -> Int? {
+    func choose(for task: QueuedTask, among candidates: [Candidate], at now: Date) -> Int? {
         let able = candidates.indices.filter { candidates[$0].hasRoom && task.requiredSkills.isSubset(of: candidates[$0].skills) }
-        let preferred = able.filter { candidates[$0].id != task.avoidEmployeeId }
-        return (preferred.isEmpty ? able : preferred).min { a, b in Self.isBetter(candidates[a], than: candidates[b]) }
+        var preferred = able.filter { candidates[$0].id != task.avoidEmployeeId }
+        if preferred.isEmpty, task.avoidUntil.map({ $0 <= now }) ?? true { preferred = able }
+        return preferred.min { a, b in Self.isBetter(candidates[a], than: candidates[b]) }
     }
 
     /// Lower load ratio first, then idle the longest (never assigned counts as longest).

@@ -28,6 +28,8 @@ struct TaskView: Sendable, Equatable {
     var lastEvent: String
     var avoidEmployeeId: UUID?
     var notBefore: Date?
+    /// Not to `avoidEmployeeId` at all before this time (a declined offer), even if nobody else can take it.
+    var avoidUntil: Date? = nil
 
     /// What a task event says about the task.
     enum Change: Sendable, Equatable {
@@ -37,7 +39,7 @@ struct TaskView: Sendable, Equatable {
         case progressed
         case completed
         case failed(willRetry: Bool)
-        case requeued(avoid: UUID?, notBefore: Date?)
+        case requeued(avoid: UUID?, notBefore: Date?, avoidUntil: Date? = nil)
         case cancelled
         /// overdue or flagged: the version moves, the stage does not.
         case noted
@@ -100,15 +102,17 @@ struct TaskView: Sendable, Equatable {
             if willRetry {
                 next.avoidEmployeeId = assigneeId
                 next.notBefore = Self.awaitingRequeue
+                next.avoidUntil = nil
             }
             next.assigneeId = willRetry ? nil : assigneeId
             next.reservationId = nil
-        case .requeued(let avoid, let notBefore):
+        case .requeued(let avoid, let notBefore, let avoidUntil):
             next.stage = .pending
             next.assigneeId = nil
             next.reservationId = nil
             next.avoidEmployeeId = avoid
             next.notBefore = notBefore
+            next.avoidUntil = avoid == nil ? nil : avoidUntil
         case .cancelled:
             next.stage = .cancelled
             next.reservationId = nil

@@ -28,6 +28,8 @@ struct SchedulerController: Sendable {
         var notBefore: Date?
         var avoidEmployeeId: UUID?
         var version: Int
+        /// Why it has not been offered yet (`code`, and `text` for people).
+        var waitingFor: WaitReason
     }
 
     struct Queue: ResponseEncodable {
@@ -41,6 +43,12 @@ struct SchedulerController: Sendable {
         let now = Date()
         let policy = AssignmentPolicy(agingStep: settings.agingStep)
         let waiting = try await store.queueDetails()
+        let team = try await store.employeeSummaries().map { e in
+            WaitReason.Employee(
+                id: e.id, active: e.active, online: e.online, available: e.availability == Availability.available.rawValue, load: e.load,
+                capacity: e.capacity, skills: Set(e.skills)
+            )
+        }
         let ordered = policy.order(waiting.map(\.task), at: now)
         let names = Dictionary(waiting.map { ($0.task.id, $0.name) }, uniquingKeysWith: { first, _ in first })
         let items = ordered.prefix(limit).map { task in
@@ -49,7 +57,8 @@ struct SchedulerController: Sendable {
                 requiredSkills: task.requiredSkills.sorted(), createdAt: task.createdAt,
                 waitingSeconds: (now.timeIntervalSince(task.createdAt) * 1_000).rounded() / 1_000,
                 notBefore: TaskView.isAwaitingRequeue(task.notBefore) ? nil : task.notBefore,
-                avoidEmployeeId: task.avoidEmployeeId, version: task.version
+                avoidEmployeeId: task.avoidEmployeeId, version: task.version,
+                waitingFor: WaitReason.of(task, employees: team, at: now)
             )
         }
         return Queue(items: Array(items), total: waiting.count)

@@ -58,7 +58,8 @@ enum SchedulerOpenAPI {
              "requiredSkills",
              "createdAt",
              "waitingSeconds",
-             "version"
+             "version",
+             "waitingFor"
             ],
             "properties": {
              "taskId": {
@@ -108,6 +109,31 @@ enum SchedulerOpenAPI {
              },
              "version": {
               "type": "integer"
+             },
+             "waitingFor": {
+              "type": "object",
+              "required": [
+               "code",
+               "text"
+              ],
+              "description": "Why it has not been offered yet",
+              "properties": {
+               "code": {
+                "type": "string",
+                "enum": [
+                 "retry_wait",
+                 "no_skill",
+                 "nobody_online",
+                 "everyone_away",
+                 "everyone_full",
+                 "declined_hold",
+                 "next"
+                ]
+               },
+               "text": {
+                "type": "string"
+               }
+              }
              }
             }
            }
@@ -387,6 +413,13 @@ enum SchedulerOpenAPI {
        "null"
       ],
       "format": "date-time"
+     },
+     "availabilityReason": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "description": "Why the availability last changed: employee (they set it), reservation_expired (an offer went unanswered), work_requested, …"
      }
     }
    }

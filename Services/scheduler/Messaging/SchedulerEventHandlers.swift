@@ -46,7 +46,8 @@ struct SchedulerEventHandlers: Sendable {
         handlers.on(TaskRequeued.self) { event, connection in
             let data = event.data
             try await store.apply(
-                .requeued(avoid: data.avoidEmployeeId, notBefore: data.notBefore), to: data.taskId, version: data.version,
+                .requeued(avoid: data.avoidEmployeeId, notBefore: data.notBefore, avoidUntil: data.avoidUntil), to: data.taskId,
+                version: data.version,
                 at: event.occurredAt, on: connection
             )
         }

@@ -48,5 +48,9 @@ enum SchedulerMigrations {
             "CREATE INDEX tasks_reserved ON scheduler.tasks (reserved_at) WHERE stage = 'ASSIGNED' AND NOT expiry_sent",
             "CREATE INDEX tasks_finished ON scheduler.tasks (updated_at) WHERE stage IN ('COMPLETED', 'FAILED', 'CANCELLED')",
         ]),
+        Migration(version: 4, name: "declined offers and why an employee is away", statements: [
+            "ALTER TABLE scheduler.tasks ADD COLUMN avoid_until timestamptz",
+            "ALTER TABLE scheduler.employees ADD COLUMN availability_reason text",
+        ]),
     ]
 }

@@ -150,7 +150,10 @@ extension SchedulerStore {
                 outcomes[index] = .failure(.task("the task is not waiting (or not at the version seen)"))
                 continue
             }
-            let proposal = AssignmentProposed(taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version)
+            let proposal = AssignmentProposed(
+                taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version,
+                reservationSeconds: reservationTimeout?.seconds
+            )
             events.append(try EncodedEvent(EventEnvelope(
                 source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
             )))

@@ -12,20 +12,20 @@ extension SchedulerStore {
     func queueDetails(limit: Int? = nil) async throws -> [WaitingTask] {
         let rows = try await client.query(
             """
-            SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name
+            SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name, avoid_until
             FROM scheduler.tasks WHERE stage = 'PENDING' AND known
             ORDER BY priority, created_at LIMIT \(limit ?? Int(Int32.max))
             """,
             logger: logger
         )
         var tasks: [WaitingTask] = []
-        for try await (id, version, priority, skills, createdAt, avoid, notBefore, name) in rows.decode(
-            (UUID, Int, Int, [String], Date, UUID?, Date?, String).self
+        for try await (id, version, priority, skills, createdAt, avoid, notBefore, name, avoidUntil) in rows.decode(
+            (UUID, Int, Int, [String], Date, UUID?, Date?, String, Date?).self
         ) {
             tasks.append(WaitingTask(
                 task: .init(
                     id: id, version: version, priority: priority, requiredSkills: Set(skills), createdAt: createdAt,
-                    avoidEmployeeId: avoid, notBefore: notBefore
+                    avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
                 ),
                 name: name
             ))
@@ -40,6 +40,8 @@ extension SchedulerStore {
         var active: Bool
         var online: Bool
         var availability: String
+        /// Why the availability last changed (`reservation_expired`, `employee`, …).
+        var availabilityReason: String?
         var load: Int
         var capacity: Int
         var skills: [String]
@@ -53,7 +55,7 @@ extension SchedulerStore {
         let rows = try await client.query(
             """
             SELECT e.id, e.username, e.full_name, e.active, e.online, e.availability, count(t.id)::int, e.capacity, e.skills,
-                   e.last_assigned_at, e.offline_since
+                   e.last_assigned_at, e.offline_since, e.availability_reason
             FROM scheduler.employees e
             LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
             WHERE e.is_employee AND (\(only)::uuid IS NULL OR e.id = \(only))
@@ -62,12 +64,12 @@ extension SchedulerStore {
             logger: logger
         )
         var employees: [EmployeeSummary] = []
-        for try await (id, username, fullName, active, online, availability, load, capacity, skills, idle, offline) in rows.decode(
-            (UUID, String, String, Bool, Bool, String, Int, Int, [String], Date?, Date?).self
+        for try await (id, username, fullName, active, online, availability, load, capacity, skills, idle, offline, reason) in rows.decode(
+            (UUID, String, String, Bool, Bool, String, Int, Int, [String], Date?, Date?, String?).self
         ) {
             employees.append(EmployeeSummary(
                 id: id, username: username, fullName: fullName, active: active, online: online, availability: availability,
-                load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
+                availabilityReason: reason, load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
             ))
         }
         return employees

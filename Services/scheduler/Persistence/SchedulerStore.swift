@@ -9,6 +9,8 @@ import PostgresNIO
 struct SchedulerStore: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// How long an offer stays open; proposals carry it so the employee's card can count down.
+    var reservationTimeout: Duration? = nil
     let outbox = Outbox(schema: "scheduler")
 
     // MARK: employees
@@ -56,8 +58,10 @@ struct SchedulerStore: Sendable {
     ) async throws -> Bool {
         let rows = try await connection.query(
             """
-            INSERT INTO scheduler.employees (id, availability, availability_at) VALUES (\(id), \(availability.rawValue), now())
-            ON CONFLICT (id) DO UPDATE SET availability = excluded.availability, availability_at = now()
+            INSERT INTO scheduler.employees (id, availability, availability_at, availability_reason)
+            VALUES (\(id), \(availability.rawValue), now(), \(reason))
+            ON CONFLICT (id) DO UPDATE SET availability = excluded.availability, availability_at = now(),
+                availability_reason = excluded.availability_reason
             WHERE scheduler.employees.availability <> excluded.availability
             RETURNING id
             """,
@@ -94,18 +98,18 @@ struct SchedulerStore: Sendable {
     func apply(_ change: TaskView.Change, to taskId: UUID, version: Int, at: Date, on connection: PostgresConnection) async throws {
         let rows = try await connection.query(
             """
-            SELECT stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before
+            SELECT stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
             FROM scheduler.tasks WHERE id = \(taskId) FOR UPDATE
             """,
             logger: logger
         ).collect()
         let current: TaskView
         if let row = rows.first {
-            let (stage, version, lastEvent, assignee, reservation, avoid, notBefore) =
-                try row.decode((String, Int, String, UUID?, UUID?, UUID?, Date?).self)
+            let (stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil) =
+                try row.decode((String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
             current = TaskView(
                 stage: TaskView.Stage(rawValue: stage) ?? .pending, version: version, assigneeId: assignee, reservationId: reservation,
-                lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore
+                lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
             )
         } else {
             // Not created yet as far as we know: a placeholder the creation will complete.
@@ -116,13 +120,13 @@ struct SchedulerStore: Sendable {
         try await connection.query(
             """
             INSERT INTO scheduler.tasks (id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id,
-                                         not_before, updated_at)
+                                         not_before, avoid_until, updated_at)
             VALUES (\(taskId), \(next.stage.rawValue), \(next.version), \(next.lastEvent), \(next.assigneeId), \(next.reservationId),
-                    \(reservedAt), \(next.avoidEmployeeId), \(next.notBefore), now())
+                    \(reservedAt), \(next.avoidEmployeeId), \(next.notBefore), \(next.avoidUntil), now())
             ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
                 assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
                 expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
-                updated_at = now()
+                avoid_until = excluded.avoid_until, updated_at = now()
             """,
             logger: logger
         )

@@ -15,7 +15,7 @@ struct TaskEvents {
         let task = change.after
         return [try envelope(TaskAssigned(
             taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reservationId: task.reservationId!,
-            attempt: task.attempt
+            attempt: task.attempt, expiresAt: task.offerExpiresAt
         ))]
     }
 
@@ -69,13 +69,29 @@ struct TaskEvents {
         ))]
     }
 
+    /// The employee turned the offer down: someone else gets it, and they do not before `avoidUntil`.
+    func declined(_ change: TaskRepository.Change, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
+        [try envelope(TaskRequeued(
+            taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: .declined,
+            avoidEmployeeId: change.before.assigneeId, notBefore: nil, avoidUntil: avoidUntil, message: reason
+        ))]
+    }
+
     func flagged(_ change: TaskRepository.Change, reason: String) throws -> [EncodedEvent] {
         let task = change.after
         return [try envelope(TaskFlagged(taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reason: reason))]
     }
 
-    func cancelled(_ change: TaskRepository.Change, by admin: UUID) throws -> [EncodedEvent] {
+    func cancelled(_ change: TaskRepository.Change, by admin: UUID, reason: String?) throws -> [EncodedEvent] {
         let task = change.after
-        return [try envelope(TaskCancelled(taskId: task.id, version: task.version, assigneeId: task.assigneeId, by: admin))]
+        return [try envelope(TaskCancelled(taskId: task.id, version: task.version, assigneeId: task.assigneeId, by: admin, reason: reason))]
+    }
+
+    /// A comment, for the task's assignee (and the admins' feed).
+    func commented(_ comment: Comment, task: TaskRecord) throws -> [EncodedEvent] {
+        [try envelope(TaskCommented(
+            taskId: task.id, version: task.version, assigneeId: task.assigneeId, commentId: comment.id, authorId: comment.authorId,
+            message: comment.message
+        ))]
     }
 }

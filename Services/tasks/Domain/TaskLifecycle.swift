@@ -16,6 +16,8 @@ struct TaskLifecycle {
         var progress: Int
         var flagged: Bool
         var version: Int
+        /// While ASSIGNED: when the offer lapses (the scheduler's reservation window); nil otherwise.
+        var offerExpiresAt: Date? = nil
 
         static func new(maxAttempts: Int) -> State {
             State(status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: maxAttempts,
@@ -24,14 +26,14 @@ struct TaskLifecycle {
     }
 
     enum Action: Equatable, Sendable {
-        /// tasks accepted the scheduler's proposal: offered to the employee.
-        case assign(employeeId: UUID, reservationId: UUID)
+        /// tasks accepted the scheduler's proposal: offered to the employee, until `expiresAt`.
+        case assign(employeeId: UUID, reservationId: UUID, expiresAt: Date? = nil)
         /// The assignee took the offer.
         case accept
         case progress(Int)
         case complete
         case fail
-        /// Back to the queue: the offer lapsed, the employee went away, or an admin took it back.
+        /// Back to the queue: the offer lapsed or was declined, the employee went away, or an admin took it back.
         case requeue(RequeueReason)
         /// An in-progress task whose employee went away: kept, but marked.
         case flag
@@ -56,12 +58,14 @@ struct TaskLifecycle {
 
     static func apply(_ action: Action, to state: State) throws(NotAllowed) -> (State, Outcome) {
         var next = state
+        next.offerExpiresAt = nil
         var outcome = Outcome.changed
         switch (action, state.status) {
-        case (.assign(let employee, let reservation), .pending):
+        case (.assign(let employee, let reservation, let expiresAt), .pending):
             next.status = .assigned
             next.assigneeId = employee
             next.reservationId = reservation
+            next.offerExpiresAt = expiresAt
         case (.accept, .assigned):
             next.status = .inProgress
             next.reservationId = nil

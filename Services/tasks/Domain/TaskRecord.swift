@@ -15,6 +15,8 @@ struct TaskRecord: Codable, Sendable, Equatable {
     var progress: Int
     var flagged: Bool
     var dueAt: Date?
+    /// While the task is offered: when the offer lapses.
+    var offerExpiresAt: Date?
     var version: Int
     var createdBy: UUID
     var createdAt: Date
@@ -23,7 +25,8 @@ struct TaskRecord: Codable, Sendable, Equatable {
     var lifecycle: TaskLifecycle.State {
         TaskLifecycle.State(
             status: status, assigneeId: assigneeId, reservationId: reservationId, attempt: attempt,
-            maxAttempts: maxAttempts, progress: progress, flagged: flagged, version: version
+            maxAttempts: maxAttempts, progress: progress, flagged: flagged, version: version,
+            offerExpiresAt: offerExpiresAt
         )
     }
 
@@ -38,6 +41,7 @@ struct TaskRecord: Codable, Sendable, Equatable {
         task.progress = state.progress
         task.flagged = state.flagged
         task.version = state.version
+        task.offerExpiresAt = state.offerExpiresAt
         task.updatedAt = now
         return task
     }

@@ -28,7 +28,7 @@ struct AdminTasksController: Sendable {
         let task = TaskRecord(
             id: UUID(), name: new.name, description: new.description, priority: new.priority, requiredSkills: new.requiredSkills,
             status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: new.maxAttempts, progress: 0,
-            flagged: false, dueAt: new.dueAt, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
+            flagged: false, dueAt: new.dueAt, offerExpiresAt: nil, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
         )
         let idempotency = try request.headers[.idempotencyKey].map { key in
             guard (1...200).contains(key.count) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
@@ -87,6 +87,10 @@ struct AdminTasksController: Sendable {
             guard let id = UUID(uuidString: String(text)) else { throw APIError.invalid("assignee", "assignee must be a UUID") }
             filter.assignee = id
         }
+        if let text = query["overdue"] {
+            guard let overdue = Bool(String(text).lowercased()) else { throw APIError.invalid("overdue", "overdue must be true or false") }
+            filter.overdue = overdue
+        }
         filter.createdFrom = try Self.time(query["createdFrom"], "createdFrom")
         filter.createdTo = try Self.time(query["createdTo"], "createdTo")
         let page = try request.integer("page", default: 0, in: 0...100_000)
@@ -133,13 +137,15 @@ struct AdminTasksController: Sendable {
         }
     }
 
+    /// Cancels an open task, with an optional `{"reason"}` its assignee is shown.
     @Sendable func cancel(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
+        let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: ReasonRequest.self))
         let events = TaskEvents(correlationId: UUID())
         return try await TaskRoutes.run {
-            try await tasks.transition(id, .cancel, actor: admin.userId, reason: "cancelled by an admin") { change in
-                try events.cancelled(change, by: admin.userId)
+            try await tasks.transition(id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin") { change in
+                try events.cancelled(change, by: admin.userId, reason: reason)
             }.after
         }
     }

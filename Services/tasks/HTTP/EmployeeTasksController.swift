@@ -17,10 +17,13 @@ struct EmployeeTasksController: Sendable {
         group.get("history", use: history)
         group.post("get-next", use: getNext)
         group.post(":id/accept", use: accept)
+        group.post(":id/decline", use: decline)
         group.post(":id/progress", use: progress)
         group.post(":id/complete", use: complete)
         group.post(":id/fail", use: fail)
-        router.group("/api/tasks").add(middleware: anyone).post(":id/comments", use: comment)
+        let shared = router.group("/api/tasks").add(middleware: anyone)
+        shared.post(":id/comments", use: comment)
+        shared.get(":id/comments", use: comments)
     }
 
     @Sendable func current(request: Request, context: ServiceRequestContext) async throws -> TaskItems {
@@ -35,12 +38,12 @@ struct EmployeeTasksController: Sendable {
         )
     }
 
-    @Sendable func history(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
+    @Sendable func history(request: Request, context: ServiceRequestContext) async throws -> HistoryPage {
         let me = try context.requireIdentity().userId
         let page = try request.integer("page", default: 0, in: 0...100_000)
         let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.history(of: me, page: page, size: size)
-        return TaskPage(items: items, page: page, size: size, total: total)
+        return HistoryPage(items: items, page: page, size: size, total: total)
     }
 
     @Sendable func getNext(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {
@@ -51,6 +54,17 @@ struct EmployeeTasksController: Sendable {
 
     @Sendable func accept(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
         try await act(.accept, request, context) { events, change in try events.accepted(change) }
+    }
+
+    /// Turns an offer down, with an optional `{"reason"}`: the task goes back to the queue and is
+    /// kept from the caller for `ORCH_TASKS_DECLINE_HOLD`; the caller stays AVAILABLE
+    /// (docs/tasks.md, "Declining an offer").
+    @Sendable func decline(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+        let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: ReasonRequest.self))
+        let avoidUntil = Date.nowToTheMillisecond.addingTimeInterval(settings.declineHold.seconds)
+        return try await act(.requeue(.declined), request, context, reason: reason ?? "declined") { events, change in
+            try events.declined(change, reason: reason, avoidUntil: avoidUntil)
+        }
     }
 
     @Sendable func progress(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
@@ -78,21 +92,34 @@ struct EmployeeTasksController: Sendable {
         }
     }
 
-    /// A comment on a task: an admin on any, an employee on one that is theirs.
+    /// A comment on a task: an admin on any, an employee on one that is theirs. Its assignee sees
+    /// it live (`task.commented`).
     @Sendable func comment(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Comment> {
         let caller = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let message = try TaskRoutes.message(try await request.decodeJSON(as: MessageRequest.self).message)
+        let comment = Comment(id: UUID(), taskId: id, authorId: caller.userId, message: message, createdAt: .nowToTheMillisecond)
+        let events = TaskEvents(correlationId: UUID())
+        let added = try await tasks.addComment(comment) { task in
+            guard caller.isAdmin || task.assigneeId == caller.userId else { throw APIError.forbidden }
+            return try events.commented(comment, task: task)
+        }
+        guard added else { throw APIError.notFound("task") }
+        return EditedResponse(status: .created, response: comment)
+    }
+
+    /// A task's comments, oldest first: an admin's on any task, an employee's on one that is theirs.
+    @Sendable func comments(request: Request, context: ServiceRequestContext) async throws -> CommentList {
+        let caller = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
         guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
         guard caller.isAdmin || task.assigneeId == caller.userId else { throw APIError.forbidden }
-        let comment = Comment(id: UUID(), taskId: id, authorId: caller.userId, message: message, createdAt: .nowToTheMillisecond)
-        try await tasks.addComment(comment)
-        return EditedResponse(status: .created, response: comment)
+        return CommentList(items: try await tasks.comments(of: id))
     }
 
     /// Applies `action` to one of the caller's own tasks, with its comment if any.
     private func act(
-        _ action: TaskLifecycle.Action, _ request: Request, _ context: ServiceRequestContext, comment: String? = nil,
+        _ action: TaskLifecycle.Action, _ request: Request, _ context: ServiceRequestContext, comment: String? = nil, reason: String? = nil,
         events make: @escaping @Sendable (TaskEvents, TaskRepository.Change) throws -> [EncodedEvent]
     ) async throws -> TaskRecord {
         let me = try context.requireIdentity().userId
@@ -101,7 +128,7 @@ struct EmployeeTasksController: Sendable {
         let tasks = tasks
         return try await TaskRoutes.run {
             try await tasks.transition(
-                id, action, actor: me,
+                id, action, actor: me, reason: reason,
                 authorize: { task in guard task.assigneeId == me else { throw APIError.forbidden } },
                 also: { change, connection in
                     guard let comment else { return }

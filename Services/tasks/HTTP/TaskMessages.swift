@@ -26,6 +26,11 @@ struct MessageRequest: Decodable {
     var message: String
 }
 
+/// The optional body of decline and cancel.
+struct ReasonRequest: Decodable {
+    var reason: String?
+}
+
 struct ProgressRequest: Decodable {
     var progress: WholeNumber
     var note: String?
@@ -46,6 +51,40 @@ struct AuditEntry: Codable, Sendable {
     var to: String
     var reason: String?
     var at: Date
+    /// The employee the transition concerned (offered to, declined or ended by).
+    var assigneeId: UUID?
+}
+
+/// One ended attempt in an employee's history: the task as it is now, and how their attempt
+/// ended (a failure that was retried shows FAILED though the task has moved on).
+struct HistoryEntry: Sendable, Encodable {
+    var task: TaskRecord
+    var outcome: String
+    var finishedAt: Date
+
+    static func outcome(of action: String) -> String {
+        switch action {
+        case "complete": TaskStatus.completed.rawValue
+        case "fail": TaskStatus.failed.rawValue
+        default: TaskStatus.cancelled.rawValue
+        }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try task.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(outcome, forKey: .outcome)
+        try container.encode(finishedAt, forKey: .finishedAt)
+    }
+
+    enum Keys: String, CodingKey { case outcome, finishedAt }
+}
+
+struct HistoryPage: ResponseEncodable {
+    var items: [HistoryEntry]
+    var page: Int
+    var size: Int
+    var total: Int
 }
 
 struct TaskDetail: ResponseEncodable {
@@ -70,6 +109,10 @@ struct TaskPage: ResponseEncodable {
     var total: Int
 }
 
+struct CommentList: ResponseEncodable {
+    var items: [Comment]
+}
+
 struct TaskItems: ResponseEncodable {
     var items: [TaskRecord]
 }
@@ -77,7 +120,7 @@ struct TaskItems: ResponseEncodable {
 struct Dashboard: ResponseEncodable {
     var current: [TaskRecord]
     var counts: [String: Int]
-    var recent: [TaskRecord]
+    var recent: [HistoryEntry]
 }
 
 struct Accepted: ResponseEncodable {

@@ -20,6 +20,14 @@ enum TaskRoutes {
         return trimmed
     }
 
+    /// An optional reason (declining an offer, cancelling a task): nil when absent or blank, at
+    /// most 1,000 characters.
+    static func reason(_ body: ReasonRequest?) throws -> String? {
+        guard let text = body?.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
+        guard text.count <= 1_000 else { throw APIError.invalid("reason", "reason must be at most 1,000 characters") }
+        return text
+    }
+
     /// Runs a transition, translating the repository's refusals into HTTP: 404, or 409 with the
     /// task's current state in the body.
     static func run<T>(_ body: () async throws -> T) async throws -> T {

@@ -157,6 +157,15 @@ enum TasksOpenAPI {
       }
      },
      {
+      "name": "overdue",
+      "in": "query",
+      "required": false,
+      "description": "true: only open tasks (PENDING, ASSIGNED, IN_PROGRESS) past their due time",
+      "schema": {
+       "type": "boolean"
+      }
+     },
+     {
       "name": "createdFrom",
       "in": "query",
       "schema": {
@@ -537,7 +546,7 @@ enum TasksOpenAPI {
   },
   "/api/admin/tasks/{id}/cancel": {
    "post": {
-    "summary": "Cancel a task that has not finished (admin)",
+    "summary": "Cancel a task that has not finished (admin), with an optional reason its assignee is shown",
     "security": [
      {
       "bearer": []
@@ -612,6 +621,36 @@ enum TasksOpenAPI {
         "schema": {
          "$ref": "#/components/schemas/Error"
         }
+       }
+      }
+     },
+     "413": {
+      "description": "Body larger than 64 KiB",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Invalid value",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Reason"
        }
       }
      }
@@ -702,7 +741,7 @@ enum TasksOpenAPI {
           "recent": {
            "type": "array",
            "items": {
-            "$ref": "#/components/schemas/Task"
+            "$ref": "#/components/schemas/HistoryEntry"
            }
           }
          }
@@ -735,7 +774,7 @@ enum TasksOpenAPI {
   },
   "/api/employee/tasks/history": {
    "get": {
-    "summary": "Finished tasks (employee), newest first",
+    "summary": "Your ended attempts, newest first: completions, failures (also those retried since) and cancellations of work you held",
     "security": [
      {
       "bearer": []
@@ -778,7 +817,7 @@ enum TasksOpenAPI {
           "items": {
            "type": "array",
            "items": {
-            "$ref": "#/components/schemas/Task"
+            "$ref": "#/components/schemas/HistoryEntry"
            }
           },
           "page": {
@@ -955,6 +994,119 @@ enum TasksOpenAPI {
         "schema": {
          "$ref": "#/components/schemas/Error"
         }
+       }
+      }
+     }
+    }
+   }
+  },
+  "/api/employee/tasks/{id}/decline": {
+   "post": {
+    "summary": "Decline an offer, with an optional reason: the task goes back to the queue, kept from you for ORCH_TASKS_DECLINE_HOLD; you stay AVAILABLE",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The task after the change",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Task"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Malformed request",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Missing or bad token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Wrong role or not your task",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Not found",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "409": {
+      "description": "Not allowed in the task's current state (the body has it)",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "413": {
+      "description": "Body larger than 64 KiB",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "422": {
+      "description": "Invalid value",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    },
+    "requestBody": {
+     "required": false,
+     "content": {
+      "application/json": {
+       "schema": {
+        "$ref": "#/components/schemas/Reason"
        }
       }
      }
@@ -1301,6 +1453,77 @@ enum TasksOpenAPI {
    }
   },
   "/api/tasks/{id}/comments": {
+   "get": {
+    "summary": "A task's comments, oldest first (an admin on any task, an employee on their own)",
+    "security": [
+     {
+      "bearer": []
+     }
+    ],
+    "parameters": [
+     {
+      "name": "id",
+      "in": "path",
+      "required": true,
+      "schema": {
+       "type": "string",
+       "format": "uuid"
+      }
+     }
+    ],
+    "responses": {
+     "200": {
+      "description": "The comments",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/CommentList"
+        }
+       }
+      }
+     },
+     "400": {
+      "description": "Malformed request",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "401": {
+      "description": "Missing or bad token",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "403": {
+      "description": "Wrong role or not your task",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     },
+     "404": {
+      "description": "Not found",
+      "content": {
+       "application/json": {
+        "schema": {
+         "$ref": "#/components/schemas/Error"
+        }
+       }
+      }
+     }
+    }
+   },
    "post": {
     "summary": "Comment on a task (an admin on any, an employee on their own)",
     "security": [
@@ -1520,6 +1743,11 @@ enum TasksOpenAPI {
      "updatedAt": {
       "type": "string",
       "format": "date-time"
+     },
+     "offerExpiresAt": {
+      "type": "string",
+      "format": "date-time",
+      "description": "While ASSIGNED: when the offer lapses and the scheduler withdraws it."
      }
     }
    },
@@ -1676,6 +1904,62 @@ enum TasksOpenAPI {
       "format": "date-time"
      }
     }
+   },
+   "Reason": {
+    "type": "object",
+    "properties": {
+     "reason": {
+      "type": [
+       "string",
+       "null"
+      ],
+      "maxLength": 1000,
+      "description": "Optional; shown to the employee (cancel) or the admins (decline). Blank counts as none."
+     }
+    }
+   },
+   "CommentList": {
+    "type": "object",
+    "required": [
+     "items"
+    ],
+    "properties": {
+     "items": {
+      "type": "array",
+      "items": {
+       "$ref": "#/components/schemas/Comment"
+      }
+     }
+    }
+   },
+   "HistoryEntry": {
+    "description": "An ended attempt of the caller's: the task as it is now, with how their attempt ended",
+    "allOf": [
+     {
+      "$ref": "#/components/schemas/Task"
+     },
+     {
+      "type": "object",
+      "required": [
+       "outcome",
+       "finishedAt"
+      ],
+      "properties": {
+       "outcome": {
+        "type": "string",
+        "enum": [
+         "COMPLETED",
+         "FAILED",
+         "CANCELLED"
+        ]
+       },
+       "finishedAt": {
+        "type": "string",
+        "format": "date-time"
+       }
+      }
+     }
+    ]
    }
   }
  }

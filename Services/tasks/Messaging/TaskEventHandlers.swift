@@ -26,9 +26,11 @@ struct TaskEventHandlers: Sendable {
     func proposed(_ event: EventEnvelope<AssignmentProposed>, _ connection: PostgresConnection) async throws {
         let proposal = event.data
         let events = events(for: event)
+        // The offer lapses when the scheduler withdraws it; the employee's card counts down to it.
+        let expiresAt = proposal.reservationSeconds.map { Date.nowToTheMillisecond.addingTimeInterval($0) }
         do {
             _ = try await tasks.transition(
-                proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId),
+                proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt),
                 on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion
             ) { change in try events.assigned(change) }
         } catch let failure as TaskRepository.TransitionFailure {

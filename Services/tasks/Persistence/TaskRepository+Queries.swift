@@ -11,6 +11,8 @@ extension TaskRepository {
         var assignee: UUID?
         var createdFrom: Date?
         var createdTo: Date?
+        /// Only open tasks past their due time.
+        var overdue = false
     }
 
     /// Newest first, ties broken by id, so pages are stable.
@@ -23,6 +25,7 @@ extension TaskRepository {
             AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
             AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= tasks.to_ms(\(filter.createdFrom)))
             AND (\(filter.createdTo)::timestamptz IS NULL OR created_at < tasks.to_ms(\(filter.createdTo)))
+            AND (NOT \(filter.overdue) OR (due_at < now() AND status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')))
             \(unescaped: tail)
             """
         }
@@ -47,12 +50,12 @@ extension TaskRepository {
 
     func auditTrail(of taskId: UUID) async throws -> [AuditEntry] {
         let rows = try await client.query(
-            "SELECT actor_id, action, from_status, to_status, reason, at FROM tasks.audit WHERE task_id = \(taskId) ORDER BY id",
+            "SELECT actor_id, action, from_status, to_status, reason, at, assignee_id FROM tasks.audit WHERE task_id = \(taskId) ORDER BY id",
             logger: logger
         )
         var entries: [AuditEntry] = []
-        for try await (actor, action, from, to, reason, at) in rows.decode((UUID?, String, String?, String, String?, Date).self) {
-            entries.append(AuditEntry(actorId: actor, action: action, from: from, to: to, reason: reason, at: at))
+        for try await (actor, action, from, to, reason, at, assignee) in rows.decode((UUID?, String, String?, String, String?, Date, UUID?).self) {
+            entries.append(AuditEntry(actorId: actor, action: action, from: from, to: to, reason: reason, at: at, assigneeId: assignee))
         }
         return entries
     }
@@ -68,21 +71,30 @@ extension TaskRepository {
         ).collect().map(Self.task)
     }
 
-    /// Finished tasks the employee had, newest first.
-    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
+    /// The employee's ended attempts, newest first: each completion, each failure (also one that
+    /// was retried, so the task has moved on since), each cancellation of work they held.
+    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [HistoryEntry], total: Int) {
         let total = try await client.query(
-            "SELECT count(*) FROM tasks.tasks WHERE assignee_id = \(employee) AND status IN ('COMPLETED', 'FAILED', 'CANCELLED')",
+            "SELECT count(*) FROM tasks.audit a WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')",
             logger: logger
         ).collect().first?.decode(Int.self) ?? 0
+        let columns = Self.columns.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
         let rows = try await client.query(
             """
-            SELECT \(unescaped: Self.columns) FROM tasks.tasks
-            WHERE assignee_id = \(employee) AND status IN ('COMPLETED', 'FAILED', 'CANCELLED')
-            ORDER BY updated_at DESC, id LIMIT \(size) OFFSET \(page * size)
+            SELECT \(unescaped: columns), a.action, a.at FROM tasks.audit a JOIN tasks.tasks t ON t.id = a.task_id
+            WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')
+            ORDER BY a.id DESC LIMIT \(size) OFFSET \(page * size)
             """,
             logger: logger
         ).collect()
-        return (try rows.map(Self.task), total)
+        return (try rows.map { row in
+            let columns = row.makeRandomAccess()
+            let action = try columns[columns.count - 2].decode(String.self)
+            return HistoryEntry(
+                task: try Self.task(row), outcome: HistoryEntry.outcome(of: action),
+                finishedAt: try columns[columns.count - 1].decode(Date.self)
+            )
+        }, total)
     }
 
     func counts(of employee: UUID) async throws -> [String: Int] {
@@ -104,9 +116,18 @@ extension TaskRepository {
         )
     }
 
-    func addComment(_ comment: Comment) async throws {
+    /// Adds a comment and the events `make` returns for the task it is on, in one transaction;
+    /// false when there is no such task. `make` may throw to refuse.
+    func addComment(_ comment: Comment, events make: @Sendable (TaskRecord) throws -> [EncodedEvent]) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
+            let rows = try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(comment.taskId)", logger: logger
+            ).collect()
+            guard let task = try rows.first.map(Self.task) else { return false }
+            let events = try make(task)
             try await addComment(comment, on: connection)
+            try await outbox.append(events, on: connection, logger: logger)
+            return true
         }
     }
 

@@ -67,6 +67,7 @@ extension TaskRepository {
             UPDATE tasks.tasks SET status = \(after.status.rawValue), assignee_id = \(after.assigneeId),
                 reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
                 flagged = \(after.flagged), version = \(after.version), updated_at = tasks.to_ms(\(now)),
+                offer_expires_at = \(after.offerExpiresAt),
                 assigned_at = CASE WHEN \(after.status.rawValue) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
                 accepted_at = CASE WHEN \(after.status.rawValue) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
                 completed_at = CASE WHEN \(after.status.rawValue) = 'COMPLETED' THEN \(now) ELSE completed_at END,
@@ -87,7 +88,10 @@ extension TaskRepository {
             )
         }
         let change = Change(before: before, after: after, outcome: outcome)
-        try await audit(id, actor: actor, action: action.name, from: before.status, to: after.status, reason: reason, on: connection)
+        try await audit(
+            id, actor: actor, action: action.name, from: before.status, to: after.status, reason: reason,
+            assignee: after.assigneeId ?? before.assigneeId, on: connection
+        )
         try await also(change, connection)
         try await outbox.append(try events(change), on: connection, logger: logger)
         return change

@@ -14,7 +14,7 @@ struct TaskRepository: Sendable {
 
     static let columns = """
         id, name, description, priority, required_skills, status, assignee_id, reservation_id, attempt, max_attempts,
-        progress, flagged, due_at, version, created_by, created_at, updated_at
+        progress, flagged, due_at, version, created_by, created_at, updated_at, offer_expires_at
         """
 
     static func task(_ row: PostgresRow) throws -> TaskRecord {
@@ -27,7 +27,8 @@ struct TaskRepository: Sendable {
             assigneeId: try columns[6].decode(UUID?.self), reservationId: try columns[7].decode(UUID?.self),
             attempt: try columns[8].decode(Int.self), maxAttempts: try columns[9].decode(Int.self),
             progress: try columns[10].decode(Int.self), flagged: try columns[11].decode(Bool.self),
-            dueAt: try columns[12].decode(Date?.self), version: try columns[13].decode(Int.self),
+            dueAt: try columns[12].decode(Date?.self), offerExpiresAt: try columns[17].decode(Date?.self),
+            version: try columns[13].decode(Int.self),
             createdBy: try columns[14].decode(UUID.self), createdAt: try columns[15].decode(Date.self),
             updatedAt: try columns[16].decode(Date.self)
         )
@@ -100,13 +101,13 @@ struct TaskRepository: Sendable {
     }
 
     func audit(
-        _ taskId: UUID, actor: UUID?, action: String, from: TaskStatus?, to: TaskStatus, reason: String?,
+        _ taskId: UUID, actor: UUID?, action: String, from: TaskStatus?, to: TaskStatus, reason: String?, assignee: UUID? = nil,
         on connection: PostgresConnection
     ) async throws {
         try await connection.query(
             """
-            INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
-            VALUES (\(taskId), \(actor), \(action), \(from?.rawValue), \(to.rawValue), \(reason))
+            INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
+            VALUES (\(taskId), \(actor), \(action), \(from?.rawValue), \(to.rawValue), \(reason), \(assignee))
             """,
             logger: logger
         )

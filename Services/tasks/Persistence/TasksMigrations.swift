@@ -74,5 +74,19 @@ enum TasksMigrations {
             AS $$ SELECT date_trunc('milliseconds', $1 + interval '500 microseconds') $$
             """,
         ]),
+        Migration(version: 5, name: "when an offer lapses", statements: [
+            "ALTER TABLE tasks.tasks ADD COLUMN offer_expires_at timestamptz",
+        ]),
+        Migration(version: 6, name: "whose attempt an audit row concerns", statements: [
+            // The employee the transition concerned: offered to, declined or accepted by, ended
+            // for. What an employee's history lists (failed attempts that were retried included).
+            "ALTER TABLE tasks.audit ADD COLUMN assignee_id uuid",
+            "UPDATE tasks.audit SET assignee_id = actor_id WHERE action IN ('accept', 'progress', 'complete', 'fail')",
+            """
+            UPDATE tasks.audit a SET assignee_id = t.assignee_id FROM tasks.tasks t
+            WHERE a.task_id = t.id AND a.action = 'cancel'
+            """,
+            "CREATE INDEX audit_finished ON tasks.audit (assignee_id, id) WHERE action IN ('complete', 'fail', 'cancel')",
+        ]),
     ]
 }

@@ -4,13 +4,24 @@ import { api } from "../api.js";
 import { barChart, lineChart } from "../charts.js";
 import { fill, figure, h, ms } from "../dom.js";
 
+/** The 20 employees who completed the most (ties: most assigned, then by name), nobody with nothing. */
+export function topCompleters(people) {
+  return people.filter((e) => e.completed > 0)
+    .sort((a, b) => b.completed - a.completed || b.assigned - a.assigned || a.username.localeCompare(b.username))
+    .slice(0, 20).map((e) => [e.username, e.completed]);
+}
+
 export function analyticsView(container) {
   const windowSelect = h("select", { id: "analytics-window" }, ["15m", "1h", "6h", "24h"].map((w) => h("option", { value: w, selected: w === "1h" }, w)));
   const body = h("div", { id: "analytics" });
+  // Means exist only for minutes that had something to average: those are left out, not zero.
   const series = async (metric, window) => (await api(`/api/analytics/timeseries?metric=${metric}&window=${window}`)).buckets
-    .map((b) => ({ t: new Date(b.minute), v: (metric === "wait" || metric === "handling" ? b.meanMs : b.count) ?? 0 }));
+    .map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
+    .filter((p) => p.v !== null && p.v !== undefined);
+  const windowMs = { "15m": 15, "1h": 60, "6h": 360, "24h": 1440 };
   async function load() {
     const window = windowSelect.value;
+    const since = Date.now() - windowMs[window] * 60_000;
     try {
       const [overview, people, throughput, created, wait] = await Promise.all([
         api(`/api/analytics/overview?window=${window}`), api(`/api/analytics/employees?window=${window}`),
@@ -21,16 +32,18 @@ export function analyticsView(container) {
           figure("Completed / min", overview.perMinute.completed), figure("Created / min", overview.perMinute.created),
           figure("Failed / min", overview.perMinute.failed), figure("Median wait", ms(overview.waitTime.p50Ms)),
           figure("p90 wait", ms(overview.waitTime.p90Ms)), figure("Median handling", ms(overview.handlingTime.p50Ms)),
-          figure("Overdue", overview.overdueTasks), figure("Retries", overview.retries),
+          figure("Overdue", overview.overdueTasks
+            ? h("a", { href: "#/tasks?overdue=1", id: "overdue-link", title: "Show the overdue tasks" }, overview.overdueTasks)
+            : overview.overdueTasks), figure("Retries", overview.retries),
           figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
-        h("div", { class: "grid" },
-          h("section", { class: "card" }, h("h3", {}, "Completed per minute"), lineChart("Completed per minute", throughput)),
-          h("section", { class: "card" }, h("h3", {}, "Created per minute"), lineChart("Created per minute", created)),
-          h("section", { class: "card" }, h("h3", {}, "Mean wait per minute"), lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s" })),
+        h("div", { class: "grid charts" },
+          h("section", { class: "card" }, h("h3", {}, "Completed per minute"), lineChart("Completed per minute", throughput, { since })),
+          h("section", { class: "card" }, h("h3", {}, "Created per minute"), lineChart("Created per minute", created, { since })),
+          h("section", { class: "card" }, h("h3", {}, "Mean wait per minute"), lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since })),
           h("section", { class: "card" }, h("h3", {}, "Tasks by status"), barChart("Tasks by status", Object.entries(overview.tasksByStatus))),
           h("section", { class: "card" }, h("h3", {}, "Open tasks by priority"), barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n]))),
-          h("section", { class: "card" }, h("h3", {}, "Completed by employee"),
-            barChart("Completed by employee", people.items.filter((e) => e.assigned > 0).slice(0, 20).map((e) => [e.username, e.completed])))),
+          h("section", { class: "card" }, h("h3", {}, "Completed by employee (top 20)"),
+            barChart("Completed by employee", topCompleters(people.items)))),
         h("section", { class: "card table-wrap" }, h("h3", {}, "Employees"),
           h("table", { id: "employee-figures" }, h("thead", {}, h("tr", {}, ["Employee", "Assigned", "Completed", "Failed", "Success", "Median handling", "Utilisation"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, people.items.map((e) => h("tr", {}, h("td", {}, e.username), h("td", {}, e.assigned), h("td", {}, e.completed), h("td", {}, e.failed),

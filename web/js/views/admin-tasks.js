@@ -1,8 +1,8 @@
 // The admin's tasks: creating one (the API's validation messages shown at the fields), the list
 // with filters, and one task's detail with its comments, audit trail, retry, cancel and assign.
 import { api } from "../api.js";
-import { field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
-import { team } from "./admin-team.js";
+import { confirmAction, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
+import { assignOptions, team } from "./admin-team.js";
 
 const STATUSES = ["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED"];
 
@@ -61,12 +61,14 @@ export function due(task) {
 export function taskList(container, filters = {}) {
   const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: filters.status === s }, s)));
   const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), [1, 2, 3, 4, 5].map((p) => h("option", { value: p }, p)));
+  const overdue = h("input", { type: "checkbox", id: "filter-overdue", name: "overdue", checked: filters.overdue === "1" });
   const rows = h("div", { class: "table-wrap", id: "task-table" });
   let page = 0;
   async function load() {
     const query = new URLSearchParams({ page, size: 20 });
     if (status.value) query.set("status", status.value);
     if (priority.value) query.set("priority", priority.value);
+    if (overdue.checked) query.set("overdue", "true");
     try {
       const [result, people] = await Promise.all([api(`/api/admin/tasks?${query}`), team()]);
       const pages = Math.max(1, Math.ceil(result.total / 20));
@@ -79,22 +81,24 @@ export function taskList(container, filters = {}) {
           h("tbody", {}, result.items.map((t) => h("tr", { "data-task": t.id },
             h("td", {}, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
             h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, due(t)), h("td", {}, when(t.updatedAt))))))
-        : h("p", { class: "muted", id: "no-tasks" }, status.value || priority.value ? "No task matches these filters." : "No tasks yet.");
+        : h("p", { class: "muted", id: "no-tasks" }, status.value || priority.value || overdue.checked ? "No task matches these filters." : "No tasks yet.");
       fill(rows, table,
         h("div", { class: "actions" }, previous, h("span", { class: "muted" }, `page ${page + 1} of ${pages} · ${count(result.total, "task")}`), next));
     } catch (error) {
       fill(rows, h("p", { class: "form-error" }, error.message));
     }
   }
-  for (const select of [status, priority]) select.addEventListener("change", () => { page = 0; load(); });
+  for (const select of [status, priority, overdue]) select.addEventListener("change", () => { page = 0; load(); });
   fill(container,
-    h("div", { class: "actions" }, h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority),
+    h("div", { class: "actions" }, h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority,
+      h("label", { for: overdue.id, class: "check" }, overdue, " Overdue only")),
     rows);
   load();
   return load;
 }
 
 export function taskDetail(container, id) {
+  let first = true;
   async function load() {
     let task, people;
     try {
@@ -104,9 +108,9 @@ export function taskDetail(container, id) {
       return;
     }
     const actions = h("div", { class: "actions" });
-    const act = async (path, label) => {
+    const act = async (path, label, body) => {
       try {
-        await api(`/api/admin/tasks/${id}/${path}`, { method: "POST" });
+        await api(`/api/admin/tasks/${id}/${path}`, { method: "POST", body });
         toast(label, "good");
         load();
       } catch (error) {
@@ -115,11 +119,18 @@ export function taskDetail(container, id) {
     };
     if (task.status === "FAILED") actions.append(h("button", { type: "button", id: "retry-task", onclick: () => act("retry", "Retrying.") }, "Retry"));
     if (!["COMPLETED", "FAILED", "CANCELLED"].includes(task.status)) {
-      actions.append(h("button", { type: "button", class: "danger", id: "cancel-task", onclick: () => act("cancel", "Cancelled.") }, "Cancel"));
+      const cancel = async () => {
+        const holder = task.assigneeId ? `${people.name(task.assigneeId)} is working on it or has it on offer, and will be shown your reason.` : "Nobody holds it yet.";
+        const answer = await confirmAction({
+          title: `Cancel “${task.name}”?`, message: `A cancelled task cannot be reopened. ${holder}`,
+          confirmLabel: "Cancel task", reasonLabel: "Reason (optional, shown to the assignee)",
+        });
+        if (answer) act("cancel", `Cancelled “${task.name}”.`, answer.reason ? { reason: answer.reason } : undefined);
+      };
+      actions.append(h("button", { type: "button", class: "danger", id: "cancel-task", onclick: cancel }, "Cancel…"));
     }
     if (task.status === "PENDING") {
-      const who = h("select", { id: "assign-to", "aria-label": "Employee to assign" },
-        people.employees.filter((e) => e.active).map((e) => h("option", { value: e.id }, `${e.fullName} (${e.load}/${e.capacity})`)));
+      const who = h("select", { id: "assign-to", "aria-label": "Employee to assign" }, assignOptions(people.employees, task.requiredSkills));
       actions.append(who, h("button", { type: "button", class: "secondary", id: "assign-task", onclick: () => act(`assign/${who.value}`, "Asked the scheduler to offer it.") }, "Assign"));
     }
     const comment = h("textarea", { name: "message", id: "admin-comment" });
@@ -136,7 +147,7 @@ export function taskDetail(container, id) {
     fill(container,
       h("p", {}, h("a", { href: "#/tasks" }, "← All tasks")),
       h("article", { class: "card", id: "task-detail", "data-status": task.status },
-        h("h2", {}, task.name), h("p", {}, task.description),
+        h("h2", { tabindex: -1, id: "task-title" }, task.name), h("p", {}, task.description),
         h("dl", { class: "figures" },
           [["Status", statusPill(task.status)], ["Priority", task.priority], ["Assignee", people.name(task.assigneeId)], ["Progress", `${task.progress}%`],
             ["Attempt", `${task.attempt} of ${task.maxAttempts}`], ["Skills", task.requiredSkills.join(", ") || "none"], ["Due", due(task)], ["Created", when(task.createdAt)]]
@@ -149,7 +160,11 @@ export function taskDetail(container, id) {
       h("section", { class: "card", "aria-labelledby": "audit-title" },
         h("h3", { id: "audit-title" }, "Audit trail"),
         h("div", { class: "table-wrap" }, h("table", {}, h("thead", {}, h("tr", {}, ["When", "Action", "From", "To", "By", "Reason"].map((t) => h("th", { scope: "col" }, t)))),
-          h("tbody", {}, task.audit.map((a) => h("tr", {}, h("td", {}, when(a.at)), h("td", {}, a.action), h("td", {}, a.from ?? "—"), h("td", {}, a.to), h("td", {}, people.name(a.actorId)), h("td", {}, a.reason ?? ""))))))));
+          h("tbody", {}, task.audit.map((a) => h("tr", {}, h("td", {}, when(a.at)), h("td", {}, a.action === "assign" && a.assigneeId ? `assign to ${people.name(a.assigneeId)}` : a.action), h("td", {}, a.from ?? "—"), h("td", {}, a.to), h("td", {}, people.name(a.actorId)), h("td", {}, a.reason ?? ""))))))));
+    // Opening a detail, or acting on it (its buttons are redrawn), leaves focus on its title
+    // rather than on the page's body; a live refresh leaves focus where the user put it.
+    if (first || !container.contains(document.activeElement) && document.activeElement === document.body) container.querySelector("#task-title")?.focus();
+    first = false;
   }
   load();
   return load;

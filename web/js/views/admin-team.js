@@ -1,6 +1,6 @@
 // The admin's view of people and waiting work: the live priority queue with waiting times, and
 // the employees with presence, availability, load and skills (skills and capacity editable).
-import { api } from "../api.js";
+import { api, sentence } from "../api.js";
 import { duration, fill, h, toast, when } from "../dom.js";
 
 let cached = null;
@@ -25,11 +25,12 @@ export function queueView(container) {
   function draw() {
     const elapsed = (Date.now() - loadedAt) / 1000;
     fill(table, entries.length
-      ? h("table", {}, h("thead", {}, h("tr", {}, ["#", "Task", "Priority", "Effective", "Skills", "Waiting"].map((t) => h("th", { scope: "col" }, t)))),
+      ? h("table", {}, h("thead", {}, h("tr", {}, ["#", "Task", "Priority", "Effective", "Skills", "Waiting", "Why it waits"].map((t) => h("th", { scope: "col" }, t)))),
           h("tbody", {}, entries.map((e, i) => h("tr", { "data-task": e.taskId },
             h("td", {}, i + 1), h("td", {}, h("a", { href: `#/tasks/${e.taskId}` }, e.name)), h("td", {}, e.priority), h("td", {}, e.effectivePriority),
             h("td", {}, e.requiredSkills.join(", ") || "—"),
-            h("td", {}, duration(e.waitingSeconds + elapsed), e.notBefore && new Date(e.notBefore) > new Date() ? ` (retry after ${when(e.notBefore)})` : "")))))
+            h("td", {}, duration(e.waitingSeconds + elapsed), e.notBefore && new Date(e.notBefore) > new Date() ? ` (retry after ${when(e.notBefore)})` : ""),
+            h("td", { class: e.waitingFor?.code === "next" ? "muted" : "", "data-reason": e.waitingFor?.code }, sentence(e.waitingFor?.text ?? ""))))))
       : h("p", { class: "muted" }, "Nothing is waiting."));
   }
   async function load() {
@@ -50,38 +51,90 @@ export function queueView(container) {
 
 export function employeesView(container) {
   const table = h("div", { class: "table-wrap", id: "employees" });
-  async function save(employee, skills, capacity) {
+  const body = h("tbody");
+  const rows = new Map();
+  async function save(employee, row) {
     try {
       await api(`/api/auth/users/${employee.id}`, {
         method: "PATCH",
-        body: { skills: skills.value.split(",").map((s) => s.trim()).filter(Boolean), capacity: Number(capacity.value) },
+        body: { skills: row.skills.value.split(",").map((s) => s.trim()).filter(Boolean), capacity: Number(row.capacity.value) },
       });
       toast(`Saved ${employee.fullName}.`, "good");
+      row.savedAt = Date.now();
+      row.skills.dataset.shown = row.skills.value;
+      row.capacity.dataset.shown = row.capacity.value;
       setTimeout(load, 500);
     } catch (error) {
       toast(error.message, "bad");
     }
   }
+  /** One row per employee, kept across refreshes: presence, availability and load are always
+   *  brought up to date; an input keeps what is being typed in it until it is saved. */
+  function rowFor(e) {
+    let row = rows.get(e.id);
+    if (!row) {
+      row = {
+        name: h("td"), presence: h("td"), availability: h("td"), load: h("td"),
+        skills: h("input", { "aria-label": `Skills of ${e.fullName}`, name: "skills" }),
+        capacity: h("input", { type: "number", min: 1, max: 50, "aria-label": `Capacity of ${e.fullName}`, name: "capacity" }),
+        savedAt: 0,
+      };
+      row.element = h("tr", { "data-employee": e.id }, row.name, row.presence, row.availability, row.load,
+        h("td", {}, row.skills), h("td", {}, row.capacity),
+        h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => save(rows.get(e.id).employee, row) }, "Save")));
+      rows.set(e.id, row);
+    }
+    for (const [input, value] of [[row.skills, e.skills.join(", ")], [row.capacity, String(e.capacity)]]) {
+      const typing = input.dataset.shown !== undefined && input.value !== input.dataset.shown;
+      // Just saved: the scheduler hears of it a moment later; do not show the old value meanwhile.
+      const settling = Date.now() - row.savedAt < 5000 && input.value !== value;
+      if (!typing && !settling) { input.value = value; input.dataset.shown = value; }
+    }
+    row.employee = e;
+    fill(row.name, e.fullName, h("div", { class: "muted" }, e.username), e.active ? "" : h("div", { class: "muted" }, "deactivated"));
+    fill(row.presence, e.online ? "online" : `offline${e.offlineSince ? ` since ${when(e.offlineSince)}` : ""}`);
+    fill(row.availability, e.availability);
+    fill(row.load, `${e.load} / ${e.capacity}`);
+    return row.element;
+  }
   async function load() {
-    if (table.contains(document.activeElement)) return;  // someone is editing
     try {
       const { employees } = await team(true);
-      fill(table, h("table", {}, h("thead", {}, h("tr", {}, ["Employee", "Presence", "Availability", "Load", "Skills", "Capacity", ""].map((t) => h("th", { scope: "col" }, t)))),
-        h("tbody", {}, employees.map((e) => {
-          const skills = h("input", { value: e.skills.join(", "), "aria-label": `Skills of ${e.fullName}`, name: "skills" });
-          const capacity = h("input", { type: "number", min: 1, max: 50, value: e.capacity, "aria-label": `Capacity of ${e.fullName}`, name: "capacity" });
-          return h("tr", { "data-employee": e.id },
-            h("td", {}, e.fullName, h("div", { class: "muted" }, e.username), e.active ? "" : h("div", { class: "muted" }, "deactivated")),
-            h("td", {}, e.online ? "online" : `offline${e.offlineSince ? ` since ${when(e.offlineSince)}` : ""}`),
-            h("td", {}, e.availability), h("td", {}, `${e.load} / ${e.capacity}`),
-            h("td", {}, skills), h("td", {}, capacity),
-            h("td", {}, h("button", { type: "button", class: "secondary", onclick: () => save(e, skills, capacity) }, "Save")));
-        }))));
+      const wanted = new Set(employees.map((e) => e.id));
+      for (const [id, row] of rows) if (!wanted.has(id)) { row.element.remove(); rows.delete(id); }
+      // Rows move only when the order changed: moving an element takes the focus out of it.
+      employees.map(rowFor).forEach((element, index) => {
+        if (body.children[index] !== element) body.insertBefore(element, body.children[index] ?? null);
+      });
+      if (!body.isConnected) {
+        fill(table, h("table", {}, h("thead", {}, h("tr", {}, ["Employee", "Presence", "Availability", "Load", "Skills", "Capacity", ""].map((t) => h("th", { scope: "col" }, t)))), body));
+      }
     } catch (error) {
+      rows.clear();
+      body.replaceChildren();
       fill(table, h("p", { class: "form-error" }, error.message));
     }
   }
   fill(container, table);
   load();
   return load;
+}
+
+/** The options of the Assign list: people who can take the task now first, then others online,
+ *  then the offline; each with their username, presence, availability, load and whether they hold
+ *  the skills (an admin may assign anyone active who has room). */
+export function assignOptions(employees, requiredSkills = []) {
+  const holds = (e) => requiredSkills.every((skill) => e.skills.includes(skill));
+  const ready = (e) => e.online && e.availability === "AVAILABLE" && e.load < e.capacity && holds(e);
+  const label = (e) => `${e.fullName} (${e.username}) · ${e.online ? e.availability.toLowerCase() : "offline"} · ${e.load}/${e.capacity}`
+    + (requiredSkills.length && !holds(e) ? " · lacks a skill" : "") + (e.load >= e.capacity ? " · full" : "");
+  const byLoad = (a, b) => a.load / Math.max(1, a.capacity) - b.load / Math.max(1, b.capacity) || a.fullName.localeCompare(b.fullName);
+  const active = employees.filter((e) => e.active);
+  const groups = [
+    ["Can take it now", active.filter(ready)],
+    ["Online", active.filter((e) => e.online && !ready(e))],
+    ["Offline", active.filter((e) => !e.online)],
+  ];
+  return groups.filter(([, people]) => people.length).map(([title, people]) =>
+    h("optgroup", { label: title }, people.sort(byLoad).map((e) => h("option", { value: e.id, disabled: e.load >= e.capacity }, label(e)))));
 }

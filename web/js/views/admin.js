@@ -17,7 +17,9 @@ export function showAdmin(view, feed) {
 
   function route() {
     if (!view.contains(nav)) return window.removeEventListener("hashchange", route);
-    const [, tab = "tasks", id] = location.hash.split("/");
+    const [path, query = ""] = location.hash.split("?");
+    const [, tab = "tasks", id] = path.split("/");
+    const filters = Object.fromEntries(new URLSearchParams(query));
     fill(nav, TABS.map(([key, label]) => h("a", { href: `#/${key}`, "aria-current": key === tab ? "page" : false, id: `tab-${key}` }, label)));
     if (tab === "tasks" && id) {
       reload = taskDetail(content, id);
@@ -39,7 +41,7 @@ export function showAdmin(view, feed) {
       const form = createForm();
       const list = h("section", { class: "card", "aria-labelledby": "list-title" }, h("h2", { id: "list-title" }, "All tasks"), h("div"));
       fill(content, h("section", { class: "card" }, form), list);
-      reload = taskList(list.lastChild);
+      reload = taskList(list.lastChild, filters);
       form.addEventListener("created", () => reload());
       reloadOn = (event) => event.type.startsWith("task.");
     }

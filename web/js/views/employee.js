@@ -2,7 +2,7 @@
 // comments, complete or fail with a comment), personal figures and history — kept current by
 // the live feed.
 import { api } from "../api.js";
-import { debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
+import { confirmAction, debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
 import { session } from "../session.js";
 import { due } from "./admin-tasks.js";
 
@@ -11,15 +11,25 @@ export function showEmployee(view, feed) {
   const availability = h("p", { id: "availability-state", class: "muted" }, "Availability: …");
   const available = h("button", { type: "button", id: "set-available", "aria-pressed": "false" }, "Available");
   const away = h("button", { type: "button", id: "set-away", class: "secondary", "aria-pressed": "false" }, "Away");
+  // What happened to the employee's work that they did not do themselves: kept until dismissed.
+  const notices = h("div", { id: "notices", role: "status", "aria-live": "polite" });
   const offers = h("div", { id: "offers" });
   const working = h("div", { id: "in-progress" });
   const stats = h("div", { id: "my-stats", class: "figures" });
   const history = h("div", { id: "history", class: "table-wrap" });
   const cards = new Map();
+  /** The tasks last shown, by id: events carry ids, notices name the task. */
+  const known = new Map();
 
-  function showAvailability(value) {
+  /** Why the scheduler set someone Away, in their words. */
+  const AWAY_BECAUSE = {
+    reservation_expired: "an offer went unanswered until it lapsed, so new offers are paused until you choose Available",
+  };
+
+  function showAvailability(value, reason) {
     availability.dataset.availability = value;
-    availability.textContent = `Availability: ${value === "AVAILABLE" ? "available for new work" : "away — no new offers"}`;
+    const why = value === "AWAY" && AWAY_BECAUSE[reason] ? ` (${AWAY_BECAUSE[reason]})` : "";
+    availability.textContent = `Availability: ${value === "AVAILABLE" ? "available for new work" : "away — no new offers"}${why}`;
     available.setAttribute("aria-pressed", String(value === "AVAILABLE"));
     away.setAttribute("aria-pressed", String(value === "AWAY"));
   }
@@ -38,23 +48,66 @@ export function showEmployee(view, feed) {
     return api(`/api/employee/tasks/${task.id}/${action}`, { method: "POST", body });
   }
 
+  function notice(text) {
+    const item = h("div", { class: "notice" }, h("p", {}, text));
+    item.append(h("button", { type: "button", class: "secondary", onclick: () => item.remove() }, "Dismiss"));
+    notices.append(item);
+  }
+
+  /** "0:42 left to accept", counting down each second until the offer lapses. */
+  function countdown(task) {
+    const shown = h("span", { class: "countdown", "data-testid": "offer-countdown" });
+    if (!task.offerExpiresAt) return shown;
+    const end = new Date(task.offerExpiresAt).getTime();
+    const tick = () => {
+      if (!shown.isConnected && shown.dataset.started) { clearInterval(timer); return; }
+      shown.dataset.started = "1";
+      const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+      shown.textContent = left > 0 ? ` · ${Math.floor(left / 60)}:${String(left % 60).padStart(2, "0")} left to accept` : " · the offer is lapsing";
+      shown.classList.toggle("soon", left <= 15);
+    };
+    const timer = setInterval(tick, 1000);
+    tick();
+    return shown;
+  }
+
   function offerCard(task) {
     const accept = h("button", { type: "button", "data-testid": "accept" }, "Accept");
+    const decline = h("button", { type: "button", class: "secondary", "data-testid": "decline" }, "Decline…");
     accept.addEventListener("click", async () => {
-      accept.disabled = true;
+      accept.disabled = decline.disabled = true;
       try {
         await act(task, "accept");
-        refresh();
+        await refresh();
+        // The card moved to "In progress": carry focus to it rather than dropping it on the page.
+        cards.get(task.id)?.querySelector("textarea")?.focus();
       } catch (error) {
         toast(error.message, "bad");
         refresh();
       }
     });
+    decline.addEventListener("click", async () => {
+      const answer = await confirmAction({
+        title: `Decline “${task.name}”?`, danger: false,
+        message: "It goes back to the queue for someone else, and is not offered to you again for a while. You stay available for other work.",
+        confirmLabel: "Decline offer", reasonLabel: "Reason (optional, the admins see it)",
+      });
+      if (!answer) return;
+      accept.disabled = decline.disabled = true;
+      try {
+        await act(task, "decline", answer.reason ? { reason: answer.reason } : {});
+        toast(`Declined “${task.name}”.`);
+      } catch (error) {
+        toast(error.message, "bad");
+      }
+      await refresh();
+      document.getElementById("offers-title")?.focus();
+    });
     return h("article", { class: "card", "data-task": task.id },
       h("h3", {}, task.name), h("p", {}, task.description),
       h("p", { class: "muted" }, `Priority ${task.priority}`, task.requiredSkills.length ? ` · needs ${task.requiredSkills.join(", ")}` : "",
-        task.dueAt ? [" · due ", due(task)] : ""),
-      h("div", { class: "actions" }, accept));
+        task.dueAt ? [" · due ", due(task)] : "", countdown(task)),
+      h("div", { class: "actions" }, accept, decline));
   }
 
   function workCard(task) {
@@ -79,6 +132,16 @@ export function showEmployee(view, feed) {
       sending = false;
     });
     const comment = h("textarea", { name: "message", id: `message-${task.id}`, maxlength: 4000 });
+    const thread = h("ul", { class: "comments", "aria-label": "Comments", "data-testid": "comments" });
+    async function loadComments() {
+      try {
+        const { items } = await api(`/api/tasks/${task.id}/comments`);
+        fill(thread, items.map((c) => h("li", {}, h("strong", {}, String(c.authorId).toLowerCase() === me ? "You" : "Admin"), ` · ${when(c.createdAt)}: `, c.message)));
+      } catch {
+        // The card still works without its thread; the next event tries again.
+      }
+    }
+    loadComments();
     const form = h("form", { novalidate: true },
       h("div", { class: "field" }, h("label", { for: slider.id }, "Progress"), slider, shown),
       field("Comment (required to complete or fail)", comment),
@@ -115,7 +178,9 @@ export function showEmployee(view, feed) {
       h("h3", {}, task.name), h("p", {}, task.description),
       h("p", { class: "muted" }, `Priority ${task.priority} · attempt ${task.attempt} of ${task.maxAttempts}`, task.flagged ? " · flagged" : "",
         task.dueAt ? [" · due ", due(task)] : ""),
-      form);
+      thread, form);
+    card.comment = comment;
+    card.loadComments = loadComments;
     card.update = (latest) => {
       if (document.activeElement !== slider) {
         slider.value = latest.progress;
@@ -147,17 +212,21 @@ export function showEmployee(view, feed) {
   async function refresh() {
     try {
       const dashboard = await api("/api/employee/tasks/dashboard");
+      for (const task of [...dashboard.current, ...dashboard.recent]) known.set(task.id, task);
       sync(offers, dashboard.current.filter((t) => t.status === "ASSIGNED"), offerCard, "Nothing offered right now.");
       sync(working, dashboard.current.filter((t) => t.status === "IN_PROGRESS"), workCard, "Nothing in progress.");
+      // Each ended attempt: a failure that was retried is here too, with where the task is now.
       fill(history, dashboard.recent.length
-        ? h("table", {}, h("thead", {}, h("tr", {}, h("th", {}, "Task"), h("th", {}, "Status"), h("th", {}, "Finished"))),
-            h("tbody", {}, dashboard.recent.map((t) => h("tr", {}, h("td", {}, t.name), h("td", {}, statusPill(t.status)), h("td", {}, when(t.updatedAt))))))
+        ? h("table", {}, h("thead", {}, h("tr", {}, ["Task", "Your outcome", "The task now", "Ended"].map((t) => h("th", { scope: "col" }, t)))),
+            h("tbody", {}, dashboard.recent.map((t) => h("tr", {}, h("td", {}, t.name), h("td", {}, statusPill(t.outcome)),
+              h("td", {}, t.status === t.outcome ? "—" : statusPill(t.status)), h("td", {}, when(t.finishedAt))))))
         : h("p", { class: "muted" }, "No finished tasks yet."));
     } catch (error) {
       toast(error.message, "bad");
     }
     try {
-      showAvailability((await api("/api/scheduler/me")).availability);
+      const mine = await api("/api/scheduler/me");
+      showAvailability(mine.availability, mine.availabilityReason);
     } catch {
       availability.textContent = "Availability: not known yet";
     }
@@ -175,27 +244,59 @@ export function showEmployee(view, feed) {
 
   feed.addEventListener("event", ({ detail: event }) => {
     const data = event.data || {};
-    if (event.type === "employee.availability_changed" && String(data.employeeId).toLowerCase() === me) showAvailability(data.availability);
-    if (event.type === "task.assigned" && String(data.assigneeId).toLowerCase() === me) toast("A new task was offered to you.");
+    const name = (id) => known.get(id)?.name || cards.get(id)?.querySelector("h3")?.textContent || "a task";
+    if (event.type === "employee.availability_changed" && String(data.employeeId).toLowerCase() === me) {
+      showAvailability(data.availability, data.reason);
+      if (data.reason === "reservation_expired") notice("You are now Away: an offer went unanswered until it lapsed. Choose Available when you are ready for new offers.");
+    }
+    if (event.type === "task.assigned" && String(data.assigneeId).toLowerCase() === me) {
+      toast("A new task was offered to you.");
+      if (waitingForOffer) { clearTimeout(waitingForOffer); waitingForOffer = null; asked.textContent = "A task was offered to you."; }
+    }
+    if (event.type === "task.commented" && String(data.authorId).toLowerCase() !== me && cards.has(data.taskId)) {
+      cards.get(data.taskId).loadComments?.();
+      toast(`New comment on “${name(data.taskId)}”.`);
+    }
+    if (event.type === "task.cancelled" && String(data.assigneeId).toLowerCase() === me) {
+      const unsent = cards.get(data.taskId)?.comment?.value.trim();
+      notice(`“${name(data.taskId)}” was cancelled by an admin${data.reason ? `: ${data.reason}` : " (no reason given)"}.`
+        + (unsent ? ` Your unsent comment was: “${unsent}”` : ""));
+    }
+    if (event.type === "task.requeued" && String(data.avoidEmployeeId).toLowerCase() === me && data.reason !== "declined" && data.reason !== "retry") {
+      const why = { reservation_expired: "the offer lapsed", employee_gone: "you were offline too long", admin_unassign: "an admin took it back" }[data.reason] || data.reason;
+      notice(`“${name(data.taskId)}” went back to the queue: ${why}.`);
+    }
     if (event.type.startsWith("task.") || event.type === "reservation.expired") soon();
   });
 
   const next = h("button", { type: "button", class: "secondary", id: "get-next" }, "Ask for work");
+  // The scheduler answers with an offer or not at all: after a few seconds without one, say so.
+  const asked = h("p", { id: "ask-result", class: "muted", role: "status" });
+  let waitingForOffer = null;
   next.addEventListener("click", async () => {
     try {
+      next.disabled = true;
       await api("/api/employee/tasks/get-next", { method: "POST" });
-      toast("Asked the scheduler for your next task.");
+      asked.textContent = "Asked the scheduler for your next task…";
+      clearTimeout(waitingForOffer);
+      waitingForOffer = setTimeout(() => {
+        waitingForOffer = null;
+        asked.textContent = "Nothing you can take is waiting right now. You are available: the next task you can take will be offered to you the moment it arrives.";
+      }, 3000);
     } catch (error) {
       toast(error.message, "bad");
+    } finally {
+      next.disabled = false;
     }
   });
 
   fill(view,
     h("h1", {}, "My work"),
+    notices,
     h("section", { class: "card", "aria-labelledby": "availability-title" },
-      h("h2", { id: "availability-title" }, "Availability"), availability, h("div", { class: "actions" }, available, away, next)),
+      h("h2", { id: "availability-title" }, "Availability"), availability, h("div", { class: "actions" }, available, away, next), asked),
     h("div", { class: "grid" },
-      h("section", { class: "card", "aria-labelledby": "offers-title" }, h("h2", { id: "offers-title" }, "Offered to me"), offers),
+      h("section", { class: "card", "aria-labelledby": "offers-title" }, h("h2", { id: "offers-title", tabindex: -1 }, "Offered to me"), offers),
       h("section", { class: "card", "aria-labelledby": "working-title" }, h("h2", { id: "working-title" }, "In progress"), working)),
     h("section", { class: "card", "aria-labelledby": "stats-title" }, h("h2", { id: "stats-title" }, "My figures (last hour)"), stats),
     h("section", { class: "card", "aria-labelledby": "history-title" }, h("h2", { id: "history-title" }, "Recently finished"), history));
