@@ -120,7 +120,7 @@ public final class EventConsumer: Service, Sendable {
                 try await item.handler(item.event, connection)
             }
         }
-        handlers.afterCommit?()
+        if handlers.wakes(after: items.lazy.map(\.event.header.type)) { handlers.afterCommit?() }
     }
 
     private func handleAlone(_ item: Item) async {

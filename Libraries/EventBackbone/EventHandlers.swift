@@ -12,6 +12,16 @@ public struct EventHandlers: Sendable {
     /// they wrote: before the commit it could not see it).
     public var afterCommit: (@Sendable () -> Void)?
 
+    /// The event types whose commit calls `afterCommit` (nil: every type). A batch of only other
+    /// types commits without waking anyone — a wake-up is a round of work for whoever listens.
+    public var wakingTypes: Set<String>?
+
+    /// Whether a committed batch of `types` calls `afterCommit`.
+    public func wakes(after types: some Sequence<String>) -> Bool {
+        guard let wakingTypes else { return true }
+        return types.contains { wakingTypes.contains($0) }
+    }
+
     public init() {}
 
     /// Handles `Payload` events; the queue is bound to their routing key.

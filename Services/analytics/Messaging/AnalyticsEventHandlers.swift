@@ -14,8 +14,9 @@ struct AnalyticsEventHandlers: Sendable {
         handlers.on(UserRegistered.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
         handlers.on(UserUpdated.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
         handlers.on(TaskCreated.self) { event, connection in
-            try await store.taskEvent(event, taskId: event.data.taskId, version: event.data.version, assigneeId: nil, on: connection)
-            try await store.created(event.data, on: connection)
+            try await store.taskEvent(
+                event, taskId: event.data.taskId, version: event.data.version, assigneeId: nil, created: event.data, on: connection
+            )
         }
         handlers.on(TaskAssigned.self) { event, connection in
             try await store.taskEvent(event, taskId: event.data.taskId, version: event.data.version, assigneeId: event.data.assigneeId, on: connection)
@@ -46,8 +47,10 @@ struct AnalyticsEventHandlers: Sendable {
             try await store.taskEvent(event, taskId: event.data.taskId, version: event.data.version, assigneeId: event.data.assigneeId, on: connection)
         }
         handlers.on(TaskOverdue.self) { event, connection in
-            try await store.taskEvent(event, taskId: event.data.taskId, version: event.data.version, assigneeId: event.data.assigneeId, on: connection)
-            try await store.overdue(event.data.taskId, on: connection)
+            try await store.taskEvent(
+                event, taskId: event.data.taskId, version: event.data.version, assigneeId: event.data.assigneeId, overdue: true,
+                on: connection
+            )
         }
         let publisher = publisher
         handlers.afterCommit = { publisher.figuresMayHaveChanged() }

@@ -126,17 +126,11 @@ struct EmployeeTasksController: Sendable {
         let id = try TaskRoutes.uuid(context, "id")
         let events = TaskEvents(correlationId: UUID())
         let tasks = tasks
+        let comment = comment.map { Comment(id: UUID(), taskId: id, authorId: me, message: $0, createdAt: .nowToTheMillisecond) }
         return try await TaskRoutes.run {
             try await tasks.transition(
-                id, action, actor: me, reason: reason,
+                id, action, actor: me, reason: reason, comment: comment,
                 authorize: { task in guard task.assigneeId == me else { throw APIError.forbidden } },
-                also: { change, connection in
-                    guard let comment else { return }
-                    try await tasks.addComment(
-                        Comment(id: UUID(), taskId: id, authorId: me, message: comment, createdAt: change.after.updatedAt),
-                        on: connection
-                    )
-                },
                 events: { change in try make(events, change) }
             ).after
         }

@@ -43,56 +43,68 @@ struct TaskRepository: Sendable {
     }
 
     /// Creates a task, its audit row and `task.created`; with an idempotency key, at most once.
+    /// Without a key it is one autocommitted statement.
     func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> CreateResult {
-        try await client.transaction(logger: logger) { connection in
-            if let idempotency {
-                // Serialise creations with the same key, then look for an earlier one.
-                try await connection.query(
-                    "SELECT pg_advisory_xact_lock(hashtext(\(task.createdBy.uuidString + ":" + idempotency.key)))", logger: logger
-                )
-                let earlier = try await connection.query(
-                    """
-                    SELECT request_hash, task_id FROM tasks.idempotency_keys
-                    WHERE created_by = \(task.createdBy) AND key = \(idempotency.key)
-                    """,
-                    logger: logger
+        let created = try EncodedEvent(EventEnvelope(source: "tasks", correlationId: correlationId, data: TaskCreated(
+            taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
+            requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
+        )))
+        guard let idempotency else {
+            try await client.withConnection { connection in try await insert(task, announcing: created, on: connection) }
+            return .created(task)
+        }
+        return try await client.transaction(logger: logger) { connection in
+            // Serialise creations with the same key, then look for an earlier one.
+            try await connection.query(
+                "SELECT pg_advisory_xact_lock(hashtext(\(task.createdBy.uuidString + ":" + idempotency.key)))", logger: logger
+            )
+            let earlier = try await connection.query(
+                """
+                SELECT request_hash, task_id FROM tasks.idempotency_keys
+                WHERE created_by = \(task.createdBy) AND key = \(idempotency.key)
+                """,
+                logger: logger
+            ).collect()
+            if let row = earlier.first {
+                let (hash, taskId) = try row.decode((String, UUID).self)
+                guard hash == idempotency.hash else { return .keyReused }
+                let rows = try await connection.query(
+                    "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(taskId)", logger: logger
                 ).collect()
-                if let row = earlier.first {
-                    let (hash, taskId) = try row.decode((String, UUID).self)
-                    guard hash == idempotency.hash else { return .keyReused }
-                    let rows = try await connection.query(
-                        "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(taskId)", logger: logger
-                    ).collect()
-                    return .replayed(try Self.task(rows[0]))
-                }
+                return .replayed(try Self.task(rows[0]))
             }
+            try await insert(task, announcing: created, on: connection)
             try await connection.query(
                 """
+                INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
+                VALUES (\(task.createdBy), \(idempotency.key), \(idempotency.hash), \(task.id))
+                """,
+                logger: logger
+            )
+            return .created(task)
+        }
+    }
+
+    /// The task, its "create" audit row and its `task.created`, in one statement.
+    private func insert(_ task: TaskRecord, announcing created: EncodedEvent, on connection: PostgresConnection) async throws {
+        try await connection.query(
+            """
+            WITH inserted AS (
                 INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
                     progress, flagged, due_at, version, created_by, created_at, updated_at)
                 VALUES (\(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
                     \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
                     \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt)))
-                """,
-                logger: logger
+                RETURNING id
+            ), audited AS (
+                INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
+                SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
             )
-            if let idempotency {
-                try await connection.query(
-                    """
-                    INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
-                    VALUES (\(task.createdBy), \(idempotency.key), \(idempotency.hash), \(task.id))
-                    """,
-                    logger: logger
-                )
-            }
-            try await audit(task.id, actor: task.createdBy, action: "create", from: nil, to: task.status, reason: nil, on: connection)
-            let created = TaskCreated(
-                taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
-                requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
-            )
-            try await outbox.append(EventEnvelope(source: "tasks", correlationId: correlationId, data: created), on: connection, logger: logger)
-            return .created(task)
-        }
+            INSERT INTO tasks.outbox (event_id, event_type, body)
+            SELECT \(created.id), \(created.type), \(created.body) FROM inserted
+            """,
+            logger: logger
+        )
     }
 
     func find(_ id: UUID) async throws -> TaskRecord? {
