@@ -230,7 +230,9 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "TasksServiceTests", dependencies: ["TasksService", "EventContracts"], path: "Tests/TasksServiceTests",
+            name: "TasksServiceTests",
+            dependencies: ["TasksService", "EventContracts", "Persistence", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

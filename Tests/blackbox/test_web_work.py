@@ -49,7 +49,8 @@ def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admi
     staff.shot("employee-decline-dialog")
     confirm(staff, "I am not trained on this supplier")
     staff.wait(lambda: task["name"] not in staff.text("#offers"), 10, "the declined offer to go")
-    assert staff.driver.switch_to.active_element.get_attribute("id") == "offers-title", "focus was dropped on the page"
+    staff.wait(lambda: staff.driver.switch_to.active_element.get_attribute("id") == "offers-title", 5,
+               "focus on the offers' heading (not dropped on the page)")
     detail = task_of(api, admin, task["id"])
     assert detail["status"] == "PENDING"
     assert detail["audit"][-1]["reason"] == "I am not trained on this supplier"
@@ -89,7 +90,8 @@ def test_a_comment_reaches_the_card_and_a_cancel_asks_why_and_tells_the_employee
     chief.find("#cancel-task").click()
     confirm(chief, "The customer withdrew the order")
     chief.wait(lambda: chief.find("#task-detail").get_attribute("data-status") == "CANCELLED", 10, "the cancelled task")
-    assert chief.driver.switch_to.active_element.get_attribute("id") == "task-title", "focus was dropped on the page"
+    chief.wait(lambda: chief.driver.switch_to.active_element.get_attribute("id") == "task-title", 5,
+               "focus on the task's title (not dropped on the page)")
 
     staff.wait(lambda: "The customer withdrew the order" in staff.text("#notices"), 10, "the cancellation notice")
     notice = staff.text("#notices")

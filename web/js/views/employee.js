@@ -100,8 +100,9 @@ export function showEmployee(view, feed) {
       } catch (error) {
         toast(error.message, "bad");
       }
-      await refresh();
+      // The card is about to go: focus its list's heading first, not the page's body after.
       document.getElementById("offers-title")?.focus();
+      refresh();
     });
     return h("article", { class: "card", "data-task": task.id },
       h("h3", {}, task.name), h("p", {}, task.description),

@@ -1,0 +1,138 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+import Testing
+
+@testable import TasksService
+
+/// The one-statement transition against a real PostgreSQL: for every action from every status it
+/// succeeds exactly when the pure `TaskLifecycle` allows it, and writes all of its parts (the row
+/// at the next version, one audit row, the events) or none of them.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] != nil, "needs the test database"), .serialized)
+struct TransitionStatementTests {
+    typealias Lifecycle = TaskLifecycle
+
+    /// A scratch database with the tasks schema migrated, dropped afterwards.
+    func withRepository(_ body: @Sendable (TaskRepository, PostgresClient) async throws -> Void) async throws {
+        let logger = Logger(label: "transition-test")
+        let server = try DatabaseURL(parsing: try #require(ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"]))
+        let name = "transitions_" + UUID().uuidString.prefix(8).lowercased()
+        try await withClient(server.clientConfiguration, logger) { admin in
+            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var scratch = server.clientConfiguration
+        scratch.database = name
+        do {
+            try await withClient(scratch, logger) { client in
+                try await MigrationRunner(schema: "tasks", migrations: TasksService.descriptor.migrations).run(on: client, logger: logger)
+                try await body(TaskRepository(client: client, logger: logger), client)
+            }
+        } catch {
+            try? await dropDatabase(name, server, logger)
+            throw error
+        }
+        try await dropDatabase(name, server, logger)
+    }
+
+    func dropDatabase(_ name: String, _ server: DatabaseURL, _ logger: Logger) async throws {
+        try await withClient(server.clientConfiguration, logger) { admin in
+            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
+        }
+    }
+
+    func withClient(_ configuration: PostgresClient.Configuration, _ logger: Logger, _ body: (PostgresClient) async throws -> Void) async throws {
+        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await body(client)
+    }
+
+    static let actions: [Lifecycle.Action] = [
+        .assign(employeeId: UUID(), reservationId: UUID(), expiresAt: Date(timeIntervalSince1970: 1_900_000_000)), .accept, .progress(40),
+        .complete, .fail, .requeue(.reservationExpired), .requeue(.employeeGone), .requeue(.declined), .requeue(.retry), .flag,
+        .cancel, .retry,
+    ]
+
+    /// A task in `status` at version 7, written straight into the table.
+    func task(in status: TaskStatus, _ repository: TaskRepository, _ client: PostgresClient) async throws -> TaskRecord {
+        let now = Date.nowToTheMillisecond
+        let id = UUID(), admin = UUID()
+        let record = TaskRecord(
+            id: id, name: "t", description: "", priority: 3, requiredSkills: [], status: .pending, assigneeId: nil, reservationId: nil,
+            attempt: 1, maxAttempts: 3, progress: 0, flagged: false, dueAt: nil, offerExpiresAt: nil, version: 1, createdBy: admin,
+            createdAt: now, updatedAt: now
+        )
+        _ = try await repository.create(record, idempotency: nil, correlationId: UUID())
+        let holder: UUID? = [.assigned, .inProgress, .completed, .failed].contains(status) ? UUID() : nil
+        let reservation: UUID? = status == .assigned ? UUID() : nil
+        try await client.query(
+            """
+            UPDATE tasks.tasks SET status = \(status.rawValue), assignee_id = \(holder), reservation_id = \(reservation), version = 7
+            WHERE id = \(id)
+            """,
+            logger: Logger(label: "transition-test")
+        )
+        return try #require(try await repository.find(id))
+    }
+
+    func counts(_ id: UUID, _ client: PostgresClient) async throws -> (audit: Int, outbox: Int) {
+        let rows = try await client.query(
+            """
+            SELECT (SELECT count(*)::int FROM tasks.audit WHERE task_id = \(id)),
+                   (SELECT count(*)::int FROM tasks.outbox WHERE body LIKE \("%" + id.uuidString + "%"))
+            """,
+            logger: Logger(label: "transition-test")
+        ).collect()
+        return try rows[0].decode((Int, Int).self)
+    }
+
+    @Test func theStatementAgreesWithThePureRulesForEveryActionFromEveryStatus() async throws {
+        try await withRepository { repository, client in
+            for status in TaskStatus.allCases {
+                for action in Self.actions {
+                    let before = try await task(in: status, repository, client)
+                    let (audits, events) = try await counts(before.id, client)
+                    let allowed = (try? Lifecycle.apply(action, to: before.lifecycle)) != nil
+                    let marker = EncodedEventMarker(taskId: before.id)
+                    do {
+                        let change = try await repository.transition(before.id, action, actor: nil, events: { _ in [try marker.event()] })
+                        #expect(allowed, "\(action.name) from \(status) was written though the rules refuse it")
+                        let after = try #require(try await repository.find(before.id))
+                        #expect(after.version == 8 && after.status == change.after.status && after.offerExpiresAt == change.after.offerExpiresAt)
+                        #expect(try await counts(before.id, client) == (audits + 1, events + 1))
+                    } catch TaskRepository.TransitionFailure.conflict(let current, let version) {
+                        #expect(!allowed, "\(action.name) from \(status) was refused though the rules allow it")
+                        #expect(current == status && version == 7)
+                        #expect(try await counts(before.id, client) == (audits, events), "a refused \(action.name) wrote something")
+                    }
+                }
+            }
+        }
+    }
+
+    @Test func aStaleVersionWritesNothing() async throws {
+        try await withRepository { repository, client in
+            let before = try await task(in: .inProgress, repository, client)
+            let (audits, events) = try await counts(before.id, client)
+            await #expect(throws: TaskRepository.TransitionFailure.stale(current: .inProgress, version: 7)) {
+                _ = try await repository.transition(before.id, .complete, actor: nil, expectedVersion: 6, events: { _ in [] })
+            }
+            #expect(try await counts(before.id, client) == (audits, events))
+            #expect(try await repository.find(before.id)?.version == 7)
+        }
+    }
+}
+
+/// One event naming the task, so the test can count the task's outbox rows.
+struct EncodedEventMarker: Sendable {
+    let taskId: UUID
+
+    func event() throws -> EncodedEvent {
+        try EncodedEvent(EventEnvelope(source: "tasks", correlationId: UUID(), data: TaskFlagged(
+            taskId: taskId, version: 8, assigneeId: UUID(), reason: "marker"
+        )))
+    }
+}
