@@ -115,10 +115,23 @@ public final class EventConsumer: Service, Sendable {
     private func handleNow(_ items: [Item]) async throws {
         try await database.transaction(logger: logger) { connection in
             var fresh = try await self.claim(items, on: connection)
+            // Consecutive events for the set-based handler go to it together, in order.
+            var run: [IncomingEvent] = []
+            func flush() async throws {
+                guard let batch = self.handlers.batchHandler, !run.isEmpty else { return }
+                try await batch(run, connection)
+                run.removeAll()
+            }
             // `remove` also keeps a message that appears twice in one batch from running twice.
             for item in items where fresh.remove(item.event.header.id) != nil {
+                if self.handlers.batchTypes.contains(item.event.header.type) {
+                    run.append(item.event)
+                    continue
+                }
+                try await flush()
                 try await item.handler(item.event, connection)
             }
+            try await flush()
         }
         if handlers.wakes(after: items.lazy.map(\.event.header.type)) { handlers.afterCommit?() }
     }

@@ -5,8 +5,12 @@ import PostgresNIO
 /// also records the message in the inbox, on the connection it is given.
 public struct EventHandlers: Sendable {
     public typealias Handler = @Sendable (IncomingEvent, PostgresConnection) async throws -> Void
+    public typealias BatchHandler = @Sendable ([IncomingEvent], PostgresConnection) async throws -> Void
 
     private(set) var handlers: [String: Handler] = [:]
+    /// The set-based handler and the types it takes (see `onBatch`).
+    private(set) var batchHandler: BatchHandler?
+    private(set) var batchTypes: Set<String> = []
 
     /// Called after each transaction of handled events commits (to wake work that reads what
     /// they wrote: before the commit it could not see it).
@@ -36,6 +40,15 @@ public struct EventHandlers: Sendable {
     /// Handles events of `eventType` without decoding them (tools, relays of raw events).
     public mutating func onRaw(_ eventType: String, _ handle: @escaping Handler) {
         handlers[eventType] = handle
+    }
+
+    /// Handles events of `eventTypes` a run at a time: the consecutive new events of these types
+    /// in a delivered batch go to `handle` together, in order (one statement for many instead of
+    /// one each); a message handled alone comes as a run of one.
+    public mutating func onBatch(_ eventTypes: [String], _ handle: @escaping BatchHandler) {
+        for type in eventTypes { handlers[type] = { event, connection in try await handle([event], connection) } }
+        batchTypes = Set(eventTypes)
+        batchHandler = handle
     }
 
     public var routingKeys: [String] { handlers.keys.sorted() }

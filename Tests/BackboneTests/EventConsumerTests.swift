@@ -15,7 +15,7 @@ struct EventConsumerTests {
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
-        _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
+        batched: Bool = false, _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
         let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
@@ -23,10 +23,15 @@ struct EventConsumerTests {
             let schema = try await TestServers.makeSchema(client)
             let events = TestEvents()
             var handlers = EventHandlers()
-            handlers.onRaw(events.type) { event, connection in
+            let handle: EventHandlers.Handler = { event, connection in
                 guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
                 if seq == 5 { throw AlwaysFails() }
                 try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: logger)
+            }
+            if batched {
+                handlers.onBatch([events.type]) { run, connection in for event in run { try await handle(event, connection) } }
+            } else {
+                handlers.onRaw(events.type, handle)
             }
             let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             let consuming = AMQPConnection(url: TestServers.amqpURL, logger: logger)
@@ -88,6 +93,23 @@ struct EventConsumerTests {
             #expect(letter.headers[DeliveryHeaders.queue] == .string(queue))
             #expect(letter.headers[DeliveryHeaders.routingKey] == .string(events.type))
             #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 19)
+        }
+    }
+
+    @Test func aSetBasedHandlerGetsEachNewEventOnceAndAPoisonInItsRunGoesAloneToTheDeadLetters() async throws {
+        try await withConsumer(batched: true) { client, schema, events, publisher, queue in
+            let id = UUID()
+            try await publisher.publish(
+                [events.message(seq: 1, id: id), events.message(seq: 1, id: id)] + (2...4).map { events.message(seq: $0) }
+                    + [OutgoingMessage(exchange: Exchanges.events, routingKey: events.type, body: Array(#"{"id":"\#(UUID())","type":"\#(events.type)","version":1,"occurredAt":"2026-01-01T00:00:00.000Z","source":"test","correlationId":"\#(UUID())","causationId":null,"data":{}}"#.utf8))]
+                    + (6...9).map { events.message(seq: $0) }
+            )
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 8
+            })
+            let dead = try await deadLetters(of: queue, expecting: 1)
+            #expect(dead.count == 1 && dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
+            #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 8)
         }
     }
 

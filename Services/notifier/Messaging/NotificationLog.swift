@@ -19,27 +19,40 @@ struct NotificationLog: Sendable {
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
-        for type in Self.feedTypes {
-            handlers.onRaw(type) { event, connection in try await store(event, on: connection) }
-        }
+        handlers.onBatch(Self.feedTypes) { events, connection in try await store(events, on: connection) }
         return handlers
     }
 
-    func store(_ event: IncomingEvent, on connection: PostgresConnection) async throws {
-        guard let envelope = try? JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any],
-              let data = envelope["data"] as? [String: Any]
-        else { throw PoisonMessage(reason: "the event has no data object") }
-        let payload = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-        let audiences = Audience.of(type: event.header.type, data: data).map(\.key).sorted()
-        // One statement: take the writers' lock, then insert a row per audience. One writer at a
+    /// Stores a run of events, a row per event and audience, in order, in one statement. An
+    /// event without a data object is poison (the batch then goes again one by one, and only it
+    /// is dead-lettered).
+    func store(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
+        var ids: [UUID] = [], audiences: [String] = [], types: [String] = [], times: [Date] = [], payloads: [String] = []
+        for event in events {
+            guard let envelope = try? JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any],
+                  let data = envelope["data"] as? [String: Any]
+            else { throw PoisonMessage(reason: "the event has no data object") }
+            let payload = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
+            for audience in Audience.of(type: event.header.type, data: data).map(\.key).sorted() {
+                ids.append(event.header.id)
+                audiences.append(audience)
+                types.append(event.header.type)
+                times.append(event.header.occurredAt)
+                payloads.append(payload)
+            }
+        }
+        guard !ids.isEmpty else { return }
+        // One statement: take the writers' lock, then insert the rows in order. One writer at a
         // time until commit makes cursors visible in order, so a reader that asks for everything
         // after the last cursor it saw never skips a row that committed late.
         try await connection.query(
             """
             WITH writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
             INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
-            SELECT \(event.header.id), audience, \(event.header.type), \(event.header.occurredAt), \(payload)
-            FROM writer, unnest(\(audiences)::text[]) AS audience
+            SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
+            FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
+                WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
+            ORDER BY entry.n
             ON CONFLICT (event_id, audience) DO NOTHING
             """,
             logger: logger
