@@ -111,17 +111,4 @@ struct TaskRepository: Sendable {
         let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)", logger: logger).collect()
         return try rows.first.map(Self.task)
     }
-
-    func audit(
-        _ taskId: UUID, actor: UUID?, action: String, from: TaskStatus?, to: TaskStatus, reason: String?, assignee: UUID? = nil,
-        on connection: PostgresConnection
-    ) async throws {
-        try await connection.query(
-            """
-            INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
-            VALUES (\(taskId), \(actor), \(action), \(from?.rawValue), \(to.rawValue), \(reason), \(assignee))
-            """,
-            logger: logger
-        )
-    }
 }
