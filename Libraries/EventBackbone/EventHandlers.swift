@@ -46,6 +46,7 @@ public struct EventHandlers: Sendable {
     /// in a delivered batch go to `handle` together, in order (one statement for many instead of
     /// one each); a message handled alone comes as a run of one.
     public mutating func onBatch(_ eventTypes: [String], _ handle: @escaping BatchHandler) {
+        precondition(batchHandler == nil, "one set-based handler per consumer")
         for type in eventTypes { handlers[type] = { event, connection in try await handle([event], connection) } }
         batchTypes = Set(eventTypes)
         batchHandler = handle

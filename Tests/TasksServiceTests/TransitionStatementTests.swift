@@ -113,6 +113,33 @@ struct TransitionStatementTests {
         }
     }
 
+    @Test func ofManyActionsRacingFromOneReadExactlyOneIsWritten() async throws {
+        try await withRepository { repository, client in
+            let before = try await task(in: .inProgress, repository, client)
+            let (audits, events) = try await counts(before.id, client)
+            let marker = EncodedEventMarker(taskId: before.id)
+            // Each reads version 7, so the lifecycle allows every one; only the statement's
+            // `WHERE version = 7` keeps all but the first from writing.
+            let won = try await withThrowingTaskGroup(of: Bool.self) { group in
+                for _ in 0..<12 {
+                    group.addTask {
+                        do {
+                            _ = try await repository.transition(before.id, .complete, actor: nil, events: { _ in [try marker.event()] })
+                            return true
+                        } catch TaskRepository.TransitionFailure.conflict(let status, let version) {
+                            #expect(status == .completed && version == 8)
+                            return false
+                        }
+                    }
+                }
+                return try await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(won == 1)
+            #expect(try await counts(before.id, client) == (audits + 1, events + 1))
+            #expect(try await repository.find(before.id)?.version == 8)
+        }
+    }
+
     @Test func aStaleVersionWritesNothing() async throws {
         try await withRepository { repository, client in
             let before = try await task(in: .inProgress, repository, client)

@@ -110,7 +110,7 @@ struct AdminTasksController: Sendable {
     @Sendable func detail(request: Request, context: ServiceRequestContext) async throws -> TaskDetail {
         let id = try TaskRoutes.uuid(context, "id")
         guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
-        return TaskDetail(task: task, comments: try await tasks.comments(of: id), audit: try await tasks.auditTrail(of: id))
+        return TaskDetail(task: task, extra: Discussion(comments: try await tasks.comments(of: id), audit: try await tasks.auditTrail(of: id)))
     }
 
     @Sendable func assign(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {

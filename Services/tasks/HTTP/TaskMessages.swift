@@ -55,10 +55,26 @@ struct AuditEntry: Codable, Sendable {
     var assigneeId: UUID?
 }
 
-/// One ended attempt in an employee's history: the task as it is now, and how their attempt
-/// ended (a failure that was retried shows FAILED though the task has moved on).
-struct HistoryEntry: Sendable, Encodable {
+/// A task and more fields beside its own, as one flat JSON object (its detail, a history entry).
+struct TaskWith<Extra: Encodable & Sendable>: ResponseEncodable, Sendable {
     var task: TaskRecord
+    var extra: Extra
+
+    func encode(to encoder: any Encoder) throws {
+        try task.encode(to: encoder)
+        try extra.encode(to: encoder)
+    }
+}
+
+/// What a task's detail adds: its comments and audit trail.
+struct Discussion: Encodable, Sendable {
+    var comments: [Comment]
+    var audit: [AuditEntry]
+}
+
+/// How one of an employee's attempts ended (a failure that was retried shows FAILED though the
+/// task has moved on).
+struct AttemptOutcome: Encodable, Sendable {
     var outcome: String
     var finishedAt: Date
 
@@ -69,45 +85,21 @@ struct HistoryEntry: Sendable, Encodable {
         default: TaskStatus.cancelled.rawValue
         }
     }
-
-    func encode(to encoder: any Encoder) throws {
-        try task.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(outcome, forKey: .outcome)
-        try container.encode(finishedAt, forKey: .finishedAt)
-    }
-
-    enum Keys: String, CodingKey { case outcome, finishedAt }
 }
 
-struct HistoryPage: ResponseEncodable {
-    var items: [HistoryEntry]
+typealias TaskDetail = TaskWith<Discussion>
+typealias HistoryEntry = TaskWith<AttemptOutcome>
+
+/// One page of a list, with where it stands in the whole.
+struct Page<Item: Encodable & Sendable>: ResponseEncodable, Sendable {
+    var items: [Item]
     var page: Int
     var size: Int
     var total: Int
 }
 
-struct TaskDetail: ResponseEncodable {
-    var task: TaskRecord
-    var comments: [Comment]
-    var audit: [AuditEntry]
-
-    func encode(to encoder: any Encoder) throws {
-        try task.encode(to: encoder)
-        var container = encoder.container(keyedBy: Keys.self)
-        try container.encode(comments, forKey: .comments)
-        try container.encode(audit, forKey: .audit)
-    }
-
-    enum Keys: String, CodingKey { case comments, audit }
-}
-
-struct TaskPage: ResponseEncodable {
-    var items: [TaskRecord]
-    var page: Int
-    var size: Int
-    var total: Int
-}
+typealias TaskPage = Page<TaskRecord>
+typealias HistoryPage = Page<HistoryEntry>
 
 struct CommentList: ResponseEncodable {
     var items: [Comment]

@@ -90,10 +90,9 @@ extension TaskRepository {
         return (try rows.map { row in
             let columns = row.makeRandomAccess()
             let action = try columns[columns.count - 2].decode(String.self)
-            return HistoryEntry(
-                task: try Self.task(row), outcome: HistoryEntry.outcome(of: action),
-                finishedAt: try columns[columns.count - 1].decode(Date.self)
-            )
+            return HistoryEntry(task: try Self.task(row), extra: AttemptOutcome(
+                outcome: AttemptOutcome.outcome(of: action), finishedAt: try columns[columns.count - 1].decode(Date.self)
+            ))
         }, total)
     }
 
