@@ -3,8 +3,9 @@ import Persistence
 /// The tables every service needs to take part in the backbone, in its own schema:
 ///
 /// - `outbox`: events written in the same transaction as the change that caused them, relayed
-///   to the broker in order and then marked published; a statement trigger NOTIFYs the relay on
-///   commit, so it wakes at once instead of polling.
+///   to the broker in order and deleted once confirmed. (At first a statement trigger NOTIFYed the
+///   relay on commit and published rows were kept an hour; ``wokenInProcess(schema:version:)``
+///   removes both.)
 /// - `inbox`: the message ids each queue has handled, written in the handler's transaction, so a
 ///   redelivered message is recognised and skipped.
 public enum BackboneMigrations {
@@ -39,6 +40,17 @@ public enum BackboneMigrations {
                 PRIMARY KEY (queue, message_id))
             """,
             "CREATE INDEX inbox_handled_at ON \(schema).inbox (handled_at)",
+        ])
+    }
+
+    /// The outbox without its NOTIFY trigger: PostgreSQL serialises the commits of transactions
+    /// that NOTIFY, and the relay is now woken in-process after the commit (`Outbox.written`).
+    /// Published rows are no longer kept, so those left from before go.
+    public static func wokenInProcess(schema: String, version: Int) -> Migration {
+        Migration(version: version, name: "outbox relay woken in-process", statements: [
+            "DROP TRIGGER outbox_notify ON \(schema).outbox",
+            "DROP FUNCTION \(schema).outbox_notify()",
+            "DELETE FROM \(schema).outbox WHERE published_at IS NOT NULL",
         ])
     }
 }

@@ -1,7 +1,7 @@
 import Synchronization
 
 /// What a relay has sent: batches the broker has not confirmed yet, positions confirmed but not
-/// yet marked published (they are marked in bulk), and the first failure.
+/// yet deleted (they are deleted in bulk), and the first failure.
 final class InFlightBatches: Sendable {
     private struct State {
         var unconfirmed: [[Int64]] = []
@@ -21,10 +21,13 @@ final class InFlightBatches: Sendable {
         state.withLock { $0.unconfirmed.append(positions) }
     }
 
-    func confirm(_ positions: [Int64]) {
+    /// Returns how many batches still await their confirms.
+    @discardableResult
+    func confirm(_ positions: [Int64]) -> Int {
         state.withLock { state in
             if let index = state.unconfirmed.firstIndex(of: positions) { state.unconfirmed.remove(at: index) }
             state.unmarked += positions
+            return state.unconfirmed.count
         }
     }
 

@@ -1,5 +1,6 @@
 import EventContracts
 import Logging
+import Persistence
 import PostgresNIO
 
 /// Writes events into a service's outbox, inside the caller's transaction: they leave for the
@@ -11,10 +12,20 @@ public struct Outbox: Sendable {
         self.schema = schema
     }
 
-    /// The NOTIFY channel that announces new rows.
+    /// The NOTIFY channel on which a standby replica's relay passes a commit's wake-up on to the
+    /// active relay.
     public static func channel(_ schema: String) -> String { "\(schema)_outbox" }
 
-    /// Appends events in order, on `connection`, which must be inside the caller's transaction.
+    /// Rows were written into this outbox on the current connection: the relay of this process
+    /// is woken once they commit (see ``AfterCommit``). `append` calls it; a statement that
+    /// inserts into the outbox itself (a data-modifying CTE) calls it after running.
+    public func written() {
+        let schema = schema
+        AfterCommit.perform { RelayWakes.wake(schema) }
+    }
+
+    /// Appends events in order, on `connection`, which must be inside the caller's transaction
+    /// (`PostgresClient.transaction`, whose commit wakes the relay).
     public func append(_ events: [EncodedEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
         try await connection.query(
@@ -27,6 +38,7 @@ public struct Outbox: Sendable {
             """,
             logger: logger
         )
+        written()
     }
 
     public func append<Payload>(_ envelope: EventEnvelope<Payload>, on connection: PostgresConnection, logger: Logger) async throws {

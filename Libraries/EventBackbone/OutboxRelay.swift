@@ -13,19 +13,23 @@ import Synchronization
 /// database session holds the schema's advisory lock. The others stand by and try again every
 /// second; when the active one dies its session ends, the lock is free, and one takes over — so
 /// events keep leaving in commit order. A session that stops making progress (a hung query) is
-/// abandoned and a new one started. The active relay LISTENs for the outbox trigger's
-/// NOTIFY and is woken by every commit; it also looks every second in case a wake-up was missed.
+/// abandoned and a new one started.
+///
+/// A commit that wrote the outbox wakes this process's relay directly (``Outbox/written()``), with
+/// no NOTIFY in the writing transaction. A standby passes such a wake on to the active relay with
+/// a NOTIFY of its own, which the active relay LISTENs for; and the active relay looks every
+/// `idleCheck` for rows nobody woke it for (a process without a relay, a crash between commit and
+/// wake). Confirmed rows are deleted.
 public final class OutboxRelay: Service, Sendable {
     public struct Options: Sendable {
         public var batchSize = 500
         /// Batches sent and not yet confirmed, at most.
         public var maxInFlight = 8
-        /// How often confirmed rows are marked published (one UPDATE for all of them).
+        /// How often confirmed rows are deleted (one DELETE for all of them).
         public var markInterval: Duration = .milliseconds(50)
+        /// How often the active relay looks for rows nobody woke it for.
         public var idleCheck: Duration = .seconds(1)
         public var standbyCheck: Duration = .seconds(1)
-        /// Published rows are deleted after this long.
-        public var retention: Duration = .seconds(3_600)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
         /// A batch not confirmed within this ends the session, which sends it again: a confirm
         /// that never comes must not hold the relay (consumers drop the duplicates).
@@ -44,6 +48,9 @@ public final class OutboxRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let active = Mutex(false)
+    /// Rung by the commits of this process that wrote the outbox (``RelayWakes``) and by the
+    /// standby replicas' NOTIFYs.
+    private let wake = WakeSignal()
 
     public init(schema: String, database: DatabaseURL, publisher: AMQPConnection, options: Options = Options(), logger: Logger) {
         self.schema = schema
@@ -57,6 +64,8 @@ public final class OutboxRelay: Service, Sendable {
     public var isActive: Bool { active.withLock { $0 } }
 
     public func run() async throws {
+        RelayWakes.register(wake, schema: schema)
+        defer { RelayWakes.unregister(wake, schema: schema) }
         await cancelWhenGracefulShutdown {
             var attempt = 0
             while !Task.isCancelled {
@@ -107,19 +116,20 @@ public final class OutboxRelay: Service, Sendable {
         try await waitForLeadership(on: connection, heartbeat: heartbeat)
         active.withLock { $0 = true }
         logger.info("outbox relay active", metadata: ["schema": "\(schema)"])
-        let wake = WakeSignal()
         try await connection.listen(on: Outbox.channel(schema)) { notifications in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await _ in notifications { wake.signal() }
+                    for try await _ in notifications { self.wake.signal() }
                 }
-                group.addTask { try await self.relay(on: connection, wake: wake, heartbeat: heartbeat) }
+                group.addTask { try await self.relay(on: connection, heartbeat: heartbeat) }
                 defer { group.cancelAll() }
                 try await group.next()
             }
         }
     }
 
+    /// Tries for the lock every `standbyCheck`; meanwhile passes this process's commits on to the
+    /// active relay (a NOTIFY per wake-up, however many commits it stands for).
     private func waitForLeadership(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
         while true {
             heartbeat.beat()
@@ -127,67 +137,70 @@ public final class OutboxRelay: Service, Sendable {
                 "SELECT pg_try_advisory_lock(hashtext(\("outbox-relay:" + schema)))", logger: logger
             ).collect()
             if try rows.first?.decode(Bool.self) == true { return }
-            try await Task.sleep(for: options.standbyCheck)
+            let next = ContinuousClock.now + options.standbyCheck
+            while case let left = next - .now, left > .zero {
+                guard await wake.wait(timeout: left) else { break }
+                try Task.checkCancellation()
+                try await connection.query("SELECT pg_notify(\(Outbox.channel(schema)), '')", logger: logger)
+            }
+            try Task.checkCancellation()
         }
     }
 
     /// Sends pending rows as they commit without waiting for earlier batches' confirms (up to
-    /// `maxInFlight` batches at once); confirmed rows are marked published in bulk every
-    /// `markInterval`. A failed batch ends the session; the next session sends again whatever
-    /// is still unmarked, and consumers drop the duplicates.
-    private func relay(on connection: PostgresConnection, wake: WakeSignal, heartbeat: Heartbeat) async throws {
+    /// `maxInFlight` batches at once); confirmed rows are deleted in bulk every `markInterval`.
+    /// A failed batch ends the session; the next session sends again whatever is still there,
+    /// and consumers drop the duplicates.
+    private func relay(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
         let inFlight = InFlightBatches()
-        var lastPrune = ContinuousClock.now
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await self.markConfirmed(inFlight, on: connection) }
+            group.addTask { try await self.deleteConfirmed(inFlight, on: connection) }
             while true {
                 heartbeat.beat()
                 try Task.checkCancellation()
                 if let failure = inFlight.failure { throw failure }
-                let batch = inFlight.count < options.maxInFlight
-                    ? try await pending(on: connection, excluding: inFlight.positions) : []
-                if batch.isEmpty {
+                guard inFlight.count < options.maxInFlight else {
+                    // A confirm that frees a place wakes us.
                     await wake.wait(timeout: options.idleCheck)
-                    if ContinuousClock.now - lastPrune > .seconds(60) {
-                        try await prune(on: connection)
-                        lastPrune = .now
-                    }
                     continue
                 }
-                let positions = batch.map(\.position)
-                // A session given up on while its read hung must not publish beside its successor.
-                try Task.checkCancellation()
-                let receipt = publisher.send(batch.map(\.message))
-                inFlight.add(positions)
-                group.addTask { [options] in
-                    do {
-                        try await withDeadline(options.confirmTimeout) { try await receipt.confirmed() }
-                        inFlight.confirm(positions)
-                    } catch {
-                        inFlight.fail(error)
+                let batch = try await pending(on: connection, excluding: inFlight.positions)
+                if !batch.isEmpty {
+                    let positions = batch.map(\.position)
+                    // A session given up on while its read hung must not publish beside its successor.
+                    try Task.checkCancellation()
+                    let receipt = publisher.send(batch.map(\.message))
+                    inFlight.add(positions)
+                    group.addTask { [options, wake] in
+                        do {
+                            try await withDeadline(options.confirmTimeout) { try await receipt.confirmed() }
+                            if inFlight.confirm(positions) == options.maxInFlight - 1 { wake.signal() }
+                        } catch {
+                            inFlight.fail(error)
+                            wake.signal()
+                        }
                     }
-                    wake.signal()
                 }
+                // A short batch was all there was: no second look until a commit rings (a wake
+                // that came during the read is kept, so none is missed) or the poll is due.
+                if batch.count < options.batchSize { await wake.wait(timeout: options.idleCheck) }
             }
         }
     }
 
-    private func markConfirmed(_ inFlight: InFlightBatches, on connection: PostgresConnection) async throws {
+    private func deleteConfirmed(_ inFlight: InFlightBatches, on connection: PostgresConnection) async throws {
         while true {
             try await Task.sleep(for: options.markInterval)
             let positions = inFlight.toMark
             guard !positions.isEmpty else { continue }
-            // Bounded: a hung mark would hold the session's task group open for good.
-            try await withDeadline(options.stallLimit) { try await self.markPublished(positions, on: connection) }
+            // Bounded: a hung delete would hold the session's task group open for good.
+            try await withDeadline(options.stallLimit) {
+                try await connection.query(
+                    "DELETE FROM \(unescaped: self.schema).outbox WHERE position = ANY(\(positions))", logger: self.logger
+                )
+            }
             inFlight.marked(positions)
         }
-    }
-
-    private func markPublished(_ positions: [Int64], on connection: PostgresConnection) async throws {
-        try await connection.query(
-            "UPDATE \(unescaped: schema).outbox SET published_at = now() WHERE position = ANY(\(positions))",
-            logger: logger
-        )
     }
 
     private struct PendingEvent {
@@ -213,13 +226,5 @@ public final class OutboxRelay: Service, Sendable {
             )))
         }
         return events
-    }
-
-    private func prune(on connection: PostgresConnection) async throws {
-        let seconds = Int(options.retention.components.seconds)
-        try await connection.query(
-            "DELETE FROM \(unescaped: schema).outbox WHERE published_at < now() - make_interval(secs => \(seconds))",
-            logger: logger
-        )
     }
 }

@@ -6,7 +6,7 @@ public final class WakeSignal: Sendable {
     private struct State {
         var pending = false
         var nextWaiter = 0
-        var waiter: (id: Int, continuation: CheckedContinuation<Void, Never>)?
+        var waiter: (id: Int, continuation: CheckedContinuation<Bool, Never>)?
         /// The last wait whose time ran out, so a timeout that fires before its wait began counts.
         var expired = 0
     }
@@ -16,7 +16,7 @@ public final class WakeSignal: Sendable {
     private let state = Mutex(State())
 
     public func signal() {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
             guard let waiter = state.waiter else {
                 state.pending = true
                 return nil
@@ -24,38 +24,41 @@ public final class WakeSignal: Sendable {
             state.waiter = nil
             return waiter.continuation
         }
-        waiter?.resume()
+        waiter?.resume(returning: true)
     }
 
-    /// Returns when signalled (or already signalled) or after `timeout`, whichever comes first.
-    public func wait(timeout: Duration) async {
+    /// Returns when signalled (or already signalled) or after `timeout`, whichever comes first:
+    /// true when signalled.
+    @discardableResult
+    public func wait(timeout: Duration) async -> Bool {
         let id = state.withLock { state in
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        await withTaskGroup(of: Void.self) { group in
+        return await withTaskGroup(of: Void.self) { group in
             group.addTask {
                 try? await Task.sleep(for: timeout)
                 self.expire(id)
             }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
+            let signalled = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+                let ready = state.withLock { state -> Bool? in
                     if state.pending {
                         state.pending = false
                         return true
                     }
-                    if state.expired == id { return true }
+                    if state.expired == id { return false }
                     state.waiter = (id, continuation)
-                    return false
+                    return nil
                 }
-                if ready { continuation.resume() }
+                if let ready { continuation.resume(returning: ready) }
             }
             group.cancelAll()
+            return signalled
         }
     }
 
     private func expire(_ id: Int) {
-        let waiter = state.withLock { state -> CheckedContinuation<Void, Never>? in
+        let waiter = state.withLock { state -> CheckedContinuation<Bool, Never>? in
             guard let waiter = state.waiter, waiter.id == id else {
                 state.expired = id
                 return nil
@@ -63,6 +66,6 @@ public final class WakeSignal: Sendable {
             state.waiter = nil
             return waiter.continuation
         }
-        waiter?.resume()
+        waiter?.resume(returning: false)
     }
 }

@@ -5,6 +5,8 @@ import HummingbirdCore
 import Logging
 import Messaging
 import Metrics
+import NIOCore
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
 import Tokens
@@ -16,6 +18,11 @@ public enum ServiceLauncher {
     public static let configurationErrorStatus: Int32 = 78
 
     public static func main(_ descriptor: ServiceDescriptor, setUp: @escaping ServiceSetUp = { _, _ in ServiceAssembly() }) async {
+        // Swift's tasks run on NIO's event loop threads, where the sockets already are: a
+        // request, a query's answer or a delivery no longer hops to another pool of threads
+        // and back (docs/benchmarks.md measured the hops as most of a service's CPU). Nothing a
+        // service runs blocks a thread: bcrypt, hiredis and librabbitmq-c have threads of their own.
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         let configuration: ServiceConfiguration
         do {
             configuration = try ServiceConfiguration(service: descriptor, environment: ProcessInfo.processInfo.environment)

@@ -13,6 +13,7 @@ public enum ProbeSchema {
             Migration(version: 3, name: "handled", statements: [
                 "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())",
             ]),
+            BackboneMigrations.wokenInProcess(schema: schema, version: 4),
         ]).run(on: client, logger: logger)
     }
 

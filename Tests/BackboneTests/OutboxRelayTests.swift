@@ -62,13 +62,14 @@ struct OutboxRelayTests {
                     throw Rollback()
                 }
             }
-            try await client.withTransaction(logger: TestServers.logger) { connection in
+            try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 2)], on: connection, logger: TestServers.logger)
             }
             #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [2] })
             try await Task.sleep(for: .seconds(1))
             #expect(collector.seqs.withLock { $0 } == [2])
-            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).outbox WHERE published_at IS NOT NULL", client) == 1)
+            // Confirmed, so deleted.
+            #expect(try await TestServers.eventually { try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0 })
         }
     }
 
@@ -76,7 +77,7 @@ struct OutboxRelayTests {
         try await withRelay { client, schema, events, collector in
             let outbox = Outbox(schema: schema)
             for seq in 1...300 {
-                try await client.withTransaction(logger: TestServers.logger) { connection in
+                try await client.transaction(logger: TestServers.logger) { connection in
                     try await outbox.append([events.encoded(seq: seq)], on: connection, logger: TestServers.logger)
                 }
             }
@@ -88,14 +89,82 @@ struct OutboxRelayTests {
     @Test func aCommitWakesTheRelayAtOnce() async throws {
         try await withRelay { client, schema, events, collector in
             let outbox = Outbox(schema: schema)
-            // Let the relay go idle first, so only the NOTIFY can wake it before its 1 s check.
+            // Let the relay go idle first, so only the commit's wake-up can bring it before its 1 s look.
             try await Task.sleep(for: .milliseconds(300))
             let committed = ContinuousClock.now
-            try await client.withTransaction(logger: TestServers.logger) { connection in
+            try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 7)], on: connection, logger: TestServers.logger)
             }
             #expect(try await TestServers.eventually(within: .seconds(2)) { collector.seqs.withLock { $0 } == [7] })
             #expect(ContinuousClock.now - committed < .milliseconds(500))
+        }
+    }
+
+    /// A wake-up before the commit would find nothing; the relay must be woken after it. The
+    /// transaction holds its row uncommitted past the relay's look, then commits.
+    @Test func theWakeComesAfterTheCommitNotBefore() async throws {
+        var options = OutboxRelay.Options()
+        options.idleCheck = .seconds(30)
+        try await withRelay(options: options) { client, schema, events, collector in
+            let outbox = Outbox(schema: schema)
+            try await Task.sleep(for: .milliseconds(300))
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 3)], on: connection, logger: TestServers.logger)
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 } == [3] })
+        }
+    }
+
+    /// Rows no wake-up announces — another process wrote them, or a crash came between commit
+    /// and wake — are still published, by the relay's poll.
+    @Test func aRowNobodyAnnouncesIsPublishedByThePoll() async throws {
+        var options = OutboxRelay.Options()
+        options.idleCheck = .milliseconds(300)
+        try await withRelay(options: options) { client, schema, events, collector in
+            // Straight SQL, as another process would write it: no `Outbox.written()` here.
+            let event = events.encoded(seq: 5)
+            try await client.query(
+                "INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body) VALUES (\(event.id), \(event.type), \(event.body))"
+            )
+            #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 } == [5] })
+        }
+    }
+
+    /// In a replica whose relay stands by, a commit's wake-up reaches the active relay (in
+    /// another process) as a NOTIFY on the schema's channel. Here the test holds the leadership
+    /// lock itself and listens on the channel.
+    @Test func aStandbyRelayPassesTheWakeOnAsANotify() async throws {
+        let logger = TestServers.logger
+        let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
+        try await TestServers.running([client]) {
+            let schema = try await TestServers.makeSchema(client)
+            let leader = try await PostgresConnection.connect(
+                configuration: TestServers.databaseURL.connectionConfiguration, id: 1, logger: logger
+            )
+            _ = try await leader.query("SELECT pg_advisory_lock(hashtext(\("outbox-relay:" + schema)))", logger: logger).collect()
+            let notified = Collector()
+            let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
+            var options = OutboxRelay.Options()
+            options.standbyCheck = .milliseconds(200)
+            let standby = OutboxRelay(schema: schema, database: TestServers.databaseURL, publisher: publisher, options: options, logger: logger)
+            try await leader.listen(on: Outbox.channel(schema)) { notifications in
+                try await TestServers.running([publisher, standby]) {
+                    try await withThrowingTaskGroup(of: Void.self) { group in
+                        group.addTask { for try await _ in notifications { notified.seqs.withLock { $0.append(1) } } }
+                        defer { group.cancelAll() }
+                        try await Task.sleep(for: .milliseconds(500))
+                        #expect(!standby.isActive)
+                        #expect(notified.seqs.withLock { $0 }.isEmpty)
+                        try await client.transaction(logger: logger) { connection in
+                            try await Outbox(schema: schema).append([TestEvents().encoded(seq: 1)], on: connection, logger: logger)
+                        }
+                        #expect(try await TestServers.eventually(within: .seconds(3)) { !notified.seqs.withLock { $0 }.isEmpty })
+                    }
+                }
+            }
+            try await leader.close()
+            try await TestServers.dropSchema(schema, client)
         }
     }
 
@@ -109,14 +178,14 @@ struct OutboxRelayTests {
         options.stallLimit = .seconds(2)
         try await withRelay(through: proxy, options: options) { client, schema, events, collector in
             let outbox = Outbox(schema: schema)
-            try await client.withTransaction(logger: TestServers.logger) { connection in
+            try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
             }
             #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
             // Every connection through the proxy falls silent; the next ones (made after) work.
             proxy.silent.withLock { $0 = true }
             try await Task.sleep(for: .milliseconds(300))
-            try await client.withTransaction(logger: TestServers.logger) { connection in
+            try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 2)], on: connection, logger: TestServers.logger)
             }
             try await Task.sleep(for: .milliseconds(500))
@@ -124,10 +193,10 @@ struct OutboxRelayTests {
             proxy.silent.withLock { $0 = false }
             // Nothing comes back on the silent connection (its bytes were dropped): only a new
             // session, after the stall limit, publishes the event (and may send again what the
-            // old one had not marked published: consumers drop such duplicates).
+            // old one had not deleted: consumers drop such duplicates).
             #expect(try await TestServers.eventually(within: .seconds(15)) { Set(collector.seqs.withLock { $0 }) == [1, 2] })
             #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).outbox WHERE published_at IS NULL", client) == 0
+                try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
             })
         }
     }

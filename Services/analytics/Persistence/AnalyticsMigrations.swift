@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// The analytics schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's
@@ -47,5 +48,6 @@ enum AnalyticsMigrations {
             "CREATE INDEX facts_at ON analytics.facts (at, type)",
             "CREATE INDEX facts_employee ON analytics.facts (employee_id, at)",
         ]),
+        BackboneMigrations.wokenInProcess(schema: "analytics", version: 4),
     ]
 }

@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// The auth schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's outbox
@@ -32,5 +33,6 @@ enum AuthMigrations {
             "CREATE INDEX failed_logins_username ON auth.failed_logins (username, at)",
             "CREATE INDEX failed_logins_client ON auth.failed_logins (client, at)",
         ]),
+        BackboneMigrations.wokenInProcess(schema: "auth", version: 4),
     ]
 }

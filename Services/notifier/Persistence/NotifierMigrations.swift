@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// The notifier schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's
@@ -30,5 +31,6 @@ enum NotifierMigrations {
             FOR EACH STATEMENT EXECUTE FUNCTION notifier.notifications_notify()
             """,
         ]),
+        BackboneMigrations.wokenInProcess(schema: "notifier", version: 4),
     ]
 }

@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// The scheduler schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's
@@ -52,5 +53,6 @@ enum SchedulerMigrations {
             "ALTER TABLE scheduler.tasks ADD COLUMN avoid_until timestamptz",
             "ALTER TABLE scheduler.employees ADD COLUMN availability_reason text",
         ]),
+        BackboneMigrations.wokenInProcess(schema: "scheduler", version: 5),
     ]
 }

@@ -108,6 +108,7 @@ extension TaskRepository {
                 current: current.flatMap { TaskStatus(rawValue: $0.0) } ?? before.status, version: current?.1 ?? before.version
             )
         }
+        outbox.written()
         return change
     }
 }

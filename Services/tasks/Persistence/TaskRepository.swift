@@ -43,68 +43,75 @@ struct TaskRepository: Sendable {
     }
 
     /// Creates a task, its audit row and `task.created`; with an idempotency key, at most once.
-    /// Without a key it is one autocommitted statement.
+    /// Either way it is one autocommitted statement; a key used before costs a second, to read
+    /// what it made.
     func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> CreateResult {
         let created = try EncodedEvent(EventEnvelope(source: "tasks", correlationId: correlationId, data: TaskCreated(
             taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
             requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
         )))
-        guard let idempotency else {
-            try await client.withConnection { connection in try await insert(task, announcing: created, on: connection) }
+        let made = try await client.withConnection { connection in
+            try await insert(task, announcing: created, idempotency: idempotency, on: connection)
+        }
+        if made {
+            outbox.written()
             return .created(task)
         }
-        return try await client.transaction(logger: logger) { connection in
-            // Serialise creations with the same key, then look for an earlier one.
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(hashtext(\(task.createdBy.uuidString + ":" + idempotency.key)))", logger: logger
-            )
-            let earlier = try await connection.query(
-                """
-                SELECT request_hash, task_id FROM tasks.idempotency_keys
-                WHERE created_by = \(task.createdBy) AND key = \(idempotency.key)
-                """,
-                logger: logger
-            ).collect()
-            if let row = earlier.first {
-                let (hash, taskId) = try row.decode((String, UUID).self)
-                guard hash == idempotency.hash else { return .keyReused }
-                let rows = try await connection.query(
-                    "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(taskId)", logger: logger
-                ).collect()
-                return .replayed(try Self.task(rows[0]))
-            }
-            try await insert(task, announcing: created, on: connection)
-            try await connection.query(
-                """
-                INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
-                VALUES (\(task.createdBy), \(idempotency.key), \(idempotency.hash), \(task.id))
-                """,
-                logger: logger
-            )
-            return .created(task)
-        }
+        // The key was taken: by this same request made before, or by another. Keys are never
+        // deleted, so the earlier row is there (a concurrent first use has committed: the
+        // insert waited for it).
+        let taskColumns = Self.columns.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
+            .joined(separator: ", ")
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: taskColumns), k.request_hash FROM tasks.idempotency_keys k JOIN tasks.tasks t ON t.id = k.task_id
+            WHERE k.created_by = \(task.createdBy) AND k.key = \(idempotency?.key ?? "")
+            """,
+            logger: logger
+        ).collect()
+        guard let row = rows.first else { throw TransitionFailure.notFound }
+        let columns = row.makeRandomAccess()
+        guard try columns[columns.count - 1].decode(String.self) == idempotency?.hash else { return .keyReused }
+        return .replayed(try Self.task(row))
     }
 
-    /// The task, its "create" audit row and its `task.created`, in one statement.
-    private func insert(_ task: TaskRecord, announcing created: EncodedEvent, on connection: PostgresConnection) async throws {
-        try await connection.query(
+    /// The task, its "create" audit row and its `task.created`, in one statement; with a key, the
+    /// key too, and nothing at all when the key is already taken (false).
+    private func insert(
+        _ task: TaskRecord, announcing created: EncodedEvent, idempotency: (key: String, hash: String)?,
+        on connection: PostgresConnection
+    ) async throws -> Bool {
+        // The key's row goes in first and gates the rest: `ON CONFLICT DO NOTHING` waits for a
+        // concurrent first use of the key to commit, then inserts nothing. Its foreign key is
+        // checked at the end of the statement, when the task is there.
+        let rows = try await connection.query(
             """
-            WITH inserted AS (
+            WITH claimed AS (
+                INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
+                SELECT \(task.createdBy), \(idempotency?.key), \(idempotency?.hash), \(task.id)
+                WHERE \(idempotency?.key)::text IS NOT NULL
+                ON CONFLICT (created_by, key) DO NOTHING
+                RETURNING task_id
+            ), inserted AS (
                 INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
                     progress, flagged, due_at, version, created_by, created_at, updated_at)
-                VALUES (\(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
+                SELECT \(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
                     \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
-                    \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt)))
+                    \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt))
+                WHERE \(idempotency?.key)::text IS NULL OR EXISTS (SELECT FROM claimed)
                 RETURNING id
             ), audited AS (
                 INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
                 SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
+            ), published AS (
+                INSERT INTO tasks.outbox (event_id, event_type, body)
+                SELECT \(created.id), \(created.type), \(created.body) FROM inserted
             )
-            INSERT INTO tasks.outbox (event_id, event_type, body)
-            SELECT \(created.id), \(created.type), \(created.body) FROM inserted
+            SELECT count(*)::int FROM inserted
             """,
             logger: logger
-        )
+        ).collect()
+        return try rows.first?.decode(Int.self) == 1
     }
 
     func find(_ id: UUID) async throws -> TaskRecord? {

@@ -1,3 +1,4 @@
+import EventBackbone
 import Persistence
 
 /// The tasks schema's own migrations, numbered from 3 (1 is the schema, 2 the backbone's outbox
@@ -88,5 +89,6 @@ enum TasksMigrations {
             """,
             "CREATE INDEX audit_finished ON tasks.audit (assignee_id, id) WHERE action IN ('complete', 'fail', 'cancel')",
         ]),
+        BackboneMigrations.wokenInProcess(schema: "tasks", version: 7),
     ]
 }
