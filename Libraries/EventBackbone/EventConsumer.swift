@@ -113,6 +113,19 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func handleNow(_ items: [Item]) async throws {
+        if let claiming = handlers.claimingHandler {
+            // One statement claims and applies the batch: no transaction around it.
+            var seen: Set<UUID> = []
+            let events = items.map(\.event).filter { seen.insert($0.header.id).inserted }
+            let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.header.id))
+            try await database.withConnection { connection in try await claiming(claim, events, connection) }
+        } else {
+            try await handleInTransaction(items)
+        }
+        if handlers.wakes(after: items.lazy.map(\.event.header.type)) { handlers.afterCommit?() }
+    }
+
+    private func handleInTransaction(_ items: [Item]) async throws {
         try await database.transaction(logger: logger) { connection in
             var fresh = try await self.claim(items, on: connection)
             // Consecutive events for the set-based handler go to it together, in order.
@@ -133,7 +146,6 @@ public final class EventConsumer: Service, Sendable {
             }
             try await flush()
         }
-        if handlers.wakes(after: items.lazy.map(\.event.header.type)) { handlers.afterCommit?() }
     }
 
     private func handleAlone(_ item: Item) async {

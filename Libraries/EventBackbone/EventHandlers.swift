@@ -6,11 +6,14 @@ import PostgresNIO
 public struct EventHandlers: Sendable {
     public typealias Handler = @Sendable (IncomingEvent, PostgresConnection) async throws -> Void
     public typealias BatchHandler = @Sendable ([IncomingEvent], PostgresConnection) async throws -> Void
+    public typealias ClaimingHandler = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Void
 
     private(set) var handlers: [String: Handler] = [:]
     /// The set-based handler and the types it takes (see `onBatch`).
     private(set) var batchHandler: BatchHandler?
     private(set) var batchTypes: Set<String> = []
+    /// The handler that claims its events itself (see `onClaimingBatch`).
+    private(set) var claimingHandler: ClaimingHandler?
 
     /// Called after each transaction of handled events commits (to wake work that reads what
     /// they wrote: before the commit it could not see it).
@@ -50,6 +53,19 @@ public struct EventHandlers: Sendable {
         for type in eventTypes { handlers[type] = { event, connection in try await handle([event], connection) } }
         batchTypes = Set(eventTypes)
         batchHandler = handle
+    }
+
+    /// Handles events of `eventTypes` a batch at a time in **one autocommitted statement** that
+    /// also records them in the inbox: the statement must insert `claim`'s ids into `claim.inbox`
+    /// (`ON CONFLICT DO NOTHING RETURNING message_id`, as a CTE) and apply only the events that
+    /// insert returned — so the effect and the inbox rows commit together, with no BEGIN and
+    /// COMMIT around them. A delivered batch made only of these types goes to it whole (each
+    /// message once); a message handled alone comes as a batch of one. Must not be combined with
+    /// other handlers on the same queue.
+    public mutating func onClaimingBatch(_ eventTypes: [String], _ handle: @escaping ClaimingHandler) {
+        precondition(handlers.isEmpty, "a claiming handler takes every type of its queue")
+        for type in eventTypes { handlers[type] = { _, _ in preconditionFailure("claimed batches are not handled one by one") } }
+        claimingHandler = handle
     }
 
     public var routingKeys: [String] { handlers.keys.sorted() }

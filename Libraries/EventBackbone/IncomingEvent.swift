@@ -1,4 +1,5 @@
 import EventContracts
+import Foundation
 
 /// An event as delivered to a handler, before its payload is decoded.
 public struct IncomingEvent: Sendable {
@@ -15,6 +16,16 @@ public struct IncomingEvent: Sendable {
             throw PoisonMessage(reason: "cannot decode \(header.type): \(error)")
         }
     }
+}
+
+/// The messages a claiming handler must record in the inbox in its own statement (see
+/// `EventHandlers.onClaimingBatch`).
+public struct InboxClaim: Sendable {
+    /// The inbox table, schema-qualified, for `\(unescaped:)`.
+    public let inbox: String
+    public let queue: String
+    /// Each message once, in delivery order.
+    public let ids: [UUID]
 }
 
 /// A message that can never be handled, however often it is tried: it goes straight to the

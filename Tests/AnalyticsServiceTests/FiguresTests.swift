@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import AnalyticsService
@@ -36,9 +37,15 @@ import Testing
         #expect(!TaskStatusOrder.applies("task.failed", version: 5, over: 5, storedEvent: "task.requeued"))
     }
 
-    @Test func eventsKeepTheRightTimes() {
-        #expect(AnalyticsStore.stamps(for: "task.assigned").map(\.0) == [.firstAssigned, .assigned])
-        #expect(AnalyticsStore.stamps(for: "task.assigned").map(\.1) == ["least", "greatest"])
-        #expect(AnalyticsStore.stamps(for: "task.requeued").isEmpty)
+    @Test func eventsKeepTheRightTimes() throws {
+        let (task, start) = (UUID(), Date(timeIntervalSince1970: 1_764_500_000))
+        func event(_ type: String, version: Int, at seconds: Double) -> TaskEventFact {
+            TaskEventFact(eventId: UUID(), type: type, taskId: task, version: version, assigneeId: nil, at: start.addingTimeInterval(seconds))
+        }
+        // A second offer keeps the first's time as the first, its own as the latest.
+        let run = [event("task.assigned", version: 2, at: 1), event("task.requeued", version: 3, at: 2), event("task.assigned", version: 4, at: 3)]
+        let row = try #require(TaskRowFold.fold(run, stored: [:])[task])
+        #expect(row.firstAssignedAt == start.addingTimeInterval(1) && row.assignedAt == start.addingTimeInterval(3))
+        #expect(row.createdAt == nil && row.acceptedAt == nil && row.completedAt == nil && row.failedAt == nil)
     }
 }

@@ -13,9 +13,11 @@ struct EventConsumerTests {
         var description: String { "seq 5 always fails" }
     }
 
+    enum Handling { case oneByOne, batched, claiming }
+
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
-        batched: Bool = false, _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
+        _ handling: Handling = .oneByOne, _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
         let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
@@ -28,10 +30,33 @@ struct EventConsumerTests {
                 if seq == 5 { throw AlwaysFails() }
                 try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: logger)
             }
-            if batched {
-                handlers.onBatch([events.type]) { run, connection in for event in run { try await handle(event, connection) } }
-            } else {
+            switch handling {
+            case .oneByOne:
                 handlers.onRaw(events.type, handle)
+            case .batched:
+                handlers.onBatch([events.type]) { run, connection in for event in run { try await handle(event, connection) } }
+            case .claiming:
+                // Claim and record the whole batch in one statement, as the notifier does.
+                handlers.onClaimingBatch([events.type]) { claim, run, connection in
+                    let seqs = try run.map { event in
+                        guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
+                        if seq == 5 { throw AlwaysFails() }
+                        return seq
+                    }
+                    try await connection.query(
+                        """
+                        WITH claimed AS (
+                            INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                            SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
+                            ON CONFLICT DO NOTHING RETURNING message_id
+                        )
+                        INSERT INTO \(unescaped: schema).handled (seq, event_id)
+                        SELECT seq, id FROM unnest(\(seqs)::int[], \(run.map(\.header.id))::uuid[]) AS event(seq, id)
+                        WHERE id IN (SELECT message_id FROM claimed)
+                        """,
+                        logger: logger
+                    )
+                }
             }
             let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             let consuming = AMQPConnection(url: TestServers.amqpURL, logger: logger)
@@ -78,8 +103,9 @@ struct EventConsumerTests {
         }
     }
 
-    @Test func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow() async throws {
-        try await withConsumer { client, schema, events, publisher, queue in
+    @Test(arguments: [Handling.oneByOne, .claiming])
+    func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow(handling: Handling) async throws {
+        try await withConsumer(handling) { client, schema, events, publisher, queue in
             try await publisher.publish((1...20).map { events.message(seq: $0) })
             #expect(try await TestServers.eventually {
                 try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 19
@@ -96,8 +122,9 @@ struct EventConsumerTests {
         }
     }
 
-    @Test func aSetBasedHandlerGetsEachNewEventOnceAndAPoisonInItsRunGoesAloneToTheDeadLetters() async throws {
-        try await withConsumer(batched: true) { client, schema, events, publisher, queue in
+    @Test(arguments: [Handling.batched, .claiming])
+    func aSetBasedHandlerGetsEachNewEventOnceAndAPoisonInItsRunGoesAloneToTheDeadLetters(handling: Handling) async throws {
+        try await withConsumer(handling) { client, schema, events, publisher, queue in
             let id = UUID()
             try await publisher.publish(
                 [events.message(seq: 1, id: id), events.message(seq: 1, id: id)] + (2...4).map { events.message(seq: $0) }
@@ -113,8 +140,9 @@ struct EventConsumerTests {
         }
     }
 
-    @Test func aDuplicateIsAcknowledgedAndSkipped() async throws {
-        try await withConsumer { client, schema, events, publisher, _ in
+    @Test(arguments: [Handling.oneByOne, .claiming])
+    func aDuplicateIsAcknowledgedAndSkipped(handling: Handling) async throws {
+        try await withConsumer(handling) { client, schema, events, publisher, _ in
             let id = UUID()
             try await publisher.publish([events.message(seq: 1, id: id), events.message(seq: 1, id: id), events.message(seq: 2)])
             #expect(try await TestServers.eventually {

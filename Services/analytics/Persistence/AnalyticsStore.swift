@@ -26,50 +26,43 @@ struct AnalyticsStore: Sendable {
         )
     }
 
-    /// How an event's time is kept on the task.
-    enum Stamp: String {
-        case created = "created_at", firstAssigned = "first_assigned_at", assigned = "assigned_at", accepted = "accepted_at"
-        case completed = "completed_at", failed = "failed_at"
-    }
-
-    /// A task event: the fact, the status when its version is the newest, its times — and what
-    /// only a creation (priority, due time) or an overdue notice says. Two statements: the row
-    /// is read (locked) so the pure `TaskStatusOrder` decides whether the status moves, then the
-    /// fact and the row are written in one.
-    func taskEvent<Payload: EventPayload>(
-        _ header: EventEnvelope<Payload>, taskId: UUID, version: Int, assigneeId: UUID?, willRetry: Bool = false, detail: String? = nil,
-        created: TaskCreated? = nil, overdue: Bool = false, on connection: PostgresConnection
-    ) async throws {
-        let type = header.type
-        let at = header.occurredAt
+    /// A run of task events, in two statements whatever its length: the rows of its tasks read
+    /// and locked, the events folded over them in memory (`TaskRowFold`, by the pure
+    /// `TaskStatusOrder`), then every fact and every task row written in one statement.
+    func taskEvents(_ facts: [TaskEventFact], on connection: PostgresConnection) async throws {
+        guard !facts.isEmpty else { return }
+        let ids = Array(Set(facts.map(\.taskId))).sorted { $0.uuidString < $1.uuidString }
         let rows = try await connection.query(
-            "SELECT version, last_event FROM analytics.tasks WHERE id = \(taskId) FOR UPDATE", logger: logger
-        ).collect()
-        let status = TaskStatusOrder.status(after: type, willRetry: willRetry)
-        let applies: Bool
-        if let row = rows.first {
-            let (stored, storedEvent) = try row.decode((Int, String).self)
-            applies = status != nil && TaskStatusOrder.applies(type, version: version, over: stored, storedEvent: storedEvent)
-        } else {
-            applies = true
+            "SELECT id, status, version, last_event, assignee_id FROM analytics.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE",
+            logger: logger
+        )
+        var stored: [UUID: TaskRowFold.Stored] = [:]
+        for try await (id, status, version, lastEvent, assignee) in rows.decode((UUID, String, Int, String, UUID?).self) {
+            stored[id] = .init(status: status, version: version, lastEvent: lastEvent, assigneeId: assignee)
         }
-        let stamps = Dictionary(Self.stamps(for: type).map { ($0.0, at) }, uniquingKeysWith: { first, _ in first })
+        let folded = TaskRowFold.fold(facts, stored: stored)
+        let encoder = JSONEncoder()
+        let factRows = String(decoding: try encoder.encode(facts.map(FactRow.init)), as: UTF8.self)
+        let taskRows = String(decoding: try encoder.encode(folded.map(TaskRow.init)), as: UTF8.self)
         try await connection.query(
             """
             WITH fact AS (
                 INSERT INTO analytics.facts (event_id, type, task_id, employee_id, detail, at)
-                VALUES (\(header.id), \(type), \(taskId), \(assigneeId), \(detail), \(at)) ON CONFLICT DO NOTHING
+                SELECT event_id, type, task_id, employee_id, detail, at
+                FROM jsonb_to_recordset(\(factRows)::jsonb)
+                    AS f(event_id uuid, type text, task_id uuid, employee_id uuid, detail text, at timestamptz)
+                ON CONFLICT DO NOTHING
             )
             INSERT INTO analytics.tasks AS t (id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
                 accepted_at, completed_at, failed_at, known, priority, due_at, overdue)
-            VALUES (\(taskId), \(status ?? "PENDING"), \(status == nil ? 0 : version), \(status == nil ? "none" : type), \(assigneeId),
-                \(stamps[.created]), \(stamps[.firstAssigned]), \(stamps[.assigned]), \(stamps[.accepted]), \(stamps[.completed]),
-                \(stamps[.failed]), \(created != nil), \(created?.priority), \(created?.dueAt), \(overdue))
+            SELECT id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
+                accepted_at, completed_at, failed_at, known, priority, due_at, overdue
+            FROM jsonb_to_recordset(\(taskRows)::jsonb) AS r(id uuid, status text, version int, last_event text, assignee_id uuid,
+                created_at timestamptz, first_assigned_at timestamptz, assigned_at timestamptz, accepted_at timestamptz,
+                completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz, overdue bool)
             ON CONFLICT (id) DO UPDATE SET
-                status = CASE WHEN \(applies) THEN excluded.status ELSE t.status END,
-                version = CASE WHEN \(applies) THEN excluded.version ELSE t.version END,
-                last_event = CASE WHEN \(applies) THEN excluded.last_event ELSE t.last_event END,
-                assignee_id = CASE WHEN \(applies) THEN excluded.assignee_id ELSE t.assignee_id END,
+                status = excluded.status, version = excluded.version, last_event = excluded.last_event,
+                assignee_id = excluded.assignee_id,
                 created_at = least(t.created_at, excluded.created_at),
                 first_assigned_at = least(t.first_assigned_at, excluded.first_assigned_at),
                 assigned_at = greatest(t.assigned_at, excluded.assigned_at),
@@ -85,16 +78,25 @@ struct AnalyticsStore: Sendable {
         )
     }
 
-    /// Which times an event sets, and whether the earliest (`least`) or latest (`greatest`) of
-    /// several such events is kept (NULL is ignored by both).
-    static func stamps(for type: String) -> [(Stamp, String)] {
-        switch type {
-        case "task.created": [(.created, "least")]
-        case "task.assigned": [(.firstAssigned, "least"), (.assigned, "greatest")]
-        case "task.accepted": [(.accepted, "greatest")]
-        case "task.completed": [(.completed, "greatest")]
-        case "task.failed": [(.failed, "greatest")]
-        default: []
+    /// A fact as `jsonb_to_recordset` reads it (times as the events write them; absent is NULL).
+    private struct FactRow: Encodable {
+        let event_id: UUID, type: String, task_id: UUID, employee_id: UUID?, detail: String?, at: String
+        init(_ fact: TaskEventFact) {
+            (event_id, type, task_id, employee_id, detail) = (fact.eventId, fact.type, fact.taskId, fact.assigneeId, fact.detail)
+            at = EventCoding.timestamp(fact.at)
+        }
+    }
+
+    private struct TaskRow: Encodable {
+        let id: UUID, status: String, version: Int, last_event: String, assignee_id: UUID?
+        let created_at, first_assigned_at, assigned_at, accepted_at, completed_at, failed_at, due_at: String?
+        let known: Bool, priority: Int?, overdue: Bool
+        init(_ entry: (key: UUID, value: TaskRowFold)) {
+            let row = entry.value
+            (id, status, version, last_event, assignee_id) = (entry.key, row.state.status, row.state.version, row.state.lastEvent, row.state.assigneeId)
+            (created_at, first_assigned_at, assigned_at) = (row.createdAt.map(EventCoding.timestamp), row.firstAssignedAt.map(EventCoding.timestamp), row.assignedAt.map(EventCoding.timestamp))
+            (accepted_at, completed_at, failed_at) = (row.acceptedAt.map(EventCoding.timestamp), row.completedAt.map(EventCoding.timestamp), row.failedAt.map(EventCoding.timestamp))
+            (due_at, known, priority, overdue) = (row.dueAt.map(EventCoding.timestamp), row.known, row.priority, row.overdue)
         }
     }
 

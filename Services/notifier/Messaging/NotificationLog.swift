@@ -19,14 +19,15 @@ struct NotificationLog: Sendable {
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
-        handlers.onBatch(Self.feedTypes) { events, connection in try await store(events, on: connection) }
+        handlers.onClaimingBatch(Self.feedTypes) { claim, events, connection in try await store(events, claim: claim, on: connection) }
         return handlers
     }
 
-    /// Stores a run of events, a row per event and audience, in order, in one statement. An
-    /// event without a data object is poison (the batch then goes again one by one, and only it
-    /// is dead-lettered).
-    func store(_ events: [IncomingEvent], on connection: PostgresConnection) async throws {
+    /// Stores a batch of events, a row per event and audience, in order, in one autocommitted
+    /// statement that also records them in the inbox (`claim`): only the events that statement
+    /// claims for the first time are written. An event without a data object is poison (the
+    /// batch then goes again one by one, and only it is dead-lettered).
+    func store(_ events: [IncomingEvent], claim: InboxClaim, on connection: PostgresConnection) async throws {
         var ids: [UUID] = [], audiences: [String] = [], types: [String] = [], times: [Date] = [], payloads: [String] = []
         for event in events {
             guard let envelope = try? JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any],
@@ -41,17 +42,22 @@ struct NotificationLog: Sendable {
                 payloads.append(payload)
             }
         }
-        guard !ids.isEmpty else { return }
-        // One statement: take the writers' lock, then insert the rows in order. One writer at a
-        // time until commit makes cursors visible in order, so a reader that asks for everything
-        // after the last cursor it saw never skips a row that committed late.
+        // One statement: claim the batch in the inbox, take the writers' lock, then insert the
+        // claimed events' rows in order. One writer at a time until commit makes cursors visible
+        // in order, so a reader that asks for everything after the last cursor it saw never skips
+        // a row that committed late.
         try await connection.query(
             """
-            WITH writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
+            WITH claimed AS (
+                INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
+                ON CONFLICT DO NOTHING RETURNING message_id
+            ), writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
             INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
             SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
             FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
                 WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
+            WHERE entry.event_id IN (SELECT message_id FROM claimed)
             ORDER BY entry.n
             ON CONFLICT (event_id, audience) DO NOTHING
             """,
