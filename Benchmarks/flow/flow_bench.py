@@ -7,8 +7,10 @@ transactions and broker messages per lifecycle.
 Runs against the local stack (`compose/local up`; `compose/local scale 2` first for two replicas),
 logged in as the first admin in a configuration folder of its own. For each rate it runs one
 simulation (50 employees by default, no failures) and prints the simulator's figures, the CPU
-each component used per second of the run (100 % = one core), and — from PostgreSQL's own
-counters — transactions committed and events published and consumed per lifecycle.
+each component used per second (100 % = one core) over the whole run and over the work alone
+(from the first creation to the last task's end: no bcrypt logins, no final cross-check), the
+stack's CPU milliseconds per lifecycle over the work, and — from PostgreSQL's own counters —
+transactions committed and events published and consumed per lifecycle.
 """
 import argparse
 import json
@@ -89,26 +91,58 @@ def login(env):
                    check=True, capture_output=True)
 
 
+def process_ticks(pid):
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return int(fields[11]) + int(fields[12])
+    except OSError:
+        return 0
+
+
 def run(rate, args, env):
+    """One simulation. CPU is read twice: over the whole run (setup — registering and logging in
+    the employees with bcrypt — and the final cross-check included) and over the work alone,
+    between the simulator's "creating" and "all tasks ended" lines."""
     before_cpu, before_db, started = cpu_ticks(), database_counters(), time.monotonic()
-    before_child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    done = subprocess.run([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
-                           "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
-                           "--drain", "120", "--json"], env=env, capture_output=True, text=True)
+    simulator = subprocess.Popen([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
+                                  "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
+                                  "--drain", "120", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    work = {}
+    for line in simulator.stderr:
+        if "simulate: creating" in line:
+            work["start"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic())
+        elif "simulate: all tasks ended" in line:
+            work["end"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic())
+    out = simulator.stdout.read()
+    simulator.wait()
     seconds = time.monotonic() - started
     after_cpu, after_db = cpu_ticks(), database_counters()
-    report = json.loads(done.stdout) if done.stdout.strip() else {}
-    usage = {}
-    for key, ticks in after_cpu.items():
-        if key[0] != "simulator":
-            usage[key[0]] = usage.get(key[0], 0) + ticks - before_cpu.get(key, 0)
-    # The simulator has exited: what it used is in this process's children's usage.
-    child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    usage["simulator"] = (child.ru_utime + child.ru_stime - before_child.ru_utime - before_child.ru_stime) * TICKS
+    report = json.loads(out) if out.strip() else {}
     lifecycles = max(1, report.get("completed", 0) + report.get("failed", 0))
+
+    def usage(before, after, simulator_ticks):
+        used = {}
+        for key, ticks in after.items():
+            if key[0] != "simulator":
+                used[key[0]] = used.get(key[0], 0) + ticks - before.get(key, 0)
+        used["simulator"] = simulator_ticks
+        return used
+
+    child = resource.getrusage(resource.RUSAGE_CHILDREN)
+    whole = usage(before_cpu, after_cpu, (child.ru_utime + child.ru_stime) * TICKS - run.simulator_seconds * TICKS)
+    run.simulator_seconds = child.ru_utime + child.ru_stime
+    cpu = {k: round(v / TICKS / seconds * 100) for k, v in sorted(whole.items())}
+    load = None
+    if "start" in work and "end" in work:
+        (cpu0, sim0, t0), (cpu1, sim1, t1) = work["start"], work["end"]
+        used = usage(cpu0, cpu1, sim1 - sim0)
+        load = ({k: round(v / TICKS / (t1 - t0) * 100) for k, v in sorted(used.items())},
+                {k: v / TICKS * 1000 / lifecycles for k, v in sorted(used.items())})
     commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
-    return report, {k: round(v / TICKS / seconds * 100) for k, v in sorted(usage.items())}, \
-        (commits / lifecycles, published / lifecycles, consumed / lifecycles), done.returncode
+    return report, cpu, load, (commits / lifecycles, published / lifecycles, consumed / lifecycles), simulator.returncode
+
+
+run.simulator_seconds = 0.0
 
 
 def main():
@@ -124,13 +158,20 @@ def main():
     login(env)
     for rate in args.rate:
         print(f"--- {args.employees} employees, {args.tasks} tasks at {rate:g}/s", flush=True)
-        report, cpu, (commits, published, consumed), status = run(rate, args, env)
+        report, cpu, load, (commits, published, consumed), status = run(rate, args, env)
         latency = report.get("createToNotified", {})
         print(f"lost {report.get('lost')}, duplicated {report.get('duplicated')}, disagreements {len(report.get('disagreements', []))}, "
               f"exit {status}")
         print(f"create → notified p50 {latency.get('p50Ms')} ms, p90 {latency.get('p90Ms')} ms, p99 {latency.get('p99Ms')} ms, "
               f"max {latency.get('maxMs')} ms; lifecycles/s {report.get('lifecyclesPerSecond')}; fairness {report.get('fairness')}")
-        print("CPU (% of one core): " + ", ".join(f"{k} {v}" for k, v in cpu.items()) + f"; total {sum(cpu.values())}")
+        print("CPU over the whole run (% of one core): " + ", ".join(f"{k} {v}" for k, v in cpu.items()) + f"; total {sum(cpu.values())}")
+        if load:
+            percent, per_lifecycle = load
+            stack = sum(v for k, v in per_lifecycle.items() if k != "simulator")
+            print("CPU while working (% of one core): " + ", ".join(f"{k} {v}" for k, v in percent.items())
+                  + f"; total {sum(percent.values())}")
+            print("CPU ms per lifecycle while working: " + ", ".join(f"{k} {v:.1f}" for k, v in per_lifecycle.items())
+                  + f"; stack (all but the simulator) {stack:.1f}")
         print(f"per lifecycle: {commits:.1f} transactions committed, {published:.1f} events published, {consumed:.1f} deliveries consumed",
               flush=True)
 
