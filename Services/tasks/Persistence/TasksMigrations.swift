@@ -90,5 +90,14 @@ enum TasksMigrations {
             "CREATE INDEX audit_finished ON tasks.audit (assignee_id, id) WHERE action IN ('complete', 'fail', 'cancel')",
         ]),
         BackboneMigrations.wokenInProcess(schema: "tasks", version: 7),
+        Migration(version: 8, name: "millisecond rounding inlined", statements: [
+            // Declared IMMUTABLE over a STABLE body (date_trunc on a timestamptz), the function was
+            // never inlined: every call ran as a statement of its own, seven per task lifecycle
+            // (pg_stat_statements). STABLE, PostgreSQL folds it into the calling statement.
+            """
+            CREATE OR REPLACE FUNCTION tasks.to_ms(timestamptz) RETURNS timestamptz STABLE LANGUAGE sql
+            AS $$ SELECT date_trunc('milliseconds', $1 + interval '500 microseconds') $$
+            """,
+        ]),
     ]
 }
