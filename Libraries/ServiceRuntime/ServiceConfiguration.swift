@@ -19,6 +19,9 @@ public struct ServiceConfiguration: Sendable {
     public var logLevel: Logger.Level
     /// Keys that sign (auth) and verify (everyone) tokens, `ORCH_TOKEN_SECRETS`.
     public var tokenKeys: TokenKeys
+    /// How long handled messages' ids are kept in the inbox (`ORCH_INBOX_RETENTION`, 1 h to 90 d,
+    /// default 7 d): longer than any redelivery could come.
+    public var inboxRetention: Duration
     /// The raw environment, for the service's own `ORCH_<SERVICE>_*` knobs.
     public var environment: EnvironmentReader
 
@@ -38,6 +41,7 @@ public struct ServiceConfiguration: Sendable {
             ? try env.parsed("ORCH_REDIS_URL", default: "redis://127.0.0.1:6379", RedisURL.init(parsing:))
             : nil
         logLevel = try env.logLevel("ORCH_LOG_LEVEL", default: .info)
+        inboxRetention = try env.duration("ORCH_INBOX_RETENTION", default: .seconds(7 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400)))
         // The built-in key is for a developer's loopback stack only; anything reachable from
         // elsewhere must bring its own.
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(httpHost)

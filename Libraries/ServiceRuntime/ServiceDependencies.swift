@@ -13,6 +13,8 @@ public struct ServiceDependencies: Sendable {
     public let redis: RedisConnection?
     /// Publishes this service's outbox (one active relay among all replicas).
     public let relay: OutboxRelay
+    /// Prunes the inbox every ten minutes of what no redelivery can still need.
+    public let inboxPruner: PeriodicJob
 
     public init(descriptor: ServiceDescriptor, configuration: ServiceConfiguration, logger: Logger) {
         database = ServiceDatabase(
@@ -24,10 +26,14 @@ public struct ServiceDependencies: Sendable {
         broker = AMQPConnection(url: configuration.amqp, options: options, logger: logger)
         redis = configuration.redis.map { RedisConnection(url: $0, logger: logger) }
         relay = OutboxRelay(schema: descriptor.schema, database: configuration.database, publisher: broker, logger: logger)
+        let inbox = Inbox(schema: descriptor.schema, retention: configuration.inboxRetention)
+        inboxPruner = PeriodicJob("pruning the inbox", every: .seconds(600), logger: logger) { [database] in
+            try await inbox.prune(database.client, logger: logger)
+        }
     }
 
     /// The services to run, in start order (they stop in reverse).
-    public var services: [any Service] { [database, broker, relay] }
+    public var services: [any Service] { [database, broker, relay, inboxPruner] }
 
     public var healthChecks: [HealthCheck] {
         var checks = [

@@ -153,6 +153,24 @@ struct EventConsumerTests {
         }
     }
 
+    /// A message handled a moment ago can still be redelivered (its ack lost with a connection):
+    /// pruning keeps its inbox row, so the redelivery is still recognised.
+    @Test func pruningKeepsWhatARedeliveryStillNeeds() async throws {
+        try await withConsumer { client, schema, events, publisher, _ in
+            let id = UUID()
+            try await publisher.publish([events.message(seq: 1, id: id)])
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1
+            })
+            #expect(try await Inbox(schema: schema, retention: .seconds(3_600)).prune(client, logger: TestServers.logger) == 0)
+            try await publisher.publish([events.message(seq: 1, id: id), events.message(seq: 2)])
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
+            })
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
+        }
+    }
+
     @Test func anUndecodableMessageGoesStraightToTheDeadLetters() async throws {
         try await withConsumer { client, schema, events, publisher, queue in
             try await publisher.publish([

@@ -19,6 +19,7 @@ import Testing
         #expect(configuration.amqpQueueType == .classic)
         #expect(configuration.redis == nil)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.inboxRetention == .seconds(7 * 86_400))
     }
 
     @Test func onlyServicesThatUseRedisConfigureIt() throws {
@@ -33,7 +34,7 @@ import Testing
             "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
             "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
             "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
-            "ORCH_LOG_LEVEL": "debug", "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
+            "ORCH_LOG_LEVEL": "debug", "ORCH_INBOX_RETENTION": "48h", "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
         ])
         #expect(configuration.httpHost == "0.0.0.0")
         #expect(configuration.httpPort == 9000)
@@ -42,6 +43,7 @@ import Testing
         #expect(configuration.amqp.virtualHost == "orch")
         #expect(configuration.amqpQueueType == .quorum)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.inboxRetention == .seconds(48 * 3_600))
         #expect(configuration.tokenKeys.keys.map(\.id) == ["new", "old"])
     }
 
@@ -57,6 +59,8 @@ import Testing
         ("ORCH_REDIS_URL", "redis://127.0.0.1:6379/zero"),
         ("ORCH_REDIS_URL", "rediss//nowhere"),
         ("ORCH_LOG_LEVEL", "loud"),
+        ("ORCH_INBOX_RETENTION", "10m"),
+        ("ORCH_INBOX_RETENTION", "a week"),
         ("ORCH_TOKEN_SECRETS", "k1:too-short"),
         ("ORCH_TOKEN_SECRETS", "no-colon-here"),
     ])
