@@ -9,10 +9,13 @@ public struct TokenSigner: Sendable {
     /// How far clocks may disagree: a token is accepted this long after `exp`, and one whose
     /// `iat` lies up to this far in the future.
     public let leeway: TimeInterval
+    /// Tokens whose signature and claims were checked before (see `VerifiedTokens`).
+    let verified: VerifiedTokens
 
-    public init(keys: TokenKeys, leeway: TimeInterval = 30) {
+    public init(keys: TokenKeys, leeway: TimeInterval = 30, remembering capacity: Int = 10_000) {
         self.keys = keys
         self.leeway = leeway
+        verified = VerifiedTokens(capacity: capacity)
     }
 
     struct Header: Codable {
@@ -41,6 +44,18 @@ public struct TokenSigner: Sendable {
 
     /// The claims of a token this system signed and that is valid at `now`.
     public func verify(_ token: String, now: Date = Date()) throws(TokenError) -> TokenClaims {
+        if let claims = verified[token] {
+            try checkTimes(claims, now: now)
+            return claims
+        }
+        let claims = try verifyAfresh(token)
+        try checkTimes(claims, now: now)
+        verified.remember(token, claims)
+        return claims
+    }
+
+    /// Signature, algorithm, key and issuer: what does not change with time.
+    private func verifyAfresh(_ token: String) throws(TokenError) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
               let payloadBytes = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
@@ -54,9 +69,12 @@ public struct TokenSigner: Sendable {
         }
         guard let claims = try? JSONDecoder().decode(TokenClaims.self, from: Data(payloadBytes)) else { throw .malformed }
         guard claims.iss == TokenClaims.issuer else { throw .wrongIssuer }
+        return claims
+    }
+
+    private func checkTimes(_ claims: TokenClaims, now: Date) throws(TokenError) {
         let time = now.timeIntervalSince1970
         guard TimeInterval(claims.exp) + leeway > time else { throw .expired }
         guard TimeInterval(claims.iat) - leeway <= time else { throw .notYetValid }
-        return claims
     }
 }

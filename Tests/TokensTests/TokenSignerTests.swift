@@ -131,4 +131,43 @@ import Testing
         let keys = try TokenKeys(parsing: "k1:" + String(repeating: "é", count: 16))
         #expect(keys.signing.id == "k1")
     }
+
+    @Test func aRememberedTokenIsStillCheckedForTimeAndAChangedOneIsVerifiedAfresh() throws {
+        let signer = try signer(current)
+        let (token, _) = try signer.issue(subject: user, role: .employee, now: now, lifetime: 900)
+        _ = try signer.verify(token, now: now)
+        #expect(signer.verified[token] != nil)
+        #expect(throws: TokenError.expired) { try signer.verify(token, now: now.addingTimeInterval(900 + 31)) }
+        #expect(throws: TokenError.notYetValid) { try signer.verify(token, now: now.addingTimeInterval(-31)) }
+        // Another signature, still canonical base64url: its first character changed.
+        var parts = segments(token)
+        parts[2] = (parts[2].first == "A" ? "B" : "A") + parts[2].dropFirst()
+        #expect(throws: TokenError.badSignature) { try signer.verify(parts.joined(separator: "."), now: now) }
+        #expect(try signer.verify(token, now: now).sub == user)
+    }
+
+    @Test func theRememberedTokensAreBounded() throws {
+        let signer = TokenSigner(keys: try TokenKeys(parsing: current), remembering: 2)
+        for _ in 0..<5 {
+            _ = try signer.verify(try signer.issue(subject: UUID(), role: .employee, now: now, lifetime: 900).token, now: now)
+        }
+        #expect(signer.verified.count <= 2)
+    }
+
+    @Test func base64URLAgreesWithFoundationForEveryLength() throws {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<70 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Data(bytes).base64EncodedString()
+                .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(Base64URL.encode(bytes) == expected)
+            #expect(Base64URL.decode(Substring(expected)) == bytes)
+        }
+    }
+
+    @Test(arguments: ["a", "abcde", "ab=", "ab+/", "a b", "ébcd", "AB", "ABC"])
+    func base64URLRefusesWhatIsNotCanonical(text: String) {
+        // "AB" and "ABC" leave stray bits in their last character.
+        #expect(Base64URL.decode(Substring(text)) == nil)
+    }
 }
