@@ -8,8 +8,9 @@ import Resilience
 import ServiceLifecycle
 
 /// Consumes one durable queue, exactly once in effect: each message's handler runs in a
-/// transaction that also records the message id in the service's inbox, and the message is
-/// acknowledged only after that transaction commits. A redelivered message finds its id in the
+/// transaction that also records the message id in the service's inbox (or, for a claiming
+/// handler, in one autocommitted statement that does both), and the message is acknowledged only
+/// after that commits. A redelivered message finds its id in the
 /// inbox and is acknowledged without running again.
 ///
 /// Messages are taken in batches of whatever has arrived and handled in one transaction; when one

@@ -10,6 +10,8 @@ final class InFlightBatches: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Rung by every confirm, so the deleting of confirmed rows sleeps while nothing is sent.
+    let confirmations = WakeSignal()
 
     /// Batches awaiting their confirms.
     var count: Int { state.withLock { $0.unconfirmed.count } }
@@ -24,11 +26,13 @@ final class InFlightBatches: Sendable {
     /// Returns how many batches still await their confirms.
     @discardableResult
     func confirm(_ positions: [Int64]) -> Int {
-        state.withLock { state in
+        let left = state.withLock { state in
             if let index = state.unconfirmed.firstIndex(of: positions) { state.unconfirmed.remove(at: index) }
             state.unmarked += positions
             return state.unconfirmed.count
         }
+        confirmations.signal()
+        return left
     }
 
     /// The confirmed positions to mark now; they stay excluded until ``marked(_:)``.

@@ -25,7 +25,8 @@ public final class OutboxRelay: Service, Sendable {
         public var batchSize = 500
         /// Batches sent and not yet confirmed, at most.
         public var maxInFlight = 8
-        /// How often confirmed rows are deleted (one DELETE for all of them).
+        /// How long after a confirm the confirmed rows are deleted (one DELETE for all that came
+        /// meanwhile).
         public var markInterval: Duration = .milliseconds(50)
         /// How often the active relay looks for rows nobody woke it for.
         public var idleCheck: Duration = .seconds(1)
@@ -190,6 +191,10 @@ public final class OutboxRelay: Service, Sendable {
 
     private func deleteConfirmed(_ inFlight: InFlightBatches, on connection: PostgresConnection) async throws {
         while true {
+            // Asleep until a confirm comes, then a moment more to gather the ones that follow.
+            // (A cancelled wait returns at once: the check keeps an ended session from spinning.)
+            try Task.checkCancellation()
+            guard await inFlight.confirmations.wait(timeout: options.idleCheck) else { continue }
             try await Task.sleep(for: options.markInterval)
             let positions = inFlight.toMark
             guard !positions.isEmpty else { continue }
