@@ -37,6 +37,9 @@ final class FeedHub: Service, Sendable {
     private let logger: Logger
     private let state = Mutex(State())
     static let pageSize = 1_000
+    /// Rows read and posted at once: at most half a mailbox, so a page alone never overflows a
+    /// client that keeps up.
+    var pageSize: Int { min(Self.pageSize, max(1, mailboxCapacity / 2)) }
     /// A follow that makes no progress this long (a read lost as PostgreSQL restarts never
     /// returns, and every socket of this replica would wait for it) is given up and started again.
     static let stallLimit: Duration = .seconds(10)
@@ -111,7 +114,7 @@ final class FeedHub: Service, Sendable {
             heartbeat.beat()
             let seen = feed.generation
             guard let highWater = state.withLock({ $0.highWater }) else { return }
-            let rows = try await log.everything(after: highWater, limit: Self.pageSize)
+            let rows = try await log.everything(after: highWater, limit: pageSize)
             recovered()
             if let last = rows.last {
                 state.withLock { state in
@@ -121,10 +124,33 @@ final class FeedHub: Service, Sendable {
                     state.highWater = last.1.cursor
                 }
             }
-            if rows.count == Self.pageSize { continue }
+            if rows.count == pageSize {
+                await letClientsCatchUp(heartbeat)
+                continue
+            }
             // The signal wakes us on every commit; the time limit covers a lost LISTEN session.
             await feed.wait(beyond: seen, timeout: .seconds(1))
         }
+    }
+}
+
+extension FeedHub {
+    /// After a full page, the next one waits — up to `catchUpLimit` — until no client holds more
+    /// than half its mailbox: a burst read as fast as the database answers must not count a
+    /// client that keeps up as too slow (a page posted at once can exceed a mailbox). A client
+    /// that really is slow overflows within a few pages and stops holding anyone back.
+    static let catchUpLimit: Duration = .milliseconds(100)
+
+    fileprivate func letClientsCatchUp(_ heartbeat: Heartbeat) async {
+        let deadline = ContinuousClock.now + Self.catchUpLimit
+        while ContinuousClock.now < deadline, !Task.isCancelled {
+            let fullest = state.withLock { state in
+                state.subscribers.values.lazy.flatMap(\.values).map(\.backlog).max() ?? 0
+            }
+            if fullest <= mailboxCapacity / 2 { return }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        heartbeat.beat()
     }
 }
 

@@ -100,6 +100,9 @@ final class Mailbox<Item: Sendable>: Sendable {
 
     var isOverflowed: Bool { state.withLock { $0.overflowed } }
 
+    /// Items waiting to be taken (0 once overflowed).
+    var backlog: Int { state.withLock { $0.items.count } }
+
     private func take() -> Delivery? {
         state.withLock { state in
             if state.overflowed { return .overflowed }
