@@ -21,54 +21,71 @@ struct AnalyticsEventHandlers: Sendable {
         return handlers
     }
 
-    static let taskEventTypes = [
-        TaskCreated.eventType, TaskAssigned.eventType, TaskAccepted.eventType, TaskProgressed.eventType, TaskCompleted.eventType,
-        TaskFailed.eventType, TaskRequeued.eventType, TaskCancelled.eventType, TaskOverdue.eventType,
+    /// The task events analytics counts, each decoded into what it says (a body that does not
+    /// match is poison).
+    static let taskEvents: [String: @Sendable (IncomingEvent) throws -> TaskEventFact] = [
+        TaskCreated.eventType: fact(TaskCreated.self), TaskAssigned.eventType: fact(TaskAssigned.self),
+        TaskAccepted.eventType: fact(TaskAccepted.self), TaskProgressed.eventType: fact(TaskProgressed.self),
+        TaskCompleted.eventType: fact(TaskCompleted.self), TaskFailed.eventType: fact(TaskFailed.self),
+        TaskRequeued.eventType: fact(TaskRequeued.self), TaskCancelled.eventType: fact(TaskCancelled.self),
+        TaskOverdue.eventType: fact(TaskOverdue.self),
     ]
 
-    /// What a task event says, decoded by its type (a body that does not match is poison).
+    static var taskEventTypes: [String] { taskEvents.keys.sorted() }
+
     static func fact(_ event: IncomingEvent) throws -> TaskEventFact {
-        func fact<Payload>(_ envelope: EventEnvelope<Payload>, _ taskId: UUID, _ version: Int, _ assigneeId: UUID?) -> TaskEventFact {
-            TaskEventFact(eventId: envelope.id, type: envelope.type, taskId: taskId, version: version, assigneeId: assigneeId, at: envelope.occurredAt)
-        }
-        switch event.header.type {
-        case TaskCreated.eventType:
-            let e = try event.decode(TaskCreated.self)
-            var made = fact(e, e.data.taskId, e.data.version, nil)
-            (made.created, made.priority, made.dueAt) = (true, e.data.priority, e.data.dueAt)
-            return made
-        case TaskAssigned.eventType:
-            let e = try event.decode(TaskAssigned.self)
-            return fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-        case TaskAccepted.eventType:
-            let e = try event.decode(TaskAccepted.self)
-            return fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-        case TaskProgressed.eventType:
-            let e = try event.decode(TaskProgressed.self)
-            return fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-        case TaskCompleted.eventType:
-            let e = try event.decode(TaskCompleted.self)
-            return fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-        case TaskFailed.eventType:
-            let e = try event.decode(TaskFailed.self)
-            var made = fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-            (made.willRetry, made.detail) = (e.data.willRetry, e.data.willRetry ? "retry" : "final")
-            return made
-        case TaskRequeued.eventType:
-            let e = try event.decode(TaskRequeued.self)
-            var made = fact(e, e.data.taskId, e.data.version, nil)
-            made.detail = e.data.reason.rawValue
-            return made
-        case TaskCancelled.eventType:
-            let e = try event.decode(TaskCancelled.self)
-            return fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-        case TaskOverdue.eventType:
-            let e = try event.decode(TaskOverdue.self)
-            var made = fact(e, e.data.taskId, e.data.version, e.data.assigneeId)
-            made.overdue = true
-            return made
-        default:
+        guard let decode = taskEvents[event.header.type] else {
             throw PoisonMessage(reason: "analytics has no task handler for \(event.header.type)")
         }
+        return try decode(event)
     }
+
+    private static func fact<Payload: CountedTaskEvent>(_ type: Payload.Type) -> @Sendable (IncomingEvent) throws -> TaskEventFact {
+        { event in
+            let envelope = try event.decode(Payload.self)
+            let data = envelope.data
+            var fact = TaskEventFact(
+                eventId: envelope.id, type: envelope.type, taskId: data.taskId, version: data.version,
+                assigneeId: data.countedAssignee, at: envelope.occurredAt
+            )
+            data.annotate(&fact)
+            return fact
+        }
+    }
+}
+
+/// A task event as analytics reads it: whose task, at which version, for whom, and what more
+/// only some events say.
+protocol CountedTaskEvent: EventPayload {
+    var taskId: UUID { get }
+    var version: Int { get }
+    /// The employee the fact is about (none for a creation or a requeue).
+    var countedAssignee: UUID? { get }
+    func annotate(_ fact: inout TaskEventFact)
+}
+
+extension CountedTaskEvent {
+    func annotate(_ fact: inout TaskEventFact) {}
+}
+
+extension TaskCreated: CountedTaskEvent {
+    var countedAssignee: UUID? { nil }
+    func annotate(_ fact: inout TaskEventFact) { (fact.created, fact.priority, fact.dueAt) = (true, priority, dueAt) }
+}
+extension TaskAssigned: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
+extension TaskAccepted: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
+extension TaskProgressed: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
+extension TaskCompleted: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
+extension TaskCancelled: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
+extension TaskFailed: CountedTaskEvent {
+    var countedAssignee: UUID? { assigneeId }
+    func annotate(_ fact: inout TaskEventFact) { (fact.willRetry, fact.detail) = (willRetry, willRetry ? "retry" : "final") }
+}
+extension TaskRequeued: CountedTaskEvent {
+    var countedAssignee: UUID? { nil }
+    func annotate(_ fact: inout TaskEventFact) { fact.detail = reason.rawValue }
+}
+extension TaskOverdue: CountedTaskEvent {
+    var countedAssignee: UUID? { assigneeId }
+    func annotate(_ fact: inout TaskEventFact) { fact.overdue = true }
 }
