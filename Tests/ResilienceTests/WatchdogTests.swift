@@ -8,7 +8,9 @@ import Testing
         let clock = ContinuousClock()
         let started = clock.now
         await #expect(throws: StalledError.self) {
-            try await withWatchdog(heartbeat, limit: .milliseconds(200)) {
+            // Margins wide enough for a loaded machine (parallel suites): a 100 ms sleep that
+            // overruns by a second is what the limit would have to miss.
+            try await withWatchdog(heartbeat, limit: .seconds(1)) {
                 // Three healthy steps, then a call that never returns.
                 for _ in 0..<3 {
                     try await Task.sleep(for: .milliseconds(100))
@@ -18,21 +20,22 @@ import Testing
             }
         }
         let took = clock.now - started
-        #expect(took >= .milliseconds(450) && took < .seconds(3))
+        #expect(took >= .milliseconds(1_300) && took < .seconds(10))
     }
 
     @Test func aLoopThatKeepsBeatingRunsPastTheLimit() async throws {
         let heartbeat = Heartbeat()
-        let steps = try await withWatchdog(heartbeat, limit: .milliseconds(150)) {
+        let steps = try await withWatchdog(heartbeat, limit: .seconds(1)) {
             var steps = 0
-            for _ in 0..<10 {
-                try await Task.sleep(for: .milliseconds(50))
+            // Twenty beats 100 ms apart: the whole run outlasts the limit twice over.
+            for _ in 0..<20 {
+                try await Task.sleep(for: .milliseconds(100))
                 heartbeat.beat()
                 steps += 1
             }
             return steps
         }
-        #expect(steps == 10)
+        #expect(steps == 20)
     }
 
     @Test func anOperationsErrorComesThrough() async throws {
@@ -42,8 +45,8 @@ import Testing
 
     @Test func aStaleHeartbeatFromBeforeTheCallDoesNotCount() async throws {
         let heartbeat = Heartbeat()
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(try await withWatchdog(heartbeat, limit: .milliseconds(150)) { 7 } == 7)
+        try await Task.sleep(for: .milliseconds(1_200))
+        #expect(try await withWatchdog(heartbeat, limit: .seconds(1)) { 7 } == 7)
     }
 }
 
