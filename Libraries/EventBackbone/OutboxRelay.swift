@@ -149,7 +149,8 @@ public final class OutboxRelay: Service, Sendable {
     }
 
     /// Sends pending rows as they commit without waiting for earlier batches' confirms (up to
-    /// `maxInFlight` batches at once); confirmed rows are deleted in bulk every `markInterval`.
+    /// `maxInFlight` batches at once); confirmed rows are deleted in bulk `markInterval` after a
+    /// confirm.
     /// A failed batch ends the session; the next session sends again whatever is still there,
     /// and consumers drop the duplicates.
     private func relay(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {

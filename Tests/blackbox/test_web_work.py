@@ -168,6 +168,9 @@ def test_the_team_table_keeps_updating_after_a_save_and_assign_lists_who_can_tak
 
         task = create(api, admin, skills=[f"none{uuid.uuid4().hex[:6]}"])
         chief.driver.get(chief.base + f"#/tasks/{task['id']}")
+        # The list fills in once the page has asked the scheduler who can take the task.
+        chief.wait(lambda: chief.driver.execute_script("return document.querySelectorAll('#assign-to optgroup').length") > 0,
+                   10, "the assign list")
         groups = chief.driver.execute_script("""
             return [...document.querySelectorAll('#assign-to optgroup')].map((g) => [g.label, [...g.children].map((o) => o.textContent)]);""")
         labels = [label for label, _ in groups]
