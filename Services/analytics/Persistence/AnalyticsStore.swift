@@ -31,7 +31,7 @@ struct AnalyticsStore: Sendable {
     /// `TaskStatusOrder`), then every fact and every task row written in one statement.
     func taskEvents(_ facts: [TaskEventFact], on connection: PostgresConnection) async throws {
         guard !facts.isEmpty else { return }
-        let ids = Array(Set(facts.map(\.taskId))).sorted { $0.uuidString < $1.uuidString }
+        let ids = Array(Set(facts.map(\.taskId)))
         let rows = try await connection.query(
             "SELECT id, status, version, last_event, assignee_id FROM analytics.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE",
             logger: logger
@@ -43,7 +43,11 @@ struct AnalyticsStore: Sendable {
         let folded = TaskRowFold.fold(facts, stored: stored)
         let encoder = JSONEncoder()
         let factRows = String(decoding: try encoder.encode(facts.map(FactRow.init)), as: UTF8.self)
-        let taskRows = String(decoding: try encoder.encode(folded.map(TaskRow.init)), as: UTF8.self)
+        // In id order, like the locks above (a uuid's text sorts as its bytes), so two replicas
+        // inserting new tasks of overlapping batches do not deadlock each other.
+        let taskRows = String(
+            decoding: try encoder.encode(folded.sorted { $0.key.uuidString < $1.key.uuidString }.map(TaskRow.init)), as: UTF8.self
+        )
         try await connection.query(
             """
             WITH fact AS (
