@@ -35,6 +35,7 @@ public struct EventHandlers: Sendable {
     public mutating func on<Payload: EventPayload>(
         _ type: Payload.Type, _ handle: @escaping @Sendable (EventEnvelope<Payload>, PostgresConnection) async throws -> Void
     ) {
+        precondition(claimingHandler == nil, "a claiming handler takes every type of its queue")
         handlers[Payload.eventType] = { event, connection in
             try await handle(try event.decode(Payload.self), connection)
         }
@@ -42,6 +43,7 @@ public struct EventHandlers: Sendable {
 
     /// Handles events of `eventType` without decoding them (tools, relays of raw events).
     public mutating func onRaw(_ eventType: String, _ handle: @escaping Handler) {
+        precondition(claimingHandler == nil, "a claiming handler takes every type of its queue")
         handlers[eventType] = handle
     }
 
@@ -49,7 +51,7 @@ public struct EventHandlers: Sendable {
     /// in a delivered batch go to `handle` together, in order (one statement for many instead of
     /// one each); a message handled alone comes as a run of one.
     public mutating func onBatch(_ eventTypes: [String], _ handle: @escaping BatchHandler) {
-        precondition(batchHandler == nil, "one set-based handler per consumer")
+        precondition(batchHandler == nil && claimingHandler == nil, "one set-based handler per consumer")
         for type in eventTypes { handlers[type] = { event, connection in try await handle([event], connection) } }
         batchTypes = Set(eventTypes)
         batchHandler = handle
@@ -59,9 +61,9 @@ public struct EventHandlers: Sendable {
     /// also records them in the inbox: the statement must insert `claim`'s ids into `claim.inbox`
     /// (`ON CONFLICT DO NOTHING RETURNING message_id`, as a CTE) and apply only the events that
     /// insert returned — so the effect and the inbox rows commit together, with no BEGIN and
-    /// COMMIT around them. A delivered batch made only of these types goes to it whole (each
-    /// message once); a message handled alone comes as a batch of one. Must not be combined with
-    /// other handlers on the same queue.
+    /// COMMIT around them. Every delivered batch goes to it whole (each message once); a message
+    /// handled alone comes as a batch of one. It takes every type of its queue: no other handler
+    /// may be added beside it.
     public mutating func onClaimingBatch(_ eventTypes: [String], _ handle: @escaping ClaimingHandler) {
         precondition(handlers.isEmpty, "a claiming handler takes every type of its queue")
         for type in eventTypes { handlers[type] = { _, _ in preconditionFailure("claimed batches are not handled one by one") } }

@@ -10,21 +10,25 @@ public struct PeriodicJob: Service {
     public let interval: Duration
     public let logger: Logger
     public let deadline: Duration
+    /// How long after start the first run waits (none: at once).
+    public let firstRunAfter: Duration
     public let job: @Sendable () async throws -> Void
 
     public init(
-        _ name: String, every interval: Duration, deadline: Duration = .seconds(60), logger: Logger,
-        job: @escaping @Sendable () async throws -> Void
+        _ name: String, every interval: Duration, deadline: Duration = .seconds(60), firstRunAfter: Duration = .zero,
+        logger: Logger, job: @escaping @Sendable () async throws -> Void
     ) {
         self.name = name
         self.interval = interval
         self.deadline = deadline
+        self.firstRunAfter = firstRunAfter
         self.logger = logger
         self.job = job
     }
 
     public func run() async {
         await cancelWhenGracefulShutdown {
+            if firstRunAfter > .zero { try? await Task.sleep(for: firstRunAfter) }
             while !Task.isCancelled {
                 do {
                     try await withDeadline(deadline, operation: job)

@@ -27,7 +27,8 @@ public struct ServiceDependencies: Sendable {
         redis = configuration.redis.map { RedisConnection(url: $0, logger: logger) }
         relay = OutboxRelay(schema: descriptor.schema, database: configuration.database, publisher: broker, logger: logger)
         let inbox = Inbox(schema: descriptor.schema, retention: configuration.inboxRetention)
-        inboxPruner = PeriodicJob("pruning the inbox", every: .seconds(600), logger: logger) { [database] in
+        // Not at once: the migrations that make the inbox run at start too.
+        inboxPruner = PeriodicJob("pruning the inbox", every: .seconds(600), firstRunAfter: .seconds(60), logger: logger) { [database] in
             try await inbox.prune(database.client, logger: logger)
         }
     }
