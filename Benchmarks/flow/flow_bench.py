@@ -104,6 +104,7 @@ def run(rate, args, env):
     the employees with bcrypt — and the final cross-check included) and over the work alone,
     between the simulator's "creating" and "all tasks ended" lines."""
     before_cpu, before_db, started = cpu_ticks(), database_counters(), time.monotonic()
+    before_child = resource.getrusage(resource.RUSAGE_CHILDREN)
     simulator = subprocess.Popen([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
                                   "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
                                   "--drain", "120", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -128,9 +129,10 @@ def run(rate, args, env):
         used["simulator"] = simulator_ticks
         return used
 
+    # The simulator has exited: what it used is in this process's children's usage.
     child = resource.getrusage(resource.RUSAGE_CHILDREN)
-    whole = usage(before_cpu, after_cpu, (child.ru_utime + child.ru_stime) * TICKS - run.simulator_seconds * TICKS)
-    run.simulator_seconds = child.ru_utime + child.ru_stime
+    whole = usage(before_cpu, after_cpu,
+                  (child.ru_utime + child.ru_stime - before_child.ru_utime - before_child.ru_stime) * TICKS)
     cpu = {k: round(v / TICKS / seconds * 100) for k, v in sorted(whole.items())}
     load = None
     if "start" in work and "end" in work:
@@ -140,9 +142,6 @@ def run(rate, args, env):
                 {k: v / TICKS * 1000 / lifecycles for k, v in sorted(used.items())})
     commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
     return report, cpu, load, (commits / lifecycles, published / lifecycles, consumed / lifecycles), simulator.returncode
-
-
-run.simulator_seconds = 0.0
 
 
 def main():
