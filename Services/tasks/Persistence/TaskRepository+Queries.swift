@@ -78,10 +78,9 @@ extension TaskRepository {
             "SELECT count(*) FROM tasks.audit a WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')",
             logger: logger
         ).collect().first?.decode(Int.self) ?? 0
-        let columns = Self.columns.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }.joined(separator: ", ")
         let rows = try await client.query(
             """
-            SELECT \(unescaped: columns), a.action, a.at FROM tasks.audit a JOIN tasks.tasks t ON t.id = a.task_id
+            SELECT \(unescaped: Self.columnsOfT), a.action, a.at FROM tasks.audit a JOIN tasks.tasks t ON t.id = a.task_id
             WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')
             ORDER BY a.id DESC LIMIT \(size) OFFSET \(page * size)
             """,

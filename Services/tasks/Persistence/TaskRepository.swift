@@ -17,6 +17,10 @@ struct TaskRepository: Sendable {
         progress, flagged, due_at, version, created_by, created_at, updated_at, offer_expires_at
         """
 
+    /// `columns` qualified by `t.`, for queries that join `tasks.tasks t` to another table.
+    static let columnsOfT = columns.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
+        .joined(separator: ", ")
+
     static func task(_ row: PostgresRow) throws -> TaskRecord {
         let columns = row.makeRandomAccess()
         return TaskRecord(
@@ -60,11 +64,9 @@ struct TaskRepository: Sendable {
         // The key was taken: by this same request made before, or by another. Keys are never
         // deleted, so the earlier row is there (a concurrent first use has committed: the
         // insert waited for it).
-        let taskColumns = Self.columns.split(separator: ",").map { "t.\($0.trimmingCharacters(in: .whitespacesAndNewlines))" }
-            .joined(separator: ", ")
         let rows = try await client.query(
             """
-            SELECT \(unescaped: taskColumns), k.request_hash FROM tasks.idempotency_keys k JOIN tasks.tasks t ON t.id = k.task_id
+            SELECT \(unescaped: Self.columnsOfT), k.request_hash FROM tasks.idempotency_keys k JOIN tasks.tasks t ON t.id = k.task_id
             WHERE k.created_by = \(task.createdBy) AND k.key = \(idempotency?.key ?? "")
             """,
             logger: logger
