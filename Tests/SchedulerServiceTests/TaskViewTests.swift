@@ -62,8 +62,7 @@ import Testing
     }
 
     @Test func eventsBeforeTheCreationStillBuildTheView() throws {
-        let placeholder = TaskView(stage: .pending, version: 0, lastEvent: "none")
-        let view = try #require(placeholder.applying(.assigned(assignee: alice, reservation: reservation), version: 2))
+        let view = try #require(TaskView.unknown.applying(.assigned(assignee: alice, reservation: reservation), version: 2))
         #expect(view.stage == .assigned && view.version == 2)
     }
 }

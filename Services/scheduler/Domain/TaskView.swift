@@ -68,6 +68,10 @@ struct TaskView: Sendable, Equatable {
         return notBefore > awaitingRequeue.addingTimeInterval(-86_400)
     }
 
+    /// A task the scheduler has heard nothing of, not even its creation: what an event that
+    /// arrives before the creation is applied to (the creation completes the row later).
+    static let unknown = TaskView(stage: .pending, version: 0, lastEvent: "none")
+
     static func created(version: Int) -> TaskView {
         TaskView(stage: .pending, version: version, lastEvent: Change.created.eventType)
     }

@@ -21,38 +21,19 @@ struct SchedulerEventHandlers: Sendable {
         handlers.on(PresenceOffline.self) { event, connection in
             try await store.presence(event.data.employeeId, online: false, at: event.data.at, on: connection)
         }
-        handlers.on(TaskCreated.self) { event, connection in
-            try await store.created(event.data, at: event.occurredAt, on: connection)
-        }
-        handlers.on(TaskAssigned.self) { event, connection in
-            let data = event.data
-            try await store.apply(
-                .assigned(assignee: data.assigneeId, reservation: data.reservationId), to: data.taskId, version: data.version,
-                at: event.occurredAt, on: connection
-            )
-        }
-        handlers.on(TaskAccepted.self) { event, connection in
-            try await store.apply(.accepted, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
-        }
-        handlers.on(TaskCompleted.self) { event, connection in
-            try await store.apply(.completed, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
-        }
-        handlers.on(TaskFailed.self) { event, connection in
-            try await store.apply(
-                .failed(willRetry: event.data.willRetry), to: event.data.taskId, version: event.data.version, at: event.occurredAt,
-                on: connection
-            )
-        }
-        handlers.on(TaskRequeued.self) { event, connection in
-            let data = event.data
-            try await store.apply(
-                .requeued(avoid: data.avoidEmployeeId, notBefore: data.notBefore, avoidUntil: data.avoidUntil), to: data.taskId,
-                version: data.version,
-                at: event.occurredAt, on: connection
-            )
-        }
-        handlers.on(TaskCancelled.self) { event, connection in
-            try await store.apply(.cancelled, to: event.data.taskId, version: event.data.version, at: event.occurredAt, on: connection)
+        handlers.onBatch(Self.taskEventTypes) { events, connection in
+            var creations: [(task: TaskCreated, at: Date)] = []
+            var changes: [TaskViewFold.Event] = []
+            for event in events {
+                switch try Self.taskEvent(event) {
+                case .created(let task, let at): creations.append((task, at))
+                case .changed(let change): changes.append(change)
+                }
+            }
+            // Creations first: a view that a later event of the run changes exists by then (an
+            // event before its creation builds on an unknown task either way, as one at a time).
+            try await store.created(creations, on: connection)
+            try await store.apply(changes, on: connection)
         }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)
@@ -81,6 +62,47 @@ struct SchedulerEventHandlers: Sendable {
         return handlers
     }
 
+    /// A task event as the scheduler reads it: a creation, or a change to fold into the view.
+    enum TaskEvent {
+        case created(TaskCreated, at: Date)
+        case changed(TaskViewFold.Event)
+    }
+
+    /// The task events the scheduler's views follow, each decoded into what it says (a body that
+    /// does not match is poison).
+    static let taskEvents: [String: @Sendable (IncomingEvent) throws -> TaskEvent] = [
+        TaskCreated.eventType: { event in
+            let envelope = try event.decode(TaskCreated.self)
+            return .created(envelope.data, at: envelope.occurredAt)
+        },
+        TaskAssigned.eventType: change(TaskAssigned.self) { .assigned(assignee: $0.assigneeId, reservation: $0.reservationId) },
+        TaskAccepted.eventType: change(TaskAccepted.self) { _ in .accepted },
+        TaskCompleted.eventType: change(TaskCompleted.self) { _ in .completed },
+        TaskFailed.eventType: change(TaskFailed.self) { .failed(willRetry: $0.willRetry) },
+        TaskRequeued.eventType: change(TaskRequeued.self) {
+            .requeued(avoid: $0.avoidEmployeeId, notBefore: $0.notBefore, avoidUntil: $0.avoidUntil)
+        },
+        TaskCancelled.eventType: change(TaskCancelled.self) { _ in .cancelled },
+    ]
+
+    static var taskEventTypes: [String] { taskEvents.keys.sorted() }
+
+    static func taskEvent(_ event: IncomingEvent) throws -> TaskEvent {
+        guard let decode = taskEvents[event.header.type] else {
+            throw PoisonMessage(reason: "the scheduler has no task handler for \(event.header.type)")
+        }
+        return try decode(event)
+    }
+
+    private static func change<Payload: EventPayload & VersionedTaskEvent>(
+        _ type: Payload.Type, _ change: @escaping @Sendable (Payload) -> TaskView.Change
+    ) -> @Sendable (IncomingEvent) throws -> TaskEvent {
+        { event in
+            let envelope = try event.decode(Payload.self)
+            return .changed(.init(taskId: envelope.data.taskId, change: change(envelope.data), version: envelope.data.version, at: envelope.occurredAt))
+        }
+    }
+
     /// An admin's manual assignment: proposed at once when the employee can take it, otherwise
     /// refused with the reason (`assignment.refused`).
     func manual(_ event: EventEnvelope<AssignmentRequested>, on connection: PostgresConnection) async throws {
@@ -100,3 +122,16 @@ struct SchedulerEventHandlers: Sendable {
         )
     }
 }
+
+/// A task event that names its task and the version it set.
+protocol VersionedTaskEvent {
+    var taskId: UUID { get }
+    var version: Int { get }
+}
+
+extension TaskAssigned: VersionedTaskEvent {}
+extension TaskAccepted: VersionedTaskEvent {}
+extension TaskCompleted: VersionedTaskEvent {}
+extension TaskFailed: VersionedTaskEvent {}
+extension TaskRequeued: VersionedTaskEvent {}
+extension TaskCancelled: VersionedTaskEvent {}

@@ -78,15 +78,23 @@ struct SchedulerStore: Sendable {
 
     // MARK: tasks
 
-    /// A `task.created`: the task joins the queue (or, when a later event came first, the view
-    /// gains what only the creation says).
-    func created(_ task: TaskCreated, at: Date, on connection: PostgresConnection) async throws {
-        let view = TaskView.created(version: task.version)
+    /// `task.created` events: each task joins the queue (or, when a later event came first, its
+    /// view gains what only the creation says). One statement for the lot, in id order.
+    func created(_ tasks: [(task: TaskCreated, at: Date)], on connection: PostgresConnection) async throws {
+        guard !tasks.isEmpty else { return }
+        let rows = tasks.sorted { $0.task.taskId.uuidString < $1.task.taskId.uuidString }.map { task, at in
+            CreatedRow(
+                id: task.taskId, name: task.name, priority: task.priority, required_skills: task.requiredSkills,
+                created_at: EventCoding.timestamp(at), version: task.version
+            )
+        }
         try await connection.query(
             """
             INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
-            VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at), \(view.stage.rawValue),
-                    \(view.version), \(view.lastEvent))
+            SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
+                   \(TaskView.Change.created.eventType)
+            FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
+                AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
             ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
                 required_skills = excluded.required_skills, created_at = excluded.created_at
             """,
@@ -94,50 +102,81 @@ struct SchedulerStore: Sendable {
         )
     }
 
-    /// Any later `task.*` event: applied when its version is newer than the view's.
-    func apply(_ change: TaskView.Change, to taskId: UUID, version: Int, at: Date, on connection: PostgresConnection) async throws {
+    /// Every later `task.*` event of a run: the views are read and locked once, folded in memory
+    /// (`TaskViewFold`: each event applied when its version is newer than the view's), and the
+    /// changed ones written in one statement with the employees' latest offers.
+    func apply(_ events: [TaskViewFold.Event], on connection: PostgresConnection) async throws {
+        guard !events.isEmpty else { return }
+        let ids = Array(Set(events.map(\.taskId)))
         let rows = try await connection.query(
             """
-            SELECT stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
-            FROM scheduler.tasks WHERE id = \(taskId) FOR UPDATE
+            SELECT id, stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
+            FROM scheduler.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
             """,
             logger: logger
-        ).collect()
-        let current: TaskView
-        if let row = rows.first {
-            let (stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil) =
-                try row.decode((String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
-            current = TaskView(
+        )
+        var stored: [UUID: TaskView] = [:]
+        for try await (id, stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil)
+            in rows.decode((UUID, String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
+        {
+            stored[id] = TaskView(
                 stage: TaskView.Stage(rawValue: stage) ?? .pending, version: version, assigneeId: assignee, reservationId: reservation,
                 lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
             )
-        } else {
-            // Not created yet as far as we know: a placeholder the creation will complete.
-            current = TaskView(stage: .pending, version: 0, lastEvent: "none")
         }
-        guard let next = current.applying(change, version: version) else { return }
-        let reservedAt: Date? = next.stage == .assigned ? at : nil
+        let fold = TaskViewFold(events, stored: stored)
+        guard !fold.written.isEmpty else { return }
+        // In id order, like the locks above, so two replicas inserting the same new tasks do not
+        // deadlock; a row another replica inserted meanwhile is overwritten only by a newer view.
+        let written = fold.written.sorted { $0.key.uuidString < $1.key.uuidString }.map(ViewRow.init)
+        let offers = fold.offeredAt.map { OfferRow(id: $0.key, at: EventCoding.timestamp($0.value)) }
         try await connection.query(
             """
-            INSERT INTO scheduler.tasks (id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id,
-                                         not_before, avoid_until, updated_at)
-            VALUES (\(taskId), \(next.stage.rawValue), \(next.version), \(next.lastEvent), \(next.assigneeId), \(next.reservationId),
-                    \(reservedAt), \(next.avoidEmployeeId), \(next.notBefore), \(next.avoidUntil), now())
+            WITH offered AS (
+                UPDATE scheduler.employees e SET last_assigned_at = o.at
+                FROM jsonb_to_recordset(\(try Self.json(offers))::jsonb) AS o(id uuid, at timestamptz)
+                WHERE e.id = o.id AND (e.last_assigned_at IS NULL OR e.last_assigned_at < o.at)
+            )
+            INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
+                                              avoid_employee_id, not_before, avoid_until, updated_at)
+            SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
+                   avoid_until, now()
+            FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
+                AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
+                     avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
             ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
                 assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
                 expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
                 avoid_until = excluded.avoid_until, updated_at = now()
+            WHERE t.version <= excluded.version
             """,
             logger: logger
         )
-        if case .assigned(let assignee, _) = change {
-            // An offer made outside this scheduler (or answered late) still counts as an assignment.
-            try await connection.query(
-                """
-                UPDATE scheduler.employees SET last_assigned_at = \(at)
-                WHERE id = \(assignee) AND (last_assigned_at IS NULL OR last_assigned_at < \(at))
-                """,
-                logger: logger
+    }
+
+    /// Rows as `jsonb_to_recordset` reads them: one parameter however many there are.
+    private static func json(_ rows: some Encodable) throws -> String {
+        String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
+    }
+
+    private struct CreatedRow: Encodable {
+        let id: UUID, name: String, priority: Int, required_skills: [String], created_at: String, version: Int
+    }
+
+    private struct OfferRow: Encodable {
+        let id: UUID, at: String
+    }
+
+    private struct ViewRow: Encodable {
+        let id: UUID, stage: String, version: Int, last_event: String, assignee_id: UUID?, reservation_id: UUID?
+        let reserved_at: String?, avoid_employee_id: UUID?, not_before: String?, avoid_until: String?
+        init(_ entry: (key: UUID, value: TaskViewFold.Written)) {
+            let view = entry.value.view
+            (id, stage, version, last_event) = (entry.key, view.stage.rawValue, view.version, view.lastEvent)
+            (assignee_id, reservation_id, avoid_employee_id) = (view.assigneeId, view.reservationId, view.avoidEmployeeId)
+            (reserved_at, not_before, avoid_until) = (
+                entry.value.reservedAt.map(EventCoding.timestamp), view.notBefore.map(EventCoding.timestamp),
+                view.avoidUntil.map(EventCoding.timestamp)
             )
         }
     }
