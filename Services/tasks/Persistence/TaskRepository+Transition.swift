@@ -46,9 +46,7 @@ extension TaskRepository {
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
-        let rows = try await connection.query(
-            "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)", logger: logger
-        ).collect()
+        let rows = try await connection.rows(of: TaskByID(id), logger: logger)
         guard let before = try rows.first.map(Self.task) else { throw TransitionFailure.notFound }
         try authorize(before)
         if let expectedVersion, expectedVersion != before.version {
@@ -66,8 +64,7 @@ extension TaskRepository {
         let change = Change(before: before, after: after, outcome: outcome)
         let encoded = try events(change)
         let status = after.status.rawValue
-        let written = try await connection.query(
-            """
+        let written = try await connection.rows(of: TransitionWrite(query: """
             WITH moved AS (
                 UPDATE tasks.tasks SET status = \(status), assignee_id = \(after.assigneeId),
                     reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
@@ -96,9 +93,7 @@ extension TaskRepository {
                 ORDER BY event.n
             )
             SELECT count(*)::int FROM moved
-            """,
-            logger: logger
-        ).collect()
+            """), logger: logger)
         guard try written.first?.decode(Int.self) == 1 else {
             // Someone else changed the task between our read and our write: nothing was written.
             let current = try await connection.query(
@@ -111,4 +106,16 @@ extension TaskRepository {
         outbox.written()
         return change
     }
+}
+
+/// The task by its id, on every transition and every read of one task.
+struct TaskByID: PreparedSQL {
+    let query: PostgresQuery
+    init(_ id: UUID) { query = "SELECT \(unescaped: TaskRepository.columns) FROM tasks.tasks WHERE id = \(id)" }
+}
+
+/// A transition's one statement: the row if its version did not move, the audit row, the
+/// comment if any, the events.
+struct TransitionWrite: PreparedSQL {
+    let query: PostgresQuery
 }

@@ -86,8 +86,7 @@ struct TaskRepository: Sendable {
         // The key's row goes in first and gates the rest: `ON CONFLICT DO NOTHING` waits for a
         // concurrent first use of the key to commit, then inserts nothing. Its foreign key is
         // checked at the end of the statement, when the task is there.
-        let rows = try await connection.query(
-            """
+        let rows = try await connection.rows(of: TaskInsert(query: """
             WITH claimed AS (
                 INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
                 SELECT \(task.createdBy), \(idempotency?.key), \(idempotency?.hash), \(task.id)
@@ -110,14 +109,17 @@ struct TaskRepository: Sendable {
                 SELECT \(created.id), \(created.type), \(created.body) FROM inserted
             )
             SELECT count(*)::int FROM inserted
-            """,
-            logger: logger
-        ).collect()
+            """), logger: logger)
         return try rows.first?.decode(Int.self) == 1
     }
 
     func find(_ id: UUID) async throws -> TaskRecord? {
-        let rows = try await client.query("SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)", logger: logger).collect()
+        let rows = try await client.rows(of: TaskByID(id), logger: logger)
         return try rows.first.map(Self.task)
     }
+}
+
+/// A creation's one statement: the key if any, the task, its audit row, its `task.created`.
+struct TaskInsert: PreparedSQL {
+    let query: PostgresQuery
 }
