@@ -49,7 +49,11 @@ let package = Package(
         .target(
             name: "EventContracts", path: "Libraries/EventContracts", swiftSettings: swiftSettings
         ),
-        .target(name: "Resilience", path: "Libraries/Resilience", swiftSettings: swiftSettings),
+        .target(
+            name: "Resilience",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio")],
+            path: "Libraries/Resilience", swiftSettings: swiftSettings
+        ),
         .target(
             name: "Messaging",
             dependencies: [

@@ -1,3 +1,4 @@
+import Resilience
 import Synchronization
 
 /// Wakes one waiting task. A signal that arrives while nobody waits is kept for the next wait,
@@ -35,12 +36,13 @@ public final class WakeSignal: Sendable {
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        return await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.expire(id)
-            }
-            let signalled = await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
+        // The time limit is an alarm on the event loop, not a sleeping child task: this wait
+        // runs around every batch of a relay and every round of the assigner. Cancellation ends
+        // the wait at once, as the time limit would.
+        let alarm = Alarm(after: timeout) { self.expire(id) }
+        defer { alarm.cancel() }
+        return await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Bool, Never>) in
                 let ready = state.withLock { state -> Bool? in
                     if state.pending {
                         state.pending = false
@@ -52,8 +54,8 @@ public final class WakeSignal: Sendable {
                 }
                 if let ready { continuation.resume(returning: ready) }
             }
-            group.cancelAll()
-            return signalled
+        } onCancel: {
+            self.expire(id)
         }
     }
 

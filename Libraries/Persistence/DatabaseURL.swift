@@ -41,13 +41,26 @@ public struct DatabaseURL: Sendable, Equatable {
     }
 
     /// Client settings for this address; connection attempts give up quickly so that health checks
-    /// and retries notice an unreachable server within seconds.
+    /// and retries notice an unreachable server within seconds. Connections open on demand and
+    /// close when idle (tools, tests).
     public var clientConfiguration: PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable
         )
         configuration.options.connectTimeout = .seconds(3)
         configuration.options.maximumConnections = 16
+        return configuration
+    }
+
+    /// A service's pool: `connections` kept open and not pinged. PostgresNIO arms two timers
+    /// (sleeping tasks on Dispatch) each time a connection above the minimum, or one it keeps
+    /// alive, goes back to the pool — a sixth of a busy service's CPU; with the minimum at the
+    /// maximum and no keep-alive it arms none. docs/architecture.md says what that leaves.
+    public func servicePoolConfiguration(connections: Int = 10) -> PostgresClient.Configuration {
+        var configuration = clientConfiguration
+        configuration.options.maximumConnections = connections
+        configuration.options.minimumConnections = connections
+        configuration.options.keepAliveBehavior = nil
         return configuration
     }
 

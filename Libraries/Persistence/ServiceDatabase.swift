@@ -16,7 +16,7 @@ public final class ServiceDatabase: Service, Sendable {
     private let migrated = Mutex(false)
 
     public init(url: DatabaseURL, schema: String, migrations: [Migration], backoff: Backoff = Backoff(), logger: Logger) {
-        self.client = PostgresClient(configuration: url.clientConfiguration, backgroundLogger: logger)
+        self.client = PostgresClient(configuration: url.servicePoolConfiguration(), backgroundLogger: logger)
         self.runner = MigrationRunner(schema: schema, migrations: migrations)
         self.backoff = backoff
         self.logger = logger

@@ -31,9 +31,9 @@ public func withTimeout<T: Sendable>(
 public func withDeadline<T: Sendable>(
     _ limit: Duration, operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
-    try await racing(operation) {
-        try await Task.sleep(for: limit)
-        return TimeoutError(limit: limit)
+    try await DeadlineRace<T>().run(operation) { race in
+        let alarm = Alarm(after: limit) { race.finish(with: .failure(TimeoutError(limit: limit))) }
+        return { alarm.cancel() }
     }
 }
 
@@ -64,62 +64,55 @@ public func withWatchdog<T: Sendable>(
     _ heartbeat: Heartbeat, limit: Duration, operation: @escaping @Sendable () async throws -> T
 ) async throws -> T {
     heartbeat.beat()
-    return try await racing(operation) {
-        while true {
-            let age = heartbeat.age
-            if age >= limit { return StalledError(limit: limit) }
-            try await Task.sleep(for: limit - age)
+    return try await DeadlineRace<T>().run(operation) { race in
+        let timer = Task {
+            while true {
+                let age = heartbeat.age
+                if age >= limit { return race.finish(with: .failure(StalledError(limit: limit))) }
+                do { try await Task.sleep(for: limit - age) } catch { return }
+            }
         }
+        return { timer.cancel() }
     }
 }
 
-/// Runs `operation` against `timer`, which returns the error to fail with when it wins.
-private func racing<T: Sendable>(
-    _ operation: @escaping @Sendable () async throws -> T, timer: @escaping @Sendable () async throws -> any Error
-) async throws -> T {
-    let race = DeadlineRace<T>()
-    return try await withTaskCancellationHandler {
-        try await withCheckedThrowingContinuation { continuation in
-            race.start(continuation, operation: operation, timer: timer)
-            // Cancelled before the race began: the handler found nothing to finish then (a
-            // watchdog's operation that keeps beating would otherwise run, unwaited, for ever).
-            if Task.isCancelled { race.finish(with: .failure(CancellationError())) }
-        }
-    } onCancel: {
-        race.finish(with: .failure(CancellationError()))
-    }
-}
-
-/// Whichever comes first — the operation's result, the timer, the caller's cancellation —
-/// resumes the caller, once; the others are cancelled.
+/// Whichever comes first — the operation's result, `finish` from the timer, the caller's
+/// cancellation — resumes the caller, once; the operation and the timer are cancelled.
 private final class DeadlineRace<T: Sendable>: Sendable {
     private let waiter = Mutex<CheckedContinuation<T, any Error>?>(nil)
-    private let tasks = Mutex<[Task<Void, Never>]>([])
+    private let cancellers = Mutex<[@Sendable () -> Void]>([])
 
-    func start(
-        _ continuation: CheckedContinuation<T, any Error>, operation: @escaping @Sendable () async throws -> T,
-        timer expiry: @escaping @Sendable () async throws -> any Error
-    ) {
-        waiter.withLock { $0 = continuation }
-        let work = Task {
-            do { self.finish(with: .success(try await operation())) } catch { self.finish(with: .failure(error)) }
-        }
-        let timer = Task {
-            guard let error = try? await expiry() else { return }
-            self.finish(with: .failure(error))
-        }
-        tasks.withLock { $0 = [work, timer] }
-        // Finished before the tasks were recorded (by the operation, or by a cancellation that
-        // found no tasks to cancel): neither is needed any more.
-        if waiter.withLock({ $0 == nil }) {
-            work.cancel()
-            timer.cancel()
+    /// Runs `operation` against the timer `arm` sets (once the race has begun, so a timer that
+    /// fires at once still finds it), which returns how to stop that timer.
+    func run(
+        _ operation: @escaping @Sendable () async throws -> T, timer arm: (DeadlineRace) -> @Sendable () -> Void
+    ) async throws -> T {
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                waiter.withLock { $0 = continuation }
+                let work = Task {
+                    do { self.finish(with: .success(try await operation())) } catch { self.finish(with: .failure(error)) }
+                }
+                let stopTimer = arm(self)
+                cancellers.withLock { $0 = [{ work.cancel() }, stopTimer] }
+                // Finished before these were recorded (by the operation, the timer, or a
+                // cancellation that found nothing to cancel): neither is needed any more.
+                if waiter.withLock({ $0 == nil }) {
+                    work.cancel()
+                    stopTimer()
+                }
+                // Cancelled before the race began: the handler found nothing to finish then (a
+                // watchdog's operation that keeps beating would otherwise run, unwaited, for ever).
+                if Task.isCancelled { finish(with: .failure(CancellationError())) }
+            }
+        } onCancel: {
+            finish(with: .failure(CancellationError()))
         }
     }
 
     func finish(with result: Result<T, any Error>) {
         guard let waiting = waiter.withLock({ $0.take() }) else { return }
-        tasks.withLock { $0 }.forEach { $0.cancel() }
+        cancellers.withLock { $0 }.forEach { $0() }
         waiting.resume(with: result)
     }
 }

@@ -13,6 +13,8 @@ final class FeedSignal: Service, Sendable {
         var generation = 0
         var nextWaiter = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
+        /// Waits whose time ran out (or that were cancelled) before they began waiting.
+        var expired: Set<Int> = []
     }
 
     private let database: DatabaseURL
@@ -33,25 +35,33 @@ final class FeedSignal: Service, Sendable {
             state.nextWaiter += 1
             return state.nextWaiter
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.resume(id)
-            }
+        let alarm = Alarm(after: timeout) { self.resume(id) }
+        defer {
+            alarm.cancel()
+            state.withLock { _ = $0.expired.remove(id) }
+        }
+        await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state -> Bool in
-                    guard state.generation == generation else { return true }
+                    guard state.generation == generation, !state.expired.contains(id) else { return true }
                     state.waiters[id] = continuation
                     return false
                 }
                 if ready { continuation.resume() }
             }
-            group.cancelAll()
+        } onCancel: {
+            self.resume(id)
         }
     }
 
     private func resume(_ id: Int) {
-        state.withLock { $0.waiters.removeValue(forKey: id) }?.resume()
+        state.withLock { state -> CheckedContinuation<Void, Never>? in
+            guard let waiter = state.waiters.removeValue(forKey: id) else {
+                state.expired.insert(id)
+                return nil
+            }
+            return waiter
+        }?.resume()
     }
 
     private func grew() {

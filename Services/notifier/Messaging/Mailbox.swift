@@ -1,3 +1,4 @@
+import Resilience
 import Synchronization
 
 /// What one connected client has not been sent yet: a bounded queue filled by the feed hub and
@@ -57,24 +58,19 @@ final class Mailbox<Item: Sendable>: Sendable {
             state.waits += 1
             return state.waits
         }
-        await withTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try? await Task.sleep(for: timeout)
-                self.wake(wait)
-            }
-            await withTaskCancellationHandler {
-                await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                    let ready = state.withLock { state -> Bool in
-                        guard state.items.isEmpty, !state.overflowed, state.wokenWait != wait else { return true }
-                        state.waiter = continuation
-                        return false
-                    }
-                    if ready { continuation.resume() }
+        let alarm = Alarm(after: timeout) { self.wake(wait) }
+        defer { alarm.cancel() }
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let ready = state.withLock { state -> Bool in
+                    guard state.items.isEmpty, !state.overflowed, state.wokenWait != wait else { return true }
+                    state.waiter = continuation
+                    return false
                 }
-            } onCancel: {
-                self.wake(wait)
+                if ready { continuation.resume() }
             }
-            group.cancelAll()
+        } onCancel: {
+            self.wake(wait)
         }
         return take() ?? .none
     }
