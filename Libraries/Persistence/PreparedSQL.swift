@@ -26,6 +26,14 @@ public protocol PreparedSQL: PostgresPreparedStatement where Row == PostgresRow 
 }
 
 extension PreparedSQL {
+    /// The statement's name on the server: the type's own name and a hash of its full name.
+    /// PostgreSQL cuts names at 63 bytes, and Swift's full name of a private type — "Service.Store.
+    /// (unknown context at $55ea7dfd3674).WriteViews" — is longer, with the distinguishing part
+    /// last: cut, the statements of one file shared a name, and the second to be prepared on a
+    /// connection failed ("already exists") — for good, since PostgresNIO keeps a failed
+    /// preparation's error for the connection's life.
+    public static var name: String { PreparedTexts.serverName(of: String(reflecting: Self.self)) }
+
     /// The text recorded by `makeBindings`, which PostgresNIO calls before it reads this.
     public static var sql: String { PreparedTexts.text(of: name) ?? "" }
 
@@ -50,6 +58,19 @@ enum PreparedTexts {
 
     static func text(of name: String) -> String? { texts.withLock { $0[name] } }
 
+    /// `fullName`'s last component (at most 40 bytes) and a 64-bit FNV-1a hash of all of it: at
+    /// most 57 bytes, the same in every process of one build.
+    static func serverName(of fullName: String) -> String {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in fullName.utf8 {
+            hash ^= UInt64(byte)
+            hash &*= 0x0000_0100_0000_01b3
+        }
+        let last = fullName.split(separator: ".").last.map { String($0.utf8.prefix(40)) ?? "" } ?? ""
+        let hex = String(hash, radix: 16)
+        return last + "_" + String(repeating: "0", count: 16 - hex.count) + hex
+    }
+
     static func record(_ text: String, for name: String) throws {
         try texts.withLock { texts in
             if let known = texts[name] {
@@ -64,17 +85,39 @@ enum PreparedTexts {
 extension PostgresConnection {
     /// Runs a prepared statement on this connection and collects its rows.
     public func rows(of statement: some PreparedSQL, logger: Logger) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await execute(statement, logger: logger) { rows.append(row) }
-        return rows
+        do {
+            var rows: [PostgresRow] = []
+            for try await row in try await execute(statement, logger: logger) { rows.append(row) }
+            return rows
+        } catch let error as PSQLError where PreparedTexts.failedBeforeRunning(error) {
+            // PostgresNIO keeps a failed preparation's error for the connection's life (a table
+            // missing before the migrations ran, say): the statement runs unprepared instead.
+            return try await query(try statement.plain(), logger: logger).collect()
+        }
     }
 }
 
 extension PostgresClient {
     /// Runs a prepared statement on a connection of the pool and collects its rows.
     public func rows(of statement: some PreparedSQL, logger: Logger) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await execute(statement, logger: logger) { rows.append(row) }
-        return rows
+        try await withConnection { connection in try await connection.rows(of: statement, logger: logger) }
+    }
+}
+
+extension PreparedSQL {
+    /// The statement as an ordinary query (its text checked like a prepared run's).
+    func plain() throws -> PostgresQuery {
+        _ = try makeBindings()
+        return query
+    }
+}
+
+extension PreparedTexts {
+    /// Whether `error` says the statement never ran: PostgreSQL refused its text (class 42: a
+    /// missing table, a syntax error, a name already taken) or its name (class 26). Running it
+    /// again, unprepared, then cannot apply anything twice.
+    static func failedBeforeRunning(_ error: PSQLError) -> Bool {
+        guard let state = error.serverInfo?[.sqlState] else { return false }
+        return state.hasPrefix("42") || state.hasPrefix("26")
     }
 }

@@ -27,6 +27,18 @@ import Testing
         #expect(throws: TextVaries.self) { try Varying(query: "SELECT \(1)::int, \(2)::int").makeBindings() }
     }
 
+    /// Two private statement types of one file: Swift's full names share a long prefix.
+    private struct FirstOfTwoStatementsInAFileWithALongName: PreparedSQL { let query: PostgresQuery }
+    private struct SecondOfTwoStatementsInAFileWithALongName: PreparedSQL { let query: PostgresQuery }
+
+    @Test func everyStatementHasAShortNameOfItsOwn() {
+        let first = FirstOfTwoStatementsInAFileWithALongName.name, second = SecondOfTwoStatementsInAFileWithALongName.name
+        #expect(String(reflecting: FirstOfTwoStatementsInAFileWithALongName.self).utf8.count > 63)
+        #expect(first.utf8.count <= 63 && second.utf8.count <= 63)
+        #expect(first.utf8.prefix(63).elementsEqual(second.utf8.prefix(63)) == false)
+        #expect(first == FirstOfTwoStatementsInAFileWithALongName.name)
+    }
+
     struct Sum: PreparedSQL {
         let query: PostgresQuery
         init(_ a: Int, _ b: Int?) { query = "SELECT \(a)::int + \(b)::bigint" }
@@ -45,6 +57,34 @@ import Testing
                 }
                 let total = try sum[0].decode(Int.self)
                 #expect(total == value + 10)
+                // Two statements whose full names share their first 63 bytes, on one connection.
+                let (one, two) = try await client.withConnection { connection in
+                    let one = try await connection.rows(of: FirstOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint"), logger: Logger(label: "test"))
+                    let two = try await connection.rows(of: SecondOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint * 2"), logger: Logger(label: "test"))
+                    return (try one[0].decode(Int.self), try two[0].decode(Int.self))
+                }
+                #expect(one == value && two == 2 * value)
+            }
+        }
+    }
+
+    struct CountProbes: PreparedSQL {
+        let query: PostgresQuery = "SELECT count(*)::bigint FROM pg_temp.prepared_probes"
+    }
+
+    /// A statement first run before its table exists (a service starting before its migrations
+    /// ran): PostgresNIO keeps that failure for the connection, and the statement runs
+    /// unprepared there from then on instead of failing for good.
+    @Test(.enabled(if: TestDatabase.isConfigured, "needs ORCH_TEST_DATABASE_URL (compose/local test sets it)"))
+    func aStatementFirstRunBeforeItsTableExistsWorksOnceItDoes() async throws {
+        try await TestDatabase.withClient { client in
+            try await client.withConnection { connection in
+                let logger = Logger(label: "test")
+                await #expect(throws: PSQLError.self) { _ = try await connection.rows(of: CountProbes(), logger: logger) }
+                try await connection.query("CREATE TEMP TABLE prepared_probes (id int)", logger: logger)
+                try await connection.query("INSERT INTO prepared_probes VALUES (1), (2)", logger: logger)
+                let count = try await connection.rows(of: CountProbes(), logger: logger)[0].decode(Int.self)
+                #expect(count == 2)
             }
         }
     }

@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 
 /// The figures' raw material in schema `analytics`, kept from events: employees, one row per
@@ -32,12 +33,15 @@ struct AnalyticsStore: Sendable {
     func taskEvents(_ facts: [TaskEventFact], on connection: PostgresConnection) async throws {
         guard !facts.isEmpty else { return }
         let ids = Array(Set(facts.map(\.taskId)))
-        let rows = try await connection.query(
-            "SELECT id, status, version, last_event, assignee_id FROM analytics.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE",
+        let rows = try await connection.rows(
+            of: LockTaskRows(
+                query: "SELECT id, status, version, last_event, assignee_id FROM analytics.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE"
+            ),
             logger: logger
         )
         var stored: [UUID: TaskRowFold.Stored] = [:]
-        for try await (id, status, version, lastEvent, assignee) in rows.decode((UUID, String, Int, String, UUID?).self) {
+        for row in rows {
+            let (id, status, version, lastEvent, assignee) = try row.decode((UUID, String, Int, String, UUID?).self)
             stored[id] = .init(status: status, version: version, lastEvent: lastEvent, assigneeId: assignee)
         }
         let folded = TaskRowFold.fold(facts, stored: stored)
@@ -48,8 +52,7 @@ struct AnalyticsStore: Sendable {
         let taskRows = String(
             decoding: try encoder.encode(folded.sorted { $0.key.uuidString < $1.key.uuidString }.map(TaskRow.init)), as: UTF8.self
         )
-        try await connection.query(
-            """
+        _ = try await connection.rows(of: WriteTaskEvents(query: """
             WITH fact AS (
                 INSERT INTO analytics.facts (event_id, type, task_id, employee_id, detail, at)
                 SELECT event_id, type, task_id, employee_id, detail, at
@@ -77,10 +80,13 @@ struct AnalyticsStore: Sendable {
                 priority = CASE WHEN excluded.known THEN excluded.priority ELSE t.priority END,
                 due_at = CASE WHEN excluded.known THEN excluded.due_at ELSE t.due_at END,
                 overdue = t.overdue OR excluded.overdue
-            """,
-            logger: logger
-        )
+            """), logger: logger)
     }
+
+    /// The rows of a run's tasks, locked (prepared: it runs for every batch).
+    private struct LockTaskRows: PreparedSQL { let query: PostgresQuery }
+    /// A run's facts and task rows (prepared: it runs for every batch).
+    private struct WriteTaskEvents: PreparedSQL { let query: PostgresQuery }
 
     /// A fact as `jsonb_to_recordset` reads it (times as the events write them; absent is NULL).
     private struct FactRow: Encodable {

@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 
 /// Writes each event once per audience into the notification log, under a monotonic cursor.
@@ -46,8 +47,7 @@ struct NotificationLog: Sendable {
         // claimed events' rows in order. One writer at a time until commit makes cursors visible
         // in order, so a reader that asks for everything after the last cursor it saw never skips
         // a row that committed late.
-        try await connection.query(
-            """
+        _ = try await connection.rows(of: Store(query: """
             WITH claimed AS (
                 INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
                 SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
@@ -60,10 +60,12 @@ struct NotificationLog: Sendable {
             WHERE entry.event_id IN (SELECT message_id FROM claimed)
             ORDER BY entry.n
             ON CONFLICT (event_id, audience) DO NOTHING
-            """,
-            logger: logger
-        )
+            """), logger: logger)
     }
+
+    // The hot statements, prepared once per connection: a batch's write, the hub's read.
+    private struct Store: PreparedSQL { let query: PostgresQuery }
+    private struct Everything: PreparedSQL { let query: PostgresQuery }
 
     /// The transaction-level advisory lock that serialises writers of the log.
     static let writerLock: Int64 = 0x6E6F_7469_6669_6572  // "notifier"
@@ -99,15 +101,13 @@ struct NotificationLog: Sendable {
 
     /// Every audience's entries after `cursor`, in order, with the audience key of each.
     func everything(after cursor: Int64, limit: Int) async throws -> [(String, Notification)] {
-        let rows = try await client.query(
-            """
+        let rows = try await client.rows(of: Everything(query: """
             SELECT cursor, audience, type, occurred_at, data FROM notifier.notifications
             WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
-            """,
-            logger: logger
-        )
+            """), logger: logger)
         var entries: [(String, Notification)] = []
-        for try await (cursor, audience, type, occurredAt, data) in rows.decode((Int64, String, String, Date, String).self) {
+        for row in rows {
+            let (cursor, audience, type, occurredAt, data) = try row.decode((Int64, String, String, Date, String).self)
             entries.append((audience, Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
         }
         return entries

@@ -19,18 +19,16 @@ extension SchedulerStore {
 
     /// Employees who could take a task now: active, online, AVAILABLE, with free capacity.
     func candidates() async throws -> [AssignmentPolicy.Candidate] {
-        let rows = try await client.query(
-            """
+        let rows = try await client.rows(of: Candidates(query: """
             SELECT e.id, e.skills, e.capacity, count(t.id)::int, e.last_assigned_at
             FROM scheduler.employees e
             LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
             WHERE e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
             GROUP BY e.id HAVING count(t.id) < e.capacity
-            """,
-            logger: logger
-        )
+            """), logger: logger)
         var candidates: [AssignmentPolicy.Candidate] = []
-        for try await (id, skills, capacity, load, lastAssigned) in rows.decode((UUID, [String], Int, Int, Date?).self) {
+        for row in rows {
+            let (id, skills, capacity, load, lastAssigned) = try row.decode((UUID, [String], Int, Int, Date?).self)
             candidates.append(.init(id: id, skills: Set(skills), capacity: capacity, load: load, lastAssignedAt: lastAssigned))
         }
         return candidates
@@ -76,29 +74,27 @@ extension SchedulerStore {
             var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
         }
         var employees: [UUID: Employee] = [:]
-        let rows = try await connection.query(
-            """
+        let rows = try await connection.rows(of: LockEmployees(query: """
             SELECT id, is_employee, active, online, availability, capacity, skills FROM scheduler.employees
             WHERE id = ANY(\(employeeIds)) ORDER BY id FOR UPDATE
-            """,
-            logger: logger
-        )
-        for try await (id, isEmployee, active, online, availability, capacity, skills) in rows.decode(
-            (UUID, Bool, Bool, Bool, String, Int, [String]).self
-        ) {
+            """), logger: logger)
+        for row in rows {
+            let (id, isEmployee, active, online, availability, capacity, skills) = try row.decode(
+                (UUID, Bool, Bool, Bool, String, Int, [String]).self
+            )
             employees[id] = Employee(
                 isEmployee: isEmployee, active: active, online: online, available: availability == Availability.available.rawValue,
                 capacity: capacity, skills: Set(skills)
             )
         }
-        let loads = try await connection.query(
-            """
+        let loads = try await connection.rows(of: Loads(query: """
             SELECT assignee_id, count(*)::int FROM scheduler.tasks
             WHERE assignee_id = ANY(\(employeeIds)) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
-            """,
-            logger: logger
-        )
-        for try await (id, load) in loads.decode((UUID, Int).self) { employees[id]?.load = load }
+            """), logger: logger)
+        for row in loads {
+            let (id, load) = try row.decode((UUID, Int).self)
+            employees[id]?.load = load
+        }
 
         var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
         var accepted: [(index: Int, reservation: UUID)] = []
@@ -125,22 +121,22 @@ extension SchedulerStore {
         // takes them in whatever order its join runs), so two rounds — of two replicas, or one
         // round and one it left behind — always lock employees, then tasks, each by id, and
         // cannot deadlock.
-        _ = try await connection.query(
-            "SELECT id FROM scheduler.tasks WHERE id = ANY(\(chosen.map(\.taskId))) ORDER BY id FOR UPDATE",
+        _ = try await connection.rows(
+            of: LockTasks(query: "SELECT id FROM scheduler.tasks WHERE id = ANY(\(chosen.map(\.taskId))) ORDER BY id FOR UPDATE"),
             logger: logger
-        ).collect()
-        let moved = try await connection.query(
-            """
+        )
+        let moved = try await connection.rows(of: Propose(query: """
             UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
             FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
                         \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
             WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
             RETURNING t.id, t.version
-            """,
-            logger: logger
-        )
+            """), logger: logger)
         var versions: [UUID: Int] = [:]
-        for try await (id, version) in moved.decode((UUID, Int).self) { versions[id] = version }
+        for row in moved {
+            let (id, version) = try row.decode((UUID, Int).self)
+            versions[id] = version
+        }
 
         var events: [EncodedEvent] = []
         var assignedEmployees: [UUID] = []
@@ -161,8 +157,8 @@ extension SchedulerStore {
             outcomes[index] = .success(proposal)
         }
         if !assignedEmployees.isEmpty {
-            try await connection.query(
-                "UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))",
+            _ = try await connection.rows(
+                of: Offered(query: "UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))"),
                 logger: logger
             )
             try await outbox.append(events, on: connection, logger: logger)
@@ -170,3 +166,11 @@ extension SchedulerStore {
         return outcomes.map { $0! }
     }
 }
+
+// The round's statements, prepared once per connection: a busy scheduler runs them every round.
+private struct Candidates: PreparedSQL { let query: PostgresQuery }
+private struct LockEmployees: PreparedSQL { let query: PostgresQuery }
+private struct Loads: PreparedSQL { let query: PostgresQuery }
+private struct LockTasks: PreparedSQL { let query: PostgresQuery }
+private struct Propose: PreparedSQL { let query: PostgresQuery }
+private struct Offered: PreparedSQL { let query: PostgresQuery }

@@ -1,4 +1,5 @@
 import Foundation
+import Persistence
 import PostgresNIO
 
 /// What the routes show: the whole queue with names, and every employee with their load.
@@ -10,18 +11,16 @@ extension SchedulerStore {
 
     /// Waiting tasks, at most `limit` of them by base priority and age (all when nil).
     func queueDetails(limit: Int? = nil) async throws -> [WaitingTask] {
-        let rows = try await client.query(
-            """
+        let rows = try await client.rows(of: Queue(query: """
             SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name, avoid_until
             FROM scheduler.tasks WHERE stage = 'PENDING' AND known
             ORDER BY priority, created_at LIMIT \(limit ?? Int(Int32.max))
-            """,
-            logger: logger
-        )
+            """), logger: logger)
         var tasks: [WaitingTask] = []
-        for try await (id, version, priority, skills, createdAt, avoid, notBefore, name, avoidUntil) in rows.decode(
-            (UUID, Int, Int, [String], Date, UUID?, Date?, String, Date?).self
-        ) {
+        for row in rows {
+            let (id, version, priority, skills, createdAt, avoid, notBefore, name, avoidUntil) = try row.decode(
+                (UUID, Int, Int, [String], Date, UUID?, Date?, String, Date?).self
+            )
             tasks.append(WaitingTask(
                 task: .init(
                     id: id, version: version, priority: priority, requiredSkills: Set(skills), createdAt: createdAt,
@@ -75,3 +74,6 @@ extension SchedulerStore {
         return employees
     }
 }
+
+/// The queue, read every round (prepared once per connection).
+private struct Queue: PreparedSQL { let query: PostgresQuery }

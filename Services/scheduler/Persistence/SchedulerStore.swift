@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 
 /// The scheduler's read models in schema `scheduler` — employees and tasks — kept from events,
@@ -88,8 +89,7 @@ struct SchedulerStore: Sendable {
                 created_at: EventCoding.timestamp(at), version: task.version
             )
         }
-        try await connection.query(
-            """
+        _ = try await connection.rows(of: Created(query: """
             INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
             SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
                    \(TaskView.Change.created.eventType)
@@ -97,9 +97,7 @@ struct SchedulerStore: Sendable {
                 AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
             ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
                 required_skills = excluded.required_skills, created_at = excluded.created_at
-            """,
-            logger: logger
-        )
+            """), logger: logger)
     }
 
     /// Every later `task.*` event of a run: the views are read and locked once, folded in memory
@@ -108,17 +106,14 @@ struct SchedulerStore: Sendable {
     func apply(_ events: [TaskViewFold.Event], on connection: PostgresConnection) async throws {
         guard !events.isEmpty else { return }
         let ids = Array(Set(events.map(\.taskId)))
-        let rows = try await connection.query(
-            """
+        let rows = try await connection.rows(of: LockViews(query: """
             SELECT id, stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
             FROM scheduler.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
-            """,
-            logger: logger
-        )
+            """), logger: logger)
         var stored: [UUID: TaskView] = [:]
-        for try await (id, stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil)
-            in rows.decode((UUID, String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
-        {
+        for row in rows {
+            let (id, stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil) =
+                try row.decode((UUID, String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
             stored[id] = TaskView(
                 stage: TaskView.Stage(rawValue: stage) ?? .pending, version: version, assigneeId: assignee, reservationId: reservation,
                 lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
@@ -130,8 +125,7 @@ struct SchedulerStore: Sendable {
         // deadlock; a row another replica inserted meanwhile is overwritten only by a newer view.
         let written = fold.written.sorted { $0.key.uuidString < $1.key.uuidString }.map(ViewRow.init)
         let offers = fold.offeredAt.map { OfferRow(id: $0.key, at: EventCoding.timestamp($0.value)) }
-        try await connection.query(
-            """
+        _ = try await connection.rows(of: WriteViews(query: """
             WITH offered AS (
                 UPDATE scheduler.employees e SET last_assigned_at = o.at
                 FROM jsonb_to_recordset(\(try Self.json(offers))::jsonb) AS o(id uuid, at timestamptz)
@@ -149,10 +143,13 @@ struct SchedulerStore: Sendable {
                 expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
                 avoid_until = excluded.avoid_until, updated_at = now()
             WHERE t.version <= excluded.version
-            """,
-            logger: logger
-        )
+            """), logger: logger)
     }
+
+    // A batch's statements, prepared once per connection.
+    private struct Created: PreparedSQL { let query: PostgresQuery }
+    private struct LockViews: PreparedSQL { let query: PostgresQuery }
+    private struct WriteViews: PreparedSQL { let query: PostgresQuery }
 
     /// Rows as `jsonb_to_recordset` reads them: one parameter however many there are.
     private static func json(_ rows: some Encodable) throws -> String {
