@@ -8,7 +8,7 @@ import Synchronization
 /// whose name is the statement's name on every connection:
 ///
 ///     struct TaskByID: PreparedSQL { let query: PostgresQuery }
-///     let rows = try await connection.execute(TaskByID(query: "SELECT … WHERE id = \(id)"), logger: logger)
+///     let rows = try await connection.rows(of: TaskByID(query: "SELECT … WHERE id = \(id)"), logger: logger)
 ///
 /// Its text must not depend on the values (only what is bound may): the first run of the type
 /// records the text, and a later run whose text differs throws `TextVaries` instead of running a
