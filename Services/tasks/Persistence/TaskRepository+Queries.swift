@@ -118,9 +118,7 @@ extension TaskRepository {
     /// false when there is no such task. `make` may throw to refuse.
     func addComment(_ comment: Comment, events make: @Sendable (TaskRecord) throws -> [EncodedEvent]) async throws -> Bool {
         try await client.transaction(logger: logger) { connection in
-            let rows = try await connection.query(
-                "SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(comment.taskId)", logger: logger
-            ).collect()
+            let rows = try await connection.rows(of: TaskByID(comment.taskId), logger: logger)
             guard let task = try rows.first.map(Self.task) else { return false }
             let events = try make(task)
             try await addComment(comment, on: connection)
