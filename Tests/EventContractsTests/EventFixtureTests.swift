@@ -66,6 +66,17 @@ import Testing
         #expect(try EventCoding.decode(TaskCompleted.self, from: bytes).data.message == "Supplier confirmed the order.")
     }
 
+    @Test func anAssignmentRequestFromBeforeItCarriedAVersionStillReads() throws {
+        var object = try Self.object(try Self.fixture("assignment.requested"))
+        var data = try #require(object["data"] as? [String: Any])
+        #expect(data.removeValue(forKey: "version") as? Int == 3)
+        object["data"] = data
+        let bytes = Array(try JSONSerialization.data(withJSONObject: object))
+        let request = try EventCoding.decode(AssignmentRequested.self, from: bytes).data
+        #expect(request.version == nil)
+        #expect(request.requestedBy == UUID(uuidString: "11111111-2222-4333-8444-555555555555"))
+    }
+
     @Test(arguments: ["id", "occurredAt", "correlationId", "data"])
     func aMissingEnvelopeFieldIsADecodingError(field: String) throws {
         var object = try Self.object(try Self.fixture("task.accepted"))

@@ -228,6 +228,30 @@ def test_an_admin_can_assign_by_hand_overriding_skills_but_never_capacity(api, a
     call(api(f"/api/admin/tasks/{second['id']}/cancel"), "POST", {}, token=admin)
 
 
+def test_a_manual_assignment_that_overtakes_the_task_waits_for_it_and_a_second_one_is_refused(api, admin, workers, broker):
+    # Replicas share one queue, so an admin's request can reach a scheduler before the task's
+    # creation does: it is held on the task's view, not refused. Published here as tasks would.
+    proposals, refusals = broker.watch("assignment.proposed"), broker.watch("assignment.refused")
+    first, second = workers(capacity=1), workers(capacity=1)
+    task = str(uuid.uuid4())
+    for worker in (first, second):
+        broker.publish("assignment.requested", {"taskId": task, "employeeId": worker.id, "requestedBy": str(uuid.uuid4()),
+                                                "version": 1}, source="tasks")
+    # One of the two is held; the other finds it waiting and is refused (whichever came second).
+    [refused] = broker.collect(refusals, 10, until=lambda events: len(events) >= 1)
+    assert refused["data"]["taskId"].lower() == task and "another manual assignment" in refused["data"]["reason"]
+    held = second if refused["data"]["employeeId"].lower() == first.id.lower() else first
+    assert broker.collect(proposals, 1) == []
+    broker.publish("task.created", {"taskId": task, "version": 1, "assigneeId": None, "name": "overtaken", "priority": 3,
+                                    "requiredSkills": ["nobody-has-this"], "dueAt": None, "maxAttempts": 3,
+                                    "createdBy": str(uuid.uuid4())}, source="tasks")
+    mine = lambda events: [e for e in events if e["data"]["taskId"].lower() == task]
+    [proposed] = mine(broker.collect(proposals, 10, until=lambda events: len(mine(events)) >= 1))
+    assert proposed["data"]["employeeId"].lower() == held.id.lower()
+    assert proposed["data"]["expectedVersion"] == 1
+    assert broker.collect(refusals, 0.5) == []
+
+
 def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
     worker = workers()
     for path in ("/api/scheduler/queue", "/api/scheduler/employees"):

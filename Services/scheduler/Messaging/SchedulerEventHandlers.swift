@@ -32,8 +32,8 @@ struct SchedulerEventHandlers: Sendable {
             }
             // Creations first: a view that a later event of the run changes exists by then (an
             // event before its creation builds on an unknown task either way, as one at a time).
-            try await store.created(creations, on: connection)
-            try await store.apply(changes, on: connection)
+            let due = try await store.created(creations, on: connection) + store.apply(changes, on: connection)
+            try await carryOut(due, on: connection)
         }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)
@@ -104,20 +104,46 @@ struct SchedulerEventHandlers: Sendable {
     }
 
     /// An admin's manual assignment: proposed at once when the employee can take it, otherwise
-    /// refused with the reason (`assignment.refused`).
+    /// refused with the reason (`assignment.refused`) — once this replica's view of the task is
+    /// where the admin saw it; until then held on the view (`HeldAssignment`).
     func manual(_ event: EventEnvelope<AssignmentRequested>, on connection: PostgresConnection) async throws {
-        let request = event.data
-        let intent = SchedulerStore.Intent(
-            taskId: request.taskId, expectedVersion: nil, employeeId: request.employeeId, requiredSkills: [], manual: true,
-            correlationId: event.correlationId, causationId: event.id
+        let request = HeldAssignment(
+            taskId: event.data.taskId, employeeId: event.data.employeeId, requestedBy: event.data.requestedBy,
+            version: event.data.version, correlationId: event.correlationId, requestId: event.id
         )
-        guard case .failure(let refusal) = try await store.propose([intent], on: connection).first else { return }
-        logger.info("manual assignment refused", metadata: ["task.id": "\(request.taskId)", "reason": "\(refusal.reason)"])
+        switch try await store.standing(of: request, on: connection) {
+        case .due:
+            try await carryOut([request], on: connection)
+        case .held:
+            logger.info("manual assignment held until the task's view catches up", metadata: [
+                "task.id": "\(request.taskId)", "version": "\(request.version.map(String.init) ?? "-")",
+            ])
+        case .alreadyHeld:
+            try await refuse(request, reason: "another manual assignment of the task is waiting", on: connection)
+        }
+    }
+
+    /// Proposes each request's task to its employee, or publishes why not.
+    func carryOut(_ requests: [HeldAssignment], on connection: PostgresConnection) async throws {
+        guard !requests.isEmpty else { return }
+        let intents = requests.map {
+            SchedulerStore.Intent(
+                taskId: $0.taskId, expectedVersion: nil, employeeId: $0.employeeId, requiredSkills: [], manual: true,
+                correlationId: $0.correlationId, causationId: $0.requestId
+            )
+        }
+        for (request, outcome) in zip(requests, try await store.propose(intents, on: connection)) {
+            if case .failure(let refusal) = outcome { try await refuse(request, reason: refusal.reason, on: connection) }
+        }
+    }
+
+    private func refuse(_ request: HeldAssignment, reason: String, on connection: PostgresConnection) async throws {
+        logger.info("manual assignment refused", metadata: ["task.id": "\(request.taskId)", "reason": "\(reason)"])
         let refused = AssignmentRefused(
-            taskId: request.taskId, employeeId: request.employeeId, requestedBy: request.requestedBy, reason: refusal.reason
+            taskId: request.taskId, employeeId: request.employeeId, requestedBy: request.requestedBy, reason: reason
         )
         try await store.outbox.append(
-            EventEnvelope(source: "scheduler", correlationId: event.correlationId, causationId: event.id, data: refused),
+            EventEnvelope(source: "scheduler", correlationId: request.correlationId, causationId: request.requestId, data: refused),
             on: connection, logger: logger
         )
     }

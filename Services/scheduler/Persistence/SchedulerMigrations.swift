@@ -54,5 +54,8 @@ enum SchedulerMigrations {
             "ALTER TABLE scheduler.employees ADD COLUMN availability_reason text",
         ]),
         BackboneMigrations.wokenInProcess(schema: "scheduler", version: 5),
+        Migration(version: 6, name: "manual assignments held until the view is where the admin saw the task", statements: [
+            "ALTER TABLE scheduler.tasks ADD COLUMN held_assignment jsonb",
+        ]),
     ]
 }

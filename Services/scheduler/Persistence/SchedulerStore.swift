@@ -80,31 +80,42 @@ struct SchedulerStore: Sendable {
     // MARK: tasks
 
     /// `task.created` events: each task joins the queue (or, when a later event came first, its
-    /// view gains what only the creation says). One statement for the lot, in id order.
-    func created(_ tasks: [(task: TaskCreated, at: Date)], on connection: PostgresConnection) async throws {
-        guard !tasks.isEmpty else { return }
+    /// view gains what only the creation says). One statement for the lot, in id order; returns
+    /// the manual assignments held for these tasks that are now due (`HeldAssignment`).
+    func created(_ tasks: [(task: TaskCreated, at: Date)], on connection: PostgresConnection) async throws -> [HeldAssignment] {
+        guard !tasks.isEmpty else { return [] }
         let rows = tasks.sorted { $0.task.taskId.uuidString < $1.task.taskId.uuidString }.map { task, at in
             CreatedRow(
                 id: task.taskId, name: task.name, priority: task.priority, required_skills: task.requiredSkills,
                 created_at: EventCoding.timestamp(at), version: task.version
             )
         }
-        _ = try await connection.rows(of: Created(query: """
-            INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
-            SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
-                   \(TaskView.Change.created.eventType)
-            FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
-                AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
-            ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
-                required_skills = excluded.required_skills, created_at = excluded.created_at
+        let held = try await connection.rows(of: Created(query: """
+            WITH written AS (
+                INSERT INTO scheduler.tasks AS t (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
+                       \(TaskView.Change.created.eventType)
+                FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
+                    AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
+                ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
+                    required_skills = excluded.required_skills, created_at = excluded.created_at,
+                    -- a row only a held request made (TaskView.unknown, version 0) takes the creation's view
+                    stage = CASE WHEN t.version < excluded.version THEN excluded.stage ELSE t.stage END,
+                    last_event = CASE WHEN t.version < excluded.version THEN excluded.last_event ELSE t.last_event END,
+                    version = GREATEST(t.version, excluded.version)
+                RETURNING t.id, t.known, t.version, t.held_assignment
+            )
+            SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
             """), logger: logger)
+        return try await dueHeldAssignments(in: held, on: connection)
     }
 
     /// Every later `task.*` event of a run: the views are read and locked once, folded in memory
     /// (`TaskViewFold`: each event applied when its version is newer than the view's), and the
-    /// changed ones written in one statement with the employees' latest offers.
-    func apply(_ events: [TaskViewFold.Event], on connection: PostgresConnection) async throws {
-        guard !events.isEmpty else { return }
+    /// changed ones written in one statement with the employees' latest offers. Returns the
+    /// manual assignments held for these tasks that are now due (`HeldAssignment`).
+    func apply(_ events: [TaskViewFold.Event], on connection: PostgresConnection) async throws -> [HeldAssignment] {
+        guard !events.isEmpty else { return [] }
         let ids = Array(Set(events.map(\.taskId)))
         let rows = try await connection.rows(of: LockViews(query: """
             SELECT id, stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
@@ -120,30 +131,34 @@ struct SchedulerStore: Sendable {
             )
         }
         let fold = TaskViewFold(events, stored: stored)
-        guard !fold.written.isEmpty else { return }
+        guard !fold.written.isEmpty else { return [] }
         // In id order, like the locks above, so two replicas inserting the same new tasks do not
         // deadlock; a row another replica inserted meanwhile is overwritten only by a newer view.
         let written = fold.written.sorted { $0.key.uuidString < $1.key.uuidString }.map(ViewRow.init)
         let offers = fold.offeredAt.map { OfferRow(id: $0.key, at: EventCoding.timestamp($0.value)) }
-        _ = try await connection.rows(of: WriteViews(query: """
+        let held = try await connection.rows(of: WriteViews(query: """
             WITH offered AS (
                 UPDATE scheduler.employees e SET last_assigned_at = o.at
                 FROM jsonb_to_recordset(\(try Self.json(offers))::jsonb) AS o(id uuid, at timestamptz)
                 WHERE e.id = o.id AND (e.last_assigned_at IS NULL OR e.last_assigned_at < o.at)
+            ), written AS (
+                INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
+                                                  avoid_employee_id, not_before, avoid_until, updated_at)
+                SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
+                       avoid_until, now()
+                FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
+                    AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
+                         avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
+                ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
+                    assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
+                    expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
+                    avoid_until = excluded.avoid_until, updated_at = now()
+                WHERE t.version <= excluded.version
+                RETURNING t.id, t.known, t.version, t.held_assignment
             )
-            INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
-                                              avoid_employee_id, not_before, avoid_until, updated_at)
-            SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
-                   avoid_until, now()
-            FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
-                AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
-                     avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
-            ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
-                assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
-                expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
-                avoid_until = excluded.avoid_until, updated_at = now()
-            WHERE t.version <= excluded.version
+            SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
             """), logger: logger)
+        return try await dueHeldAssignments(in: held, on: connection)
     }
 
     // A batch's statements, prepared once per connection.
@@ -152,7 +167,7 @@ struct SchedulerStore: Sendable {
     private struct WriteViews: PreparedSQL { let query: PostgresQuery }
 
     /// Rows as `jsonb_to_recordset` reads them: one parameter however many there are.
-    private static func json(_ rows: some Encodable) throws -> String {
+    static func json(_ rows: some Encodable) throws -> String {
         String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
     }
 

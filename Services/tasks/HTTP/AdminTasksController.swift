@@ -122,7 +122,7 @@ struct AdminTasksController: Sendable {
             throw APIError.conflict("only a PENDING task can be assigned", details: ["status": task.status.rawValue, "version": String(task.version)])
         }
         let events = TaskEvents(correlationId: UUID())
-        try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId))])
+        try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId, version: task.version))])
         return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer the task to the employee"))
     }
 
