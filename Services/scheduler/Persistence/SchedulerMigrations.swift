@@ -57,5 +57,13 @@ enum SchedulerMigrations {
         Migration(version: 6, name: "manual assignments held until the view is where the admin saw the task", statements: [
             "ALTER TABLE scheduler.tasks ADD COLUMN held_assignment jsonb",
         ]),
+        // Every round reads who could take work; a team holds far more accounts than people at
+        // work, and the read walked them all (951 rows for 100 online: 0.8 ms a round).
+        Migration(version: 7, name: "the employees who could take work, indexed", statements: [
+            """
+            CREATE INDEX employees_ready ON scheduler.employees (id)
+            WHERE is_employee AND active AND online AND availability = 'AVAILABLE'
+            """,
+        ]),
     ]
 }
