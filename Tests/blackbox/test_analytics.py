@@ -2,7 +2,9 @@
 for one employee, the same figures when events are duplicated and arrive in any order,
 percentiles on a known distribution, who may read what, and the live analytics.updated event."""
 import json
+import os
 import random
+import subprocess
 import uuid
 from datetime import datetime, timedelta, timezone
 
@@ -126,3 +128,35 @@ def test_a_window_too_long_to_count_in_nanoseconds_is_a_422_not_a_crash(api, adm
         status, _, error = call(api(f"/api/analytics/overview?window={window}"), token=admin)
         assert status == 422 and error["error"]["field"] == "window"
     assert get(stack.url("analytics", "/health/live")).status == 200
+
+
+def sql(stack, query):
+    env = dict(os.environ, PGPASSWORD="postgres-test")
+    result = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres", "-d", "orchestrator",
+                             "-Atc", query], env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_the_counts_by_status_follow_every_row_whatever_the_order_of_its_events(api, admin, broker, stack):
+    # Kept by triggers, not counted: rows made by an event before their creation (not yet known),
+    # known later, moved on, the same events twice — the counts must equal a count of the rows.
+    counted = ("SELECT coalesce((SELECT json_object_agg(status, tasks ORDER BY status) FROM analytics.status_counts WHERE tasks <> 0)::text, '{}') || '|' ||"
+               " coalesce((SELECT json_object_agg(status, n ORDER BY status) FROM (SELECT status, count(*) AS n FROM analytics.tasks"
+               " WHERE known GROUP BY status) AS rows)::text, '{}')")
+    start = datetime.now(timezone.utc) - timedelta(minutes=20)
+    events = [(kind, data, at, str(uuid.uuid4())) for kind, data, at in history(str(uuid.uuid4()), start)]
+    tasks = sorted({data["taskId"] for _, data, _, _ in events})
+    shuffled = events[:]
+    random.Random(11).shuffle(shuffled)
+    for kind, data, at, event_id in shuffled + shuffled[::3]:
+        publish(broker, kind, data, at, event_id)
+    listed = ",".join(f"'{task}'" for task in tasks)
+    wait_for(lambda: sql(stack, f"SELECT count(*) FROM analytics.tasks WHERE id IN ({listed}) AND known AND version = 4") == "10",
+             20, what="analytics to apply every event")
+    assert sql(stack, f"SELECT status, count(*) FROM analytics.tasks WHERE id IN ({listed}) GROUP BY status ORDER BY status") \
+        == "COMPLETED|8\nFAILED|2"
+    kept, rows = sql(stack, counted).split("|", 1)
+    assert json.loads(kept) == json.loads(rows)
+    status, _, overview = call(api("/api/analytics/overview?window=1h"), token=admin)
+    assert status == 200 and overview["tasksByStatus"]["COMPLETED"] >= 8
