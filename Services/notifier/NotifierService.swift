@@ -16,7 +16,7 @@ enum NotifierService {
         let longPoll = try environment.duration("ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
         let retention = try environment.duration("ORCH_NOTIFIER_RETENTION", default: .seconds(86_400), in: .seconds(60)...(.seconds(30 * 86_400)))
         let client = context.dependencies.database.client
-        let log = NotificationLog(client: client, logger: context.logger)
+        var log = NotificationLog(client: client, logger: context.logger)
         let presenceTTL = try environment.duration("ORCH_NOTIFIER_PRESENCE_TTL", default: .seconds(15), in: .seconds(1)...(.seconds(600)))
         let feed = FeedSignal(database: context.configuration.database, logger: context.logger)
         guard let redis = context.dependencies.redis else { preconditionFailure("the notifier uses Redis") }
@@ -26,6 +26,9 @@ enum NotifierService {
         let sendBuffer = try environment.integer("ORCH_NOTIFIER_SEND_BUFFER", default: 1_000, in: 10...100_000)
         let hub = FeedHub(log: log, feed: feed, mailboxCapacity: sendBuffer, logger: context.logger)
         let socket = NotificationSocket(log: log, hub: hub, signer: context.signer, presence: presence)
+        // The rows this replica writes reach its sockets from memory, right after their commit.
+        log.storing = { hub.writing() }
+        log.stored = { hub.handed($0) }
         OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
         // The feed is one ordered log: one replica at a time writes it, in the order events were
@@ -33,11 +36,12 @@ enum NotifierService {
         var feedOptions = EventConsumer.Options()
         feedOptions.singleActiveConsumer = true
         let consumer = context.consumer(of: "notifier.feed", handlers: log.handlers, options: feedOptions)
+        let pruned = log
         return ServiceAssembly(
             services: consumer + [
                 feed, hub, presence,
                 PeriodicJob("pruning the notification log", every: .seconds(60), logger: context.logger) {
-                    try await log.prune(olderThan: retention)
+                    try await pruned.prune(olderThan: retention)
                 },
             ],
             server: socket.server()

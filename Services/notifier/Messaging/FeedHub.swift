@@ -1,3 +1,4 @@
+import EventBackbone
 import Logging
 import Resilience
 import ServiceLifecycle
@@ -22,13 +23,22 @@ final class FeedHub: Service, Sendable {
         let mailbox: Mailbox<Notification>
     }
 
+    /// A row of the log and the audience it is for.
+    struct Entry: Sendable, Equatable {
+        let audience: String
+        let notification: Notification
+    }
+
     private struct State {
-        /// The last cursor read; nil until the first read.
-        var highWater: Int64?
+        /// How far the log has been posted; nil until it was first read.
+        var position: FeedPosition?
         var nextID = 0
         /// Mailboxes by audience key (`Audience.key`, as the log stores it).
         var subscribers: [String: [Int: Mailbox<Notification>]] = [:]
         var waitingForStart: [CheckedContinuation<Void, Never>] = []
+        /// Statements of this replica's writer begun and not yet handed over: their rows' wake-up
+        /// can come before them, and should not have them read back.
+        var writesInFlight = 0
     }
 
     private let log: NotificationLog
@@ -36,6 +46,8 @@ final class FeedHub: Service, Sendable {
     private let mailboxCapacity: Int
     private let logger: Logger
     private let state = Mutex(State())
+    /// Rung by each hand-over.
+    private let handoff = WakeSignal()
     static let pageSize = 1_000
     /// Rows read and posted at once: at most half a mailbox, so a page alone never overflows a
     /// client that keeps up.
@@ -58,7 +70,7 @@ final class FeedHub: Service, Sendable {
     func subscribe(_ audience: Audience) async -> Subscription {
         while true {
             let subscription = state.withLock { state -> Subscription? in
-                guard let highWater = state.highWater else { return nil }
+                guard let highWater = state.position?.highWater else { return nil }
                 state.nextID += 1
                 let mailbox = Mailbox<Notification>(capacity: mailboxCapacity)
                 state.subscribers[audience.key, default: [:]][state.nextID] = mailbox
@@ -67,7 +79,7 @@ final class FeedHub: Service, Sendable {
             if let subscription { return subscription }
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let ready = state.withLock { state -> Bool in
-                    guard state.highWater == nil else { return true }
+                    guard state.position == nil else { return true }
                     state.waitingForStart.append(continuation)
                     return false
                 }
@@ -99,12 +111,13 @@ final class FeedHub: Service, Sendable {
         }
     }
 
-    /// Reads new rows as the log grows, posting each to its audience's mailboxes.
+    /// Reads new rows as the log grows, posting each to its audience's mailboxes — unless this
+    /// replica's writer handed them over already (`handed`).
     private func follow(_ heartbeat: Heartbeat, _ recovered: @Sendable () -> Void) async throws {
-        if state.withLock({ $0.highWater }) == nil {
+        if state.withLock({ $0.position }) == nil {
             let latest = try await log.latestCursor()
             let waiting = state.withLock { state in
-                state.highWater = latest
+                state.position = FeedPosition(highWater: latest)
                 defer { state.waitingForStart.removeAll() }
                 return state.waitingForStart
             }
@@ -113,23 +126,68 @@ final class FeedHub: Service, Sendable {
         while !Task.isCancelled {
             heartbeat.beat()
             let seen = feed.generation
-            guard let highWater = state.withLock({ $0.highWater }) else { return }
+            // What the wake-ups said before the read: a blind one that comes during it is not covered.
+            let reach = feed.reach
+            guard let highWater = state.withLock({ $0.position?.highWater }) else { return }
             let rows = try await log.everything(after: highWater, limit: pageSize)
             recovered()
-            if let last = rows.last {
-                state.withLock { state in
-                    for (audience, notification) in rows {
-                        state.subscribers[audience]?.values.forEach { $0.post(notification) }
-                    }
-                    state.highWater = last.1.cursor
-                }
+            state.withLock { state in
+                guard let fresh = state.position?.read(rows, blindWakes: reach.blindWakes) else { return }
+                Self.post(fresh, in: &state)
             }
             if rows.count == pageSize {
                 await letClientsCatchUp(heartbeat)
                 continue
             }
-            // The signal wakes us on every commit; the time limit covers a lost LISTEN session.
+            await waitForRowsToRead(after: seen, heartbeat)
+        }
+    }
+
+    /// Waits until a wake-up names a row not yet posted (or does not say), or a second passes: the
+    /// signal wakes us on every commit of every writer; the time limit covers a lost LISTEN session.
+    private func waitForRowsToRead(after generation: Int, _ heartbeat: Heartbeat) async {
+        var seen = generation
+        while !Task.isCancelled {
             await feed.wait(beyond: seen, timeout: .seconds(1))
+            let now = feed.generation
+            guard now != seen else { return }
+            seen = now
+            while true {
+                let reach = feed.reach
+                let (needed, writing) = state.withLock { state in
+                    (state.position?.needsRead(newestNotified: reach.newest, blindWakes: reach.blindWakes) ?? true, state.writesInFlight > 0)
+                }
+                guard needed else { break }
+                // The wake-up may be for rows our writer is about to hand over (the commit's
+                // notification and its reply race): wait for them rather than read them back.
+                guard writing, await handoff.wait(timeout: Self.handoffLimit) else { return }
+            }
+            heartbeat.beat()
+        }
+    }
+
+    /// How long a wake-up waits for this replica's writer to hand its rows over before they are read.
+    static let handoffLimit: Duration = .milliseconds(50)
+
+    /// This replica's writer begins a statement; `handed` follows once it ends, however it ends.
+    func writing() {
+        state.withLock { $0.writesInFlight += 1 }
+    }
+
+    /// Rows this replica's writer has just committed, in cursor order: posted at once when they
+    /// continue what was posted; otherwise the trigger's wake-up, which names them, has the log read.
+    func handed(_ entries: [Entry]) {
+        state.withLock { state in
+            state.writesInFlight = max(0, state.writesInFlight - 1)
+            guard let fresh = state.position?.handed(entries) else { return }
+            Self.post(fresh, in: &state)
+        }
+        handoff.signal()
+    }
+
+    private static func post(_ entries: [Entry], in state: inout State) {
+        for entry in entries {
+            state.subscribers[entry.audience]?.values.forEach { $0.post(entry.notification) }
         }
     }
 }

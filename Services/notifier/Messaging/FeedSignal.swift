@@ -11,6 +11,10 @@ import Synchronization
 final class FeedSignal: Service, Sendable {
     private struct State {
         var generation = 0
+        /// The newest cursor a wake-up named (the log's trigger sends the newest row of each
+        /// insert), and how many wake-ups named none.
+        var newest: Int64 = 0
+        var blindWakes = 0
         var nextWaiter = 0
         var waiters: [Int: CheckedContinuation<Void, Never>] = [:]
         /// Waits whose time ran out (or that were cancelled) before they began waiting.
@@ -28,6 +32,9 @@ final class FeedSignal: Service, Sendable {
 
     /// Increases every time the log grows.
     var generation: Int { state.withLock { $0.generation } }
+
+    /// How far the wake-ups so far said the log goes, and how many did not say.
+    var reach: (newest: Int64, blindWakes: Int) { state.withLock { ($0.newest, $0.blindWakes) } }
 
     /// Returns once the log grew past `generation`, or after `timeout`.
     func wait(beyond generation: Int, timeout: Duration) async {
@@ -64,9 +71,11 @@ final class FeedSignal: Service, Sendable {
         }?.resume()
     }
 
-    private func grew() {
+    /// The log grew, up to `newest` when the wake-up says so.
+    private func grew(newest: Int64?) {
         let waiters = state.withLock { state in
             state.generation += 1
+            if let newest { state.newest = max(state.newest, newest) } else { state.blindWakes += 1 }
             defer { state.waiters.removeAll() }
             return Array(state.waiters.values)
         }
@@ -84,8 +93,8 @@ final class FeedSignal: Service, Sendable {
                 recovered()
                 do {
                     try await connection.listen(on: "notifier_feed") { notifications in
-                        self.grew()  // anything committed while we were away
-                        for try await _ in notifications { self.grew() }
+                        self.grew(newest: nil)  // anything committed while we were away
+                        for try await notification in notifications { self.grew(newest: Int64(notification.payload)) }
                     }
                 } catch {
                     try? await connection.close()

@@ -10,6 +10,11 @@ import PostgresNIO
 struct NotificationLog: Sendable {
     let client: PostgresClient
     let logger: Logger
+    /// Told before each batch's statement (`FeedHub.writing`), then given the rows it inserted,
+    /// in cursor order, once they committed — none if it failed: this replica's hub posts them
+    /// without reading them back (`FeedHub.handed`).
+    var storing: (@Sendable () -> Void)?
+    var stored: (@Sendable ([FeedHub.Entry]) -> Void)?
 
     /// The event types that reach someone's feed.
     static let feedTypes: [String] = EventCatalogue.all.map { $0.eventType }.filter { type in
@@ -47,7 +52,10 @@ struct NotificationLog: Sendable {
         // claimed events' rows in order. One writer at a time until commit makes cursors visible
         // in order, so a reader that asks for everything after the last cursor it saw never skips
         // a row that committed late.
-        _ = try await connection.rows(of: Store(query: """
+        storing?()
+        var entries: [FeedHub.Entry] = []
+        defer { stored?(entries) }
+        let inserted = try await connection.rows(of: Store(query: """
             WITH claimed AS (
                 INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
                 SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
@@ -60,7 +68,26 @@ struct NotificationLog: Sendable {
             WHERE entry.event_id IN (SELECT message_id FROM claimed)
             ORDER BY entry.n
             ON CONFLICT (event_id, audience) DO NOTHING
+            RETURNING cursor, event_id, audience
             """), logger: logger)
+        // The statement committed (it runs alone, autocommitted): its rows are in the log.
+        guard stored != nil, !inserted.isEmpty else { return }
+        var index: [Key: Int] = [:]
+        for position in ids.indices { index[Key(event: ids[position], audience: audiences[position])] = position }
+        var handed: [FeedHub.Entry] = []
+        for row in inserted {
+            let (cursor, event, audience) = try row.decode((Int64, UUID, String).self)
+            guard let position = index[Key(event: event, audience: audience)] else { continue }
+            handed.append(FeedHub.Entry(audience: audience, notification: Notification(
+                cursor: cursor, type: types[position], occurredAt: times[position], data: payloads[position]
+            )))
+        }
+        entries = handed.sorted { $0.notification.cursor < $1.notification.cursor }
+    }
+
+    private struct Key: Hashable {
+        let event: UUID
+        let audience: String
     }
 
     // The hot statements, prepared once per connection: a batch's write, the hub's read.
@@ -71,7 +98,7 @@ struct NotificationLog: Sendable {
     static let writerLock: Int64 = 0x6E6F_7469_6669_6572  // "notifier"
 
     /// One entry of a feed: `{"cursor", "type", "occurredAt", "data"}` (DESIGN §7).
-    struct Notification: Sendable {
+    struct Notification: Sendable, Equatable {
         let cursor: Int64
         /// The message as clients receive it; the event's `data` is passed through untouched.
         let json: String
@@ -99,16 +126,16 @@ struct NotificationLog: Sendable {
         return notifications
     }
 
-    /// Every audience's entries after `cursor`, in order, with the audience key of each.
-    func everything(after cursor: Int64, limit: Int) async throws -> [(String, Notification)] {
+    /// Every audience's entries after `cursor`, in order.
+    func everything(after cursor: Int64, limit: Int) async throws -> [FeedHub.Entry] {
         let rows = try await client.rows(of: Everything(query: """
             SELECT cursor, audience, type, occurred_at, data FROM notifier.notifications
             WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
             """), logger: logger)
-        var entries: [(String, Notification)] = []
+        var entries: [FeedHub.Entry] = []
         for row in rows {
             let (cursor, audience, type, occurredAt, data) = try row.decode((Int64, String, String, Date, String).self)
-            entries.append((audience, Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
+            entries.append(FeedHub.Entry(audience: audience, notification: Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
         }
         return entries
     }

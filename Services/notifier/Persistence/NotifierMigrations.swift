@@ -32,5 +32,26 @@ enum NotifierMigrations {
             """,
         ]),
         BackboneMigrations.wokenInProcess(schema: "notifier", version: 4),
+        // The wake-up names the newest row of the insert, so a hub that was handed those rows by
+        // its own writer need not read them back; an insert of nothing wakes nobody.
+        Migration(version: 5, name: "the log's wake-up names its newest row", statements: [
+            """
+            CREATE OR REPLACE FUNCTION notifier.notifications_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE
+                newest bigint;
+            BEGIN
+                SELECT max(cursor) INTO newest FROM new_rows;
+                IF newest IS NOT NULL THEN
+                    PERFORM pg_notify('notifier_feed', newest::text);
+                END IF;
+                RETURN NULL;
+            END $$
+            """,
+            "DROP TRIGGER notifications_notify ON notifier.notifications",
+            """
+            CREATE TRIGGER notifications_notify AFTER INSERT ON notifier.notifications REFERENCING NEW TABLE AS new_rows
+            FOR EACH STATEMENT EXECUTE FUNCTION notifier.notifications_notify()
+            """,
+        ]),
     ]
 }
