@@ -157,11 +157,18 @@ extension SchedulerStore {
             outcomes[index] = .success(proposal)
         }
         if !assignedEmployees.isEmpty {
-            _ = try await connection.rows(
-                of: Offered(query: "UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))"),
-                logger: logger
-            )
-            try await outbox.append(events, on: connection, logger: logger)
+            // The employees' last offers and the proposals' events, in one statement.
+            _ = try await connection.rows(of: Offered(query: """
+                WITH offered AS (
+                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))
+                )
+                INSERT INTO scheduler.outbox (event_id, event_type, body)
+                SELECT id, type, body
+                FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
+                    WITH ORDINALITY AS event(id, type, body, n)
+                ORDER BY n
+                """), logger: logger)
+            outbox.written()
         }
         return outcomes.map { $0! }
     }
