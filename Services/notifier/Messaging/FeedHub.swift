@@ -152,15 +152,20 @@ final class FeedHub: Service, Sendable {
             let now = feed.generation
             guard now != seen else { return }
             seen = now
+            // The wake-up may be for rows our writer is about to hand over (the commit's
+            // notification and its reply race): wait for them rather than read them back — but
+            // not past the limit, however busy the writer (rows it cannot hand over, after a gap,
+            // must be read).
+            let deadline = ContinuousClock.now + Self.handoffLimit
             while true {
                 let reach = feed.reach
                 let (needed, writing) = state.withLock { state in
                     (state.position?.needsRead(newestNotified: reach.newest, blindWakes: reach.blindWakes) ?? true, state.writesInFlight > 0)
                 }
                 guard needed else { break }
-                // The wake-up may be for rows our writer is about to hand over (the commit's
-                // notification and its reply race): wait for them rather than read them back.
-                guard writing, await handoff.wait(timeout: Self.handoffLimit) else { return }
+                let left = deadline - ContinuousClock.now
+                guard writing, left > .zero else { return }
+                await handoff.wait(timeout: left)
             }
             heartbeat.beat()
         }
