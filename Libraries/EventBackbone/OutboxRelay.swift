@@ -164,6 +164,8 @@ public final class OutboxRelay: Service, Sendable {
     /// and consumers drop the duplicates.
     private func relay(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
         let inFlight = InFlightBatches()
+        // Pipelined batches keep their order only if none is sent after one that failed.
+        let sequence = PublishSequence()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await self.deleteConfirmed(inFlight, on: connection) }
             while true {
@@ -180,7 +182,7 @@ public final class OutboxRelay: Service, Sendable {
                     let positions = batch.map(\.position)
                     // A session given up on while its read hung must not publish beside its successor.
                     try Task.checkCancellation()
-                    let receipt = publisher.send(batch.map(\.message))
+                    let receipt = publisher.send(batch.map(\.message), in: sequence)
                     inFlight.add(positions)
                     group.addTask { [options, wake] in
                         do {

@@ -76,19 +76,23 @@ public final class AMQPConnection: Service, Sendable {
     /// Hands `messages` to the connection at once, in order after anything sent before, and
     /// returns without waiting for the broker: await the batch's ``PublishBatch/confirmed()``.
     /// Many batches may be in flight together, which is how a publisher keeps the broker busy.
-    public func send(_ messages: [OutgoingMessage]) -> PublishBatch {
-        let batch = PublishBatch(count: messages.count)
+    /// In a `sequence`, a batch is not sent once an earlier one of it failed (it fails too).
+    public func send(_ messages: [OutgoingMessage], in sequence: PublishSequence? = nil) -> PublishBatch {
+        let batch = PublishBatch(count: messages.count, sequence: sequence)
         guard !messages.isEmpty else { return batch }
-        let reason: String? = shared.withLock { state in
+        let refusal: String? = shared.withLock { state in
+            // Checked under the lock the owning thread takes to report itself up again: a batch
+            // lost with the old connection has broken its sequence before that.
+            if let earlier = sequence?.broken { return "an earlier batch of the sequence failed: \(earlier)" }
             guard case .up = state.status else {
-                if case .down(let reason) = state.status { return reason }
-                return "not connected"
+                if case .down(let reason) = state.status { return "broker unavailable: \(reason)" }
+                return "broker unavailable: not connected"
             }
             state.commands.append(.publish(messages, batch))
             return nil
         }
-        if let reason {
-            batch.fail(AMQPError("publish", "broker unavailable: \(reason)"))
+        if let refusal {
+            batch.fail(AMQPError("publish", refusal))
         } else {
             wake()
         }

@@ -11,9 +11,12 @@ public final class PublishBatch: Sendable {
     }
 
     private let state: Mutex<State>
+    /// The sequence it belongs to, broken by its failure.
+    private let sequence: PublishSequence?
 
-    init(count: Int) {
+    init(count: Int, sequence: PublishSequence? = nil) {
         state = Mutex(State(remaining: count))
+        self.sequence = sequence
     }
 
     /// Waits until every message of the batch is confirmed.
@@ -37,6 +40,8 @@ public final class PublishBatch: Sendable {
 
     /// One message was refused, or will never be confirmed.
     func fail(_ error: any Error) {
+        // The sequence breaks before anyone can learn of the failure and send again.
+        sequence?.fail(error)
         settle { if !$0.done { $0.failure = error } }
     }
 

@@ -37,6 +37,29 @@ struct AMQPConnectionTests {
         }
     }
 
+    @Test func noBatchOfASequenceIsSentAfterOneOfItFailedEvenOnANewConnection() async throws {
+        let url = try AMQPURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_URL"]!)
+        let connection = AMQPConnection(url: url, logger: logger)
+        func message(to exchange: String) -> OutgoingMessage {
+            OutgoingMessage(exchange: exchange, routingKey: "test.sequence", body: Array("{}".utf8), messageId: UUID().uuidString, type: "test.sequence")
+        }
+        try await whileRunning(connection) {
+            #expect(try await eventually(within: .seconds(10)) { connection.probe() == .up })
+            let sequence = PublishSequence()
+            // The broker refuses a publish to an exchange that does not exist, and the channel goes with it.
+            await #expect(throws: (any Error).self) {
+                try await connection.send([message(to: "orch.test.missing.\(UUID().uuidString)")], in: sequence).confirmed()
+            }
+            #expect(try await eventually(within: .seconds(10)) { connection.probe() == .up })
+            // Connected again, the next batch of that sequence is still not sent…
+            await #expect(throws: (any Error).self) {
+                try await connection.send([message(to: Exchanges.events)], in: sequence).confirmed()
+            }
+            // …while a new sequence (a relay's next session) publishes.
+            try await connection.send([message(to: Exchanges.events)], in: PublishSequence()).confirmed()
+        }
+    }
+
     @Test func reportsDownWithTheReasonWhileTheBrokerIsUnreachable() async throws {
         let url = try AMQPURL(parsing: "amqp://guest:guest@127.0.0.1:1/%2f")
         let connection = AMQPConnection(url: url, logger: logger)
