@@ -98,6 +98,17 @@ def get(url: str, timeout: float = 5) -> Reply:
         return Reply(0, {}, b"")
 
 
+def sql(stack, query: str) -> str:
+    """One query as the database's superuser, as an operator inspecting the stack would; its rows
+    as psql's unaligned text."""
+    env = dict(os.environ, PGPASSWORD="postgres-test")
+    result = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres", "-d", "orchestrator", "-Atc", query],
+        env=env, capture_output=True, text=True, timeout=30)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
 def wait_for(condition, timeout: float, interval: float = 0.25, what: str = "condition"):
     """Polls `condition` until it returns something truthy; fails the test after `timeout` s."""
     deadline = time.monotonic() + timeout

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from conftest import wait_for
+from conftest import sql, wait_for
 
 
 class Backbone:
@@ -56,12 +56,7 @@ class Backbone:
                         "--start", str(start), "--rate", str(rate), timeout=300)
 
     def sql(self, query):
-        env = dict(os.environ, PGPASSWORD="postgres-test")
-        result = subprocess.run(
-            ["psql", "-h", "127.0.0.1", "-p", str(self.stack.pg_port), "-U", "postgres", "-d", "orchestrator",
-             "-Atc", query], env=env, capture_output=True, text=True, timeout=30)
-        assert result.returncode == 0, result.stderr
-        return result.stdout.strip()
+        return sql(self.stack, query)
 
     def handled(self):
         return [int(line) for line in self.sql(f"SELECT seq FROM {self.schema}.handled ORDER BY at, seq").split()]
