@@ -79,7 +79,7 @@ struct Consume: AsyncParsableCommand {
         var handlers = EventHandlers()
         handlers.onRaw(type) { event, connection in
             guard let seq = SequencedEvents.seq(of: event.body) else { throw PoisonMessage(reason: "no seq") }
-            try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: Servers.logger)
+            try await ProbeSchema.record(seq: seq, eventId: event.id, in: schema, on: connection, logger: Servers.logger)
             if seq == slowSeq {
                 Servers.say("handling \(seq)")
                 try await Task.sleep(for: .milliseconds(delay))

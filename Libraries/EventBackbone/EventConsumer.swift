@@ -86,12 +86,13 @@ public final class EventConsumer: Service, Sendable {
         for delivery in deliveries {
             let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
             do {
-                let header = try EventCoding.header(of: delivery.body)
-                guard let handler = handlers.handler(for: header.type) else {
-                    await deadLetter(delivery, reason: "no handler for \(header.type)", attempts: attempt)
+                let (id, type) = try Self.identity(of: delivery)
+                guard let handler = handlers.handler(for: type) else {
+                    await deadLetter(delivery, reason: "no handler for \(type)", attempts: attempt)
                     continue
                 }
-                items.append(Item(delivery: delivery, event: IncomingEvent(header: header, body: delivery.body, attempt: attempt), handler: handler))
+                let event = IncomingEvent(id: id, type: type, body: delivery.body, attempt: attempt)
+                items.append(Item(delivery: delivery, event: event, handler: handler))
             } catch {
                 await deadLetter(delivery, reason: "cannot decode the envelope: \(error)", attempts: attempt)
             }
@@ -101,6 +102,17 @@ public final class EventConsumer: Service, Sendable {
             return
         }
         for item in items { await handleAlone(item) }
+    }
+
+    /// A delivery's event id and type: from its AMQP properties, which the relay sets, else (a
+    /// message published by hand) from its body's envelope. The handler's decode checks the body
+    /// says the same.
+    static func identity(of delivery: Delivery) throws -> (id: UUID, type: String) {
+        if let text = delivery.messageId, let id = UUID(uuidString: text), let type = delivery.type, !type.isEmpty {
+            return (id, type)
+        }
+        let header = try EventCoding.header(of: delivery.body)
+        return (header.id, header.type)
     }
 
     /// Handles `items` in one transaction; returns only if all of them committed.
@@ -117,13 +129,13 @@ public final class EventConsumer: Service, Sendable {
         if let claiming = handlers.claimingHandler {
             // One statement claims and applies the batch: no transaction around it.
             var seen: Set<UUID> = []
-            let events = items.map(\.event).filter { seen.insert($0.header.id).inserted }
-            let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.header.id))
+            let events = items.map(\.event).filter { seen.insert($0.id).inserted }
+            let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.id))
             try await database.withConnection { connection in try await claiming(claim, events, connection) }
         } else {
             try await handleInTransaction(items)
         }
-        if handlers.wakes(after: items.lazy.map(\.event.header.type)) { handlers.afterCommit?() }
+        if handlers.wakes(after: items.lazy.map(\.event.type)) { handlers.afterCommit?() }
     }
 
     private func handleInTransaction(_ items: [Item]) async throws {
@@ -137,8 +149,8 @@ public final class EventConsumer: Service, Sendable {
                 run.removeAll()
             }
             // `remove` also keeps a message that appears twice in one batch from running twice.
-            for item in items where fresh.remove(item.event.header.id) != nil {
-                if self.handlers.batchTypes.contains(item.event.header.type) {
+            for item in items where fresh.remove(item.event.id) != nil {
+                if self.handlers.batchTypes.contains(item.event.type) {
                     run.append(item.event)
                     continue
                 }
@@ -166,7 +178,7 @@ public final class EventConsumer: Service, Sendable {
                     return
                 }
                 let delay = options.backoff.delay(attempt: outage)
-                logger.warning("database unreachable; holding the message", metadata: ["event.id": "\(item.event.header.id)", "retry.in": "\(delay)"])
+                logger.warning("database unreachable; holding the message", metadata: ["event.id": "\(item.event.id)", "retry.in": "\(delay)"])
                 outage += 1
                 try? await Task.sleep(for: delay)
             }
@@ -178,7 +190,7 @@ public final class EventConsumer: Service, Sendable {
         let rows = try await connection.query(
             """
             INSERT INTO \(unescaped: schema).inbox (queue, message_id)
-            SELECT \(queue.name), id FROM unnest(\(items.map(\.event.header.id))::uuid[]) AS message(id)
+            SELECT \(queue.name), id FROM unnest(\(items.map(\.event.id))::uuid[]) AS message(id)
             ON CONFLICT DO NOTHING RETURNING message_id
             """,
             logger: logger
@@ -195,7 +207,7 @@ public final class EventConsumer: Service, Sendable {
             return
         }
         logger.warning("handler failed; will retry", metadata: [
-            "event.id": "\(item.event.header.id)", "event.type": "\(item.event.header.type)",
+            "event.id": "\(item.event.id)", "event.type": "\(item.event.type)",
             "attempt": "\(item.event.attempt)", "error": "\(reason)",
         ])
         var headers = item.delivery.headers

@@ -1,20 +1,41 @@
 import EventContracts
 import Foundation
 
-/// An event as delivered to a handler, before its payload is decoded.
+/// An event as delivered to a handler, before its body is decoded: its id and type come from
+/// the message's AMQP properties (the relay sets both), so a body is decoded once, by the
+/// handler that reads it (docs/events.md).
 public struct IncomingEvent: Sendable {
-    public let header: EventHeader
+    public let id: UUID
+    public let type: String
     public let body: [UInt8]
     /// 1 on the first delivery, then one more for each retry after a failure.
     public let attempt: Int
 
-    /// The whole envelope with its typed payload; a body that does not match is poison.
+    public init(id: UUID, type: String, body: [UInt8], attempt: Int) {
+        self.id = id
+        self.type = type
+        self.body = body
+        self.attempt = attempt
+    }
+
+    /// The whole envelope with its typed payload; a body that does not match — or that is
+    /// another event than its message's properties say — is poison.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
+        let envelope: EventEnvelope<Payload>
         do {
-            return try EventCoding.decode(type, from: body)
+            envelope = try EventCoding.decode(type, from: body)
         } catch {
-            throw PoisonMessage(reason: "cannot decode \(header.type): \(error)")
+            throw PoisonMessage(reason: "cannot decode \(self.type): \(error)")
         }
+        guard envelope.id == id else { throw PoisonMessage.mismatchedId(message: id, body: envelope.id) }
+        return envelope
+    }
+}
+
+extension PoisonMessage {
+    /// A body whose event id is not the one its message carries.
+    public static func mismatchedId(message: UUID, body: UUID) -> PoisonMessage {
+        PoisonMessage(reason: "the message id \(message) is not the event's id \(body)")
     }
 }
 

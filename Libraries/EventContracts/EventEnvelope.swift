@@ -14,7 +14,7 @@ public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable
 
     /// A new event of `Payload`'s type; `causationId` is the event that caused it, if any.
     public init(
-        id: UUID = UUID(), occurredAt: Date = Date(), source: String, correlationId: UUID,
+        id: UUID = UUID.random(), occurredAt: Date = Date(), source: String, correlationId: UUID,
         causationId: UUID? = nil, data: Payload
     ) {
         self.id = id

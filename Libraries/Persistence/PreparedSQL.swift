@@ -32,7 +32,7 @@ extension PreparedSQL {
     /// last: cut, the statements of one file shared a name, and the second to be prepared on a
     /// connection failed ("already exists") — for good, since PostgresNIO keeps a failed
     /// preparation's error for the connection's life.
-    public static var name: String { PreparedTexts.serverName(of: String(reflecting: Self.self)) }
+    public static var name: String { PreparedTexts.name(of: Self.self) }
 
     /// The text recorded by `makeBindings`, which PostgresNIO calls before it reads this.
     public static var sql: String { PreparedTexts.text(of: name) ?? "" }
@@ -56,7 +56,19 @@ public struct TextVaries: Error, CustomStringConvertible {
 enum PreparedTexts {
     private static let texts = Mutex<[String: String]>([:])
 
+    private static let names = Mutex<[ObjectIdentifier: String]>([:])
+
     static func text(of name: String) -> String? { texts.withLock { $0[name] } }
+
+    /// The server name of a statement type, worked out once per process: `String(reflecting:)`
+    /// is slow, and PostgresNIO asks for the name several times per run.
+    static func name(of type: Any.Type) -> String {
+        let key = ObjectIdentifier(type)
+        if let known = names.withLock({ $0[key] }) { return known }
+        let name = serverName(of: String(reflecting: type))
+        names.withLock { $0[key] = name }
+        return name
+    }
 
     /// `fullName`'s last component (at most 40 bytes) and a 64-bit FNV-1a hash of all of it: at
     /// most 57 bytes, the same in every process of one build.

@@ -37,11 +37,11 @@ struct BootstrapAdmin: Service {
         guard try await users.find(username: username) == nil else { return }
         let now = Date.nowToTheMillisecond
         let admin = User(
-            id: UUID(), username: username, fullName: "Administrator", email: "\(username)@orchestrator.invalid",
+            id: UUID.random(), username: username, fullName: "Administrator", email: "\(username)@orchestrator.invalid",
             role: .admin, skills: [], capacity: 1, active: true, createdAt: now, updatedAt: now
         )
         do {
-            try await users.insert(admin, passwordHash: try await hasher.hash(password), correlationId: UUID())
+            try await users.insert(admin, passwordHash: try await hasher.hash(password), correlationId: UUID.random())
             logger.notice("created the first admin", metadata: ["user.name": "\(username)"])
         } catch UserRepository.InsertError.duplicate {
             return  // another replica was quicker

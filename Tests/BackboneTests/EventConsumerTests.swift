@@ -28,7 +28,7 @@ struct EventConsumerTests {
             let handle: EventHandlers.Handler = { event, connection in
                 guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
                 if seq == 5 { throw AlwaysFails() }
-                try await ProbeSchema.record(seq: seq, eventId: event.header.id, in: schema, on: connection, logger: logger)
+                try await ProbeSchema.record(seq: seq, eventId: event.id, in: schema, on: connection, logger: logger)
             }
             switch handling {
             case .oneByOne:
@@ -51,7 +51,7 @@ struct EventConsumerTests {
                             ON CONFLICT DO NOTHING RETURNING message_id
                         )
                         INSERT INTO \(unescaped: schema).handled (seq, event_id)
-                        SELECT seq, id FROM unnest(\(seqs)::int[], \(run.map(\.header.id))::uuid[]) AS event(seq, id)
+                        SELECT seq, id FROM unnest(\(seqs)::int[], \(run.map(\.id))::uuid[]) AS event(seq, id)
                         WHERE id IN (SELECT message_id FROM claimed)
                         """,
                         logger: logger

@@ -34,8 +34,8 @@ struct AnalyticsEventHandlers: Sendable {
     static var taskEventTypes: [String] { taskEvents.keys.sorted() }
 
     static func fact(_ event: IncomingEvent) throws -> TaskEventFact {
-        guard let decode = taskEvents[event.header.type] else {
-            throw PoisonMessage(reason: "analytics has no task handler for \(event.header.type)")
+        guard let decode = taskEvents[event.type] else {
+            throw PoisonMessage(reason: "analytics has no task handler for \(event.type)")
         }
         return try decode(event)
     }

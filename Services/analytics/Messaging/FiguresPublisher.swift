@@ -57,7 +57,7 @@ final class FiguresPublisher: Service, Sendable {
         let changed = state.withLock { state in now.filter { state.last[$0.key] != $0.value } }
         guard !changed.isEmpty else { return }
         try await store.client.transaction(logger: logger) { connection in
-            let event = EventEnvelope(source: "analytics", correlationId: UUID(), data: AnalyticsUpdated(figures: changed))
+            let event = EventEnvelope(source: "analytics", correlationId: UUID.random(), data: AnalyticsUpdated(figures: changed))
             try await store.outbox.append(event, on: connection, logger: logger)
         }
         state.withLock { $0.last = now }

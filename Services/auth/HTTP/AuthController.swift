@@ -53,11 +53,11 @@ struct AuthController: Sendable {
         let skills = try SkillList.validated(body.skills ?? [], field: "skills")
         guard problems.isEmpty, let username, let fullName, let email, let capacity else { throw APIError.invalid(problems) }
         let user = User(
-            id: UUID(), username: username, fullName: fullName, email: email, role: body.role ?? .employee,
+            id: UUID.random(), username: username, fullName: fullName, email: email, role: body.role ?? .employee,
             skills: skills, capacity: capacity, active: true, createdAt: now, updatedAt: now
         )
         do {
-            try await users.insert(user, passwordHash: try await hasher.hash(body.password), correlationId: UUID())
+            try await users.insert(user, passwordHash: try await hasher.hash(body.password), correlationId: UUID.random())
         } catch UserRepository.InsertError.duplicate(let field) {
             throw APIError.conflict("\(field) is already taken", details: ["field": field])
         }
@@ -135,7 +135,7 @@ struct AuthController: Sendable {
             throw APIError.invalid(body.active == false ? "active" : "role", "an admin cannot deactivate or demote themselves")
         }
         guard let user = try await users.update(
-            id: id, role: body.role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID()
+            id: id, role: body.role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID.random()
         ) else { throw APIError.notFound("user") }
         return user
     }

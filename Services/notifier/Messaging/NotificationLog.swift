@@ -36,16 +36,13 @@ struct NotificationLog: Sendable {
     func store(_ events: [IncomingEvent], claim: InboxClaim, on connection: PostgresConnection) async throws {
         var ids: [UUID] = [], audiences: [String] = [], types: [String] = [], times: [Date] = [], payloads: [String] = []
         for event in events {
-            guard let envelope = try? JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any],
-                  let data = envelope["data"] as? [String: Any]
-            else { throw PoisonMessage(reason: "the event has no data object") }
-            let payload = String(decoding: try JSONSerialization.data(withJSONObject: data, options: [.sortedKeys]), as: UTF8.self)
-            for audience in Audience.of(type: event.header.type, data: data).map(\.key).sorted() {
-                ids.append(event.header.id)
+            let feedEvent = try FeedEvent(event)
+            for audience in feedEvent.audiences.map(\.key).sorted() {
+                ids.append(event.id)
                 audiences.append(audience)
-                types.append(event.header.type)
-                times.append(event.header.occurredAt)
-                payloads.append(payload)
+                types.append(event.type)
+                times.append(feedEvent.occurredAt)
+                payloads.append(feedEvent.data)
             }
         }
         // One statement: claim the batch in the inbox, take the writers' lock, then insert the
@@ -105,7 +102,7 @@ struct NotificationLog: Sendable {
 
         init(cursor: Int64, type: String, occurredAt: Date, data: String) {
             self.cursor = cursor
-            let type = String(decoding: (try? JSONEncoder().encode(type)) ?? Data("\"\"".utf8), as: UTF8.self)
+            let type = String(decoding: (try? EventCoding.encoder().encode(type)) ?? Data("\"\"".utf8), as: UTF8.self)
             json = #"{"cursor":\#(cursor),"type":\#(type),"occurredAt":"\#(EventCoding.timestamp(occurredAt))","data":\#(data)}"#
         }
     }

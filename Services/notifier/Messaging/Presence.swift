@@ -39,7 +39,7 @@ final class Presence: Service, Sendable {
     /// Adds a lease for a new session. A WebSocket's lease is kept alive by this replica until
     /// the socket closes (`keptAlive`); a long-poll's lease lapses one TTL after the last poll.
     @discardableResult
-    func open(employee: UUID, id: String = UUID().uuidString, keptAlive: Bool = true) async throws -> Session {
+    func open(employee: UUID, id: String = UUID.random().uuidString, keptAlive: Bool = true) async throws -> Session {
         let session = Session(employee: employee, id: id)
         if keptAlive { sessions.withLock { _ = $0.insert(session) } }
         let reply = try await redis.send([
@@ -123,7 +123,7 @@ final class Presence: Service, Sendable {
     }
 
     private func publish<Payload: EventPayload>(_ payload: Payload) async throws {
-        let event = try EncodedEvent(EventEnvelope(source: "notifier", correlationId: UUID(), data: payload))
+        let event = try EncodedEvent(EventEnvelope(source: "notifier", correlationId: UUID.random(), data: payload))
         try await client.transaction(logger: logger) { connection in
             try await Outbox(schema: "notifier").append([event], on: connection, logger: logger)
         }

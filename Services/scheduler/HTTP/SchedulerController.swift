@@ -98,7 +98,7 @@ struct SchedulerController: Sendable {
             throw APIError.invalid("availability", "availability must be AVAILABLE or AWAY")
         }
         let changed = try await store.client.transaction(logger: context.logger) { connection in
-            try await store.setAvailability(me, to: availability, reason: "employee", correlationId: UUID(), on: connection)
+            try await store.setAvailability(me, to: availability, reason: "employee", correlationId: UUID.random(), on: connection)
         }
         if changed, availability == .available { assigner.wake() }
         return AvailabilityResponse(employeeId: me, availability: availability.rawValue, changed: changed)

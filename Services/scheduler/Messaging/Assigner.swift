@@ -74,7 +74,7 @@ final class Assigner: Service, Sendable {
         let intents = plan.enumerated().filter { locks.granted[$0.offset] }.map { _, proposal in
             SchedulerStore.Intent(
                 taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, employeeId: proposal.employeeId,
-                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID(), causationId: nil
+                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID.random(), causationId: nil
             )
         }
         let outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>]

@@ -88,8 +88,8 @@ struct SchedulerEventHandlers: Sendable {
     static var taskEventTypes: [String] { taskEvents.keys.sorted() }
 
     static func taskEvent(_ event: IncomingEvent) throws -> TaskEvent {
-        guard let decode = taskEvents[event.header.type] else {
-            throw PoisonMessage(reason: "the scheduler has no task handler for \(event.header.type)")
+        guard let decode = taskEvents[event.type] else {
+            throw PoisonMessage(reason: "the scheduler has no task handler for \(event.type)")
         }
         return try decode(event)
     }

@@ -62,7 +62,7 @@ struct Timekeeper: Service {
                     logger: logger
                 ).collect()
                 guard !claimed.isEmpty else { return }
-                let correlationId = UUID()
+                let correlationId = UUID.random()
                 let expired = ReservationExpired(taskId: taskId, employeeId: employeeId, reservationId: reservationId, expectedVersion: version)
                 try await store.outbox.append(
                     EventEnvelope(source: "scheduler", correlationId: correlationId, data: expired), on: connection, logger: logger
@@ -103,7 +103,7 @@ struct Timekeeper: Service {
                 // Nothing to release: the departure changes nothing and is not announced.
                 guard !held.isEmpty else { return }
                 try await store.outbox.append(
-                    EventEnvelope(source: "scheduler", correlationId: UUID(), data: EmployeeGone(employeeId: employeeId, taskIds: held, since: since)),
+                    EventEnvelope(source: "scheduler", correlationId: UUID.random(), data: EmployeeGone(employeeId: employeeId, taskIds: held, since: since)),
                     on: connection, logger: logger
                 )
                 logger.info("employee gone", metadata: ["employee.id": "\(employeeId)", "tasks": "\(held.count)"])

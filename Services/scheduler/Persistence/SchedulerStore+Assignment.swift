@@ -18,13 +18,21 @@ extension SchedulerStore {
     }
 
     /// Employees who could take a task now: active, online, AVAILABLE, with free capacity.
+    ///
+    /// The loads are counted once, from the held tasks' index, before the join: joined per
+    /// employee, a plan made while nothing was held (a prepared statement keeps its plan) walked
+    /// every held task for every ready employee — 7,700 buffers and up to 56 ms a round under
+    /// load (docs/benchmarks.md).
     func candidates() async throws -> [AssignmentPolicy.Candidate] {
         let rows = try await client.rows(of: Candidates(query: """
-            SELECT e.id, e.skills, e.capacity, count(t.id)::int, e.last_assigned_at
-            FROM scheduler.employees e
-            LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
+            WITH held AS MATERIALIZED (
+                SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
+                WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+            )
+            SELECT e.id, e.skills, e.capacity, coalesce(h.load, 0), e.last_assigned_at
+            FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
             WHERE e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
-            GROUP BY e.id HAVING count(t.id) < e.capacity
+                AND coalesce(h.load, 0) < e.capacity
             """), logger: logger)
         var candidates: [AssignmentPolicy.Candidate] = []
         for row in rows {
@@ -111,7 +119,7 @@ extension SchedulerStore {
                 outcomes[index] = .failure(.employee("lacks a required skill"))
             } else {
                 employees[intent.employeeId]?.load += 1
-                accepted.append((index, UUID()))
+                accepted.append((index, UUID.random()))
             }
         }
         guard !accepted.isEmpty else { return outcomes.map { $0! } }

@@ -53,12 +53,15 @@ extension SchedulerStore {
     func employeeSummaries(only: UUID? = nil) async throws -> [EmployeeSummary] {
         let rows = try await client.query(
             """
-            SELECT e.id, e.username, e.full_name, e.active, e.online, e.availability, count(t.id)::int, e.capacity, e.skills,
+            WITH held AS MATERIALIZED (
+                SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
+                WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+            )
+            SELECT e.id, e.username, e.full_name, e.active, e.online, e.availability, coalesce(h.load, 0), e.capacity, e.skills,
                    e.last_assigned_at, e.offline_since, e.availability_reason
-            FROM scheduler.employees e
-            LEFT JOIN scheduler.tasks t ON t.assignee_id = e.id AND t.stage IN \(unescaped: Self.holding)
+            FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
             WHERE e.is_employee AND (\(only)::uuid IS NULL OR e.id = \(only))
-            GROUP BY e.id ORDER BY e.username
+            ORDER BY e.username
             """,
             logger: logger
         )

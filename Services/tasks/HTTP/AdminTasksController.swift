@@ -26,7 +26,7 @@ struct AdminTasksController: Sendable {
         let new = try validate(body)
         let now = Date.nowToTheMillisecond
         let task = TaskRecord(
-            id: UUID(), name: new.name, description: new.description, priority: new.priority, requiredSkills: new.requiredSkills,
+            id: UUID.random(), name: new.name, description: new.description, priority: new.priority, requiredSkills: new.requiredSkills,
             status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: new.maxAttempts, progress: 0,
             flagged: false, dueAt: new.dueAt, offerExpiresAt: nil, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
         )
@@ -34,7 +34,7 @@ struct AdminTasksController: Sendable {
             guard (1...200).contains(key.count) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
             return (key: key, hash: try Self.fingerprint(new))
         }
-        switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID()) {
+        switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID.random()) {
         case .created(let task): return EditedResponse(status: .created, response: task)
         case .replayed(let task): return EditedResponse(status: .ok, response: task)
         case .keyReused:
@@ -70,7 +70,14 @@ struct AdminTasksController: Sendable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         encoder.dateEncodingStrategy = .millisecondsSince1970
-        return SHA256.hash(data: try encoder.encode(task)).map { String(format: "%02x", $0) }.joined()
+        let digits = Array("0123456789abcdef".utf8)
+        var hex: [UInt8] = []
+        hex.reserveCapacity(64)
+        for byte in SHA256.hash(data: try encoder.encode(task)) {
+            hex.append(digits[Int(byte >> 4)])
+            hex.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: hex, as: UTF8.self)
     }
 
     @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
@@ -121,7 +128,7 @@ struct AdminTasksController: Sendable {
         guard task.status == .pending else {
             throw APIError.conflict("only a PENDING task can be assigned", details: ["status": task.status.rawValue, "version": String(task.version)])
         }
-        let events = TaskEvents(correlationId: UUID())
+        let events = TaskEvents(correlationId: UUID.random())
         try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId, version: task.version))])
         return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer the task to the employee"))
     }
@@ -129,7 +136,7 @@ struct AdminTasksController: Sendable {
     @Sendable func retry(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
-        let events = TaskEvents(correlationId: UUID())
+        let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
             try await tasks.transition(id, .retry, actor: admin.userId, reason: "admin retry") { change in
                 try events.requeued(change, reason: .adminRetry)
@@ -142,7 +149,7 @@ struct AdminTasksController: Sendable {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: ReasonRequest.self))
-        let events = TaskEvents(correlationId: UUID())
+        let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
             try await tasks.transition(id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin") { change in
                 try events.cancelled(change, by: admin.userId, reason: reason)

@@ -48,7 +48,7 @@ struct EmployeeTasksController: Sendable {
 
     @Sendable func getNext(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {
         let me = try context.requireIdentity().userId
-        try await tasks.publish([try TaskEvents(correlationId: UUID()).envelope(WorkRequested(employeeId: me))])
+        try await tasks.publish([try TaskEvents(correlationId: UUID.random()).envelope(WorkRequested(employeeId: me))])
         return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer you the next task you can take"))
     }
 
@@ -98,8 +98,8 @@ struct EmployeeTasksController: Sendable {
         let caller = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let message = try TaskRoutes.message(try await request.decodeJSON(as: MessageRequest.self).message)
-        let comment = Comment(id: UUID(), taskId: id, authorId: caller.userId, message: message, createdAt: .nowToTheMillisecond)
-        let events = TaskEvents(correlationId: UUID())
+        let comment = Comment(id: UUID.random(), taskId: id, authorId: caller.userId, message: message, createdAt: .nowToTheMillisecond)
+        let events = TaskEvents(correlationId: UUID.random())
         let added = try await tasks.addComment(comment) { task in
             guard caller.isAdmin || task.assigneeId == caller.userId else { throw APIError.forbidden }
             return try events.commented(comment, task: task)
@@ -124,9 +124,9 @@ struct EmployeeTasksController: Sendable {
     ) async throws -> TaskRecord {
         let me = try context.requireIdentity().userId
         let id = try TaskRoutes.uuid(context, "id")
-        let events = TaskEvents(correlationId: UUID())
+        let events = TaskEvents(correlationId: UUID.random())
         let tasks = tasks
-        let comment = comment.map { Comment(id: UUID(), taskId: id, authorId: me, message: $0, createdAt: .nowToTheMillisecond) }
+        let comment = comment.map { Comment(id: UUID.random(), taskId: id, authorId: me, message: $0, createdAt: .nowToTheMillisecond) }
         return try await TaskRoutes.run {
             try await tasks.transition(
                 id, action, actor: me, reason: reason, comment: comment,

@@ -46,7 +46,7 @@ struct TaskSweeper: Service {
                 """,
                 logger: logger
             ).collect()
-            let events = TaskEvents(correlationId: UUID())
+            let events = TaskEvents(correlationId: UUID.random())
             let overdue = try rows.map { row in
                 let (id, version, assignee, due) = try row.decode((UUID, Int, UUID?, Date).self)
                 return try events.envelope(TaskOverdue(taskId: id, version: version, assigneeId: assignee, dueAt: due))
@@ -64,7 +64,7 @@ struct TaskSweeper: Service {
             """,
             logger: logger
         ).collect()
-        let events = TaskEvents(correlationId: UUID())
+        let events = TaskEvents(correlationId: UUID.random())
         for row in rows {
             let (id, version) = try row.decode((UUID, Int).self)
             _ = try? await tasks.transition(
