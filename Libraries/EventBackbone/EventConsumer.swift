@@ -98,7 +98,7 @@ public final class EventConsumer: Service, Sendable {
             }
         }
         if items.count > 1, (try? await handle(items)) != nil {
-            items.forEach { consumer.ack($0.delivery) }
+            consumer.ack(items.map(\.delivery))
             return
         }
         for item in items { await handleAlone(item) }

@@ -113,7 +113,14 @@ public final class AMQPConnection: Service, Sendable {
 
     /// Acknowledges a delivery: the broker forgets it.
     public func ack(_ delivery: Delivery) {
-        enqueue(.ack(delivery.tag, generation: delivery.generation))
+        ack([delivery])
+    }
+
+    /// Acknowledges deliveries; those that complete a run of settled deliveries go to the
+    /// broker as one `multiple` ack (`AckLedger`).
+    public func ack(_ deliveries: [Delivery]) {
+        guard !deliveries.isEmpty else { return }
+        enqueue(deliveries.map { .ack($0.tag, generation: $0.generation) })
     }
 
     /// Rejects a delivery: back to the queue (`requeue`) or dropped to the queue's dead letters.
@@ -160,14 +167,26 @@ public final class AMQPConnection: Service, Sendable {
     private struct SharedState: Sendable {
         var status = Status.down(reason: "not connected yet")
         var stopping = false
+        /// The owning thread is (about to be) blocked in `poll`: a new command must wake it.
+        var sleeping = false
         var commands: [Command] = []
         var topology: [QueueDeclaration] = []
         var subscriptions: [String: Subscription] = [:]
     }
 
     private func enqueue(_ command: Command) {
-        shared.withLock { $0.commands.append(command) }
-        wake()
+        enqueue([command])
+    }
+
+    /// Queues commands for the owning thread, waking it only if it sleeps: it looks for more
+    /// commands before it sleeps, under the same lock.
+    private func enqueue(_ commands: [Command]) {
+        let sleeping = shared.withLock { state in
+            state.commands.append(contentsOf: commands)
+            defer { state.sleeping = false }
+            return state.sleeping
+        }
+        if sleeping { wake() }
     }
 
     private func wake() {
@@ -248,8 +267,14 @@ public final class AMQPConnection: Service, Sendable {
                 defer { state.commands.removeAll(keepingCapacity: true) }
                 return state.commands
             }
+            var acks: [UInt64] = []
             for (index, command) in commands.enumerated() {
                 do {
+                    if case .ack(let tag, let generation) = command {
+                        // Sent after the other commands, coalesced (a later ack is never wrong).
+                        if generation == loop.generation { acks.append(tag) }
+                        continue
+                    }
                     try execute(command, on: loop)
                 } catch {
                     // The publishes taken from the queue and not yet sent would otherwise wait
@@ -261,11 +286,18 @@ public final class AMQPConnection: Service, Sendable {
                     throw error
                 }
             }
+            for ack in loop.ledger.acks(for: acks) { try loop.session.ack(ack.tag, multiple: ack.multiple) }
             while let frame = try loop.session.nextFrame(timeout: .zero) {
                 if let delivery = try loop.handle(frame) { dispatch(delivery) }
             }
-            if loop.session.hasBufferedFrames || shared.withLock({ !$0.commands.isEmpty }) { continue }
+            if loop.session.hasBufferedFrames { continue }
+            let idle = shared.withLock { state in
+                state.sleeping = state.commands.isEmpty
+                return state.sleeping
+            }
+            guard idle else { continue }
             waitForActivity(socket: loop.session.socketDescriptor, timeoutMilliseconds: 1_000)
+            shared.withLock { $0.sleeping = false }
         }
     }
 
@@ -273,10 +305,13 @@ public final class AMQPConnection: Service, Sendable {
         switch command {
         case .publish(let messages, let batch):
             try loop.publish(messages, batch: batch)
-        case .ack(let tag, let generation):
-            if generation == loop.generation { try loop.session.ack(tag) }
+        case .ack:
+            break  // `serve` gathers a round's acks and sends them coalesced
         case .reject(let tag, let requeue, let generation):
-            if generation == loop.generation { try loop.session.reject(tag, requeue: requeue) }
+            if generation == loop.generation {
+                try loop.session.reject(tag, requeue: requeue)
+                loop.ledger.rejected(tag)
+            }
         case .declare(let queues):
             for queue in queues { try loop.declare(queue) }
         case .subscribe(let queue):

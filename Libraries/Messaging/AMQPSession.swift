@@ -142,8 +142,9 @@ final class AMQPSession {
         try check(status: status, "basic.publish")
     }
 
-    func ack(_ tag: UInt64) throws {
-        try check(status: amqp_basic_ack(state, Self.channel, tag, 0), "basic.ack")
+    /// Acknowledges `tag` — and with `multiple` every delivery before it still unacknowledged.
+    func ack(_ tag: UInt64, multiple: Bool) throws {
+        try check(status: amqp_basic_ack(state, Self.channel, tag, multiple ? 1 : 0), "basic.ack")
     }
 
     func reject(_ tag: UInt64, requeue: Bool) throws {

@@ -11,6 +11,8 @@ final class SessionLoop {
     private var lowestUnconfirmed: UInt64 = 1
     private var unconfirmed: [UInt64: PublishBatch] = [:]
     private var incoming: IncomingDelivery?
+    /// The deliveries of this session still to be settled, for coalescing acks.
+    var ledger = AckLedger()
 
     init(session: AMQPSession, generation: Int, logger: Logger) {
         self.session = session
@@ -101,6 +103,7 @@ final class SessionLoop {
     private func completeIfWhole() -> Delivery? {
         guard let delivery = incoming, let size = delivery.expectedSize, delivery.body.count >= size else { return nil }
         incoming = nil
+        ledger.delivered(delivery.tag)
         return Delivery(
             queue: delivery.queue, exchange: delivery.exchange, routingKey: delivery.routingKey, body: delivery.body,
             messageId: delivery.messageId, type: delivery.type, headers: delivery.headers,

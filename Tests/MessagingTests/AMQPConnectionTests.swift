@@ -69,6 +69,62 @@ struct AMQPConnectionTests {
         }
     }
 
+    /// Acks are coalesced into `multiple` acks (`AckLedger`): whatever order deliveries are acked
+    /// and rejected in, the broker must forget exactly those — one left unacked comes back to the
+    /// next connection, and no ack closes the channel.
+    @Test func coalescedAcksSettleExactlyWhatWasAcked() async throws {
+        let url = try AMQPURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_URL"]!)
+        let key = "test.acks.\(UUID().uuidString)"
+        let queue = QueueDeclaration(name: "orch.test.acks.\(UUID().uuidString)", bindings: [key], type: .classic, expires: .seconds(120))
+        func message(_ n: Int) -> OutgoingMessage {
+            OutgoingMessage(exchange: Exchanges.events, routingKey: key, body: Array("\(n)".utf8), messageId: UUID().uuidString, type: key)
+        }
+        func number(_ delivery: Delivery) -> Int { Int(String(decoding: delivery.body, as: UTF8.self)) ?? -1 }
+        func take(_ count: Int, from deliveries: DeliveryQueue) async -> [Delivery] {
+            var taken: [Delivery] = []
+            while taken.count < count, let more = await deliveries.next(upTo: count - taken.count) { taken += more }
+            return taken
+        }
+
+        let first = AMQPConnection(url: url, logger: logger)
+        first.declare([queue])
+        try await whileRunning(first) {
+            let up = try await eventually(within: .seconds(10)) { first.probe() == .up }
+            #expect(up)
+            try await first.publish((1...8).map(message))
+            let deliveries = first.deliveries(from: queue.name, prefetch: 50)
+            let received = await take(8, from: deliveries)
+            #expect(received.map(number) == Array(1...8))
+            let byNumber = Dictionary(uniqueKeysWithValues: received.map { (number($0), $0) })
+            // A run behind an unacked delivery, a reject inside it, one left out for good.
+            first.ack([byNumber[2]!, byNumber[3]!, byNumber[4]!])
+            first.reject(byNumber[5]!, requeue: false)
+            first.ack([byNumber[6]!, byNumber[8]!])
+            try await Task.sleep(for: .milliseconds(200))
+            first.ack(byNumber[1]!)
+            // The channel is still open: a publish after those acks is delivered and settled.
+            try await first.publish([message(9)])
+            let ninth = await take(1, from: deliveries)
+            #expect(ninth.map(number) == [9])
+            first.ack(ninth)
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(first.probe() == .up)
+        }
+
+        let second = AMQPConnection(url: url, logger: logger)
+        try await whileRunning(second) {
+            let up = try await eventually(within: .seconds(10)) { second.probe() == .up }
+            #expect(up)
+            let deliveries = second.deliveries(from: queue.name, prefetch: 50)
+            let again = await take(1, from: deliveries)
+            #expect(again.map(number) == [7])
+            second.ack(again)
+            // Nothing else comes back.
+            let more = try? await withDeadline(.seconds(1)) { await deliveries.next(upTo: 10) }
+            #expect(more == nil, "redelivered: \(more?.map(number) ?? [])")
+        }
+    }
+
     @Test func reportsDownWithTheReasonWhileTheBrokerIsUnreachable() async throws {
         let url = try AMQPURL(parsing: "amqp://guest:guest@127.0.0.1:1/%2f")
         let connection = AMQPConnection(url: url, logger: logger)
