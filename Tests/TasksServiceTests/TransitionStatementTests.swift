@@ -153,6 +153,92 @@ struct TransitionStatementTests {
     }
 }
 
+/// A transition starts from what this process last committed of the task (`RecentTasks`) and
+/// skips the read; the write's version condition makes that exactly as safe as reading.
+@Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] != nil, "needs the test database"), .serialized)
+struct TransitionHintTests {
+    let statements = TransitionStatementTests()
+    let logger = Logger(label: "transition-hint-test")
+
+    func created(_ repository: TaskRepository) async throws -> TaskRecord {
+        let now = Date.nowToTheMillisecond
+        let record = TaskRecord(
+            id: UUID.random(), name: "t", description: "", priority: 3, requiredSkills: [], status: .pending, assigneeId: nil,
+            reservationId: nil, attempt: 1, maxAttempts: 3, progress: 0, flagged: false, dueAt: nil, offerExpiresAt: nil, version: 1,
+            createdBy: UUID.random(), createdAt: now, updatedAt: now
+        )
+        _ = try await repository.create(record, idempotency: nil, correlationId: UUID.random())
+        return record
+    }
+
+    func assign(_ employee: UUID) -> TaskLifecycle.Action {
+        .assign(employeeId: employee, reservationId: UUID.random(), expiresAt: nil)
+    }
+
+    @Test func aTaskThisProcessWroteLastMovesWithoutARead() async throws {
+        try await statements.withRepository { repository, client in
+            let task = try await created(repository)
+            let alice = UUID.random()
+            let marker = EncodedEventMarker(taskId: task.id)
+            _ = try await repository.transition(task.id, assign(alice), actor: nil, events: { _ in [try marker.event()] })
+            _ = try await repository.transition(task.id, .accept, actor: alice, events: { _ in [try marker.event()] })
+            let done = try await repository.transition(task.id, .complete, actor: alice, events: { _ in [try marker.event()] })
+            #expect(repository.recent.counts == (hits: 3, misses: 0))
+            let stored = try #require(try await repository.find(task.id))
+            #expect(stored.status == .completed && stored.version == 4 && stored.assigneeId == alice)
+            #expect(done.after.status == stored.status && done.after.version == stored.version)
+            #expect(try await statements.counts(task.id, client) == (audit: 4, outbox: 4))
+        }
+    }
+
+    @Test func aHintAnotherWriterOvertookIsDecidedFromTheRowAsItIs() async throws {
+        try await statements.withRepository { repository, client in
+            // The hint says PENDING (complete refused); the row is IN_PROGRESS (complete allowed).
+            let running = try await created(repository)
+            let bob = UUID.random()
+            try await client.query(
+                "UPDATE tasks.tasks SET status = 'IN_PROGRESS', assignee_id = \(bob), version = 7 WHERE id = \(running.id)",
+                logger: logger
+            )
+            let done = try await repository.transition(running.id, .complete, actor: bob, events: { _ in [] })
+            #expect(done.before.version == 7 && done.after.version == 8)
+            #expect(try await repository.find(running.id)?.status == .completed)
+
+            // The hint says PENDING (assign allowed); the row is CANCELLED (assign refused): nothing is written.
+            let cancelled = try await created(repository)
+            try await client.query("UPDATE tasks.tasks SET status = 'CANCELLED', version = 7 WHERE id = \(cancelled.id)", logger: logger)
+            let (audits, events) = try await statements.counts(cancelled.id, client)
+            await #expect(throws: TaskRepository.TransitionFailure.conflict(current: .cancelled, version: 7)) {
+                _ = try await repository.transition(cancelled.id, assign(UUID.random()), actor: nil, events: { _ in [] })
+            }
+            #expect(try await statements.counts(cancelled.id, client) == (audits, events))
+            #expect(repository.recent.counts.misses == 2)
+        }
+    }
+
+    @Test func aWriteThatRolledBackIsNeverAHint() async throws {
+        try await statements.withRepository { repository, client in
+            let task = try await created(repository)
+            let alice = UUID.random()
+            struct RolledBack: Error {}
+            // Alice's offer at version 2, in a transaction that rolls back…
+            await #expect(throws: RolledBack.self) {
+                try await client.transaction(logger: logger) { connection in
+                    _ = try await repository.transition(task.id, assign(alice), on: connection, actor: nil, events: { _ in [] })
+                    throw RolledBack()
+                }
+            }
+            // …and another writer's version 2, which cancelled the task.
+            try await client.query("UPDATE tasks.tasks SET status = 'CANCELLED', version = 2 WHERE id = \(task.id)", logger: logger)
+            // Started from the rolled-back offer, Alice's accept would pass the version check.
+            await #expect(throws: TaskRepository.TransitionFailure.conflict(current: .cancelled, version: 2)) {
+                _ = try await repository.transition(task.id, .accept, actor: alice, events: { _ in [] })
+            }
+            #expect(try await repository.find(task.id)?.status == .cancelled)
+        }
+    }
+}
+
 /// One event naming the task, so the test can count the task's outbox rows.
 struct EncodedEventMarker: Sendable {
     let taskId: UUID

@@ -31,7 +31,8 @@ struct TaskEventHandlers: Sendable {
         do {
             _ = try await tasks.transition(
                 proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt),
-                on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion
+                on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion,
+                hint: tasks.recent.hint(proposal.taskId)
             ) { change in try events.assigned(change) }
         } catch let failure as TaskRepository.TransitionFailure {
             let (version, reason): (Int, String) = switch failure {

@@ -20,49 +20,106 @@ extension TaskRepository {
         case stale(current: TaskStatus, version: Int)
     }
 
-    /// Applies `action` to a task: read it, let `authorize` see it (and throw to refuse), apply the
-    /// lifecycle, then write everything in **one statement** — the row updated only if its version
-    /// did not change meanwhile, one audit row, the comment if any, and `events` into the outbox —
-    /// which PostgreSQL runs atomically (no BEGIN/COMMIT round trips: two round trips in all).
+    /// Applies `action` to a task: take it as this process last committed it (`RecentTasks`) or
+    /// read it, let `authorize` see it (and throw to refuse), apply the lifecycle, then write
+    /// everything in **one statement** — the row updated only if its version did not change
+    /// meanwhile, one audit row, the comment if any, and `events` into the outbox — which
+    /// PostgreSQL runs atomically (no BEGIN/COMMIT round trips). From a hint that is one round
+    /// trip; otherwise, or when the hint was overtaken, two.
     func transition(
         _ id: UUID, _ action: TaskLifecycle.Action, actor: UUID?, reason: String? = nil, expectedVersion: Int? = nil,
         comment: Comment? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
-        try await client.withConnection { connection in
+        let change = try await client.withConnection { connection in
             try await transition(
                 id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
-                authorize: authorize, events: events
+                hint: recent.hint(id), authorize: authorize, events: events
             )
         }
+        // Autocommitted: the write is in, and the next transition may start from it.
+        recent.committed(change.after)
+        return change
     }
 
     /// The same on `connection`: inside a transaction the caller holds (an event handler's inbox
-    /// transaction), or autocommitted statement by statement.
+    /// transaction), or autocommitted statement by statement. Starts from `hint` when given (a
+    /// caller's transaction may still roll back, so its writes are never hints: see `RecentTasks`).
     func transition(
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String? = nil,
-        expectedVersion: Int? = nil, comment: Comment? = nil,
+        expectedVersion: Int? = nil, comment: Comment? = nil, hint: TaskRecord? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
+        func attempt(from before: TaskRecord) async throws -> Attempt {
+            try authorize(before)
+            if let expectedVersion, expectedVersion != before.version {
+                throw TransitionFailure.stale(current: before.status, version: before.version)
+            }
+            let next: TaskLifecycle.State
+            let outcome: TaskLifecycle.Outcome
+            do {
+                (next, outcome) = try TaskLifecycle.apply(action, to: before.lifecycle)
+            } catch {
+                throw TransitionFailure.conflict(current: before.status, version: before.version)
+            }
+            let change = Change(before: before, after: before.with(next, at: Date.nowToTheMillisecond), outcome: outcome)
+            return try await write(change, action, on: connection, actor: actor, reason: reason, comment: comment, events: try events(change))
+        }
+
+        /// The change, or the conflict a lost race is — with the row as it is now.
+        func settle(_ attempt: Attempt, from before: TaskRecord) async throws -> Change {
+            switch attempt {
+            case .written(let change):
+                return change
+            case .overtaken(let current?) where current.version != before.version:
+                throw TransitionFailure.conflict(current: current.status, version: current.version)
+            case .overtaken:
+                // Moved after the statement began (or gone): read where it is now.
+                let now = try await connection.query(
+                    "SELECT status, version FROM tasks.tasks WHERE id = \(id)", logger: logger
+                ).collect().first?.decode((String, Int).self)
+                guard let now else { throw TransitionFailure.notFound }
+                throw TransitionFailure.conflict(current: TaskStatus(rawValue: now.0) ?? before.status, version: now.1)
+            }
+        }
+
+        if let hint {
+            // Whatever the hint says — a refusal too — is final only if the row is still at its version.
+            switch try? await attempt(from: hint) {
+            case .written(let change)?:
+                recent.count(hit: true)
+                return change
+            case .overtaken(let current?)? where current.version != hint.version:
+                // The statement found the row as it is now: decide from that.
+                recent.count(hit: false)
+                return try await settle(attempt(from: current), from: current)
+            default:
+                recent.count(hit: false)
+            }
+        }
         let rows = try await connection.rows(of: TaskByID(id), logger: logger)
         guard let before = try rows.first.map(Self.task) else { throw TransitionFailure.notFound }
-        try authorize(before)
-        if let expectedVersion, expectedVersion != before.version {
-            throw TransitionFailure.stale(current: before.status, version: before.version)
-        }
-        let next: TaskLifecycle.State
-        let outcome: TaskLifecycle.Outcome
-        do {
-            (next, outcome) = try TaskLifecycle.apply(action, to: before.lifecycle)
-        } catch {
-            throw TransitionFailure.conflict(current: before.status, version: before.version)
-        }
-        let now = Date.nowToTheMillisecond
-        let after = before.with(next, at: now)
-        let change = Change(before: before, after: after, outcome: outcome)
-        let encoded = try events(change)
+        return try await settle(attempt(from: before), from: before)
+    }
+
+    /// What became of a write: made, or not because the row is no longer at the version the
+    /// change was worked out from — then the row as the statement found it (nil: no such task).
+    private enum Attempt {
+        case written(Change)
+        case overtaken(TaskRecord?)
+    }
+
+    /// The one statement of a transition; it also returns the row as the statement found it, for
+    /// a write that did not happen.
+    private func write(
+        _ change: Change, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
+        comment: Comment?, events encoded: [EncodedEvent]
+    ) async throws -> Attempt {
+        let (before, after) = (change.before, change.after)
+        let id = before.id
+        let now = after.updatedAt
         let status = after.status.rawValue
         let written = try await connection.rows(of: TransitionWrite(query: """
             WITH moved AS (
@@ -92,19 +149,15 @@ extension TaskRepository {
                     WITH ORDINALITY AS event(id, type, body, n)
                 ORDER BY event.n
             )
-            SELECT count(*)::int FROM moved
+            SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)
             """), logger: logger)
-        guard try written.first?.decode(Int.self) == 1 else {
-            // Someone else changed the task between our read and our write: nothing was written.
-            let current = try await connection.query(
-                "SELECT status, version FROM tasks.tasks WHERE id = \(id)", logger: logger
-            ).collect().first?.decode((String, Int).self)
-            throw TransitionFailure.conflict(
-                current: current.flatMap { TaskStatus(rawValue: $0.0) } ?? before.status, version: current?.1 ?? before.version
-            )
+        guard let row = written.first else { return .overtaken(nil) }
+        guard try row.makeRandomAccess()[0].decode(Int.self) == 1 else {
+            // The row moved on between the read (or the hint) and this write: nothing was written.
+            return .overtaken(try Self.task(row, from: 1))
         }
         outbox.written()
-        return change
+        return .written(change)
     }
 }
 

@@ -11,6 +11,9 @@ struct TaskRepository: Sendable {
     let client: PostgresClient
     let logger: Logger
     let outbox = Outbox(schema: "tasks")
+    /// What this process last committed of each live task: a transition's starting point
+    /// without a read.
+    let recent = RecentTasks()
 
     static let columns = """
         id, name, description, priority, required_skills, status, assignee_id, reservation_id, attempt, max_attempts,
@@ -22,19 +25,25 @@ struct TaskRepository: Sendable {
         .joined(separator: ", ")
 
     static func task(_ row: PostgresRow) throws -> TaskRecord {
-        let columns = row.makeRandomAccess()
+        try task(row, from: 0)
+    }
+
+    /// The task in `columns` order, starting at column `first` of `row`.
+    static func task(_ row: PostgresRow, from first: Int) throws -> TaskRecord {
+        let all = row.makeRandomAccess()
+        func column(_ index: Int) -> PostgresCell { all[first + index] }
         return TaskRecord(
-            id: try columns[0].decode(UUID.self), name: try columns[1].decode(String.self),
-            description: try columns[2].decode(String.self), priority: try columns[3].decode(Int.self),
-            requiredSkills: try columns[4].decode([String].self),
-            status: TaskStatus(rawValue: try columns[5].decode(String.self)) ?? .pending,
-            assigneeId: try columns[6].decode(UUID?.self), reservationId: try columns[7].decode(UUID?.self),
-            attempt: try columns[8].decode(Int.self), maxAttempts: try columns[9].decode(Int.self),
-            progress: try columns[10].decode(Int.self), flagged: try columns[11].decode(Bool.self),
-            dueAt: try columns[12].decode(Date?.self), offerExpiresAt: try columns[17].decode(Date?.self),
-            version: try columns[13].decode(Int.self),
-            createdBy: try columns[14].decode(UUID.self), createdAt: try columns[15].decode(Date.self),
-            updatedAt: try columns[16].decode(Date.self)
+            id: try column(0).decode(UUID.self), name: try column(1).decode(String.self),
+            description: try column(2).decode(String.self), priority: try column(3).decode(Int.self),
+            requiredSkills: try column(4).decode([String].self),
+            status: TaskStatus(rawValue: try column(5).decode(String.self)) ?? .pending,
+            assigneeId: try column(6).decode(UUID?.self), reservationId: try column(7).decode(UUID?.self),
+            attempt: try column(8).decode(Int.self), maxAttempts: try column(9).decode(Int.self),
+            progress: try column(10).decode(Int.self), flagged: try column(11).decode(Bool.self),
+            dueAt: try column(12).decode(Date?.self), offerExpiresAt: try column(17).decode(Date?.self),
+            version: try column(13).decode(Int.self),
+            createdBy: try column(14).decode(UUID.self), createdAt: try column(15).decode(Date.self),
+            updatedAt: try column(16).decode(Date.self)
         )
     }
 
@@ -59,6 +68,7 @@ struct TaskRepository: Sendable {
         }
         if made {
             outbox.written()
+            recent.committed(task)
             return .created(task)
         }
         // The key was taken: by this same request made before, or by another. Keys are never
