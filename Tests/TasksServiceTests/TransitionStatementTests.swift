@@ -216,6 +216,22 @@ struct TransitionHintTests {
         }
     }
 
+    @Test func aWriteInACallersTransactionIsAHintOnceCommitted() async throws {
+        try await statements.withRepository { repository, client in
+            let task = try await created(repository)
+            let alice = UUID.random()
+            try await client.transaction(logger: logger) { connection in
+                _ = try await repository.transition(task.id, assign(alice), on: connection, actor: nil, events: { _ in [] })
+                // Not yet committed: not yet a hint.
+                #expect(repository.recent.hint(task.id)?.version == 1)
+            }
+            #expect(repository.recent.hint(task.id)?.version == 2)
+            _ = try await repository.transition(task.id, .accept, actor: alice, events: { _ in [] })
+            #expect(repository.recent.counts == (hits: 1, misses: 0))
+            #expect(try await repository.find(task.id)?.status == .inProgress)
+        }
+    }
+
     @Test func aWriteThatRolledBackIsNeverAHint() async throws {
         try await statements.withRepository { repository, client in
             let task = try await created(repository)

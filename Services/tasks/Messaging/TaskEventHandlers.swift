@@ -54,7 +54,7 @@ struct TaskEventHandlers: Sendable {
         do {
             _ = try await tasks.transition(
                 expiry.taskId, .requeue(.reservationExpired), on: connection, actor: nil, reason: "reservation expired",
-                expectedVersion: expiry.expectedVersion,
+                expectedVersion: expiry.expectedVersion, hint: tasks.recent.hint(expiry.taskId),
                 authorize: { task in
                     guard task.reservationId == expiry.reservationId else {
                         throw TaskRepository.TransitionFailure.stale(current: task.status, version: task.version)

@@ -9,8 +9,8 @@ import Synchronization
 /// committed at most once, so a write that succeeds applied the rules to the row exactly as it
 /// was. A hint another replica or the sweeper has overtaken costs no more than no hint: the same
 /// statement returns the row as it is, and the transition is decided again from that. Only
-/// committed writes become hints — a rolled-back one could name a version that later commits with
-/// other contents.
+/// committed writes become hints (`AfterCommit`) — a rolled-back one could name a version that
+/// later commits with other contents.
 final class RecentTasks: Sendable {
     private struct State {
         var records: [UUID: TaskRecord] = [:]

@@ -32,24 +32,38 @@ extension TaskRepository {
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
-        let change = try await client.withConnection { connection in
+        try await client.withConnection { connection in
             try await transition(
                 id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
                 hint: recent.hint(id), authorize: authorize, events: events
             )
         }
-        // Autocommitted: the write is in, and the next transition may start from it.
-        recent.committed(change.after)
-        return change
     }
 
     /// The same on `connection`: inside a transaction the caller holds (an event handler's inbox
-    /// transaction), or autocommitted statement by statement. Starts from `hint` when given (a
-    /// caller's transaction may still roll back, so its writes are never hints: see `RecentTasks`).
+    /// transaction, begun with `PostgresClient.transaction`), or autocommitted statement by
+    /// statement. Starts from `hint` when given. The task as written becomes the next hint once
+    /// it is committed — at once when autocommitted, after the caller's transaction commits
+    /// otherwise, never if that rolls back (`AfterCommit`; see `RecentTasks`).
     func transition(
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String? = nil,
         expectedVersion: Int? = nil, comment: Comment? = nil, hint: TaskRecord? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
+        events: @Sendable (Change) throws -> [EncodedEvent]
+    ) async throws -> Change {
+        let change = try await decide(
+            id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
+            hint: hint, authorize: authorize, events: events
+        )
+        AfterCommit.perform { [recent] in recent.committed(change.after) }
+        return change
+    }
+
+    /// Works the transition out — from the hint, or from a read — and writes it.
+    private func decide(
+        _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
+        expectedVersion: Int?, comment: Comment?, hint: TaskRecord?,
+        authorize: @Sendable (TaskRecord) throws -> Void,
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
         func attempt(from before: TaskRecord) async throws -> Attempt {
