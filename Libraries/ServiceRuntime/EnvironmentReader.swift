@@ -109,6 +109,10 @@ public struct EnvironmentReader: Sendable {
     }
 }
 
-extension String {
-    fileprivate var trimmingSpaces: String { trimmingCharacters(in: .whitespaces) }
+extension StringProtocol {
+    /// Without the white space around it (settings, header values), and without Foundation:
+    /// the bearer middleware runs this on every request.
+    var trimmingSpaces: String {
+        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
+    }
 }

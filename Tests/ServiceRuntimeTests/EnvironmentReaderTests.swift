@@ -48,4 +48,12 @@ import Testing
             #expect(EnvironmentReader.parseDuration(text) == duration)
         }
     }
+
+    /// Settings and bearer tokens lose the white space around them, and only that.
+    @Test func trimsWhiteSpaceAroundAndNothingWithin() {
+        #expect(" \t 30s \n".trimmingSpaces == "30s")
+        #expect("Bearer  a.b.c\t".dropFirst("Bearer ".count).trimmingSpaces == "a.b.c")
+        #expect("a b".trimmingSpaces == "a b")
+        #expect("   ".trimmingSpaces == "")
+    }
 }

@@ -28,12 +28,8 @@ public struct BearerTokenMiddleware: RouterMiddleware {
         guard let header = request.headers[.authorization], header.lowercased().hasPrefix("bearer ") else {
             throw APIError.unauthenticated
         }
-        // Spaces and tabs around the token (RFC 9110 allows them), trimmed without Foundation.
-        var token = header.dropFirst("bearer ".count)
-        while token.first == " " || token.first == "\t" { token = token.dropFirst() }
-        while token.last == " " || token.last == "\t" { token = token.dropLast() }
         do {
-            let claims = try signer.verify(String(token))
+            let claims = try signer.verify(header.dropFirst("bearer ".count).trimmingSpaces)
             return Identity(userId: claims.sub, role: claims.role)
         } catch {
             throw APIError(

@@ -25,11 +25,13 @@ enum RawJSON {
         }
     }
 
+    private static func isWhitespace(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+    }
+
     private static func skipWhitespace(_ json: [UInt8], from start: Int) -> Int {
         var index = start
-        while index < json.count, [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(json[index]) {
-            index += 1
-        }
+        while index < json.count, isWhitespace(json[index]) { index += 1 }
         return index
     }
 
@@ -74,8 +76,8 @@ enum RawJSON {
         default:
             // A number, true, false or null: up to the next delimiter.
             var index = start
-            while index < json.count, ![UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), UInt8(ascii: " "),
-                                        UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r")].contains(json[index]) {
+            while index < json.count, !isWhitespace(json[index]),
+                  json[index] != UInt8(ascii: ","), json[index] != UInt8(ascii: "}"), json[index] != UInt8(ascii: "]") {
                 index += 1
             }
             return index
