@@ -79,9 +79,9 @@ struct RedisLockTests {
     @Test func theTimeToLiveFreesAnAbandonedLock() async throws {
         let key = key()
         let redis = RedisConnection(url: url, logger: logger)
-        _ = try #require(try await RedisLock.acquire(key, ttl: .milliseconds(200), on: redis))
+        _ = try #require(try await RedisLock.acquire(key, ttl: .seconds(1), on: redis))
         #expect(try await RedisLock.acquire(key, ttl: .seconds(5), on: redis) == nil)
-        let later = try await RedisLock.acquire(key, ttl: .seconds(5), waitingUpTo: .seconds(2), on: redis)
+        let later = try await RedisLock.acquire(key, ttl: .seconds(5), waitingUpTo: .seconds(10), on: redis)
         #expect(later != nil)
     }
 
@@ -97,13 +97,19 @@ struct RedisLockTests {
         #expect(try await current.release(on: redis))
     }
 
+    /// Time is simulated by shortening the key's expiry, never by sleeping against a short TTL:
+    /// a slow or busy machine must not decide the outcome.
     @Test func extendKeepsTheLockAlive() async throws {
         let key = key()
         let redis = RedisConnection(url: url, logger: logger)
-        let lock = try #require(try await RedisLock.acquire(key, ttl: .milliseconds(300), on: redis))
-        for _ in 0..<4 {
-            try await Task.sleep(for: .milliseconds(150))
+        let lock = try #require(try await RedisLock.acquire(key, ttl: .seconds(30), on: redis))
+        for _ in 0..<3 {
+            #expect(try await redis.send(["PEXPIRE", key, "1000"]) == .integer(1))
             #expect(try await lock.extend(on: redis))
+            guard case .integer(let left) = try await redis.send(["PTTL", key]) else {
+                Issue.record("PTTL gave no integer"); return
+            }
+            #expect(left > 10_000, "extend restores the lock's whole TTL, not what was left")
         }
         #expect(try await RedisLock.acquire(key, ttl: .seconds(1), on: redis) == nil)
         #expect(try await lock.release(on: redis))

@@ -36,7 +36,9 @@ import Testing
         let count = Count()
         let now = Alarm(after: .zero) { count.add() }
         let never = Alarm(after: .seconds(Int64.max)) { count.add() }
-        try await Task.sleep(for: .milliseconds(100))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while count.current == 0, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(10)) }
+        try await Task.sleep(for: .milliseconds(50))
         #expect(count.current == 1)
         now.cancel()
         never.cancel()
