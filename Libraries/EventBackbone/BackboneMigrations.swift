@@ -8,6 +8,9 @@ import Persistence
 ///   removes both.)
 /// - `inbox`: the message ids each queue has handled, written in the handler's transaction, so a
 ///   redelivered message is recognised and skipped.
+///
+/// Every index on these tables is paid for by every event (the outbox) or every delivery (the
+/// inbox); ``leanIndexes(schema:version:)`` keeps only what a query needs.
 public enum BackboneMigrations {
     public static func outboxAndInbox(schema: String, version: Int) -> Migration {
         Migration(version: version, name: "outbox and inbox", statements: [
@@ -51,6 +54,25 @@ public enum BackboneMigrations {
             "DROP TRIGGER outbox_notify ON \(schema).outbox",
             "DROP FUNCTION \(schema).outbox_notify()",
             "DELETE FROM \(schema).outbox WHERE published_at IS NOT NULL",
+        ])
+    }
+
+    /// Only the indexes a query uses. A lifecycle writes ~6 outbox rows and ~15 inbox rows, and
+    /// each index is one more insertion per row (a random one, for a uuid key):
+    ///
+    /// - the outbox's `pending` index duplicated its primary key once published rows were deleted
+    ///   rather than marked, so it and `published_at` go; the relay reads by `position`;
+    /// - the outbox's unique `event_id` was never looked up: ids are random (`UUID.random`) and
+    ///   consumers deduplicate by them in their inboxes;
+    /// - the inbox's `handled_at`, read only by the age prune, becomes a BRIN index: rows arrive in
+    ///   time order, and inserting into an unsummarised block range costs nothing.
+    public static func leanIndexes(schema: String, version: Int) -> Migration {
+        Migration(version: version, name: "only the outbox and inbox indexes a query uses", statements: [
+            "DROP INDEX \(schema).outbox_pending",
+            "ALTER TABLE \(schema).outbox DROP COLUMN published_at",
+            "ALTER TABLE \(schema).outbox DROP CONSTRAINT outbox_event_id_key",
+            "DROP INDEX \(schema).inbox_handled_at",
+            "CREATE INDEX inbox_handled_at ON \(schema).inbox USING brin (handled_at)",
         ])
     }
 }

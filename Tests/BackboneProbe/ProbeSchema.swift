@@ -14,6 +14,7 @@ public enum ProbeSchema {
                 "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())",
             ]),
             BackboneMigrations.wokenInProcess(schema: schema, version: 4),
+            BackboneMigrations.leanIndexes(schema: schema, version: 5),
         ]).run(on: client, logger: logger)
     }
 

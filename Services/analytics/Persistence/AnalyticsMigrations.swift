@@ -97,5 +97,6 @@ enum AnalyticsMigrations {
             FOR EACH STATEMENT EXECUTE FUNCTION analytics.count_statuses()
             """,
         ]),
+        BackboneMigrations.leanIndexes(schema: "analytics", version: 6),
     ]
 }

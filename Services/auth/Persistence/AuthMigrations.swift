@@ -34,5 +34,6 @@ enum AuthMigrations {
             "CREATE INDEX failed_logins_client ON auth.failed_logins (client, at)",
         ]),
         BackboneMigrations.wokenInProcess(schema: "auth", version: 4),
+        BackboneMigrations.leanIndexes(schema: "auth", version: 5),
     ]
 }

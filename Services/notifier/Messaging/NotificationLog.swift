@@ -64,7 +64,6 @@ struct NotificationLog: Sendable {
                 WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
             WHERE entry.event_id IN (SELECT message_id FROM claimed)
             ORDER BY entry.n
-            ON CONFLICT (event_id, audience) DO NOTHING
             RETURNING cursor, event_id, audience
             """), logger: logger)
         // The statement committed (it runs alone, autocommitted): its rows are in the log.

@@ -65,5 +65,6 @@ enum SchedulerMigrations {
             WHERE is_employee AND active AND online AND availability = 'AVAILABLE'
             """,
         ]),
+        BackboneMigrations.leanIndexes(schema: "scheduler", version: 8),
     ]
 }

@@ -99,5 +99,6 @@ enum TasksMigrations {
             AS $$ SELECT date_trunc('milliseconds', $1 + interval '500 microseconds') $$
             """,
         ]),
+        BackboneMigrations.leanIndexes(schema: "tasks", version: 9),
     ]
 }
