@@ -15,7 +15,8 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT"
 [ $# -ge 2 ] || { echo "usage: $0 BASE NEW [ROUNDS]" >&2; exit 2; }
-BASE=$1 NEW=$2 ROUNDS=${3:-2}
+# Resolved once: a relative name (HEAD~1) would mean something else after the first checkout.
+BASE=$(git rev-parse --verify "$1^{commit}") NEW=$(git rev-parse --verify "$2^{commit}") ROUNDS=${3:-2}
 RUNS=${ORCH_COMPARE_RUNS:-"--rate 20 --tasks 600;--rate 150 --tasks 3000 --employees 100;--rate 150 --tasks 3000 --employees 100"}
 [ -z "$(git status --porcelain --untracked-files=no)" ] || { echo "compare: the working tree has changes; commit or stash them first" >&2; exit 2; }
 START=$(git symbolic-ref --short -q HEAD || git rev-parse HEAD)
