@@ -12,7 +12,14 @@
 # replaces them (";"-separated flow_bench arguments).
 set -euo pipefail
 
-ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+# Bash reads a script as it runs it, and the checkouts below rewrite this file: run from a copy.
+if [ -z "${ORCH_COMPARE_COPY:-}" ]; then
+    copy=$(mktemp)
+    cp "$0" "$copy"
+    ORCH_COMPARE_COPY=1 ORCH_COMPARE_ROOT=$(cd "$(dirname "$0")/../.." && pwd) exec bash "$copy" "$@"
+fi
+
+ROOT=$ORCH_COMPARE_ROOT
 cd "$ROOT"
 [ $# -ge 2 ] || { echo "usage: $0 BASE NEW [ROUNDS]" >&2; exit 2; }
 # Resolved once: a relative name (HEAD~1) would mean something else after the first checkout.
