@@ -55,5 +55,8 @@ import Testing
         #expect("Bearer  a.b.c\t".dropFirst("Bearer ".count).trimmingSpaces == "a.b.c")
         #expect("a b".trimmingSpaces == "a b")
         #expect("   ".trimmingSpaces == "")
+        #expect("".trimmingSpaces == "")
+        #expect("\u{00A0} é x\u{3000}\n".trimmingSpaces == "é x", "white space beyond ASCII is trimmed too")
+        #expect(" naïve ".trimmingSpaces == "naïve")
     }
 }
