@@ -113,8 +113,8 @@ extension StringProtocol {
     /// Without the white space around it (settings, header values), and without Foundation:
     /// the bearer middleware runs this on every request. ASCII white space is cut from the UTF-8
     /// bytes; only an end that is not ASCII goes through `Character.isWhitespace`. (Reversing
-    /// the characters twice, as this did, cost a generic-metadata lookup and a grapheme walk per
-    /// call: 1.5 % of the tasks service's CPU, the profile in docs/benchmarks.md.)
+    /// the characters twice, as this did, looked generic metadata up and walked graphemes on
+    /// every request.)
     var trimmingSpaces: String {
         let bytes = Substring(self).utf8
         var start = bytes.startIndex, end = bytes.endIndex
