@@ -1,4 +1,5 @@
 import Crypto
+import EventContracts
 
 /// The HMAC keys tokens are signed and verified with (`ORCH_TOKEN_SECRETS`): one or more
 /// `kid:secret` pairs separated by commas. The first signs; all verify, so a key can be rotated
@@ -43,11 +44,5 @@ public struct TokenKeys: Sendable {
         }
         guard !keys.isEmpty else { throw InvalidKeys(description: "no keys") }
         self.keys = keys
-    }
-}
-
-extension String {
-    fileprivate var trimmingSpaces: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -48,15 +48,4 @@ import Testing
             #expect(EnvironmentReader.parseDuration(text) == duration)
         }
     }
-
-    /// Settings and bearer tokens lose the white space around them, and only that.
-    @Test func trimsWhiteSpaceAroundAndNothingWithin() {
-        #expect(" \t 30s \n".trimmingSpaces == "30s")
-        #expect("Bearer  a.b.c\t".dropFirst("Bearer ".count).trimmingSpaces == "a.b.c")
-        #expect("a b".trimmingSpaces == "a b")
-        #expect("   ".trimmingSpaces == "")
-        #expect("".trimmingSpaces == "")
-        #expect("\u{00A0} é x\u{3000}\n".trimmingSpaces == "é x", "white space beyond ASCII is trimmed too")
-        #expect(" naïve ".trimmingSpaces == "naïve")
-    }
 }

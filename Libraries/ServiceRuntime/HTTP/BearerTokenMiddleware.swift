@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 import Hummingbird
 import Tokens
