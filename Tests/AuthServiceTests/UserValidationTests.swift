@@ -1,3 +1,4 @@
+import EventContracts
 import Testing
 
 @testable import AuthService
@@ -13,16 +14,19 @@ import Testing
         #expect(throws: UserValidation.Violation.self) { try UserValidation.username(name) }
     }
 
-    @Test func passwordLengthCountsCharacters() throws {
+    /// As the document's `maxLength` does: code points, so an accent written as a combining mark
+    /// counts twice.
+    @Test func passwordLengthCountsCodePoints() throws {
         #expect(try UserValidation.password("12345678") == "12345678")
         #expect(try UserValidation.password(String(repeating: "é", count: 128)).count == 128)
+        #expect(throws: UserValidation.Violation.self) { try UserValidation.password(String(repeating: "e\u{301}", count: 65)) }
         #expect(throws: UserValidation.Violation.self) { try UserValidation.password("1234567") }
         #expect(throws: UserValidation.Violation.self) { try UserValidation.password(String(repeating: "p", count: 129)) }
     }
 
     @Test(arguments: ["a@example.com", "first.last+tag@sub.example.org", " padded@example.com "])
     func acceptsPlausibleEmails(_ email: String) throws {
-        #expect(try UserValidation.email(email) == email.trimmed)
+        #expect(try UserValidation.email(email) == email.trimmingSpaces)
     }
 
     @Test(arguments: ["", "plain", "a@b", "@example.com", "a@@example.com", "a@.com", "a@example.", "a b@example.com"])
@@ -34,6 +38,7 @@ import Testing
         #expect(try UserValidation.fullName("  Ada  ") == "Ada")
         #expect(throws: UserValidation.Violation.self) { try UserValidation.fullName("   ") }
         #expect(throws: UserValidation.Violation.self) { try UserValidation.fullName(String(repeating: "n", count: 201)) }
+        #expect(throws: UserValidation.Violation.self) { try UserValidation.fullName(String(repeating: "n\u{303}", count: 101)) }
     }
 
     @Test func capacityIsOneToFifty() throws {

@@ -13,3 +13,14 @@ import Testing
         #expect(" naïve ".trimmingSpaces == "naïve")
     }
 }
+
+/// OpenAPI's lengths are JSON Schema's: code points, not the characters a reader sees.
+@Suite struct SchemaLengthTests {
+    @Test func countsCodePoints() {
+        #expect("abc".schemaLength == 3)
+        #expect("é".schemaLength == 1)
+        #expect("e\u{301}".schemaLength == 2, "one character, two code points")
+        #expect("👩‍💻".schemaLength == 3)
+        #expect("".schemaLength == 0)
+    }
+}

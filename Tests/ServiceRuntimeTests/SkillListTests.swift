@@ -8,7 +8,12 @@ import Testing
         #expect(try SkillList.validated((0..<32).map { "s\($0)" }, field: "skills").count == 32)
     }
 
-    @Test(arguments: [[""], ["  "], [String(repeating: "s", count: 65)], (0..<33).map { "s\($0)" }])
+    /// The document's limits hold for the list as sent: 33 entries that are one skill repeated,
+    /// a skill of 33 characters written with 66 code points.
+    @Test(arguments: [
+        [""], ["  "], [String(repeating: "s", count: 65)], (0..<33).map { "s\($0)" }, Array(repeating: "s", count: 33),
+        [String(repeating: "e\u{301}", count: 33)],
+    ])
     func refusesBadLists(skills: [String]) {
         #expect {
             try SkillList.validated(skills, field: "requiredSkills")

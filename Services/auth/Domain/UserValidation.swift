@@ -1,3 +1,5 @@
+import EventContracts
+
 /// The rules for account fields (issue: auth). Pure: the HTTP layer turns a violation into a 422
 /// naming the field.
 enum UserValidation {
@@ -12,7 +14,7 @@ enum UserValidation {
     static let capacityRange = 1...50
 
     static func username(_ value: String) throws(Violation) -> String {
-        guard usernameLength.contains(value.count) else {
+        guard usernameLength.contains(value.schemaLength) else {
             throw Violation(field: "username", message: "username must be 3–64 characters")
         }
         guard value.unicodeScalars.allSatisfy({ "abcdefghijklmnopqrstuvwxyz0123456789._-".unicodeScalars.contains($0) }) else {
@@ -21,18 +23,18 @@ enum UserValidation {
         return value
     }
 
-    /// Length counts characters; any characters are allowed. Longer than bcrypt's 72 bytes is
+    /// Length counts code points, as the document does; any characters are allowed. Longer than bcrypt's 72 bytes is
     /// fine: the hasher digests the password first (see ``PasswordHasher``).
     static func password(_ value: String) throws(Violation) -> String {
-        guard passwordLength.contains(value.count) else {
+        guard passwordLength.contains(value.schemaLength) else {
             throw Violation(field: "password", message: "password must be 8–128 characters")
         }
         return value
     }
 
     static func fullName(_ value: String) throws(Violation) -> String {
-        let trimmed = value.trimmed
-        guard !trimmed.isEmpty, trimmed.count <= fullNameMaximum else {
+        let trimmed = value.trimmingSpaces
+        guard !trimmed.isEmpty, value.schemaLength <= fullNameMaximum else {
             throw Violation(field: "fullName", message: "fullName must be 1–200 characters")
         }
         return trimmed
@@ -40,9 +42,9 @@ enum UserValidation {
 
     /// Plausible, not proven: one '@', a non-empty local part, a dotted domain, no spaces.
     static func email(_ value: String) throws(Violation) -> String {
-        let trimmed = value.trimmed
+        let trimmed = value.trimmingSpaces
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
-        guard trimmed.count <= 254, parts.count == 2, !parts[0].isEmpty,
+        guard value.schemaLength <= 254, parts.count == 2, !parts[0].isEmpty,
               parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
               !trimmed.contains(where: \.isWhitespace)
         else { throw Violation(field: "email", message: "email is not a plausible address") }
@@ -52,11 +54,5 @@ enum UserValidation {
     static func capacity(_ value: Int) throws(Violation) -> Int {
         guard capacityRange.contains(value) else { throw Violation(field: "capacity", message: "capacity must be 1–50") }
         return value
-    }
-}
-
-extension String {
-    var trimmed: String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
     }
 }

@@ -166,7 +166,7 @@ struct AuthController: Sendable {
     static func clientAddress(_ request: Request, _ context: ServiceRequestContext) -> String {
         let peer = context.remoteAddress?.ipAddress ?? "unknown"
         if ["127.0.0.1", "::1"].contains(peer), let forwarded = request.headers[.xForwardedFor] {
-            return forwarded.split(separator: ",").first.map { String($0).trimmed } ?? peer
+            return forwarded.split(separator: ",").first.map { $0.trimmingSpaces } ?? peer
         }
         return peer
     }

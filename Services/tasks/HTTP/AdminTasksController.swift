@@ -31,7 +31,7 @@ struct AdminTasksController: Sendable {
             flagged: false, dueAt: new.dueAt, offerExpiresAt: nil, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
         )
         let idempotency = try request.headers[.idempotencyKey].map { key in
-            guard (1...200).contains(key.count) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
+            guard (1...200).contains(key.schemaLength) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
             return (key: key, hash: try Self.fingerprint(new))
         }
         switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID.random()) {
@@ -48,9 +48,9 @@ struct AdminTasksController: Sendable {
 
     func validate(_ body: CreateTaskRequest) throws -> NewTask {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (1...200).contains(name.count) else { throw APIError.invalid("name", "name must be 1–200 characters") }
+        guard !name.isEmpty, body.name.schemaLength <= 200 else { throw APIError.invalid("name", "name must be 1–200 characters") }
         let description = body.description ?? ""
-        guard description.count <= 10_000 else { throw APIError.invalid("description", "description must be at most 10,000 characters") }
+        guard description.schemaLength <= 10_000 else { throw APIError.invalid("description", "description must be at most 10,000 characters") }
         guard (1...5).contains(body.priority.value) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
         let maxAttempts = body.maxAttempts?.value ?? settings.defaultMaxAttempts
         guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }

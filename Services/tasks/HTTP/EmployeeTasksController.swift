@@ -70,8 +70,8 @@ struct EmployeeTasksController: Sendable {
     @Sendable func progress(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
         let body = try await request.decodeJSON(as: ProgressRequest.self)
         guard (0...100).contains(body.progress.value) else { throw APIError.invalid("progress", "progress must be 0–100") }
+        guard (body.note?.schemaLength ?? 0) <= 4_000 else { throw APIError.invalid("note", "note must be at most 4,000 characters") }
         let note = body.note?.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (note?.count ?? 0) <= 4_000 else { throw APIError.invalid("note", "note must be at most 4,000 characters") }
         return try await act(.progress(body.progress.value), request, context) { events, change in
             try events.progressed(change, note: note?.isEmpty == false ? note : nil)
         }

@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 import Hummingbird
 import ServiceRuntime
@@ -12,19 +13,21 @@ enum TaskRoutes {
         return id
     }
 
-    /// A comment: required, not only white space, at most 4,000 characters.
+    /// A comment: required, not only white space, at most 4,000 characters as sent.
     static func message(_ text: String, field: String = "message") throws -> String {
         let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !trimmed.isEmpty else { throw APIError.invalid(field, "\(field) must not be empty") }
-        guard trimmed.count <= 4_000 else { throw APIError.invalid(field, "\(field) must be at most 4,000 characters") }
+        guard text.schemaLength <= 4_000 else { throw APIError.invalid(field, "\(field) must be at most 4,000 characters") }
         return trimmed
     }
 
     /// An optional reason (declining an offer, cancelling a task): nil when absent or blank, at
     /// most 1,000 characters.
     static func reason(_ body: ReasonRequest?) throws -> String? {
-        guard let text = body?.reason?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else { return nil }
-        guard text.count <= 1_000 else { throw APIError.invalid("reason", "reason must be at most 1,000 characters") }
+        guard let sent = body?.reason else { return nil }
+        guard sent.schemaLength <= 1_000 else { throw APIError.invalid("reason", "reason must be at most 1,000 characters") }
+        let text = sent.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
         return text
     }
 
