@@ -258,7 +258,7 @@ let package = Package(
         ),
         .testTarget(
             name: "BackboneTests",
-            dependencies: ["BackboneProbe", "EventBackbone", "EventContracts", "Messaging", "Persistence"],
+            dependencies: ["BackboneProbe", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience"],
             path: "Tests/BackboneTests", swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -76,9 +76,12 @@ public final class OutboxRelay: Service, Sendable {
                 do {
                     try await self.session()
                     attempt = 0
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled {
                     break
                 } catch {
+                    // A CancellationError while nobody cancelled this task came from a part of
+                    // the session that was given up on; the relay goes on like after any failure
+                    // (ending, it would take the whole service down with it).
                     self.active.withLock { $0 = false }
                     let delay = self.options.backoff.delay(attempt: attempt)
                     self.logger.warning("outbox relay interrupted", metadata: ["error": "\(String(reflecting: error))", "retry.in": "\(delay)"])
@@ -167,7 +170,17 @@ public final class OutboxRelay: Service, Sendable {
         // Pipelined batches keep their order only if none is sent after one that failed.
         let sequence = PublishSequence()
         try await withThrowingDiscardingTaskGroup { group in
-            group.addTask { try await self.deleteConfirmed(inFlight, on: connection) }
+            // A failed delete ends the session the way a failed publish does, through `inFlight`:
+            // thrown from a child, it would only cancel this loop, which then threw a
+            // CancellationError instead of the error that ended it.
+            group.addTask { [wake] in
+                do {
+                    try await self.deleteConfirmed(inFlight, on: connection)
+                } catch {
+                    inFlight.fail(error)
+                    wake.signal()
+                }
+            }
             while true {
                 heartbeat.beat()
                 try Task.checkCancellation()

@@ -3,6 +3,7 @@ import Foundation
 import Messaging
 import Persistence
 import PostgresNIO
+import Resilience
 import Synchronization
 import Testing
 
@@ -195,6 +196,39 @@ struct OutboxRelayTests {
             // session, after the stall limit, publishes the event (and may send again what the
             // old one had not deleted: consumers drop such duplicates).
             #expect(try await TestServers.eventually(within: .seconds(15)) { Set(collector.seqs.withLock { $0 }) == [1, 2] })
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
+            })
+        }
+    }
+
+    /// A delete of confirmed rows that fails ends the session with that error, and the relay
+    /// starts another. (It once ended the relay for good: the failed delete cancelled the
+    /// sending loop, whose CancellationError read as the service being stopped, and the process
+    /// left the service group.)
+    @Test func aFailedDeleteEndsOnlyTheSession() async throws {
+        var options = OutboxRelay.Options()
+        options.markInterval = .milliseconds(20)
+        options.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200))
+        try await withRelay(options: options) { client, schema, events, collector in
+            try await client.query(PostgresQuery(unsafeSQL: """
+                CREATE FUNCTION \(schema).refuse() RETURNS trigger LANGUAGE plpgsql AS
+                    $$ BEGIN RAISE EXCEPTION 'deletes refused'; END $$
+                """))
+            try await client.query(PostgresQuery(unsafeSQL: """
+                CREATE TRIGGER refuse BEFORE DELETE ON \(schema).outbox FOR EACH STATEMENT EXECUTE FUNCTION \(schema).refuse()
+                """))
+            let outbox = Outbox(schema: schema)
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 }.contains(1) })
+            try await Task.sleep(for: .milliseconds(500))  // deletes tried and refused meanwhile
+            try await client.query(PostgresQuery(unsafeSQL: "DROP TRIGGER refuse ON \(schema).outbox"))
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 2)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 }.contains(2) })
             #expect(try await TestServers.eventually {
                 try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
             })

@@ -23,7 +23,7 @@ struct TaskSweeper: Service {
                         try await publishOverdue()
                         try await requeueAbandoned()
                     }
-                } catch is CancellationError {
+                } catch is CancellationError where Task.isCancelled {
                     return
                 } catch {
                     logger.warning("task sweep failed", metadata: ["error": "\(String(reflecting: error))"])
