@@ -52,14 +52,19 @@ public struct DatabaseURL: Sendable, Equatable {
         return configuration
     }
 
-    /// A service's pool: `connections` kept open and not pinged. PostgresNIO arms two timers
-    /// (sleeping tasks on Dispatch) each time a connection above the minimum, or one it keeps
-    /// alive, goes back to the pool — a sixth of a busy service's CPU; with the minimum at the
-    /// maximum and no keep-alive it arms none. docs/architecture.md says what that leaves.
+    /// A service's pool: up to `connections`, one of them always kept open, none pinged.
+    ///
+    /// The minimum stays at one. PostgresNIO 1.33's pool assumes it never holds fewer live
+    /// connections than its minimum when it opens one more on demand, and stops the process with
+    /// `Precondition failed` when it does — which a server going and coming back can bring about.
+    /// With a minimum of one the assumption holds while the pool holds or is opening any
+    /// connection at all. The cost: a timer (a sleeping task) armed each time a connection above
+    /// the minimum goes back to the pool, measured at no visible change in the services' CPU
+    /// (docs/benchmarks.md, "fifth session"); keep-alive pings stay off.
     public func servicePoolConfiguration(connections: Int = 10) -> PostgresClient.Configuration {
         var configuration = clientConfiguration
         configuration.options.maximumConnections = connections
-        configuration.options.minimumConnections = connections
+        configuration.options.minimumConnections = 1
         configuration.options.keepAliveBehavior = nil
         return configuration
     }

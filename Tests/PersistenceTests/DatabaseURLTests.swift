@@ -20,4 +20,14 @@ import Testing
     func refusesUnusableAddresses(text: String) {
         #expect(throws: DatabaseURL.InvalidURL.self) { try DatabaseURL(parsing: text) }
     }
+
+    /// A service's pool keeps one connection open, not all of them: PostgresNIO 1.33 stops the
+    /// process when a restart of the server leaves its pool below a higher minimum
+    /// (docs/architecture.md, "Reliability of the connections").
+    @Test func aServicePoolKeepsOneConnectionOpenAndPingsNone() throws {
+        let options = try DatabaseURL(parsing: "postgres://u:p@h/db").servicePoolConfiguration(connections: 10).options
+        #expect(options.minimumConnections == 1)
+        #expect(options.maximumConnections == 10)
+        #expect(options.keepAliveBehavior == nil)
+    }
 }
