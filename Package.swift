@@ -74,6 +74,7 @@ let package = Package(
                 "EventContracts", "Messaging", "Persistence", "Resilience",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Libraries/EventBackbone", swiftSettings: swiftSettings

@@ -9,17 +9,21 @@ logged in as the first admin in a configuration folder of its own. For each rate
 simulation (50 employees by default, no failures) and prints the simulator's figures, the CPU
 each component used per second (100 % = one core) over the whole run and over the work alone
 (from the first creation to the last task's end: no bcrypt logins, no final cross-check), the
-stack's CPU milliseconds per lifecycle over the work, and — from PostgreSQL's own counters —
-transactions committed and events published and consumed per lifecycle.
+stack's CPU milliseconds per lifecycle over the work, from PostgreSQL's own counters the
+transactions committed and events published and consumed per lifecycle, and from the services'
+`/metrics` how long each hop of each event took (the relay's send, the broker's delivery, the
+consumer's commit).
 """
 import argparse
 import json
 import os
+import re
 import resource
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
@@ -99,10 +103,73 @@ def process_ticks(pid):
         return 0
 
 
+SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
+HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds")
+HOP_SERIES = re.compile(r'^(\w+)_bucket\{(.*?)le="([^"]+)"\} (\S+)$')
+
+
+def hop_buckets():
+    """Every service's hop histograms (docs/events.md, "How long a hop takes"): cumulative
+    bucket counts by (service, metric, queue, type)."""
+    base = int(os.environ.get("ORCH_PORT_BASE", "8080"))
+    found = {}
+    for index, service in enumerate(SERVICES):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{base + index + 1}/metrics", timeout=5) as reply:
+                text = reply.read().decode()
+        except OSError:
+            continue
+        for line in text.splitlines():
+            match = HOP_SERIES.match(line)
+            if not match or match.group(1) not in HOP_METRICS:
+                continue
+            labels = dict(re.findall(r'(\w+)="([^"]*)"', match.group(2)))
+            key = (service, match.group(1), labels.get("queue", ""), labels.get("type", ""))
+            bound = float("inf") if match.group(3) == "+Inf" else float(match.group(3))
+            found.setdefault(key, {})[bound] = float(match.group(4))
+    return found
+
+
+def quantile(buckets, q):
+    """The q-quantile of a cumulative histogram, interpolated within its bucket, in ms."""
+    bounds = sorted(buckets)
+    total = buckets[bounds[-1]]
+    if total <= 0:
+        return None
+    rank, previous_bound, previous_count = q * total, 0.0, 0.0
+    for bound in bounds:
+        count = buckets[bound]
+        if count >= rank:
+            if bound == float("inf"):
+                return previous_bound * 1000
+            share = (rank - previous_count) / (count - previous_count) if count > previous_count else 0
+            return (previous_bound + (bound - previous_bound) * share) * 1000
+        previous_bound, previous_count = bound, count
+    return previous_bound * 1000
+
+
+def hop_report(before, after):
+    names = {"orchestrator_outbox_send_seconds": "commit → sent by the relay",
+             "orchestrator_event_delivery_seconds": "sent → taken by the consumer",
+             "orchestrator_event_handled_seconds": "sent → handled and committed"}
+    lines = []
+    for key in sorted(after, key=lambda k: (k[3], k[0], HOP_METRICS.index(k[1]))):
+        delta = {bound: count - before.get(key, {}).get(bound, 0) for bound, count in after[key].items()}
+        total = delta.get(float("inf"), 0)
+        if total <= 0:
+            continue
+        service, metric, queue, event = key
+        where = f"{event} at {queue}" if queue else "outbox"
+        figures = " / ".join(f"{quantile(delta, q):.1f}" for q in (0.5, 0.9, 0.99))
+        lines.append(f"  {service:<10} {where:<44} {names[metric]:<30} {figures} ms ({int(total)})")
+    return lines
+
+
 def run(rate, args, env):
     """One simulation. CPU is read twice: over the whole run (setup — registering and logging in
     the employees with bcrypt — and the final cross-check included) and over the work alone,
     between the simulator's "creating" and "all tasks ended" lines."""
+    before_hops = hop_buckets()
     before_cpu, before_db, started = cpu_ticks(), database_counters(), time.monotonic()
     before_child = resource.getrusage(resource.RUSAGE_CHILDREN)
     simulator = subprocess.Popen([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
@@ -118,6 +185,7 @@ def run(rate, args, env):
     simulator.wait()
     seconds = time.monotonic() - started
     after_cpu, after_db = cpu_ticks(), database_counters()
+    hops = hop_report(before_hops, hop_buckets())
     report = json.loads(out) if out.strip() else {}
     lifecycles = max(1, report.get("completed", 0) + report.get("failed", 0))
 
@@ -141,7 +209,7 @@ def run(rate, args, env):
         load = ({k: round(v / TICKS / (t1 - t0) * 100) for k, v in sorted(used.items())},
                 {k: v / TICKS * 1000 / lifecycles for k, v in sorted(used.items())})
     commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
-    return report, cpu, load, (commits / lifecycles, published / lifecycles, consumed / lifecycles), simulator.returncode
+    return report, cpu, load, (commits / lifecycles, published / lifecycles, consumed / lifecycles), simulator.returncode, hops
 
 
 def main():
@@ -157,7 +225,7 @@ def main():
     login(env)
     for rate in args.rate:
         print(f"--- {args.employees} employees, {args.tasks} tasks at {rate:g}/s", flush=True)
-        report, cpu, load, (commits, published, consumed), status = run(rate, args, env)
+        report, cpu, load, (commits, published, consumed), status, hops = run(rate, args, env)
         latency = report.get("createToNotified", {})
         print(f"lost {report.get('lost')}, duplicated {report.get('duplicated')}, disagreements {len(report.get('disagreements', []))}, "
               f"exit {status}")
@@ -173,6 +241,9 @@ def main():
                   + f"; stack (all but the simulator) {stack:.1f}")
         print(f"per lifecycle: {commits:.1f} transactions committed, {published:.1f} events published, {consumed:.1f} deliveries consumed",
               flush=True)
+        if hops:
+            print("hops, p50 / p90 / p99 (events):")
+            print("\n".join(hops), flush=True)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ public final class EventConsumer: Service, Sendable {
     private let publisher: AMQPConnection
     private let options: Options
     private let logger: Logger
+    private let hops: ConsumerHops
 
     public init(
         queue: String, queueType: QueueType, handlers: EventHandlers, schema: String, database: PostgresClient,
@@ -60,6 +61,7 @@ public final class EventConsumer: Service, Sendable {
         self.consumer = consumer
         self.publisher = publisher
         self.options = options
+        self.hops = ConsumerHops(queue: queue)
         var logger = logger
         logger[metadataKey: "queue"] = "\(queue)"
         self.logger = logger
@@ -82,6 +84,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     func process(_ deliveries: [Delivery]) async {
+        hops.delivered(deliveries)
         var items: [Item] = []
         for delivery in deliveries {
             let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
@@ -99,6 +102,7 @@ public final class EventConsumer: Service, Sendable {
         }
         if items.count > 1, (try? await handle(items)) != nil {
             consumer.ack(items.map(\.delivery))
+            hops.handled(items.map(\.delivery))
             return
         }
         for item in items { await handleAlone(item) }
@@ -167,6 +171,7 @@ public final class EventConsumer: Service, Sendable {
             do {
                 try await handle([item])
                 consumer.ack(item.delivery)
+                hops.handled([item.delivery])
                 return
             } catch {
                 if let poison = error as? PoisonMessage {

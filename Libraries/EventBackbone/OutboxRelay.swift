@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Messaging
+import Metrics
 import Persistence
 import PostgresNIO
 import Resilience
@@ -55,6 +56,7 @@ public final class OutboxRelay: Service, Sendable {
     /// Rung by the commits of this process that wrote the outbox (``RelayWakes``) and by the
     /// standby replicas' NOTIFYs.
     private let wake = WakeSignal()
+    private let sendDelay = Timer(label: HopLatency.outboxSend, preferredDisplayUnit: .seconds)
 
     public init(schema: String, database: DatabaseURL, publisher: AMQPConnection, options: Options = Options(), logger: Logger) {
         self.schema = schema
@@ -154,6 +156,7 @@ public final class OutboxRelay: Service, Sendable {
             while case let left = next - .now, left > .zero {
                 guard await wake.wait(timeout: left) else { break }
                 try Task.checkCancellation()
+                _ = RelayWakes.takeCommitTime(schema)  // answered by the active relay, elsewhere
                 try await connection.query("SELECT pg_notify(\(Outbox.channel(schema)), '')", logger: logger)
             }
             try Task.checkCancellation()
@@ -195,7 +198,9 @@ public final class OutboxRelay: Service, Sendable {
                     let positions = batch.map(\.position)
                     // A session given up on while its read hung must not publish beside its successor.
                     try Task.checkCancellation()
-                    let receipt = publisher.send(batch.map(\.message), in: sequence)
+                    let stamp = HeaderValue.integer(HopLatency.now())
+                    let receipt = publisher.send(batch.map { $0.message(stampedWith: stamp) }, in: sequence)
+                    if let woken = RelayWakes.takeCommitTime(schema) { sendDelay.recordNanoseconds((.now - woken).nanoseconds) }
                     inFlight.add(positions)
                     group.addTask { [options, wake] in
                         do {
@@ -236,6 +241,12 @@ public final class OutboxRelay: Service, Sendable {
     private struct PendingEvent {
         let position: Int64
         let message: OutgoingMessage
+
+        func message(stampedWith stamp: HeaderValue) -> OutgoingMessage {
+            var message = message
+            message.headers[HopLatency.publishedAtHeader] = stamp
+            return message
+        }
     }
 
     /// Unpublished rows in order, leaving out those already on their way.

@@ -18,7 +18,22 @@ enum RelayWakes {
         relays.withLock { $0[schema]?[ObjectIdentifier(signal)] = nil }
     }
 
+    /// The earliest commit whose wake no batch has answered yet, by schema: the relay reads it
+    /// as it sends (`HopLatency.outboxSend`).
+    private static let unanswered = Mutex<[String: ContinuousClock.Instant]>([:])
+
     static func wake(_ schema: String) {
-        for signal in relays.withLock({ $0[schema].map { Array($0.values) } ?? [] }) { signal.signal() }
+        let signals = relays.withLock { relays -> [WakeSignal] in
+            guard let signals = relays[schema], !signals.isEmpty else { return [] }
+            return Array(signals.values)
+        }
+        guard !signals.isEmpty else { return }
+        let now = ContinuousClock.now
+        unanswered.withLock { if $0[schema] == nil { $0[schema] = now } }
+        for signal in signals { signal.signal() }
+    }
+
+    static func takeCommitTime(_ schema: String) -> ContinuousClock.Instant? {
+        unanswered.withLock { $0.removeValue(forKey: schema) }
     }
 }

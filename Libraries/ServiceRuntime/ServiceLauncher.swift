@@ -36,7 +36,11 @@ public enum ServiceLauncher {
             return handler
         }
         let registry = PrometheusCollectorRegistry()
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        var metrics = PrometheusMetricsFactory(registry: registry)
+        for label in [HopLatency.outboxSend, HopLatency.delivery, HopLatency.handled] {
+            metrics.durationHistogramBuckets[label] = HopLatency.buckets
+        }
+        MetricsSystem.bootstrap(metrics)
 
         let logger = Logger(label: "orchestrator.\(descriptor.name)")
         raiseOpenFileLimit(logger: logger)

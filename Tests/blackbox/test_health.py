@@ -58,3 +58,27 @@ def test_the_edge_serves_the_web_ui_at_the_root(stack):
     reply = get(stack.edge("/"))
     assert reply.status == 200
     assert b"<title>Orchestrator</title>" in reply.body
+
+
+def test_every_hop_of_an_event_is_timed_on_metrics(stack, api, admin):
+    """A task created: the tasks relay times its send, the scheduler times the `task.created` it
+    took and committed (docs/events.md, "How long a hop takes")."""
+    import re
+
+    from auth_client import call
+
+    status, _, task = call(api("/api/admin/tasks"), "POST", {"name": "Timed hops", "priority": 2}, token=admin)
+    assert status == 201, task
+
+    def count(service, series):
+        text = get(stack.url(service, "/metrics")).body.decode()
+        match = re.search(re.escape(series) + r" (\S+)", text)
+        return float(match.group(1)) if match else 0
+
+    wait_for(lambda: count("tasks", "orchestrator_outbox_send_seconds_count") > 0, 15, what="the tasks relay's send timed")
+    for metric in ("orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds"):
+        series = f'{metric}_count{{queue="scheduler.events",type="task.created"}}'
+        wait_for(lambda: count("scheduler", series) > 0, 15, what=f"{series} on the scheduler")
+    # Buckets down to half a millisecond: a hop takes a few.
+    text = get(stack.url("scheduler", "/metrics")).body.decode()
+    assert 'orchestrator_event_handled_seconds_bucket{queue="scheduler.events",type="task.created",le="0.0005"}' in text

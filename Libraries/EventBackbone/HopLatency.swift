@@ -1,0 +1,103 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Messaging
+import Metrics
+import Synchronization
+
+/// How long an event spends on each hop of the backbone, as histograms on every service's
+/// `/metrics` (docs/events.md, "How long a hop takes"):
+///
+/// - `orchestrator_outbox_send_seconds`: a commit that wrote the outbox → its batch sent by this
+///   process's relay (the wake, the read, the send);
+/// - `orchestrator_event_delivery_seconds{queue,type}`: sent by the relay → taken by a consumer
+///   (the broker, the consumer's prefetch, the batch before it);
+/// - `orchestrator_event_handled_seconds{queue,type}`: sent by the relay → handled, committed
+///   and acknowledged by the consumer.
+///
+/// The relay stamps each message with the time it sends it (`x-orch-published-at`, microseconds
+/// of the wall clock); a consumer on another machine reads it against its own clock, so its
+/// figures hold as far as the clocks agree.
+public enum HopLatency {
+    public static let publishedAtHeader = "x-orch-published-at"
+    public static let outboxSend = "orchestrator_outbox_send_seconds"
+    public static let delivery = "orchestrator_event_delivery_seconds"
+    public static let handled = "orchestrator_event_handled_seconds"
+
+    /// Buckets fine enough for hops of a millisecond and coarse enough for a backlog.
+    public static let buckets: [Duration] = [
+        .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(3), .milliseconds(5),
+        .microseconds(7_500), .milliseconds(10), .milliseconds(15), .milliseconds(20), .milliseconds(30),
+        .milliseconds(50), .milliseconds(75), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+        .seconds(1), .milliseconds(2_500), .seconds(5), .seconds(10), .seconds(30),
+    ]
+
+    /// The wall clock in microseconds since 1970.
+    public static func now() -> Int64 {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1_000
+    }
+
+    /// Microseconds from the relay's stamp in a message's `headers` to `moment` (none before
+    /// it: clocks apart), when it carries one.
+    public static func since(_ headers: [String: HeaderValue], at moment: Int64) -> Int64? {
+        guard case .integer(let stamp)? = headers[publishedAtHeader] else { return nil }
+        return max(0, moment - stamp)
+    }
+}
+
+/// A consumer's two hop histograms, one pair per event type (made once each: a metric looked up
+/// by label and dimensions at every delivery would cost more than the observation).
+final class ConsumerHops: Sendable {
+    private let queue: String
+    private struct Pair {
+        let delivery: Timer
+        let handled: Timer
+    }
+
+    private let timers = Mutex<[String: Pair]>([:])
+
+    init(queue: String) {
+        self.queue = queue
+    }
+
+    func delivered(_ deliveries: [Delivery]) {
+        record(deliveries, \.delivery)
+    }
+
+    func handled(_ deliveries: [Delivery]) {
+        record(deliveries, \.handled)
+    }
+
+    private func record(_ deliveries: [Delivery], _ which: KeyPath<Pair, Timer>) {
+        let moment = HopLatency.now()
+        for delivery in deliveries {
+            guard let microseconds = HopLatency.since(delivery.headers, at: moment) else { continue }
+            timers(for: delivery.type ?? "")[keyPath: which].recordNanoseconds(microseconds * 1_000)
+        }
+    }
+
+    private func timers(for type: String) -> Pair {
+        timers.withLock { timers in
+            if let pair = timers[type] { return pair }
+            let dimensions = [("queue", queue), ("type", type)]
+            let pair = Pair(
+                delivery: Timer(label: HopLatency.delivery, dimensions: dimensions, preferredDisplayUnit: .seconds),
+                handled: Timer(label: HopLatency.handled, dimensions: dimensions, preferredDisplayUnit: .seconds)
+            )
+            timers[type] = pair
+            return pair
+        }
+    }
+}
+
+extension Duration {
+    /// The whole nanoseconds in this duration.
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}
