@@ -10,8 +10,8 @@ import Synchronization
 /// How long an event spends on each hop of the backbone, as histograms on every service's
 /// `/metrics` (docs/events.md, "How long a hop takes"):
 ///
-/// - `orchestrator_outbox_send_seconds`: a commit that wrote the outbox → its batch sent by this
-///   process's relay (the wake, the read, the send);
+/// - `orchestrator_outbox_send_seconds`: a commit that wrote the outbox → this process's relay's
+///   next send (the wake, the read, the send);
 /// - `orchestrator_event_delivery_seconds{queue,type}`: sent by the relay → taken by a consumer
 ///   (the broker, the consumer's prefetch, the batch before it);
 /// - `orchestrator_event_handled_seconds{queue,type}`: sent by the relay → handled, committed

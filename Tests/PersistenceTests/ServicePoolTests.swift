@@ -8,9 +8,9 @@ import Testing
 /// A service's pool lives through a flapping server — its sessions cut, one reconnection let in
 /// and the others refused — and serves a burst that needs several connections once the server is
 /// whole again. (PostgresNIO 1.33's pool stopped a service with `Precondition failed` after a
-/// restart of the server when its minimum was its maximum; this sequence did not bring that
-/// about here, the chaos drill's restarts under load did. What guards against it is the
-/// minimum of one, `DatabaseURLTests`.)
+/// restart of the server when its minimum was its maximum — twice in the black-box suite's
+/// PostgreSQL outages; this sequence does not bring that about, so what guards against it is the
+/// minimum of one, checked in `DatabaseURLTests`.)
 @Suite(.enabled(if: TestDatabase.isConfigured, "needs ORCH_TEST_DATABASE_URL (compose/local test sets it)"))
 struct ServicePoolTests {
     @Test func aPoolGrowsAgainAfterItsConnectionsWereCutAndRefused() async throws {

@@ -66,6 +66,7 @@ def test_every_hop_of_an_event_is_timed_on_metrics(stack, api, admin):
     import re
 
     from auth_client import call
+    from conftest import wait_for
 
     status, _, task = call(api("/api/admin/tasks"), "POST", {"name": "Timed hops", "priority": 2}, token=admin)
     assert status == 201, task
@@ -75,10 +76,14 @@ def test_every_hop_of_an_event_is_timed_on_metrics(stack, api, admin):
         match = re.search(re.escape(series) + r" (\S+)", text)
         return float(match.group(1)) if match else 0
 
-    wait_for(lambda: count("tasks", "orchestrator_outbox_send_seconds_count") > 0, 15, what="the tasks relay's send timed")
-    for metric in ("orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds"):
-        series = f'{metric}_count{{queue="scheduler.events",type="task.created"}}'
-        wait_for(lambda: count("scheduler", series) > 0, 15, what=f"{series} on the scheduler")
-    # Buckets down to half a millisecond: a hop takes a few.
-    text = get(stack.url("scheduler", "/metrics")).body.decode()
-    assert 'orchestrator_event_handled_seconds_bucket{queue="scheduler.events",type="task.created",le="0.0005"}' in text
+    try:
+        wait_for(lambda: count("tasks", "orchestrator_outbox_send_seconds_count") > 0, 15, what="the tasks relay's send timed")
+        for metric in ("orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds"):
+            series = f'{metric}_count{{queue="scheduler.events",type="task.created"}}'
+            wait_for(lambda: count("scheduler", series) > 0, 15, what=f"{series} on the scheduler")
+        # Buckets down to half a millisecond: a hop takes a few.
+        text = get(stack.url("scheduler", "/metrics")).body.decode()
+        assert 'orchestrator_event_handled_seconds_bucket{queue="scheduler.events",type="task.created",le="0.0005"}' in text
+    finally:
+        # Left in the queue, the task would go to the next test's employee.
+        assert call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)[0] == 200
