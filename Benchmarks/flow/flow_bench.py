@@ -103,19 +103,28 @@ def process_ticks(pid):
         return 0
 
 
-SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
 HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds")
 HOP_SERIES = re.compile(r'^(\w+)_bucket\{(.*?)le="([^"]+)"\} (\S+)$')
+
+
+def service_addresses():
+    """Each service process's address, as `compose/local status` lists them (replicas too)."""
+    status = subprocess.run([str(ROOT / "compose" / "local"), "status"], capture_output=True, text=True)
+    addresses = {}
+    for line in status.stdout.splitlines():
+        fields = line.split()
+        if len(fields) >= 2 and fields[1].startswith("http://") and fields[0] != "edge":
+            addresses[fields[0]] = fields[1]
+    return addresses
 
 
 def hop_buckets():
     """Every service's hop histograms (docs/events.md, "How long a hop takes"): cumulative
     bucket counts by (service, metric, queue, type)."""
-    base = int(os.environ.get("ORCH_PORT_BASE", "8080"))
     found = {}
-    for index, service in enumerate(SERVICES):
+    for service, address in service_addresses().items():
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{base + index + 1}/metrics", timeout=5) as reply:
+            with urllib.request.urlopen(f"{address}/metrics", timeout=5) as reply:
                 text = reply.read().decode()
         except OSError:
             continue

@@ -93,11 +93,3 @@ final class ConsumerHops: Sendable {
         }
     }
 }
-
-extension Duration {
-    /// The whole nanoseconds in this duration.
-    var nanoseconds: Int64 {
-        let (seconds, attoseconds) = components
-        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
-    }
-}

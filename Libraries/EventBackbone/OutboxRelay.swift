@@ -198,9 +198,9 @@ public final class OutboxRelay: Service, Sendable {
                     let positions = batch.map(\.position)
                     // A session given up on while its read hung must not publish beside its successor.
                     try Task.checkCancellation()
-                    let stamp = HeaderValue.integer(HopLatency.now())
-                    let receipt = publisher.send(batch.map { $0.message(stampedWith: stamp) }, in: sequence)
-                    if let woken = RelayWakes.takeCommitTime(schema) { sendDelay.recordNanoseconds((.now - woken).nanoseconds) }
+                    let sentAt = HopLatency.now()
+                    let receipt = publisher.send(batch.map { $0.message(stampedWith: .integer(sentAt)) }, in: sequence)
+                    if let woken = RelayWakes.takeCommitTime(schema) { sendDelay.recordNanoseconds(max(0, sentAt - woken) * 1_000) }
                     inFlight.add(positions)
                     group.addTask { [options, wake] in
                         do {

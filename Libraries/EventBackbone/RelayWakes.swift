@@ -18,9 +18,9 @@ enum RelayWakes {
         relays.withLock { $0[schema]?[ObjectIdentifier(signal)] = nil }
     }
 
-    /// The earliest commit whose wake no batch has answered yet, by schema: the relay reads it
-    /// as it sends (`HopLatency.outboxSend`).
-    private static let unanswered = Mutex<[String: ContinuousClock.Instant]>([:])
+    /// The earliest commit whose wake no batch has answered yet (`HopLatency.now()`), by
+    /// schema: the relay reads it as it sends (`HopLatency.outboxSend`).
+    private static let unanswered = Mutex<[String: Int64]>([:])
 
     static func wake(_ schema: String) {
         let signals = relays.withLock { relays -> [WakeSignal] in
@@ -28,12 +28,12 @@ enum RelayWakes {
             return Array(signals.values)
         }
         guard !signals.isEmpty else { return }
-        let now = ContinuousClock.now
+        let now = HopLatency.now()
         unanswered.withLock { if $0[schema] == nil { $0[schema] = now } }
         for signal in signals { signal.signal() }
     }
 
-    static func takeCommitTime(_ schema: String) -> ContinuousClock.Instant? {
+    static func takeCommitTime(_ schema: String) -> Int64? {
         unanswered.withLock { $0.removeValue(forKey: schema) }
     }
 }
