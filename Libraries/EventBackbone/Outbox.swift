@@ -1,4 +1,5 @@
 import EventContracts
+import Foundation
 import Logging
 import Persistence
 import PostgresNIO
@@ -16,29 +17,35 @@ public struct Outbox: Sendable {
     /// active relay.
     public static func channel(_ schema: String) -> String { "\(schema)_outbox" }
 
-    /// Rows were written into this outbox on the current connection: the relay of this process
-    /// is woken once they commit (see ``AfterCommit``). `append` calls it; a statement that
-    /// inserts into the outbox itself (a data-modifying CTE) calls it after running.
-    public func written() {
+    /// Events were written into this outbox on the current connection, at these positions
+    /// (`RETURNING event_id, position` matched back by id): once they commit they are handed to
+    /// this process's relay (see ``AfterCommit``), which sends them without reading the table.
+    /// `append` calls it; a statement that inserts into the outbox itself (a data-modifying CTE)
+    /// calls it after running.
+    public func written(_ events: [EncodedEvent], positions: [UUID: Int64]) {
+        let rows = events.compactMap { event in positions[event.id].map { HandedRow(position: $0, event: event) } }
         let schema = schema
-        AfterCommit.perform { RelayWakes.wake(schema) }
+        AfterCommit.perform { RelayRegistry.handOver(rows, schema: schema) }
     }
 
     /// Appends events in order, on `connection`, which must be inside the caller's transaction
-    /// (`PostgresClient.transaction`, whose commit wakes the relay).
+    /// (`PostgresClient.transaction`, whose commit hands them to the relay).
     public func append(_ events: [EncodedEvent], on connection: PostgresConnection, logger: Logger) async throws {
         guard !events.isEmpty else { return }
-        try await connection.query(
+        let rows = try await connection.query(
             """
             INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body)
             SELECT id, type, body
             FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
                 WITH ORDINALITY AS event(id, type, body, n)
             ORDER BY n
+            RETURNING event_id, position
             """,
             logger: logger
         )
-        written()
+        var positions: [UUID: Int64] = [:]
+        for try await (id, position) in rows.decode((UUID, Int64).self) { positions[id] = position }
+        written(events, positions: positions)
     }
 
     public func append<Payload>(_ envelope: EventEnvelope<Payload>, on connection: PostgresConnection, logger: Logger) async throws {

@@ -16,11 +16,13 @@ import Synchronization
 /// events keep leaving in commit order. A session that stops making progress (a hung query) is
 /// abandoned and a new one started.
 ///
-/// A commit that wrote the outbox wakes this process's relay directly (``Outbox/written()``), with
-/// no NOTIFY in the writing transaction. A standby passes such a wake on to the active relay with
-/// a NOTIFY of its own, which the active relay LISTENs for; and the active relay looks every
-/// `idleCheck` for rows nobody woke it for (a process without a relay, a crash between commit and
-/// wake). Confirmed rows are deleted.
+/// A commit that wrote the outbox hands its rows to this process's relay directly
+/// (``Outbox/written(_:positions:)``), with no NOTIFY in the writing transaction; the relay sends
+/// them without reading the table when nothing below them is missing (``RelayWindow``), and reads
+/// it otherwise. A standby passes such a wake on to the active relay with a NOTIFY of its own,
+/// which the active relay LISTENs for; and the active relay looks every `idleCheck` for rows
+/// nobody handed it (a process without a relay, a crash between commit and hand-over).
+/// Confirmed rows are deleted.
 public final class OutboxRelay: Service, Sendable {
     public struct Options: Sendable {
         public var batchSize = 500
@@ -35,6 +37,11 @@ public final class OutboxRelay: Service, Sendable {
         /// How often the active relay looks for rows nobody woke it for.
         public var idleCheck: Duration = .seconds(1)
         public var standbyCheck: Duration = .seconds(1)
+        /// How long a missing position holds back the rows handed over above it (each then costs
+        /// a read of the table) before it is given up on: longer than any transaction that writes
+        /// the outbox, since a row committed after its gap was given up on may leave after a later
+        /// row of its task (docs/events.md).
+        public var gapLimit: Duration = .seconds(5)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
         /// A batch not confirmed within this ends the session, which sends it again: a confirm
         /// that never comes must not hold the relay (consumers drop the duplicates).
@@ -53,9 +60,12 @@ public final class OutboxRelay: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let active = Mutex(false)
-    /// Rung by the commits of this process that wrote the outbox (``RelayWakes``) and by the
-    /// standby replicas' NOTIFYs.
-    private let wake = WakeSignal()
+    /// What the commits of this process hand over (``RelayRegistry``) and the standby replicas'
+    /// NOTIFYs ask for.
+    private let mailbox = RelayMailbox()
+    private var wake: WakeSignal { mailbox.wake }
+    /// Reads of the table, for the tests: a hand-over with nothing missing below it costs none.
+    let reads = Atomic<Int>(0)
     private let sendDelay = Timer(label: HopLatency.outboxSend, preferredDisplayUnit: .seconds)
 
     public init(schema: String, database: DatabaseURL, publisher: AMQPConnection, options: Options = Options(), logger: Logger) {
@@ -70,8 +80,8 @@ public final class OutboxRelay: Service, Sendable {
     public var isActive: Bool { active.withLock { $0 } }
 
     public func run() async throws {
-        RelayWakes.register(wake, schema: schema)
-        defer { RelayWakes.unregister(wake, schema: schema) }
+        RelayRegistry.register(mailbox, schema: schema)
+        defer { RelayRegistry.unregister(mailbox, schema: schema) }
         await cancelWhenGracefulShutdown {
             var attempt = 0
             while !Task.isCancelled {
@@ -134,7 +144,7 @@ public final class OutboxRelay: Service, Sendable {
         try await connection.listen(on: Outbox.channel(schema)) { notifications in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    for try await _ in notifications { self.wake.signal() }
+                    for try await _ in notifications { self.mailbox.askToRead() }
                 }
                 group.addTask { try await self.relay(on: connection, heartbeat: heartbeat) }
                 defer { group.cancelAll() }
@@ -156,22 +166,26 @@ public final class OutboxRelay: Service, Sendable {
             while case let left = next - .now, left > .zero {
                 guard await wake.wait(timeout: left) else { break }
                 try Task.checkCancellation()
-                _ = RelayWakes.takeCommitTime(schema)  // answered by the active relay, elsewhere
+                _ = mailbox.take(upTo: .max)  // sent by the active relay, elsewhere
                 try await connection.query("SELECT pg_notify(\(Outbox.channel(schema)), '')", logger: logger)
             }
             try Task.checkCancellation()
         }
     }
 
-    /// Sends pending rows as they commit without waiting for earlier batches' confirms (up to
-    /// `maxInFlight` batches at once); confirmed rows are deleted in bulk `markInterval` after a
-    /// confirm.
+    /// Sends rows as they commit without waiting for earlier batches' confirms (up to
+    /// `maxInFlight` batches at once) — handed over when nothing below them is missing, read from
+    /// the table otherwise; confirmed rows are deleted in bulk `markInterval` after a confirm.
     /// A failed batch ends the session; the next session sends again whatever is still there,
     /// and consumers drop the duplicates.
     private func relay(on connection: PostgresConnection, heartbeat: Heartbeat) async throws {
         let inFlight = InFlightBatches()
         // Pipelined batches keep their order only if none is sent after one that failed.
         let sequence = PublishSequence()
+        var window = RelayWindow(gapLimit: options.gapLimit)
+        // What was handed over before this session is in the table, which it reads first.
+        mailbox.clear()
+        var mustRead = true
         try await withThrowingDiscardingTaskGroup { group in
             // A failed delete ends the session the way a failed publish does, through `inFlight`:
             // thrown from a child, it would only cancel this loop, which then threw a
@@ -193,15 +207,26 @@ public final class OutboxRelay: Service, Sendable {
                     await wake.wait(timeout: options.idleCheck)
                     continue
                 }
-                let batch = try await pending(on: connection, excluding: inFlight.positions)
+                let handed = mailbox.take(upTo: options.batchSize)
+                mustRead = mustRead || handed.read
+                var batch: [PendingEvent] = []
+                if !mustRead, !handed.rows.isEmpty, let admitted = window.admit(handed.rows.map(\.position), at: .now) {
+                    let send = Set(admitted)
+                    batch = handed.rows.filter { send.contains($0.position) }.sorted { $0.position < $1.position }.map(PendingEvent.init)
+                } else if mustRead || !handed.rows.isEmpty {
+                    batch = try await pending(on: connection, excluding: inFlight.positions)
+                    // A full batch may not be all there is.
+                    mustRead = batch.count == options.batchSize
+                }
                 if !batch.isEmpty {
                     let positions = batch.map(\.position)
                     // A session given up on while its read hung must not publish beside its successor.
                     try Task.checkCancellation()
                     let sentAt = HopLatency.now()
                     let receipt = publisher.send(batch.map { $0.message(stampedWith: .integer(sentAt)) }, in: sequence)
-                    if let woken = RelayWakes.takeCommitTime(schema) { sendDelay.recordNanoseconds(max(0, sentAt - woken) * 1_000) }
+                    if let committed = handed.firstCommit { sendDelay.recordNanoseconds(max(0, sentAt - committed) * 1_000) }
                     inFlight.add(positions)
+                    window.sent(positions, at: .now)
                     group.addTask { [options, wake] in
                         do {
                             try await withDeadline(options.confirmTimeout) { try await receipt.confirmed() }
@@ -212,9 +237,9 @@ public final class OutboxRelay: Service, Sendable {
                         }
                     }
                 }
-                // A short batch was all there was: no second look until a commit rings (a wake
-                // that came during the read is kept, so none is missed) or the poll is due.
-                if batch.count < options.batchSize { await wake.wait(timeout: options.idleCheck) }
+                // Nothing more to do: no second look until a commit hands something over (one that
+                // came meanwhile has rung already, so none is missed) or the poll is due.
+                if !mustRead, mailbox.isEmpty, await !wake.wait(timeout: options.idleCheck) { mustRead = true }
             }
         }
     }
@@ -242,6 +267,18 @@ public final class OutboxRelay: Service, Sendable {
         let position: Int64
         let message: OutgoingMessage
 
+        init(position: Int64, message: OutgoingMessage) {
+            (self.position, self.message) = (position, message)
+        }
+
+        init(_ row: HandedRow) {
+            position = row.position
+            message = OutgoingMessage(
+                exchange: Exchanges.events, routingKey: row.event.type, body: Array(row.event.body.utf8),
+                messageId: row.event.id.uuidString, type: row.event.type
+            )
+        }
+
         func message(stampedWith stamp: HeaderValue) -> OutgoingMessage {
             var message = message
             message.headers[HopLatency.publishedAtHeader] = stamp
@@ -251,6 +288,7 @@ public final class OutboxRelay: Service, Sendable {
 
     /// Unpublished rows in order, leaving out those already on their way.
     private func pending(on connection: PostgresConnection, excluding inFlight: [Int64]) async throws -> [PendingEvent] {
+        reads.add(1, ordering: .relaxed)
         let rows = try await connection.query(
             """
             SELECT position, event_id, event_type, body FROM \(unescaped: schema).outbox

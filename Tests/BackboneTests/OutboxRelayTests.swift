@@ -1,4 +1,4 @@
-import EventBackbone
+@testable import EventBackbone
 import Foundation
 import Messaging
 import Persistence
@@ -26,7 +26,7 @@ struct OutboxRelayTests {
 
     func withRelay(
         through proxy: SilentProxy? = nil, options: OutboxRelay.Options = .init(),
-        _ body: @Sendable (PostgresClient, String, TestEvents, Collector) async throws -> Void
+        _ body: @Sendable (PostgresClient, String, TestEvents, Collector, OutboxRelay) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
         let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
@@ -47,7 +47,7 @@ struct OutboxRelayTests {
                     group.addTask { await collector.run(deliveries, consumer) }
                     defer { group.cancelAll() }
                     #expect(try await TestServers.eventually { publisher.probe() == .up && consumer.probe() == .up && relay.isActive })
-                    try await body(client, schema, events, collector)
+                    try await body(client, schema, events, collector, relay)
                 }
             }
             try await TestServers.dropSchema(schema, client)
@@ -55,7 +55,7 @@ struct OutboxRelayTests {
     }
 
     @Test func aRolledBackTransactionPublishesNothingACommittedOneExactlyOnce() async throws {
-        try await withRelay { client, schema, events, collector in
+        try await withRelay { client, schema, events, collector, _ in
             let outbox = Outbox(schema: schema)
             await #expect(throws: (any Error).self) {
                 try await client.withTransaction(logger: TestServers.logger) { connection in
@@ -75,7 +75,7 @@ struct OutboxRelayTests {
     }
 
     @Test func eventsLeaveInCommitOrder() async throws {
-        try await withRelay { client, schema, events, collector in
+        try await withRelay { client, schema, events, collector, _ in
             let outbox = Outbox(schema: schema)
             for seq in 1...300 {
                 try await client.transaction(logger: TestServers.logger) { connection in
@@ -88,7 +88,7 @@ struct OutboxRelayTests {
     }
 
     @Test func aCommitWakesTheRelayAtOnce() async throws {
-        try await withRelay { client, schema, events, collector in
+        try await withRelay { client, schema, events, collector, _ in
             let outbox = Outbox(schema: schema)
             // Let the relay go idle first, so only the commit's wake-up can bring it before its 1 s look.
             try await Task.sleep(for: .milliseconds(300))
@@ -106,7 +106,7 @@ struct OutboxRelayTests {
     @Test func theWakeComesAfterTheCommitNotBefore() async throws {
         var options = OutboxRelay.Options()
         options.idleCheck = .seconds(30)
-        try await withRelay(options: options) { client, schema, events, collector in
+        try await withRelay(options: options) { client, schema, events, collector, _ in
             let outbox = Outbox(schema: schema)
             try await Task.sleep(for: .milliseconds(300))
             try await client.transaction(logger: TestServers.logger) { connection in
@@ -117,12 +117,64 @@ struct OutboxRelayTests {
         }
     }
 
+    /// A commit's rows go out without a read of the table when every row below them has gone.
+    @Test func aHandedOverCommitIsSentWithoutARead() async throws {
+        var options = OutboxRelay.Options()
+        options.gapLimit = .milliseconds(200)
+        options.idleCheck = .seconds(30)
+        try await withRelay(options: options) { client, schema, events, collector, relay in
+            let outbox = Outbox(schema: schema)
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
+            try await Task.sleep(for: .milliseconds(300))  // past the session's first hold
+            let reads = relay.reads.load(ordering: .relaxed)
+            for seq in 2...4 {
+                try await client.transaction(logger: TestServers.logger) { connection in
+                    try await outbox.append([events.encoded(seq: seq)], on: connection, logger: TestServers.logger)
+                }
+            }
+            // Autocommitted, as the tasks service's one-statement transitions write: handed over at once.
+            try await client.withConnection { connection in
+                try await outbox.append([events.encoded(seq: 5)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 } == [1, 2, 3, 4, 5] })
+            #expect(relay.reads.load(ordering: .relaxed) == reads)
+        }
+    }
+
+    /// A row another replica committed (no hand-over here) leaves before a later row this
+    /// process hands over: the later one may be the same task's next event.
+    @Test func aRowCommittedElsewhereLeavesBeforeALaterHandedOverRow() async throws {
+        var options = OutboxRelay.Options()
+        options.gapLimit = .milliseconds(200)
+        options.idleCheck = .seconds(30)  // the poll cannot be what finds it
+        try await withRelay(options: options) { client, schema, events, collector, relay in
+            let outbox = Outbox(schema: schema)
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
+            try await Task.sleep(for: .milliseconds(300))
+            let elsewhere = events.encoded(seq: 2)
+            try await client.query(
+                "INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body) VALUES (\(elsewhere.id), \(elsewhere.type), \(elsewhere.body))"
+            )
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 3)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 }.count >= 3 })
+            #expect(collector.seqs.withLock { $0 } == [1, 2, 3])
+        }
+    }
+
     /// Rows no wake-up announces — another process wrote them, or a crash came between commit
     /// and wake — are still published, by the relay's poll.
     @Test func aRowNobodyAnnouncesIsPublishedByThePoll() async throws {
         var options = OutboxRelay.Options()
         options.idleCheck = .milliseconds(300)
-        try await withRelay(options: options) { client, schema, events, collector in
+        try await withRelay(options: options) { client, schema, events, collector, _ in
             // Straight SQL, as another process would write it: no `Outbox.written()` here.
             let event = events.encoded(seq: 5)
             try await client.query(
@@ -177,7 +229,10 @@ struct OutboxRelayTests {
         defer { proxy.close() }
         var options = OutboxRelay.Options()
         options.stallLimit = .seconds(2)
-        try await withRelay(through: proxy, options: options) { client, schema, events, collector in
+        // Every hand-over is read first (as in a session's first seconds), so the silent
+        // connection is in the way of the second event.
+        options.gapLimit = .seconds(60)
+        try await withRelay(through: proxy, options: options) { client, schema, events, collector, _ in
             let outbox = Outbox(schema: schema)
             try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
@@ -210,7 +265,7 @@ struct OutboxRelayTests {
         var options = OutboxRelay.Options()
         options.markInterval = .milliseconds(20)
         options.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200))
-        try await withRelay(options: options) { client, schema, events, collector in
+        try await withRelay(options: options) { client, schema, events, collector, _ in
             try await client.query(PostgresQuery(unsafeSQL: """
                 CREATE FUNCTION \(schema).refuse() RETURNS trigger LANGUAGE plpgsql AS
                     $$ BEGIN RAISE EXCEPTION 'deletes refused'; END $$

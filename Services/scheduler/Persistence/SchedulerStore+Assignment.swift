@@ -166,7 +166,7 @@ extension SchedulerStore {
         }
         if !assignedEmployees.isEmpty {
             // The employees' last offers and the proposals' events, in one statement.
-            _ = try await connection.rows(of: Offered(query: """
+            let written = try await connection.rows(of: Offered(query: """
                 WITH offered AS (
                     UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))
                 )
@@ -175,8 +175,14 @@ extension SchedulerStore {
                 FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
                     WITH ORDINALITY AS event(id, type, body, n)
                 ORDER BY n
+                RETURNING event_id, position
                 """), logger: logger)
-            outbox.written()
+            var positions: [UUID: Int64] = [:]
+            for row in written {
+                let (id, position) = try row.decode((UUID, Int64).self)
+                positions[id] = position
+            }
+            outbox.written(events, positions: positions)
         }
         return outcomes.map { $0! }
     }

@@ -162,15 +162,20 @@ extension TaskRepository {
                     unnest(\(encoded.map(\.id))::uuid[], \(encoded.map(\.type))::text[], \(encoded.map(\.body))::text[])
                     WITH ORDINALITY AS event(id, type, body, n)
                 ORDER BY event.n
+                RETURNING event_id, position
             )
-            SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns) FROM tasks.tasks WHERE id = \(id)
+            SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns),
+                (SELECT array_agg(event_id) FROM published), (SELECT array_agg(position) FROM published)
+            FROM tasks.tasks WHERE id = \(id)
             """), logger: logger)
         guard let row = written.first else { return .overtaken(nil) }
-        guard try row.makeRandomAccess()[0].decode(Int.self) == 1 else {
+        let columns = row.makeRandomAccess()
+        guard try columns[0].decode(Int.self) == 1 else {
             // The row moved on between the read (or the hint) and this write: nothing was written.
             return .overtaken(try Self.task(row, from: 1))
         }
-        outbox.written()
+        let (ids, positions) = try (columns[columns.count - 2].decode([UUID]?.self), columns[columns.count - 1].decode([Int64]?.self))
+        outbox.written(encoded, positions: Dictionary(zip(ids ?? [], positions ?? []), uniquingKeysWith: { first, _ in first }))
         return .written(change)
     }
 }

@@ -66,8 +66,8 @@ struct TaskRepository: Sendable {
         let made = try await client.withConnection { connection in
             try await insert(task, announcing: created, idempotency: idempotency, on: connection)
         }
-        if made {
-            outbox.written()
+        if let position = made {
+            outbox.written([created], positions: [created.id: position])
             recent.committed(task)
             return .created(task)
         }
@@ -88,11 +88,12 @@ struct TaskRepository: Sendable {
     }
 
     /// The task, its "create" audit row and its `task.created`, in one statement; with a key, the
-    /// key too, and nothing at all when the key is already taken (false).
+    /// key too, and nothing at all when the key is already taken (nil). Returns the event's
+    /// position in the outbox.
     private func insert(
         _ task: TaskRecord, announcing created: EncodedEvent, idempotency: (key: String, hash: String)?,
         on connection: PostgresConnection
-    ) async throws -> Bool {
+    ) async throws -> Int64? {
         // The key's row goes in first and gates the rest: `ON CONFLICT DO NOTHING` waits for a
         // concurrent first use of the key to commit, then inserts nothing. Its foreign key is
         // checked at the end of the statement, when the task is there.
@@ -117,10 +118,11 @@ struct TaskRepository: Sendable {
             ), published AS (
                 INSERT INTO tasks.outbox (event_id, event_type, body)
                 SELECT \(created.id), \(created.type), \(created.body) FROM inserted
+                RETURNING position
             )
-            SELECT count(*)::int FROM inserted
+            SELECT position FROM published
             """), logger: logger)
-        return try rows.first?.decode(Int.self) == 1
+        return try rows.first?.decode(Int64.self)
     }
 
     func find(_ id: UUID) async throws -> TaskRecord? {
