@@ -11,10 +11,9 @@ struct AnalyticsEventHandlers: Sendable {
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
-        handlers.on(UserRegistered.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
-        handlers.on(UserUpdated.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
-        handlers.onBatch(Self.taskEventTypes) { events, connection in
-            try await store.taskEvents(events.map(Self.fact), on: connection)
+        // A batch in one autocommitted statement that claims it too (docs/analytics.md).
+        handlers.onClaimingBatch(Self.taskEventTypes + Self.profileEventTypes) { claim, events, connection in
+            try await store.record(try AnalyticsBatch(events), claim: claim, on: connection)
         }
         let publisher = publisher
         handlers.afterCommit = { publisher.figuresMayHaveChanged() }
@@ -32,6 +31,7 @@ struct AnalyticsEventHandlers: Sendable {
     ]
 
     static var taskEventTypes: [String] { taskEvents.keys.sorted() }
+    static let profileEventTypes = [UserRegistered.eventType, UserUpdated.eventType]
 
     static func fact(_ event: IncomingEvent) throws -> TaskEventFact {
         guard let decode = taskEvents[event.type] else {

@@ -14,51 +14,45 @@ struct AnalyticsStore: Sendable {
     let logger: Logger
     let outbox = Outbox(schema: "analytics")
 
-    func profile(_ user: some UserProfile, at: Date, on connection: PostgresConnection) async throws {
-        try await connection.query(
-            """
-            INSERT INTO analytics.employees (id, username, is_employee, active, capacity, profile_at)
-            VALUES (\(user.userId), \(user.username), \(user.role == .employee), \(user.active), \(user.capacity), \(at))
-            ON CONFLICT (id) DO UPDATE SET username = excluded.username, is_employee = excluded.is_employee,
-                active = excluded.active, capacity = excluded.capacity, profile_at = excluded.profile_at
-            WHERE analytics.employees.profile_at <= excluded.profile_at
-            """,
-            logger: logger
-        )
-    }
-
-    /// A run of task events, in two statements whatever its length: the rows of its tasks read
-    /// and locked, the events folded over them in memory (`TaskRowFold`, by the pure
-    /// `TaskStatusOrder`), then every fact and every task row written in one statement.
-    func taskEvents(_ facts: [TaskEventFact], on connection: PostgresConnection) async throws {
-        guard !facts.isEmpty else { return }
-        let ids = Array(Set(facts.map(\.taskId)))
-        let rows = try await connection.rows(
-            of: LockTaskRows(
-                query: "SELECT id, status, version, last_event, assignee_id FROM analytics.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE"
-            ),
-            logger: logger
-        )
-        var stored: [UUID: TaskRowFold.Stored] = [:]
-        for row in rows {
-            let (id, status, version, lastEvent, assignee) = try row.decode((UUID, String, Int, String, UUID?).self)
-            stored[id] = .init(status: status, version: version, lastEvent: lastEvent, assigneeId: assignee)
-        }
-        let folded = TaskRowFold.fold(facts, stored: stored)
+    /// A delivered batch in **one autocommitted statement** that also claims it in the inbox
+    /// (`claim`): the claimed events' facts, the newest claimed profile of each employee, and every
+    /// task row the batch touched — folded in memory first (`TaskRowFold`), then merged with the
+    /// stored row by the pure `TaskStatusOrder`'s rank and each time's earliest or latest. No
+    /// BEGIN, no locked read, no COMMIT: the merge is the same whichever order two batches of
+    /// one task commit in, and the statement takes the task rows in id order, so two replicas
+    /// cannot deadlock. A task row is written only when one of its events was claimed; a claimed
+    /// event applied again with a redelivered one changes nothing (every merge keeps the newest).
+    func record(_ batch: AnalyticsBatch, claim: InboxClaim, on connection: PostgresConnection) async throws {
         let encoder = JSONEncoder()
-        let factRows = String(decoding: try encoder.encode(facts.map(FactRow.init)), as: UTF8.self)
-        // In id order, like the locks above (a uuid's text sorts as its bytes), so two replicas
-        // inserting new tasks of overlapping batches do not deadlock each other.
-        let taskRows = String(
-            decoding: try encoder.encode(folded.sorted { $0.key.uuidString < $1.key.uuidString }.map(TaskRow.init)), as: UTF8.self
-        )
-        _ = try await connection.rows(of: WriteTaskEvents(query: """
-            WITH fact AS (
+        let factRows = String(decoding: try encoder.encode(batch.facts.map(FactRow.init)), as: UTF8.self)
+        let events = Dictionary(grouping: batch.facts, by: \.taskId)
+        // In id order, so two replicas writing overlapping batches take the rows in one order.
+        let taskRows = String(decoding: try encoder.encode(TaskRowFold.fold(batch.facts, stored: [:]).map { id, row in
+            TaskRow((id, row), events: events[id, default: []].map(\.eventId))
+        }.sorted { $0.id.uuidString < $1.id.uuidString }), as: UTF8.self)
+        let profileRows = String(decoding: try encoder.encode(batch.newestProfiles), as: UTF8.self)
+        let newer = "\(TaskStatusOrder.rankSQL("excluded")) > \(TaskStatusOrder.rankSQL("t"))"
+        _ = try await connection.rows(of: RecordBatch(query: """
+            WITH claimed AS (
+                INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
+                ON CONFLICT DO NOTHING RETURNING message_id
+            ), fact AS (
                 INSERT INTO analytics.facts (event_id, type, task_id, employee_id, detail, at)
                 SELECT event_id, type, task_id, employee_id, detail, at
                 FROM jsonb_to_recordset(\(factRows)::jsonb)
                     AS f(event_id uuid, type text, task_id uuid, employee_id uuid, detail text, at timestamptz)
+                WHERE f.event_id IN (SELECT message_id FROM claimed)
                 ON CONFLICT DO NOTHING
+            ), profile AS (
+                INSERT INTO analytics.employees AS e (id, username, is_employee, active, capacity, profile_at)
+                SELECT id, username, is_employee, active, capacity, profile_at
+                FROM jsonb_to_recordset(\(profileRows)::jsonb) AS p(event_id uuid, id uuid, username text, is_employee bool,
+                    active bool, capacity int, profile_at timestamptz)
+                WHERE p.event_id IN (SELECT message_id FROM claimed)
+                ON CONFLICT (id) DO UPDATE SET username = excluded.username, is_employee = excluded.is_employee,
+                    active = excluded.active, capacity = excluded.capacity, profile_at = excluded.profile_at
+                WHERE e.profile_at <= excluded.profile_at
             )
             INSERT INTO analytics.tasks AS t (id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
                 accepted_at, completed_at, failed_at, known, priority, due_at, overdue)
@@ -66,10 +60,14 @@ struct AnalyticsStore: Sendable {
                 accepted_at, completed_at, failed_at, known, priority, due_at, overdue
             FROM jsonb_to_recordset(\(taskRows)::jsonb) AS r(id uuid, status text, version int, last_event text, assignee_id uuid,
                 created_at timestamptz, first_assigned_at timestamptz, assigned_at timestamptz, accepted_at timestamptz,
-                completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz, overdue bool)
+                completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz, overdue bool,
+                events uuid[])
+            WHERE r.events && ARRAY(SELECT message_id FROM claimed)
             ON CONFLICT (id) DO UPDATE SET
-                status = excluded.status, version = excluded.version, last_event = excluded.last_event,
-                assignee_id = excluded.assignee_id,
+                status = CASE WHEN \(unescaped: newer) THEN excluded.status ELSE t.status END,
+                assignee_id = CASE WHEN \(unescaped: newer) THEN excluded.assignee_id ELSE t.assignee_id END,
+                version = CASE WHEN \(unescaped: newer) THEN excluded.version ELSE t.version END,
+                last_event = CASE WHEN \(unescaped: newer) THEN excluded.last_event ELSE t.last_event END,
                 created_at = least(t.created_at, excluded.created_at),
                 first_assigned_at = least(t.first_assigned_at, excluded.first_assigned_at),
                 assigned_at = greatest(t.assigned_at, excluded.assigned_at),
@@ -83,10 +81,8 @@ struct AnalyticsStore: Sendable {
             """), logger: logger)
     }
 
-    /// The rows of a run's tasks, locked (prepared: it runs for every batch).
-    private struct LockTaskRows: PreparedSQL { let query: PostgresQuery }
-    /// A run's facts and task rows (prepared: it runs for every batch).
-    private struct WriteTaskEvents: PreparedSQL { let query: PostgresQuery }
+    /// A batch's statement (prepared: it runs for every batch).
+    private struct RecordBatch: PreparedSQL { let query: PostgresQuery }
 
     /// A fact as `jsonb_to_recordset` reads it (times as the events write them; absent is NULL).
     private struct FactRow: Encodable {
@@ -101,7 +97,10 @@ struct AnalyticsStore: Sendable {
         let id: UUID, status: String, version: Int, last_event: String, assignee_id: UUID?
         let created_at, first_assigned_at, assigned_at, accepted_at, completed_at, failed_at, due_at: String?
         let known: Bool, priority: Int?, overdue: Bool
-        init(_ entry: (key: UUID, value: TaskRowFold)) {
+        /// The events folded into it: the row is written only when the inbox claimed one of them.
+        let events: [UUID]
+        init(_ entry: (key: UUID, value: TaskRowFold), events: [UUID]) {
+            self.events = events
             let row = entry.value
             (id, status, version, last_event, assignee_id) = (entry.key, row.state.status, row.state.version, row.state.lastEvent, row.state.assigneeId)
             (created_at, first_assigned_at, assigned_at) = (row.createdAt.map(EventCoding.timestamp), row.firstAssignedAt.map(EventCoding.timestamp), row.assignedAt.map(EventCoding.timestamp))
