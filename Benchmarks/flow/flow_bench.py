@@ -103,7 +103,8 @@ def process_ticks(pid):
         return 0
 
 
-HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds")
+HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds",
+               "orchestrator_assignment_wake_seconds", "orchestrator_assignment_round_seconds")
 HOP_SERIES = re.compile(r'^(\w+)_bucket\{(.*?)le="([^"]+)"\} (\S+)$')
 
 
@@ -160,7 +161,9 @@ def quantile(buckets, q):
 def hop_report(before, after):
     names = {"orchestrator_outbox_send_seconds": "commit → sent by the relay",
              "orchestrator_event_delivery_seconds": "sent → taken by the consumer",
-             "orchestrator_event_handled_seconds": "sent → handled and committed"}
+             "orchestrator_event_handled_seconds": "sent → handled and committed",
+             "orchestrator_assignment_wake_seconds": "commit → the round it wakes",
+             "orchestrator_assignment_round_seconds": "first read → proposals committed"}
     lines = []
     for key in sorted(after, key=lambda k: (k[3], k[0], HOP_METRICS.index(k[1]))):
         delta = {bound: count - before.get(key, {}).get(bound, 0) for bound, count in after[key].items()}
@@ -168,7 +171,7 @@ def hop_report(before, after):
         if total <= 0:
             continue
         service, metric, queue, event = key
-        where = f"{event} at {queue}" if queue else "outbox"
+        where = f"{event} at {queue}" if queue else "outbox" if metric == HOP_METRICS[0] else "assignment round"
         figures = " / ".join(f"{quantile(delta, q):.1f}" for q in (0.5, 0.9, 0.99))
         lines.append(f"  {service:<10} {where:<44} {names[metric]:<30} {figures} ms ({int(total)})")
     return lines

@@ -15,7 +15,12 @@ import Synchronization
 /// - `orchestrator_event_delivery_seconds{queue,type}`: sent by the relay → taken by a consumer
 ///   (the broker, the consumer's prefetch, the batch before it);
 /// - `orchestrator_event_handled_seconds{queue,type}`: sent by the relay → handled, committed
-///   and acknowledged by the consumer.
+///   and acknowledged by the consumer;
+/// - `orchestrator_assignment_wake_seconds` (the scheduler): a commit that can make an assignment
+///   possible → the assignment round it wakes begins;
+/// - `orchestrator_assignment_round_seconds` (the scheduler): a round that planned proposals,
+///   from its first read to its proposals' commit (the queue, the team, the Redis locks, the
+///   transaction).
 ///
 /// The relay stamps each message with the time it sends it (`x-orch-published-at`, microseconds
 /// of the wall clock); a consumer on another machine reads it against its own clock, so its
@@ -25,6 +30,10 @@ public enum HopLatency {
     public static let outboxSend = "orchestrator_outbox_send_seconds"
     public static let delivery = "orchestrator_event_delivery_seconds"
     public static let handled = "orchestrator_event_handled_seconds"
+    public static let assignmentWake = "orchestrator_assignment_wake_seconds"
+    public static let assignmentRound = "orchestrator_assignment_round_seconds"
+    /// Every hop histogram, for the buckets below.
+    public static let histograms = [outboxSend, delivery, handled, assignmentWake, assignmentRound]
 
     /// Buckets fine enough for hops of a millisecond and coarse enough for a backlog.
     public static let buckets: [Duration] = [

@@ -37,7 +37,7 @@ public enum ServiceLauncher {
         }
         let registry = PrometheusCollectorRegistry()
         var metrics = PrometheusMetricsFactory(registry: registry)
-        for label in [HopLatency.outboxSend, HopLatency.delivery, HopLatency.handled] {
+        for label in HopLatency.histograms {
             metrics.durationHistogramBuckets[label] = HopLatency.buckets
         }
         MetricsSystem.bootstrap(metrics)

@@ -2,6 +2,7 @@
 skills and capacity set by an admin. Tasks created through the tasks service are offered at once
 to the right person; the queue, the employees and availability routes; manual assignment;
 reservations that expire; a second scheduler process."""
+import re
 import time
 import uuid
 from datetime import datetime
@@ -93,7 +94,7 @@ def workers(stack, api, admin):
         worker.close()
 
 
-def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills(api, admin, workers):
+def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills(stack, api, admin, workers):
     skill = f"s{uuid.uuid4().hex[:8]}"
     skilled = workers(skills=[skill])
     unskilled = workers(skills=[])
@@ -107,6 +108,10 @@ def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills
     assert task_of(api, admin, task["id"])["status"] == "ASSIGNED"
     view = scheduled(api, admin, skilled.id)
     assert view["load"] == 1 and view["idleSince"] is not None
+    # The round that made the offer is timed (docs/events.md, "How long a hop takes").
+    metrics = get(stack.url("scheduler", "/metrics")).body.decode()
+    rounds = re.search(r"^orchestrator_assignment_round_seconds_count (\S+)$", metrics, re.M)
+    assert rounds and float(rounds.group(1)) >= 1, "the assignment round is not on /metrics"
 
 
 def test_nobody_gets_a_task_they_lack_the_skills_for_and_it_waits_in_the_queue(api, admin, workers):

@@ -7,6 +7,7 @@ import Metrics
 import Persistence
 import Resilience
 import ServiceLifecycle
+import Synchronization
 
 /// Runs assignment rounds: at once whenever something that can make an assignment possible
 /// happens (`wake()`), and every sweep interval as a safety net. A round plans with the pure
@@ -20,6 +21,10 @@ final class Assigner: Service, Sendable {
     private let signal = WakeSignal()
     private let proposals = Counter(label: "scheduler_proposals_total")
     private let conflicts = Counter(label: "scheduler_proposal_conflicts_total")
+    /// The first wake no round has answered yet (`HopLatency.now()`), and the two hops it times.
+    private let woken = Mutex<Int64?>(nil)
+    private let wakeDelay = Timer(label: HopLatency.assignmentWake, preferredDisplayUnit: .seconds)
+    private let roundTime = Timer(label: HopLatency.assignmentRound, preferredDisplayUnit: .seconds)
 
     init(store: SchedulerStore, redis: RedisConnection, settings: SchedulerSettings, logger: Logger) {
         self.store = store
@@ -29,7 +34,11 @@ final class Assigner: Service, Sendable {
     }
 
     /// Asks for a round as soon as possible.
-    func wake() { signal.signal() }
+    func wake() {
+        let now = HopLatency.now()
+        woken.withLock { if $0 == nil { $0 = now } }
+        signal.signal()
+    }
 
     func run() async {
         await cancelWhenGracefulShutdown {
@@ -41,6 +50,9 @@ final class Assigner: Service, Sendable {
             while !Task.isCancelled {
                 await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
+                if let since = self.woken.withLock({ woken -> Int64? in defer { woken = nil }; return woken }) {
+                    self.wakeDelay.recordNanoseconds(max(0, HopLatency.now() - since) * 1_000)
+                }
                 do {
                     // When some planned pairs could not be made (another replica, or a change in
                     // between), plan again soon with fresh data — soon, not at once, so a lock
@@ -62,6 +74,7 @@ final class Assigner: Service, Sendable {
     /// pipeline), make every proposal whose locks were free in one transaction, release the
     /// locks. Returns whether some planned proposals could not be made.
     func round() async throws -> Bool {
+        let started = HopLatency.now()
         let queue = try await store.queue(limit: settings.roundSize)
         guard !queue.isEmpty else { return false }
         let candidates = try await store.candidates()
@@ -86,6 +99,8 @@ final class Assigner: Service, Sendable {
             await release(locks.held)
             throw error
         }
+        // The proposals are on their way (the relay has them): the locks' release is not.
+        roundTime.recordNanoseconds((HopLatency.now() - started) * 1_000)
         await release(locks.held)
         let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
         proposals.increment(by: made)
