@@ -104,7 +104,7 @@ def process_ticks(pid):
 
 
 HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds",
-               "orchestrator_assignment_wake_seconds", "orchestrator_assignment_round_seconds")
+               "orchestrator_assignment_wake_seconds", "orchestrator_assignment_round_seconds", "orchestrator_feed_push_seconds")
 HOP_SERIES = re.compile(r'^(\w+)_bucket\{(.*?)le="([^"]+)"\} (\S+)$')
 
 
@@ -163,7 +163,8 @@ def hop_report(before, after):
              "orchestrator_event_delivery_seconds": "sent → taken by the consumer",
              "orchestrator_event_handled_seconds": "sent → handled and committed",
              "orchestrator_assignment_wake_seconds": "commit → the round it wakes",
-             "orchestrator_assignment_round_seconds": "first read → proposals committed"}
+             "orchestrator_assignment_round_seconds": "first read → proposals committed",
+             "orchestrator_feed_push_seconds": "committed → written to a socket"}
     lines = []
     for key in sorted(after, key=lambda k: (k[3], k[0], HOP_METRICS.index(k[1]))):
         delta = {bound: count - before.get(key, {}).get(bound, 0) for bound, count in after[key].items()}
@@ -171,7 +172,7 @@ def hop_report(before, after):
         if total <= 0:
             continue
         service, metric, queue, event = key
-        where = f"{event} at {queue}" if queue else "outbox" if metric == HOP_METRICS[0] else "assignment round"
+        where = f"{event} at {queue}" if queue else {HOP_METRICS[0]: "outbox", HOP_METRICS[5]: "feed"}.get(metric, "assignment round")
         figures = " / ".join(f"{quantile(delta, q):.1f}" for q in (0.5, 0.9, 0.99))
         lines.append(f"  {service:<10} {where:<44} {names[metric]:<30} {figures} ms ({int(total)})")
     return lines

@@ -20,7 +20,9 @@ import Synchronization
 ///   possible → the assignment round it wakes begins;
 /// - `orchestrator_assignment_round_seconds` (the scheduler): a round that planned proposals,
 ///   from its first read to its proposals' commit (the queue, the team, the Redis locks, the
-///   transaction).
+///   transaction);
+/// - `orchestrator_feed_push_seconds` (the notifier): its writer commits a notification → the
+///   frame is written to a connected client's socket.
 ///
 /// The relay stamps each message with the time it sends it (`x-orch-published-at`, microseconds
 /// of the wall clock); a consumer on another machine reads it against its own clock, so its
@@ -32,8 +34,9 @@ public enum HopLatency {
     public static let handled = "orchestrator_event_handled_seconds"
     public static let assignmentWake = "orchestrator_assignment_wake_seconds"
     public static let assignmentRound = "orchestrator_assignment_round_seconds"
+    public static let feedPush = "orchestrator_feed_push_seconds"
     /// Every hop histogram, for the buckets below.
-    public static let histograms = [outboxSend, delivery, handled, assignmentWake, assignmentRound]
+    public static let histograms = [outboxSend, delivery, handled, assignmentWake, assignmentRound, feedPush]
 
     /// Buckets fine enough for hops of a millisecond and coarse enough for a backlog.
     public static let buckets: [Duration] = [

@@ -1,6 +1,7 @@
 """The live feed over real WebSocket clients, through the edge."""
 import json
 import os
+import re
 import subprocess
 import time
 import uuid
@@ -9,7 +10,7 @@ from websockets.exceptions import ConnectionClosed
 from websockets.sync.client import connect
 
 from auth_client import call, make_token
-from conftest import wait_for
+from conftest import get, wait_for
 from test_auth import employee
 from test_notifier import assigned, start
 
@@ -62,6 +63,10 @@ def test_replay_after_a_cursor_then_live_events_in_order(stack, api, broker):
         [message] = receive(ws, 1)
         assert message["data"]["taskId"] == live and message["cursor"] > replayed[-1]["cursor"]
         assert time.time() - sent < 2
+    # The live push is timed from the log's commit to the socket (docs/events.md, "How long a hop takes").
+    metrics = get(stack.url("notifier", "/metrics")).body.decode()
+    pushed = re.search(r"^orchestrator_feed_push_seconds_count (\S+)$", metrics, re.M)
+    assert pushed and float(pushed.group(1)) >= 1, "the push to the socket is not on /metrics"
 
 
 def test_an_employee_never_receives_another_employees_events(stack, api, broker):

@@ -1,8 +1,10 @@
+import EventBackbone
 import Foundation
 import HTTPTypes
 import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
+import Metrics
 import NIOWebSocket
 import Resilience
 import ServiceRuntime
@@ -21,6 +23,8 @@ struct NotificationSocket: Sendable {
     static let invalidToken = WebSocketErrorCode(codeNumber: 4401)
     static let tokenExpired = WebSocketErrorCode(codeNumber: 4001)
     static let tooSlow = WebSocketErrorCode(codeNumber: 4008)
+    /// The log's commit → the frame written to a client's socket (docs/events.md, "How long a hop takes").
+    static let pushDelay = Timer(label: HopLatency.feedPush, preferredDisplayUnit: .seconds)
 
     /// The server: HTTP/1.1 with upgrades on `/ws`.
     func server() -> HTTPServerBuilder {
@@ -121,6 +125,9 @@ struct NotificationSocket: Sendable {
                 for notification in items where notification.cursor > cursor {
                     try await outbound.write(.text(notification.json))
                     cursor = notification.cursor
+                    if let committed = notification.committedAt {
+                        Self.pushDelay.recordNanoseconds(max(0, HopLatency.now() - committed) * 1_000)
+                    }
                 }
             }
         }

@@ -68,15 +68,16 @@ struct NotificationLog: Sendable {
             """), logger: logger)
         // The statement committed (it runs alone, autocommitted): its rows are in the log.
         guard stored != nil, !inserted.isEmpty else { return }
+        let committedAt = HopLatency.now()
         var index: [Key: Int] = [:]
         for position in ids.indices { index[Key(event: ids[position], audience: audiences[position])] = position }
         var handed: [FeedHub.Entry] = []
         for row in inserted {
             let (cursor, event, audience) = try row.decode((Int64, UUID, String).self)
             guard let position = index[Key(event: event, audience: audience)] else { continue }
-            handed.append(FeedHub.Entry(audience: audience, notification: Notification(
-                cursor: cursor, type: types[position], occurredAt: times[position], data: payloads[position]
-            )))
+            var notification = Notification(cursor: cursor, type: types[position], occurredAt: times[position], data: payloads[position])
+            notification.committedAt = committedAt
+            handed.append(FeedHub.Entry(audience: audience, notification: notification))
         }
         entries = handed.sorted { $0.notification.cursor < $1.notification.cursor }
     }
@@ -98,6 +99,13 @@ struct NotificationLog: Sendable {
         let cursor: Int64
         /// The message as clients receive it; the event's `data` is passed through untouched.
         let json: String
+        /// When this replica's writer committed it (`HopLatency.now()`), for a notification
+        /// handed to the hub by its own writer; nil when read from the log. Not part of equality.
+        var committedAt: Int64?
+
+        static func == (left: Notification, right: Notification) -> Bool {
+            left.cursor == right.cursor && left.json == right.json
+        }
 
         init(cursor: Int64, type: String, occurredAt: Date, data: String) {
             self.cursor = cursor
