@@ -175,7 +175,7 @@ struct OutboxRelayTests {
         var options = OutboxRelay.Options()
         options.idleCheck = .milliseconds(300)
         try await withRelay(options: options) { client, schema, events, collector, _ in
-            // Straight SQL, as another process would write it: no `Outbox.written()` here.
+            // Straight SQL, as another process would write it: no `Outbox.written` here.
             let event = events.encoded(seq: 5)
             try await client.query(
                 "INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body) VALUES (\(event.id), \(event.type), \(event.body))"

@@ -165,7 +165,7 @@ extension TaskRepository {
                 RETURNING event_id, position
             )
             SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns),
-                (SELECT array_agg(event_id) FROM published), (SELECT array_agg(position) FROM published)
+                (SELECT array_agg(event_id ORDER BY position) FROM published), (SELECT array_agg(position ORDER BY position) FROM published)
             FROM tasks.tasks WHERE id = \(id)
             """), logger: logger)
         guard let row = written.first else { return .overtaken(nil) }
