@@ -1,11 +1,13 @@
 """Every service runs against the real servers and reports its health and metrics."""
 import pytest
 
-from conftest import REDIS_USERS, SERVICES, get
+from conftest import REDIS_USERS, SERVICES, get, wait_for
 
 
 @pytest.mark.parametrize("service", SERVICES)
 def test_every_service_reports_ready_with_its_dependencies(stack, service):
+    # Ready once its dependencies answer: a test before this one may have just restarted one.
+    wait_for(lambda: get(stack.url(service, "/health/ready")).status == 200, 20, what=f"{service} ready")
     reply = get(stack.url(service, "/health/ready"))
     assert reply.status == 200, reply.body
     body = reply.json()
