@@ -37,7 +37,9 @@ public enum ServiceLauncher {
         }
         let registry = PrometheusCollectorRegistry()
         var metrics = PrometheusMetricsFactory(registry: registry)
-        for label in HopLatency.histograms {
+        // The requests' too (Hummingbird's `http.server.request.duration`, as the registry names
+        // it): the default buckets start at 5 ms, longer than most requests here take.
+        for label in HopLatency.histograms + ["http_server_request_duration"] {
             metrics.durationHistogramBuckets[label] = HopLatency.buckets
         }
         MetricsSystem.bootstrap(metrics)

@@ -88,6 +88,10 @@ def test_every_hop_of_an_event_is_timed_on_metrics(stack, api, admin):
         # Buckets down to half a millisecond: a hop takes a few.
         text = get(stack.url("scheduler", "/metrics")).body.decode()
         assert 'orchestrator_event_handled_seconds_bucket{queue="scheduler.events",type="task.created",le="0.0005"}' in text
+        # The request that started it too (Hummingbird's own histogram, on the same buckets).
+        text = get(stack.url("tasks", "/metrics")).body.decode()
+        assert any(line.startswith("http_server_request_duration_bucket{") and 'http_route="/api/admin/tasks"' in line
+                   and 'le="0.0005"' in line for line in text.splitlines()), "the create request's buckets"
     finally:
         # Left in the queue, the task would go to the next test's employee.
         assert call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)[0] == 200
