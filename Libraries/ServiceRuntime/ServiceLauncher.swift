@@ -37,9 +37,10 @@ public enum ServiceLauncher {
         }
         let registry = PrometheusCollectorRegistry()
         var metrics = PrometheusMetricsFactory(registry: registry)
-        // The requests' too (Hummingbird's `http.server.request.duration`, as the registry names
-        // it): the default buckets start at 5 ms, longer than most requests here take.
-        for label in HopLatency.histograms + ["http_server_request_duration"] {
+        // The requests' too (Hummingbird's label; `/metrics` shows it as
+        // `http_server_request_duration`): the default buckets start at 5 ms, longer than most
+        // requests here take.
+        for label in HopLatency.histograms + ["http.server.request.duration"] {
             metrics.durationHistogramBuckets[label] = HopLatency.buckets
         }
         MetricsSystem.bootstrap(metrics)
