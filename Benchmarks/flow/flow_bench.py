@@ -103,10 +103,19 @@ def process_ticks(pid):
         return 0
 
 
-HOP_METRICS = ("orchestrator_outbox_send_seconds", "orchestrator_event_delivery_seconds", "orchestrator_event_handled_seconds",
-               "orchestrator_assignment_wake_seconds", "orchestrator_assignment_round_seconds", "orchestrator_feed_push_seconds",
-               "http_server_request_duration")
+# Each timed hop (docs/events.md), what it spans, and where it is when it has no queue label.
+HOPS = {
+    "orchestrator_outbox_send_seconds": ("commit → sent by the relay", "outbox"),
+    "orchestrator_event_delivery_seconds": ("sent → taken by the consumer", None),
+    "orchestrator_event_handled_seconds": ("sent → handled and committed", None),
+    "orchestrator_assignment_wake_seconds": ("commit → the round it wakes", "assignment round"),
+    "orchestrator_assignment_round_seconds": ("first read → proposals committed", "assignment round"),
+    "orchestrator_feed_push_seconds": ("committed → written to a socket", "feed"),
+    "http_server_request_duration": ("received → answered", "POST /api/admin/tasks"),
+}
+HOP_METRICS = tuple(HOPS)
 # Of the requests, the one an offer starts from: the admin's create.
+REQUESTS = "http_server_request_duration"
 CREATE_REQUEST = {"http_route": "/api/admin/tasks", "http_request_method": "POST", "http_response_status_code": "201"}
 HOP_SERIES = re.compile(r'^(\w+)_bucket\{(.*?)le="([^"]+)"\} (\S+)$')
 
@@ -137,7 +146,7 @@ def hop_buckets():
             if not match or match.group(1) not in HOP_METRICS:
                 continue
             labels = dict(re.findall(r'(\w+)="([^"]*)"', match.group(2)))
-            if match.group(1) == HOP_METRICS[6] and any(labels.get(k) != v for k, v in CREATE_REQUEST.items()):
+            if match.group(1) == REQUESTS and any(labels.get(k) != v for k, v in CREATE_REQUEST.items()):
                 continue
             key = (service, match.group(1), labels.get("queue", ""), labels.get("type", ""))
             bound = float("inf") if match.group(3) == "+Inf" else float(match.group(3))
@@ -164,13 +173,6 @@ def quantile(buckets, q):
 
 
 def hop_report(before, after):
-    names = {"orchestrator_outbox_send_seconds": "commit → sent by the relay",
-             "orchestrator_event_delivery_seconds": "sent → taken by the consumer",
-             "orchestrator_event_handled_seconds": "sent → handled and committed",
-             "orchestrator_assignment_wake_seconds": "commit → the round it wakes",
-             "orchestrator_assignment_round_seconds": "first read → proposals committed",
-             "orchestrator_feed_push_seconds": "committed → written to a socket",
-             "http_server_request_duration": "received → answered"}
     lines = []
     for key in sorted(after, key=lambda k: (k[3], k[0], HOP_METRICS.index(k[1]))):
         delta = {bound: count - before.get(key, {}).get(bound, 0) for bound, count in after[key].items()}
@@ -178,10 +180,10 @@ def hop_report(before, after):
         if total <= 0:
             continue
         service, metric, queue, event = key
-        where = f"{event} at {queue}" if queue else {
-            HOP_METRICS[0]: "outbox", HOP_METRICS[5]: "feed", HOP_METRICS[6]: "POST /api/admin/tasks"}.get(metric, "assignment round")
+        span, place = HOPS[metric]
+        where = f"{event} at {queue}" if queue else place
         figures = " / ".join(f"{quantile(delta, q):.1f}" for q in (0.5, 0.9, 0.99))
-        lines.append(f"  {service:<10} {where:<44} {names[metric]:<30} {figures} ms ({int(total)})")
+        lines.append(f"  {service:<10} {where:<44} {span:<30} {figures} ms ({int(total)})")
     return lines
 
 

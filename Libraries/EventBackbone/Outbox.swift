@@ -42,10 +42,18 @@ public struct Outbox: Sendable {
             RETURNING event_id, position
             """,
             logger: logger
-        )
+        ).collect()
+        written(events, positions: try Self.positions(rows))
+    }
+
+    /// The positions an outbox insert returned (`RETURNING event_id, position`), by event id.
+    public static func positions(_ rows: [PostgresRow]) throws -> [UUID: Int64] {
         var positions: [UUID: Int64] = [:]
-        for try await (id, position) in rows.decode((UUID, Int64).self) { positions[id] = position }
-        written(events, positions: positions)
+        for row in rows {
+            let (id, position) = try row.decode((UUID, Int64).self)
+            positions[id] = position
+        }
+        return positions
     }
 
     public func append<Payload>(_ envelope: EventEnvelope<Payload>, on connection: PostgresConnection, logger: Logger) async throws {

@@ -177,12 +177,7 @@ extension SchedulerStore {
                 ORDER BY n
                 RETURNING event_id, position
                 """), logger: logger)
-            var positions: [UUID: Int64] = [:]
-            for row in written {
-                let (id, position) = try row.decode((UUID, Int64).self)
-                positions[id] = position
-            }
-            outbox.written(events, positions: positions)
+            outbox.written(events, positions: try Outbox.positions(written))
         }
         return outcomes.map { $0! }
     }
