@@ -240,9 +240,17 @@ let package = Package(
             name: "AuthServiceTests", dependencies: ["AuthService"], path: "Tests/AuthServiceTests",
             swiftSettings: swiftSettings
         ),
+        // A database of its own for each integration test of a service's statements.
+        .target(
+            name: "ScratchDatabase",
+            dependencies: ["Persistence", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            path: "Tests/ScratchDatabase", swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TasksServiceTests",
-            dependencies: ["TasksService", "EventContracts", "Persistence", .product(name: "PostgresNIO", package: "postgres-nio")],
+            dependencies: [
+                "TasksService", "EventContracts", "Persistence", "ScratchDatabase", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
             path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
@@ -251,7 +259,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "SchedulerServiceTests", dependencies: ["SchedulerService"], path: "Tests/SchedulerServiceTests",
+            name: "SchedulerServiceTests",
+            dependencies: [
+                "SchedulerService", "EventContracts", "Persistence", "ScratchDatabase", .product(name: "PostgresNIO", package: "postgres-nio"),
+            ],
+            path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import ScratchDatabase
 import Testing
 
 @testable import TasksService
@@ -11,43 +12,15 @@ import Testing
 /// The one-statement transition against a real PostgreSQL: for every action from every status it
 /// succeeds exactly when the pure `TaskLifecycle` allows it, and writes all of its parts (the row
 /// at the next version, one audit row, the events) or none of them.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] != nil, "needs the test database"), .serialized)
+@Suite(.enabled(if: ScratchDatabase.isConfigured, "needs the test database"), .serialized)
 struct TransitionStatementTests {
     typealias Lifecycle = TaskLifecycle
 
     /// A scratch database with the tasks schema migrated, dropped afterwards.
     func withRepository(_ body: @Sendable (TaskRepository, PostgresClient) async throws -> Void) async throws {
-        let logger = Logger(label: "transition-test")
-        let server = try DatabaseURL(parsing: try #require(ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"]))
-        let name = "transitions_" + UUID().uuidString.prefix(8).lowercased()
-        try await withClient(server.clientConfiguration, logger) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        try await ScratchDatabase.with(schema: "tasks", migrations: TasksService.descriptor.migrations, prefix: "transitions") { client in
+            try await body(TaskRepository(client: client, logger: Logger(label: "transition-test")), client)
         }
-        var scratch = server.clientConfiguration
-        scratch.database = name
-        do {
-            try await withClient(scratch, logger) { client in
-                try await MigrationRunner(schema: "tasks", migrations: TasksService.descriptor.migrations).run(on: client, logger: logger)
-                try await body(TaskRepository(client: client, logger: logger), client)
-            }
-        } catch {
-            try? await dropDatabase(name, server, logger)
-            throw error
-        }
-        try await dropDatabase(name, server, logger)
-    }
-
-    func dropDatabase(_ name: String, _ server: DatabaseURL, _ logger: Logger) async throws {
-        try await withClient(server.clientConfiguration, logger) { admin in
-            try await admin.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(name) WITH (FORCE)"), logger: logger)
-        }
-    }
-
-    func withClient(_ configuration: PostgresClient.Configuration, _ logger: Logger, _ body: (PostgresClient) async throws -> Void) async throws {
-        let client = PostgresClient(configuration: configuration, backgroundLogger: logger)
-        let running = Task { await client.run() }
-        defer { running.cancel() }
-        try await body(client)
     }
 
     static let actions: [Lifecycle.Action] = [

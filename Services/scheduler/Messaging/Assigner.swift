@@ -75,10 +75,8 @@ final class Assigner: Service, Sendable {
     /// locks. Returns whether some planned proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
-        let queue = try await store.queue(limit: settings.roundSize)
-        guard !queue.isEmpty else { return false }
-        let candidates = try await store.candidates()
-        guard !candidates.isEmpty else { return false }
+        let (queue, candidates) = try await store.roundInputs(limit: settings.roundSize)
+        guard !queue.isEmpty, !candidates.isEmpty else { return false }
         let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
         guard !plan.isEmpty else { return false }
         let skills = Dictionary(queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })

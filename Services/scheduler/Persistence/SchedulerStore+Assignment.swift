@@ -10,36 +10,54 @@ import Persistence
 /// can never overfill an employee or propose a task twice.
 extension SchedulerStore {
     static let holding = "('PROPOSED', 'ASSIGNED', 'IN_PROGRESS')"
+    static let notWaiting = "the task is not waiting (or not at the version seen)"
 
-    /// The most urgent tasks waiting for someone (by base priority, then age; the policy orders
-    /// them by effective priority).
-    func queue(limit: Int) async throws -> [AssignmentPolicy.QueuedTask] {
-        try await queueDetails(limit: limit).map(\.task)
-    }
-
-    /// Employees who could take a task now: active, online, AVAILABLE, with free capacity.
+    /// What a round plans from, read in one statement: the most urgent tasks waiting for someone
+    /// (at most `limit`, by base priority, then age; the policy orders them by effective
+    /// priority), and — only when some are waiting — the employees who could take one now:
+    /// active, online, AVAILABLE, with free capacity.
     ///
     /// The loads are counted once, from the held tasks' index, before the join: joined per
     /// employee, a plan made while nothing was held (a prepared statement keeps its plan) walked
     /// every held task for every ready employee — 7,700 buffers and up to 56 ms a round under
-    /// load (docs/benchmarks.md).
-    func candidates() async throws -> [AssignmentPolicy.Candidate] {
-        let rows = try await client.rows(of: Candidates(query: """
-            WITH held AS MATERIALIZED (
+    /// load (docs/benchmarks.md). Both halves share the statement's snapshot; each row says
+    /// which half it belongs to, and the columns the halves do not share are NULL in the other.
+    func roundInputs(limit: Int) async throws -> (queue: [AssignmentPolicy.QueuedTask], candidates: [AssignmentPolicy.Candidate]) {
+        let rows = try await client.rows(of: RoundInputs(query: """
+            WITH waiting AS MATERIALIZED (
+                SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+                FROM scheduler.tasks WHERE stage = 'PENDING' AND known
+                ORDER BY priority, created_at LIMIT \(limit)
+            ), held AS MATERIALIZED (
                 SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
                 WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
             )
-            SELECT e.id, e.skills, e.capacity, coalesce(h.load, 0), e.last_assigned_at
+            SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+            FROM waiting
+            UNION ALL
+            SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL
             FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
-            WHERE e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
+            WHERE EXISTS (SELECT 1 FROM waiting)
+                AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
                 AND coalesce(h.load, 0) < e.capacity
             """), logger: logger)
+        var queue: [AssignmentPolicy.QueuedTask] = []
         var candidates: [AssignmentPolicy.Candidate] = []
         for row in rows {
-            let (id, skills, capacity, load, lastAssigned) = try row.decode((UUID, [String], Int, Int, Date?).self)
-            candidates.append(.init(id: id, skills: Set(skills), capacity: capacity, load: load, lastAssignedAt: lastAssigned))
+            // A task: version, priority, its skills, created; an employee: capacity, load, skills, last offer.
+            let (isTask, id, first, second, skills, moment, avoid, notBefore, avoidUntil) = try row.decode(
+                (Bool, UUID, Int, Int, [String], Date?, UUID?, Date?, Date?).self
+            )
+            if isTask {
+                queue.append(.init(
+                    id: id, version: first, priority: second, requiredSkills: Set(skills), createdAt: moment ?? .distantPast,  // NOT NULL for a task
+                    avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
+                ))
+            } else {
+                candidates.append(.init(id: id, skills: Set(skills), capacity: first, load: second, lastAssignedAt: moment))
+            }
         }
-        return candidates
+        return (queue, candidates)
     }
 
     /// Why a proposal could not be made.
@@ -133,42 +151,78 @@ extension SchedulerStore {
             of: LockTasks(query: "SELECT id FROM scheduler.tasks WHERE id = ANY(\(chosen.map(\.taskId))) ORDER BY id FOR UPDATE"),
             logger: logger
         )
-        let moved = try await connection.rows(of: Propose(query: """
-            UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
-            FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
-                        \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
-            WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
-            RETURNING t.id, t.version
-            """), logger: logger)
+        // A round's proposals each name the version they were planned at, so their events are
+        // whole before the update: the update, the employees' last offers and the events of the
+        // tasks that moved go in one statement. A manual one takes whatever version is waiting,
+        // which its event must carry: it is read back first.
+        let planned = chosen.allSatisfy { $0.expectedVersion != nil }
         var versions: [UUID: Int] = [:]
-        for row in moved {
-            let (id, version) = try row.decode((UUID, Int).self)
-            versions[id] = version
+        if planned {
+            for intent in chosen { versions[intent.taskId] = intent.expectedVersion }
+        } else {
+            let moved = try await connection.rows(of: Propose(query: """
+                UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
+                FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
+                            \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
+                WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
+                RETURNING t.id, t.version
+                """), logger: logger)
+            for row in moved {
+                let (id, version) = try row.decode((UUID, Int).self)
+                versions[id] = version
+            }
         }
 
         var events: [EncodedEvent] = []
-        var assignedEmployees: [UUID] = []
+        var eventTasks: [UUID] = [], eventEmployees: [UUID] = []
+        var eventIndex: [UUID: Int] = [:]
         for (index, reservation) in accepted {
             let intent = intents[index]
             guard let version = versions[intent.taskId] else {
-                outcomes[index] = .failure(.task("the task is not waiting (or not at the version seen)"))
+                outcomes[index] = .failure(.task(Self.notWaiting))
                 continue
             }
             let proposal = AssignmentProposed(
                 taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version,
                 reservationSeconds: reservationTimeout?.seconds
             )
-            events.append(try EncodedEvent(EventEnvelope(
+            let event = try EncodedEvent(EventEnvelope(
                 source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
-            )))
-            assignedEmployees.append(intent.employeeId)
+            ))
+            events.append(event)
+            eventTasks.append(intent.taskId)
+            eventEmployees.append(intent.employeeId)
+            eventIndex[event.id] = index
             outcomes[index] = .success(proposal)
         }
-        if !assignedEmployees.isEmpty {
+        guard !events.isEmpty else { return outcomes.map { $0! } }
+        let written: [PostgresRow]
+        if planned {
+            written = try await connection.rows(of: ProposeAndOffer(query: """
+                WITH moved AS (
+                    UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation,
+                        updated_at = now()
+                    FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[],
+                                \(accepted.map(\.reservation))::uuid[], \(chosen.map { $0.expectedVersion ?? -1 })::int[])
+                        AS p(task, employee, reservation, version)
+                    WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND t.version = p.version
+                    RETURNING t.id, p.employee
+                ), offered AS (
+                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
+                )
+                INSERT INTO scheduler.outbox (event_id, event_type, body)
+                SELECT id, type, body
+                FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[])
+                    WITH ORDINALITY AS event(id, type, body, task, n)
+                WHERE event.task IN (SELECT id FROM moved)
+                ORDER BY n
+                RETURNING event_id, position
+                """), logger: logger)
+        } else {
             // The employees' last offers and the proposals' events, in one statement.
-            let written = try await connection.rows(of: Offered(query: """
+            written = try await connection.rows(of: Offered(query: """
                 WITH offered AS (
-                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(assignedEmployees))))
+                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
                 )
                 INSERT INTO scheduler.outbox (event_id, event_type, body)
                 SELECT id, type, body
@@ -177,16 +231,23 @@ extension SchedulerStore {
                 ORDER BY n
                 RETURNING event_id, position
                 """), logger: logger)
-            outbox.written(events, positions: try Outbox.positions(written))
         }
+        let positions = try Outbox.positions(written)
+        // A planned task that did not move (another replica's proposal, a change since the plan)
+        // wrote no event: it was not proposed.
+        for event in events where positions[event.id] == nil {
+            if let index = eventIndex[event.id] { outcomes[index] = .failure(.task(Self.notWaiting)) }
+        }
+        outbox.written(events, positions: positions)
         return outcomes.map { $0! }
     }
 }
 
 // The round's statements, prepared once per connection: a busy scheduler runs them every round.
-private struct Candidates: PreparedSQL { let query: PostgresQuery }
+private struct RoundInputs: PreparedSQL { let query: PostgresQuery }
 private struct LockEmployees: PreparedSQL { let query: PostgresQuery }
 private struct Loads: PreparedSQL { let query: PostgresQuery }
 private struct LockTasks: PreparedSQL { let query: PostgresQuery }
 private struct Propose: PreparedSQL { let query: PostgresQuery }
 private struct Offered: PreparedSQL { let query: PostgresQuery }
+private struct ProposeAndOffer: PreparedSQL { let query: PostgresQuery }

@@ -1,0 +1,154 @@
+import EventContracts
+import Foundation
+import Logging
+import Persistence
+import PostgresNIO
+import ScratchDatabase
+import Testing
+
+@testable import SchedulerService
+
+/// The round's statements against a real PostgreSQL: its one read of the queue and the team, and
+/// its proposals — a planned one moves its task and writes its event only at the version the plan
+/// saw, a manual one carries whatever version is waiting.
+@Suite(.enabled(if: ScratchDatabase.isConfigured, "needs the test database"), .serialized)
+struct RoundStatementTests {
+    let ready = UUID(), offline = UUID(), full = UUID()
+    let waiting = UUID(), renewed = UUID(), proposed = UUID(), unknown = UUID()
+
+    /// A scratch database with the scheduler schema migrated and a small team and queue:
+    /// `ready` (capacity 3, holding `proposed`), `offline`, `full` (capacity 1, holding one);
+    /// `waiting` at version 1, `renewed` at version 3, `unknown` waiting without its creation.
+    func withStore(_ body: @Sendable (SchedulerStore, PostgresClient) async throws -> Void) async throws {
+        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "rounds") { client in
+            let logger = Logger(label: "round-test")
+            try await seed(client, logger)
+            try await body(SchedulerStore(client: client, logger: logger), client)
+        }
+    }
+
+    func seed(_ client: PostgresClient, _ logger: Logger) async throws {
+        let heldElsewhere = UUID()
+        try await client.query(
+            """
+            INSERT INTO scheduler.employees (id, username, full_name, is_employee, active, online, availability, capacity, skills)
+            VALUES (\(ready), 'ready', 'R', true, true, true, 'AVAILABLE', 3, '{a}'),
+                   (\(offline), 'offline', 'O', true, true, false, 'AVAILABLE', 2, '{a}'),
+                   (\(full), 'full', 'F', true, true, true, 'AVAILABLE', 1, '{}')
+            """,
+            logger: logger
+        )
+        try await client.query(
+            """
+            INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, stage, version, last_event, assignee_id, created_at)
+            VALUES (\(waiting), true, 'w', 3, '{a}', 'PENDING', 1, 'task.created', NULL, now() - interval '2 minutes'),
+                   (\(renewed), true, 'r', 2, '{}', 'PENDING', 3, 'task.requeued', NULL, now() - interval '1 minute'),
+                   (\(unknown), false, '', 5, '{}', 'PENDING', 2, 'task.assigned', NULL, now()),
+                   (\(proposed), true, 'p', 1, '{}', 'PROPOSED', 2, 'task.created', \(ready), now()),
+                   (\(heldElsewhere), true, 'h', 1, '{}', 'IN_PROGRESS', 4, 'task.accepted', \(full), now())
+            """,
+            logger: logger
+        )
+    }
+
+    func intent(_ task: UUID, version: Int?, to employee: UUID) -> SchedulerStore.Intent {
+        SchedulerStore.Intent(
+            taskId: task, expectedVersion: version, employeeId: employee, requiredSkills: [], manual: version == nil,
+            correlationId: UUID(), causationId: nil
+        )
+    }
+
+    func refusal(_ outcome: Result<AssignmentProposed, SchedulerStore.Refusal>) -> SchedulerStore.Refusal? {
+        if case .failure(let refusal) = outcome { refusal } else { nil }
+    }
+
+    /// The proposals in the outbox: task id → the version the event carries.
+    func outbox(_ client: PostgresClient) async throws -> [UUID: Int] {
+        var events: [UUID: Int] = [:]
+        for try await body in try await client.query("SELECT body FROM scheduler.outbox", logger: Logger(label: "round-test")).decode(String.self) {
+            let event = try EventCoding.decode(AssignmentProposed.self, from: Array(body.utf8))
+            events[event.data.taskId] = event.data.expectedVersion
+        }
+        return events
+    }
+
+    func stage(of task: UUID, _ client: PostgresClient) async throws -> String {
+        let rows = try await client.query("SELECT stage FROM scheduler.tasks WHERE id = \(task)", logger: Logger(label: "round-test"))
+        for try await stage in rows.decode(String.self) { return stage }
+        throw CancellationError()
+    }
+
+    @Test func theRoundReadsTheWaitingTasksAndWhoCouldTakeOneInOneStatement() async throws {
+        try await withStore { store, client in
+            let (queue, candidates) = try await store.roundInputs(limit: 10)
+            #expect(Set(queue.map(\.id)) == [waiting, renewed])
+            #expect(queue.first { $0.id == renewed }?.version == 3)
+            #expect(queue.first { $0.id == waiting }?.requiredSkills == ["a"])
+            // Offline and full employees are no candidates; the ready one counts what they hold.
+            #expect(candidates.map(\.id) == [ready])
+            #expect(candidates.first?.load == 1)
+            #expect(candidates.first?.capacity == 3)
+            #expect(candidates.first?.skills == ["a"])
+
+            let limited = try await store.roundInputs(limit: 1)
+            #expect(limited.queue.map(\.id) == [renewed])  // base priority first
+
+            try await client.query("UPDATE scheduler.tasks SET stage = 'CANCELLED' WHERE stage = 'PENDING'", logger: Logger(label: "round-test"))
+            let idle = try await store.roundInputs(limit: 10)
+            #expect(idle.queue.isEmpty)
+            #expect(idle.candidates.isEmpty)  // nobody is read when nothing waits
+        }
+    }
+
+    @Test func aPlannedProposalMovesItsTaskAndWritesItsEventOnlyAtTheVersionThePlanSaw() async throws {
+        try await withStore { store, client in
+            let outcomes = try await client.transaction(logger: Logger(label: "round-test")) { connection in
+                try await store.propose(
+                    [intent(waiting, version: 1, to: ready), intent(renewed, version: 2, to: ready)], on: connection
+                )
+            }
+            #expect((try? outcomes[0].get())?.expectedVersion == 1)
+            #expect(refusal(outcomes[1]) == .task(SchedulerStore.notWaiting))
+            #expect(try await outbox(client) == [waiting: 1])
+            #expect(try await stage(of: waiting, client) == "PROPOSED")
+            #expect(try await stage(of: renewed, client) == "PENDING")
+            let offered = try await client.query(
+                "SELECT id FROM scheduler.employees WHERE last_assigned_at IS NOT NULL", logger: Logger(label: "round-test")
+            )
+            var employees: [UUID] = []
+            for try await id in offered.decode(UUID.self) { employees.append(id) }
+            #expect(employees == [ready])
+        }
+    }
+
+    @Test func aPlannedProposalForATaskNoLongerWaitingWritesNothing() async throws {
+        try await withStore { store, client in
+            let outcomes = try await client.transaction(logger: Logger(label: "round-test")) { connection in
+                try await store.propose([intent(proposed, version: 2, to: ready), intent(unknown, version: 2, to: ready)], on: connection)
+            }
+            #expect(outcomes.map(refusal) == [.task(SchedulerStore.notWaiting), .task(SchedulerStore.notWaiting)])
+            #expect(try await outbox(client).isEmpty)
+            let offered = try await client.query(
+                "SELECT count(*)::int FROM scheduler.employees WHERE last_assigned_at IS NOT NULL", logger: Logger(label: "round-test")
+            )
+            for try await count in offered.decode(Int.self) { #expect(count == 0) }
+        }
+    }
+
+    @Test func aManualProposalCarriesWhateverVersionIsWaiting() async throws {
+        try await withStore { store, client in
+            let outcomes = try await client.transaction(logger: Logger(label: "round-test")) { connection in
+                try await store.propose([intent(renewed, version: nil, to: full)], on: connection)
+            }
+            // `full` is at capacity: a manual assignment never overfills.
+            #expect(outcomes.map(refusal) == [.employee("the employee is at capacity (1/1)")])
+            #expect(try await outbox(client).isEmpty)
+            let second = try await client.transaction(logger: Logger(label: "round-test")) { connection in
+                try await store.propose([intent(renewed, version: nil, to: offline)], on: connection)
+            }
+            #expect((try? second[0].get())?.expectedVersion == 3)
+            #expect(try await outbox(client) == [renewed: 3])
+            #expect(try await stage(of: renewed, client) == "PROPOSED")
+        }
+    }
+}
