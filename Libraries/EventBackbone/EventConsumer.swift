@@ -136,10 +136,18 @@ public final class EventConsumer: Service, Sendable {
             let events = items.map(\.event).filter { seen.insert($0.id).inserted }
             let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.id))
             try await database.withConnection { connection in try await claiming(claim, events, connection) }
-        } else {
+        } else if await !firstTry(items) {
             try await handleInTransaction(items)
         }
         if handlers.wakes(after: items.lazy.map(\.event.type)) { handlers.afterCommit?() }
+    }
+
+    /// Whether a delivery alone was handled by its type's first try (`EventHandlers.firstTry`).
+    /// A first try that fails wrote nothing: the usual transaction takes the delivery then.
+    private func firstTry(_ items: [Item]) async -> Bool {
+        guard items.count == 1, let item = items.first, let attempt = handlers.firstTries[item.event.type] else { return false }
+        let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: [item.event.id])
+        return (try? await database.withConnection { connection in try await attempt(claim, item.event, connection) }) == true
     }
 
     private func handleInTransaction(_ items: [Item]) async throws {

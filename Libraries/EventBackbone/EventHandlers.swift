@@ -7,6 +7,7 @@ public struct EventHandlers: Sendable {
     public typealias Handler = @Sendable (IncomingEvent, PostgresConnection) async throws -> Void
     public typealias BatchHandler = @Sendable ([IncomingEvent], PostgresConnection) async throws -> Void
     public typealias ClaimingHandler = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Void
+    public typealias FirstTry = @Sendable (InboxClaim, IncomingEvent, PostgresConnection) async throws -> Bool
 
     private(set) var handlers: [String: Handler] = [:]
     /// The set-based handler and the types it takes (see `onBatch`).
@@ -14,6 +15,8 @@ public struct EventHandlers: Sendable {
     private(set) var batchTypes: Set<String> = []
     /// The handler that claims its events itself (see `onClaimingBatch`).
     private(set) var claimingHandler: ClaimingHandler?
+    /// One-statement attempts at a delivery that arrives alone, by event type (see `firstTry`).
+    private(set) var firstTries: [String: FirstTry] = [:]
 
     /// Called after each transaction of handled events commits (to wake work that reads what
     /// they wrote: before the commit it could not see it).
@@ -68,6 +71,27 @@ public struct EventHandlers: Sendable {
         precondition(handlers.isEmpty, "a claiming handler takes every type of its queue")
         for type in eventTypes { handlers[type] = { _, _ in preconditionFailure("claimed batches are not handled one by one") } }
         claimingHandler = handle
+    }
+
+    /// A delivery of `eventType` that arrives alone is first offered to `attempt`, on a connection
+    /// outside any transaction, which either handles it in **one autocommitted statement** that
+    /// also claims it — a plain `INSERT` of `claim`'s id into `claim.inbox` (no `ON CONFLICT`: a
+    /// message claimed meanwhile must fail the statement, effect and all), written only together
+    /// with the effect — and returns true; or writes nothing and returns false (a duplicate, a
+    /// refusal: whatever the usual handler decides differently). Then, or when it throws, the
+    /// delivery goes to the handler added with `on`/`onRaw`, in the usual transaction — which
+    /// is also where a message that arrives with others goes. What it saves is BEGIN, the inbox's
+    /// own statement and COMMIT: three round trips of an event's path at low rates.
+    public mutating func firstTry(_ eventType: String, _ attempt: @escaping FirstTry) {
+        precondition(handlers[eventType] != nil && claimingHandler == nil, "a first try needs the usual handler behind it")
+        firstTries[eventType] = attempt
+    }
+
+    /// The same for `Payload` events, decoded (a body that does not decode goes to the usual handler).
+    public mutating func firstTry<Payload: EventPayload>(
+        _ type: Payload.Type, _ attempt: @escaping @Sendable (EventEnvelope<Payload>, InboxClaim, PostgresConnection) async throws -> Bool
+    ) {
+        firstTry(Payload.eventType) { claim, event, connection in try await attempt(try event.decode(Payload.self), claim, connection) }
     }
 
     public var routingKeys: [String] { handlers.keys.sorted() }

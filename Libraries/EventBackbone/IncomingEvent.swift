@@ -47,6 +47,12 @@ public struct InboxClaim: Sendable {
     public let queue: String
     /// Each message once, in delivery order.
     public let ids: [UUID]
+
+    public init(inbox: String, queue: String, ids: [UUID]) {
+        self.inbox = inbox
+        self.queue = queue
+        self.ids = ids
+    }
 }
 
 /// A message that can never be handled, however often it is tried: it goes straight to the

@@ -13,7 +13,10 @@ struct EventConsumerTests {
         var description: String { "seq 5 always fails" }
     }
 
-    enum Handling { case oneByOne, batched, claiming }
+    enum Handling { case oneByOne, batched, claiming, firstTry }
+
+    /// How many deliveries a first try handled (the suite runs its tests one at a time).
+    static let firstTries = Atomic<Int>(0)
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
@@ -35,6 +38,26 @@ struct EventConsumerTests {
                 handlers.onRaw(events.type, handle)
             case .batched:
                 handlers.onBatch([events.type]) { run, connection in for event in run { try await handle(event, connection) } }
+            case .firstTry:
+                // A delivery alone is claimed and recorded in one statement — except every third
+                // seq, which the first try declines, and seq 5, on which it fails: those go the
+                // usual way, as a refused proposal does in tasks.
+                handlers.onRaw(events.type, handle)
+                handlers.firstTry(events.type) { claim, event, connection in
+                    guard let seq = TestEvents.seq(event.body), seq % 3 != 0 else { return false }
+                    if seq == 5 { throw AlwaysFails() }
+                    try await connection.query(
+                        """
+                        WITH claimed AS (
+                            INSERT INTO \(unescaped: claim.inbox) (queue, message_id) VALUES (\(claim.queue), \(event.id))
+                        )
+                        INSERT INTO \(unescaped: schema).handled (seq, event_id) VALUES (\(seq), \(event.id))
+                        """,
+                        logger: logger
+                    )
+                    Self.firstTries.add(1, ordering: .relaxed)
+                    return true
+                }
             case .claiming:
                 // Claim and record the whole batch in one statement, as the notifier does.
                 handlers.onClaimingBatch([events.type]) { claim, run, connection in
@@ -103,7 +126,7 @@ struct EventConsumerTests {
         }
     }
 
-    @Test(arguments: [Handling.oneByOne, .claiming])
+    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry])
     func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow(handling: Handling) async throws {
         try await withConsumer(handling) { client, schema, events, publisher, queue in
             try await publisher.publish((1...20).map { events.message(seq: $0) })
@@ -140,7 +163,7 @@ struct EventConsumerTests {
         }
     }
 
-    @Test(arguments: [Handling.oneByOne, .claiming])
+    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry])
     func aDuplicateIsAcknowledgedAndSkipped(handling: Handling) async throws {
         try await withConsumer(handling) { client, schema, events, publisher, _ in
             let id = UUID()
@@ -150,6 +173,29 @@ struct EventConsumerTests {
             })
             try await Task.sleep(for: .milliseconds(500))
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
+        }
+    }
+
+    @Test func aDeliveryAloneIsHandledByItsFirstTryAndADuplicateOfItIsSkipped() async throws {
+        try await withConsumer(.firstTry) { client, schema, events, publisher, _ in
+            let before = Self.firstTries.load(ordering: .relaxed)
+            let id = UUID()
+            try await publisher.publish([events.message(seq: 1, id: id)])
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1
+            })
+            #expect(Self.firstTries.load(ordering: .relaxed) == before + 1)
+            // Again, alone: the first try's claim fails the statement; the usual way skips it.
+            try await publisher.publish([events.message(seq: 1, id: id)])
+            // Declined by the first try: handled the usual way.
+            try await publisher.publish([events.message(seq: 3)])
+            #expect(try await TestServers.eventually {
+                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
+            })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 2)
+            #expect(Self.firstTries.load(ordering: .relaxed) == before + 1)
         }
     }
 

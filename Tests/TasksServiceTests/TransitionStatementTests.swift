@@ -126,6 +126,44 @@ struct TransitionStatementTests {
     }
 }
 
+extension TransitionStatementTests {
+    func inboxRows(_ message: UUID, _ client: PostgresClient) async throws -> Int {
+        let rows = try await client.query(
+            "SELECT count(*)::int FROM tasks.inbox WHERE message_id = \(message)", logger: Logger(label: "transition-test")
+        ).collect()
+        return try rows[0].decode(Int.self)
+    }
+
+    /// An event handler's first try (`EventHandlers.firstTry`): the transition and the message's
+    /// claim commit in one statement, and a message claimed before moves nothing.
+    @Test func aClaimingTransitionRecordsItsMessageAndOneClaimedBeforeMovesNothing() async throws {
+        try await withRepository { repository, client in
+            let before = try await task(in: .inProgress, repository, client)
+            let (audits, events) = try await counts(before.id, client)
+            let marker = EncodedEventMarker(taskId: before.id)
+            let message = UUID()
+            let claim = InboxClaim(inbox: "tasks.inbox", queue: "tasks.scheduling", ids: [message])
+            @Sendable func progress(_ percent: Int) async throws {
+                _ = try await client.withConnection { connection in
+                    try await repository.transition(
+                        before.id, .progress(percent), on: connection, actor: nil, claim: claim, events: { _ in [try marker.event()] }
+                    )
+                }
+            }
+            try await progress(50)
+            #expect(try await inboxRows(message, client) == 1)
+            #expect(try await counts(before.id, client) == (audits + 1, events + 1))
+            #expect(try await repository.find(before.id)?.version == 8)
+
+            // The same message again (a redelivery): nothing moves, nothing is written.
+            await #expect(throws: TaskRepository.TransitionFailure.self) { try await progress(60) }
+            #expect(try await inboxRows(message, client) == 1)
+            #expect(try await counts(before.id, client) == (audits + 1, events + 1))
+            #expect(try await repository.find(before.id)?.progress == 50)
+        }
+    }
+}
+
 /// A transition starts from what this process last committed of the task (`RecentTasks`) and
 /// skips the read; the write's version condition makes that exactly as safe as reading.
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] != nil, "needs the test database"), .serialized)

@@ -35,6 +35,10 @@ struct SchedulerEventHandlers: Sendable {
             let due = try await store.created(creations, on: connection) + store.apply(changes, on: connection)
             try await carryOut(due, on: connection)
         }
+        // A new task arriving alone joins the queue in one statement that also claims it.
+        handlers.firstTry(TaskCreated.self) { event, claim, connection in
+            try await store.createdAlone(event.data, at: event.occurredAt, claim: claim, on: connection)
+        }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)
         }

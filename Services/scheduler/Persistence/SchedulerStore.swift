@@ -110,6 +110,29 @@ struct SchedulerStore: Sendable {
         return try await dueHeldAssignments(in: held, on: connection)
     }
 
+    /// A `task.created` that arrives alone, as the consumer's first try (`EventHandlers.firstTry`):
+    /// the task joins the queue and the message is claimed in one autocommitted statement —
+    /// only when the scheduler has no view of the task yet. Returns false, having written
+    /// nothing, when it has one (a later event came first, a manual assignment waits for it, a
+    /// redelivery): `created` decides those in the usual transaction. A message claimed
+    /// meanwhile fails the statement.
+    func createdAlone(_ task: TaskCreated, at: Date, claim: InboxClaim, on connection: PostgresConnection) async throws -> Bool {
+        precondition(claim.inbox == "scheduler.inbox" && claim.ids.count == 1, "one message of the scheduler's inbox")
+        let rows = try await connection.rows(of: CreatedAlone(query: """
+            WITH written AS (
+                INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at),
+                        \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING id
+            ), claimed AS (
+                INSERT INTO scheduler.inbox (queue, message_id) SELECT \(claim.queue), \(claim.ids[0]) FROM written
+            )
+            SELECT count(*)::int FROM written
+            """), logger: logger)
+        return try rows.first?.decode(Int.self) == 1
+    }
+
     /// Every later `task.*` event of a run: the views are read and locked once, folded in memory
     /// (`TaskViewFold`: each event applied when its version is newer than the view's), and the
     /// changed ones written in one statement with the employees' latest offers. Returns the
@@ -163,6 +186,7 @@ struct SchedulerStore: Sendable {
 
     // A batch's statements, prepared once per connection.
     private struct Created: PreparedSQL { let query: PostgresQuery }
+    private struct CreatedAlone: PreparedSQL { let query: PostgresQuery }
     private struct LockViews: PreparedSQL { let query: PostgresQuery }
     private struct WriteViews: PreparedSQL { let query: PostgresQuery }
 

@@ -13,6 +13,16 @@ struct TaskEventHandlers: Sendable {
     var handlers: EventHandlers {
         var handlers = EventHandlers()
         handlers.on(AssignmentProposed.self) { try await proposed($0, $1) }
+        // A proposal arriving alone becomes the offer in one statement that also claims it; one
+        // that is refused (or a duplicate) goes the usual way, which publishes the refusal.
+        handlers.firstTry(AssignmentProposed.self) { event, claim, connection in
+            do {
+                try await offer(event, on: connection, claim: claim)
+                return true
+            } catch is TaskRepository.TransitionFailure {
+                return false
+            }
+        }
         handlers.on(ReservationExpired.self) { try await expired($0, $1) }
         handlers.on(EmployeeGone.self) { try await gone($0, $1) }
         return handlers
@@ -22,18 +32,25 @@ struct TaskEventHandlers: Sendable {
         TaskEvents(correlationId: envelope.correlationId, causationId: envelope.id)
     }
 
-    /// Offer the task, or tell the scheduler it is no longer there to be offered.
-    func proposed(_ event: EventEnvelope<AssignmentProposed>, _ connection: PostgresConnection) async throws {
+    /// The proposal becomes the offer (`claim`: in the statement that also claims the message).
+    func offer(_ event: EventEnvelope<AssignmentProposed>, on connection: PostgresConnection, claim: InboxClaim? = nil) async throws {
         let proposal = event.data
         let events = events(for: event)
         // The offer lapses when the scheduler withdraws it; the employee's card counts down to it.
         let expiresAt = proposal.reservationSeconds.map { Date.nowToTheMillisecond.addingTimeInterval($0) }
+        _ = try await tasks.transition(
+            proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt),
+            on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion,
+            hint: tasks.recent.hint(proposal.taskId), claim: claim
+        ) { change in try events.assigned(change) }
+    }
+
+    /// Offer the task, or tell the scheduler it is no longer there to be offered.
+    func proposed(_ event: EventEnvelope<AssignmentProposed>, _ connection: PostgresConnection) async throws {
+        let proposal = event.data
+        let events = events(for: event)
         do {
-            _ = try await tasks.transition(
-                proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt),
-                on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion,
-                hint: tasks.recent.hint(proposal.taskId)
-            ) { change in try events.assigned(change) }
+            try await offer(event, on: connection)
         } catch let failure as TaskRepository.TransitionFailure {
             let (version, reason): (Int, String) = switch failure {
             case .notFound: (0, "unknown_task")

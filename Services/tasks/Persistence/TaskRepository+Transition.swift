@@ -45,15 +45,20 @@ extension TaskRepository {
     /// statement. Starts from `hint` when given. The task as written becomes the next hint once
     /// it is committed — at once when autocommitted, after the caller's transaction commits
     /// otherwise, never if that rolls back (`AfterCommit`; see `RecentTasks`).
+    ///
+    /// With `claim` (an event handler's first try, `EventHandlers.firstTry`), the statement also
+    /// records the message in `tasks.inbox`, and moves nothing when it is there already: the
+    /// transition and its claim commit together or not at all.
     func transition(
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String? = nil,
-        expectedVersion: Int? = nil, comment: Comment? = nil, hint: TaskRecord? = nil,
+        expectedVersion: Int? = nil, comment: Comment? = nil, hint: TaskRecord? = nil, claim: InboxClaim? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
+        precondition(claim.map { $0.inbox == "tasks.inbox" && $0.ids.count == 1 } ?? true, "a transition claims one message of tasks' inbox")
         let change = try await decide(
             id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
-            hint: hint, authorize: authorize, events: events
+            hint: hint, claim: claim, authorize: authorize, events: events
         )
         AfterCommit.perform { [recent] in recent.committed(change.after) }
         return change
@@ -62,7 +67,7 @@ extension TaskRepository {
     /// Works the transition out — from the hint, or from a read — and writes it.
     private func decide(
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
-        expectedVersion: Int?, comment: Comment?, hint: TaskRecord?,
+        expectedVersion: Int?, comment: Comment?, hint: TaskRecord?, claim: InboxClaim?,
         authorize: @Sendable (TaskRecord) throws -> Void,
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
@@ -79,7 +84,9 @@ extension TaskRepository {
                 throw TransitionFailure.conflict(current: before.status, version: before.version)
             }
             let change = Change(before: before, after: before.with(next, at: Date.nowToTheMillisecond), outcome: outcome)
-            return try await write(change, action, on: connection, actor: actor, reason: reason, comment: comment, events: try events(change))
+            return try await write(
+                change, action, on: connection, actor: actor, reason: reason, comment: comment, claim: claim, events: try events(change)
+            )
         }
 
         /// The change, or the conflict a lost race is — with the row as it is now.
@@ -129,9 +136,10 @@ extension TaskRepository {
     /// a write that did not happen.
     private func write(
         _ change: Change, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
-        comment: Comment?, events encoded: [EncodedEvent]
+        comment: Comment?, claim: InboxClaim?, events encoded: [EncodedEvent]
     ) async throws -> Attempt {
         let (before, after) = (change.before, change.after)
+        let (claimQueue, claimId) = (claim?.queue, claim?.ids.first)
         let id = before.id
         let now = after.updatedAt
         let status = after.status.rawValue
@@ -146,8 +154,11 @@ extension TaskRepository {
                     completed_at = CASE WHEN \(status) = 'COMPLETED' THEN \(now) ELSE completed_at END,
                     failed_at = CASE WHEN \(status) = 'FAILED' THEN \(now) ELSE failed_at END,
                     cancelled_at = CASE WHEN \(status) = 'CANCELLED' THEN \(now) ELSE cancelled_at END
-                WHERE id = \(id) AND version = \(before.version)
+                WHERE id = \(id) AND version = \(before.version) AND (\(claimQueue)::text IS NULL OR NOT EXISTS (
+                    SELECT 1 FROM tasks.inbox WHERE queue = \(claimQueue) AND message_id = \(claimId)))
                 RETURNING id
+            ), claimed AS (
+                INSERT INTO tasks.inbox (queue, message_id) SELECT \(claimQueue), \(claimId) FROM moved WHERE \(claimQueue)::text IS NOT NULL
             ), audited AS (
                 INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
                 SELECT id, \(actor), \(action.name), \(before.status.rawValue), \(status), \(reason),
@@ -186,8 +197,8 @@ struct TaskByID: PreparedSQL {
     init(_ id: UUID) { query = "SELECT \(unescaped: TaskRepository.columns) FROM tasks.tasks WHERE id = \(id)" }
 }
 
-/// A transition's one statement: the row if its version did not move, the audit row, the
-/// comment if any, the events.
+/// A transition's one statement: the row if its version did not move, the message's inbox row
+/// if it claims one, the audit row, the comment if any, the events.
 struct TransitionWrite: PreparedSQL {
     let query: PostgresQuery
 }
