@@ -147,7 +147,13 @@ public final class EventConsumer: Service, Sendable {
     private func firstTry(_ items: [Item]) async -> Bool {
         guard items.count == 1, let item = items.first, let attempt = handlers.firstTries[item.event.type] else { return false }
         let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: [item.event.id])
-        return (try? await database.withConnection { connection in try await attempt(claim, item.event, connection) }) == true
+        do {
+            return try await database.withConnection { connection in try await attempt(claim, item.event, connection) }
+        } catch {
+            // Expected for a redelivery (its claim fails the statement); the usual way decides.
+            logger.debug("first try failed", metadata: ["event.id": "\(item.event.id)", "error": "\(error)"])
+            return false
+        }
     }
 
     private func handleInTransaction(_ items: [Item]) async throws {

@@ -166,7 +166,7 @@ extension TransitionStatementTests {
 
 /// A transition starts from what this process last committed of the task (`RecentTasks`) and
 /// skips the read; the write's version condition makes that exactly as safe as reading.
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] != nil, "needs the test database"), .serialized)
+@Suite(.enabled(if: ScratchDatabase.isConfigured, "needs the test database"), .serialized)
 struct TransitionHintTests {
     let statements = TransitionStatementTests()
     let logger = Logger(label: "transition-hint-test")
