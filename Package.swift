@@ -33,6 +33,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -111,8 +112,12 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
             ],
-            path: "Libraries/ServiceRuntime", swiftSettings: swiftSettings
+            path: "Libraries/ServiceRuntime",
+            // What every service's OpenAPI document shares (docs/api.md).
+            resources: [.copy("OpenAPI/common.yaml")],
+            swiftSettings: swiftSettings
         ),
 
         // The five services.
@@ -128,6 +133,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/auth",
+            // Its HTTP contract, served at /openapi.json (docs/api.md).
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -142,6 +149,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/tasks",
+            // Its HTTP contract, served at /openapi.json (docs/api.md).
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -155,6 +164,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/scheduler",
+            // Its HTTP contract, served at /openapi.json (docs/api.md).
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -171,6 +182,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/notifier",
+            // Its HTTP contract, served at /openapi.json (docs/api.md).
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -183,6 +196,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/analytics",
+            // Its HTTP contract, served at /openapi.json (docs/api.md).
+            resources: [.copy("openapi.yaml")],
             swiftSettings: swiftSettings
         ),
 
@@ -237,7 +252,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AuthServiceTests", dependencies: ["AuthService"], path: "Tests/AuthServiceTests",
+            name: "AuthServiceTests", dependencies: ["AuthService", "ServiceRuntime"], path: "Tests/AuthServiceTests",
             swiftSettings: swiftSettings
         ),
         // A database of its own for each integration test of a service's statements.
@@ -249,25 +264,25 @@ let package = Package(
         .testTarget(
             name: "TasksServiceTests",
             dependencies: [
-                "TasksService", "EventContracts", "Persistence", "ScratchDatabase", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TasksService", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "NotifierServiceTests", dependencies: ["NotifierService"], path: "Tests/NotifierServiceTests",
+            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime"], path: "Tests/NotifierServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SchedulerServiceTests",
             dependencies: [
-                "SchedulerService", "EventContracts", "Persistence", "ScratchDatabase", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SchedulerService", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService"], path: "Tests/AnalyticsServiceTests",
+            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime"], path: "Tests/AnalyticsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

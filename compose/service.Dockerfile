@@ -19,7 +19,8 @@ WORKDIR /build
 COPY . .
 RUN --mount=type=cache,target=/build/.build \
     swift build -c release --product "orchestrator-$SERVICE" \
-    && install -D ".build/release/orchestrator-$SERVICE" "/out/orchestrator-service"
+    && install -D ".build/release/orchestrator-$SERVICE" "/out/orchestrator-service" \
+    && cp -R .build/release/*.resources /out/
 
 FROM swift:${SWIFT_VERSION}-bookworm-slim
 ARG SERVICE
@@ -28,7 +29,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends librabbitmq4 libhiredis0.14 libssl3 libstdc++6 libgcc-s1 libc6 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home orchestrator
-COPY --from=build /out/orchestrator-service /usr/local/bin/orchestrator-service
+# The binary and, beside it where it looks for them, its resource bundles (the OpenAPI documents).
+COPY --from=build /out/ /usr/local/bin/
 LABEL org.opencontainers.image.title="orchestrator-${SERVICE}" \
       org.opencontainers.image.source="https://github.com/orchestrator/orchestrator"
 USER orchestrator:orchestrator

@@ -1,4 +1,5 @@
 import EventBackbone
+import Foundation
 import Persistence
 
 /// What distinguishes one service from another to the shared runtime.
@@ -14,12 +15,16 @@ public struct ServiceDescriptor: Sendable {
     /// Its migrations after version 1 (the schema itself): version 2 is the backbone's outbox and
     /// inbox, then the service's own, in order.
     public let migrations: [Migration]
+    /// The resources its `openapi.yaml` is among (its module's bundle); the runtime serves the
+    /// document at `/openapi.json` and answers 405 from it. Nil: no document (tests' services).
+    public let resources: Bundle?
 
-    public init(name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration]) {
+    public init(name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration], resources: Bundle? = nil) {
         self.name = name
         self.schema = schema
         self.defaultPort = defaultPort
         self.usesRedis = usesRedis
+        self.resources = resources
         self.migrations = [BackboneMigrations.outboxAndInbox(schema: schema, version: 2)] + migrations
     }
 

@@ -75,6 +75,25 @@ public enum ServiceLauncher {
         logger: Logger,
         setUp: ServiceSetUp = { _, _ in ServiceAssembly() }
     ) throws -> some ApplicationProtocol {
+        let parts = try assemble(descriptor, configuration: configuration, registry: registry, logger: logger, setUp: setUp)
+        return Application(
+            router: parts.router,
+            server: parts.own.server,
+            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
+            services: parts.dependencies.services + parts.own.services,
+            logger: logger
+        )
+    }
+
+    /// The router with every route the service answers, its dependencies and what it adds;
+    /// nothing connects until the application runs (the route ⇄ document tests build it alone).
+    public static func assemble(
+        _ descriptor: ServiceDescriptor,
+        configuration: ServiceConfiguration,
+        registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        logger: Logger,
+        setUp: ServiceSetUp
+    ) throws -> (router: Router<ServiceRequestContext>, dependencies: ServiceDependencies, own: ServiceAssembly, document: OpenAPIDocument?) {
         let dependencies = ServiceDependencies(descriptor: descriptor, configuration: configuration, logger: logger)
         let context = ServiceContext(
             descriptor: descriptor, configuration: configuration, dependencies: dependencies,
@@ -88,13 +107,9 @@ public enum ServiceLauncher {
         HealthController(service: descriptor.name, checks: dependencies.healthChecks).addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
         let own = try setUp(router, context)
-        return Application(
-            router: router,
-            server: own.server,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
-            services: dependencies.services + own.services,
-            logger: logger
-        )
+        let document = try descriptor.resources.map(OpenAPIDocument.load(from:))
+        document.map { OpenAPIController(document: $0).addRoutes(to: router) }
+        return (router, dependencies, own, document)
     }
 }
 

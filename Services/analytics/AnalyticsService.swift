@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
@@ -5,7 +6,8 @@ import ServiceRuntime
 /// The analytics service as the shared runtime sees it.
 enum AnalyticsService {
     static let descriptor = ServiceDescriptor(
-        name: "analytics", schema: "analytics", defaultPort: 8085, usesRedis: false, migrations: AnalyticsMigrations.all
+        name: "analytics", schema: "analytics", defaultPort: 8085, usesRedis: false, migrations: AnalyticsMigrations.all,
+        resources: .module
     )
 
     /// Its store (fed by the `analytics.events` queue), the figures' publisher, the routes, and
@@ -20,7 +22,6 @@ enum AnalyticsService {
             to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
             anyone: BearerTokenMiddleware(signer: context.signer)
         )
-        OpenAPIController(document: AnalyticsOpenAPI.document).addRoutes(to: router)
         let consumer = context.consumer(
             of: "analytics.events", handlers: AnalyticsEventHandlers(store: store, publisher: publisher).handlers
         )

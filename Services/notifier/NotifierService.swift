@@ -1,3 +1,4 @@
+import Foundation
 import EventBackbone
 import Hummingbird
 import ServiceLifecycle
@@ -6,7 +7,8 @@ import ServiceRuntime
 /// The notifier service as the shared runtime sees it.
 enum NotifierService {
     static let descriptor = ServiceDescriptor(
-        name: "notifier", schema: "notifier", defaultPort: 8084, usesRedis: true, migrations: NotifierMigrations.all
+        name: "notifier", schema: "notifier", defaultPort: 8084, usesRedis: true, migrations: NotifierMigrations.all,
+        resources: .module
     )
 
     /// The shared queue that fills the notification log, the feed signal, presence, the
@@ -29,7 +31,6 @@ enum NotifierService {
         // The rows this replica writes reach its sockets from memory, right after their commit.
         log.storing = { hub.writing() }
         log.stored = { hub.handed($0) }
-        OpenAPIController(document: NotifierOpenAPI.document).addRoutes(to: router)
 
         // The feed is one ordered log: one replica at a time writes it, in the order events were
         // published (competing replicas would interleave a task's events out of order).

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
@@ -5,7 +6,8 @@ import ServiceRuntime
 /// The scheduler service as the shared runtime sees it.
 enum SchedulerService {
     static let descriptor = ServiceDescriptor(
-        name: "scheduler", schema: "scheduler", defaultPort: 8083, usesRedis: true, migrations: SchedulerMigrations.all
+        name: "scheduler", schema: "scheduler", defaultPort: 8083, usesRedis: true, migrations: SchedulerMigrations.all,
+        resources: .module
     )
 
     /// Its read models (fed by the `scheduler.events` queue), the assigner, the timekeeper and
@@ -21,7 +23,6 @@ enum SchedulerService {
             to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
             employees: BearerTokenMiddleware(signer: context.signer, requiring: .employee)
         )
-        OpenAPIController(document: SchedulerOpenAPI.document).addRoutes(to: router)
         let consumer = context.consumer(
             of: "scheduler.events", handlers: SchedulerEventHandlers(store: store, assigner: assigner, logger: context.logger).handlers
         )

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
@@ -5,7 +6,8 @@ import ServiceRuntime
 /// The tasks service as the shared runtime sees it.
 enum TasksService {
     static let descriptor = ServiceDescriptor(
-        name: "tasks", schema: "tasks", defaultPort: 8082, usesRedis: false, migrations: TasksMigrations.all
+        name: "tasks", schema: "tasks", defaultPort: 8082, usesRedis: false, migrations: TasksMigrations.all,
+        resources: .module
     )
 
     /// Its routes, its consumer of the scheduler's events, and its sweeper.
@@ -19,7 +21,6 @@ enum TasksService {
             to: router, employees: BearerTokenMiddleware(signer: signer, requiring: .employee),
             anyone: BearerTokenMiddleware(signer: signer)
         )
-        OpenAPIController(document: TasksOpenAPI.document).addRoutes(to: router)
 
         let consumer = context.consumer(
             of: "tasks.scheduling", handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers

@@ -5,11 +5,11 @@ import Testing
 @testable import ServiceRuntime
 
 @Suite struct MethodNotAllowedTests {
-    func application() -> some ApplicationProtocol {
+    func application() throws -> some ApplicationProtocol {
         let router = Router()
         router.add(middleware: JSONErrorMiddleware())
-        OpenAPIController(document: #"{"paths": {"/api/things/{id}": {"get": {}, "delete": {}}, "/openapi.json": {"get": {}}}}"#)
-            .addRoutes(to: router)
+        let document = try OpenAPIDocument(yaml: #"{"paths": {"/api/things/{id}": {"get": {}, "delete": {}}}}"#, common: "{}")
+        OpenAPIController(document: document).addRoutes(to: router)
         router.get("/api/things/:id") { _, _ in "a thing" }
         router.delete("/api/things/:id") { _, _ in HTTPResponse.Status.noContent }
         return Application(router: router)

@@ -114,3 +114,22 @@ def test_the_runtime_stage_installs_every_library_the_binary_links(service):
         elif package not in installed:
             missing.append(f"{Path(library).name} ({package})")
     assert missing == [], f"the runtime stage of {DOCKERFILE.name} lacks {missing}"
+
+
+def test_the_image_carries_the_resource_bundles_beside_the_binary():
+    """A service finds its OpenAPI document (docs/api.md) in `Orchestrator_<Target>.resources`
+    beside its binary; without them it stops at start. The build stage copies every bundle the
+    release build made, the runtime stage puts them where the entry point's binary is."""
+    text = DOCKERFILE.read_text().replace("\\\n", " ")
+    build = text[:text.rindex("\nFROM ")]
+    stage, _, _ = runtime_stage()
+    assert re.search(r"cp -R \.build/release/\*\.resources /out/", build)
+    entry = re.search(r'ENTRYPOINT \["([^"]+)"\]', stage).group(1)
+    destination = re.search(r"COPY --from=build /out/ (\S+)", stage).group(1)
+    assert os.path.dirname(entry) == destination.rstrip("/")
+    # Every target that has resources makes such a bundle (the debug build the tests run is one).
+    package = (ROOT / "Package.swift").read_text()
+    assert package.count("resources: [.copy(") >= 6
+    built = Path(os.environ.get("ORCH_BIN_DIR", ROOT / ".build" / "debug"))
+    for target in ["ServiceRuntime", "AuthService", "TasksService", "SchedulerService", "NotifierService", "AnalyticsService"]:
+        assert (built / f"Orchestrator_{target}.resources").is_dir(), target

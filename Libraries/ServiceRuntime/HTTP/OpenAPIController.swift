@@ -1,12 +1,12 @@
 import Hummingbird
 
-/// `GET /openapi.json`: the service's OpenAPI 3.1 document, as written next to its routes — and
+/// `GET /openapi.json`: the service's OpenAPI 3.1 document, bundled from its `openapi.yaml` — and
 /// 405 with `Allow` for any method the document does not declare on a path it does.
 public struct OpenAPIController: Sendable {
     let document: String
 
-    public init(document: String) {
-        self.document = document
+    public init(document: OpenAPIDocument) {
+        self.document = document.json
     }
 
     public func addRoutes<Context: RequestContext>(to router: Router<Context>) {
