@@ -1,6 +1,8 @@
 """The web UI in a real browser: Debian's chromium, headless, driven by Selenium through
 /usr/bin/chromedriver, against the edge. Screenshots of every page go to
 .build/test-artifacts/web/."""
+import json
+import re
 import time
 import uuid
 from pathlib import Path
@@ -344,3 +346,25 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
     page.wait(lambda: long_name in page.driver.find_element(By.TAG_NAME, "main").text, 10, "the task's detail")
     assert page.driver.execute_script(NO_HORIZONTAL_OVERFLOW), "the task's detail is wider than the window"
     page.shot("long-name-detail")
+
+
+def test_the_forms_limits_are_the_served_documents(api):
+    """web/js/limits.js holds what the tasks service's contract allows (docs/api.md); a value
+    that drifts from the served document fails here rather than in front of an admin."""
+    source = (Path(__file__).resolve().parents[2] / "web" / "js" / "limits.js").read_text()
+    limits = {name: json.loads(value) for name, value in re.findall(r"^export const (\w+) = (.+);$", source, re.M)}
+    status, _, document = call(api("/openapi/tasks.json"))
+    assert status == 200
+    schemas = document["components"]["schemas"]
+    create = schemas["CreateTask"]["properties"]
+    priority = create["priority"]
+    assert limits == {
+        "TASK_NAME_MAX": create["name"]["maxLength"],
+        "TASK_DESCRIPTION_MAX": create["description"]["maxLength"],
+        "PRIORITIES": list(range(priority["minimum"], priority["maximum"] + 1)),
+        "ATTEMPTS": [create["maxAttempts"]["minimum"], create["maxAttempts"]["maximum"]],
+        "MESSAGE_MAX": schemas["Message"]["properties"]["message"]["maxLength"],
+        "REASON_MAX": schemas["Reason"]["properties"]["reason"]["maxLength"],
+        "STATUSES": schemas["Task"]["properties"]["status"]["enum"],
+    }
+    assert schemas["Progress"]["properties"]["note"]["maxLength"] == limits["MESSAGE_MAX"]

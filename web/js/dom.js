@@ -1,4 +1,5 @@
 // Small helpers for building the page without a framework.
+import { REASON_MAX } from "./limits.js";
 
 /** Makes an element: h("button", {type: "button", onclick}, "Save"). Attributes starting with
  *  "on" become listeners; false/null attributes are left out; children may be nested arrays. */
@@ -152,7 +153,7 @@ export function figure(label, value) {
 export function confirmAction({ title, message, confirmLabel, cancelLabel = "Keep it", reasonLabel = "Reason (optional)", danger = true }) {
   return new Promise((resolve) => {
     const opener = document.activeElement;
-    const reason = h("textarea", { name: "reason", id: "confirm-reason", maxlength: 1000 });
+    const reason = h("textarea", { name: "reason", id: "confirm-reason", maxlength: REASON_MAX });
     const yes = h("button", { type: "submit", class: danger ? "danger" : "", value: "yes", id: "confirm-yes" }, confirmLabel);
     const no = h("button", { type: "submit", class: "secondary", value: "no", id: "confirm-no" }, cancelLabel);
     const form = h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, title), h("p", {}, message),

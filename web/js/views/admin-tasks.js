@@ -2,22 +2,22 @@
 // with filters, and one task's detail with its comments, audit trail, retry, cancel and assign.
 import { api } from "../api.js";
 import { confirmAction, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
+import { ATTEMPTS, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
 import { assignOptions, team } from "./admin-team.js";
-
-const STATUSES = ["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED"];
 
 export function createForm() {
   const priority = h("select", { name: "priority", id: "task-priority" },
-    [1, 2, 3, 4, 5].map((p) => h("option", { value: p, selected: p === 3 }, `${p}${p === 1 ? " (most urgent)" : p === 5 ? " (least urgent)" : ""}`)));
+    PRIORITIES.map((p) => h("option", { value: p, selected: p === 3 },
+      `${p}${p === PRIORITIES[0] ? " (most urgent)" : p === PRIORITIES.at(-1) ? " (least urgent)" : ""}`)));
   const form = h("form", { id: "create-task", novalidate: true },
     h("h2", {}, "New task"),
-    field("Name", h("input", { name: "name", id: "task-name", maxlength: 200 })),
-    field("Description", h("textarea", { name: "description", id: "task-description" })),
+    field("Name", h("input", { name: "name", id: "task-name", maxlength: TASK_NAME_MAX })),
+    field("Description", h("textarea", { name: "description", id: "task-description", maxlength: TASK_DESCRIPTION_MAX })),
     h("div", { class: "grid" },
       field("Priority", priority),
       field("Skills needed (comma-separated)", h("input", { name: "requiredSkills", id: "task-skills" })),
       field("Due (optional)", h("input", { name: "dueAt", id: "task-due", type: "datetime-local" })),
-      field("Attempts (optional, 1–20)", h("input", { name: "maxAttempts", id: "task-attempts", type: "number", inputmode: "numeric" }))),
+      field(`Attempts (optional, ${ATTEMPTS[0]}–${ATTEMPTS[1]})`, h("input", { name: "maxAttempts", id: "task-attempts", type: "number", inputmode: "numeric" }))),
     h("p", { class: "form-error", role: "alert" }),
     h("button", { type: "submit" }, "Create task"));
   form.addEventListener("submit", async (event) => {
@@ -60,7 +60,7 @@ export function due(task) {
 
 export function taskList(container, filters = {}) {
   const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: filters.status === s }, s)));
-  const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), [1, 2, 3, 4, 5].map((p) => h("option", { value: p }, p)));
+  const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), PRIORITIES.map((p) => h("option", { value: p }, p)));
   const overdue = h("input", { type: "checkbox", id: "filter-overdue", name: "overdue", checked: filters.overdue === "1" });
   const rows = h("div", { class: "table-wrap", id: "task-table" });
   let page = 0;

@@ -2,6 +2,7 @@
 // comments, complete or fail with a comment), personal figures and history — kept current by
 // the live feed.
 import { api } from "../api.js";
+import { MESSAGE_MAX } from "../limits.js";
 import { confirmAction, debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
 import { session } from "../session.js";
 import { due } from "./admin-tasks.js";
@@ -132,7 +133,7 @@ export function showEmployee(view, feed) {
       }
       sending = false;
     });
-    const comment = h("textarea", { name: "message", id: `message-${task.id}`, maxlength: 4000 });
+    const comment = h("textarea", { name: "message", id: `message-${task.id}`, maxlength: MESSAGE_MAX });
     const thread = h("ul", { class: "comments", "aria-label": "Comments", "data-testid": "comments" });
     async function loadComments() {
       try {
