@@ -22,15 +22,27 @@ HERE = Path(__file__).resolve().parent
 @pytest.fixture(scope="module")
 def tokens(stack, api, admin_login):
     """A second admin and an employee to fuzz with. The fuzzer may deactivate or demote any other
-    account it learns of — the first admin among them — so afterwards the second admin (who
-    cannot deactivate or demote themselves) restores the first."""
+    account it learns of — the first admin and the fuzzing employee among them (whether it does
+    depends on the accounts earlier tests left: the fewer, the likelier) — so the second admin
+    (who cannot deactivate or demote themselves) restores the employee before each of its runs
+    (`restored`) and the first admin afterwards."""
     made = {}
     for role in ("ADMIN", "EMPLOYEE"):
         username, password = unique_name("fuzz"), "a fuzzing password"
-        status, _, _ = call(api("/api/auth/register"), "POST", {"username": username, "password": password, "fullName": "Fuzz",
-                                                                  "email": f"{username}@example.com", "role": role}, token=admin_login.token)
+        status, _, user = call(api("/api/auth/register"), "POST", {"username": username, "password": password, "fullName": "Fuzz",
+                                                                     "email": f"{username}@example.com", "role": role}, token=admin_login.token)
         assert status == 201
         made[role.lower()] = Login(api("/api/auth/login"), username, password, client="10.250.9.9")
+        made[f"{role.lower()}-id"] = user["id"]
+
+    def restored(role):
+        if role == "employee":
+            status, _, reply = call(api(f"/api/auth/users/{made['employee-id']}"), "PATCH", {"active": True, "role": "EMPLOYEE"},
+                                    token=made["admin"].token)
+            assert status == 200, reply
+        return made[role]
+
+    made["restored"] = restored
     yield made
     first = (stack.state / "admin-credentials").read_text().strip().split(":", 1)[0]
     page = 0
@@ -51,7 +63,7 @@ def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, rol
     port = stack.port(service)
     command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(HERE / "schemathesis.toml"), "run",
                f"http://127.0.0.1:{port}/openapi.json", "--url", f"http://127.0.0.1:{port}",
-               "-H", f"Authorization: Bearer {tokens[role].token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
+               "-H", f"Authorization: Bearer {tokens['restored'](role).token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
                "--max-examples", os.environ.get("ORCH_FUZZ_EXAMPLES", "25"), "--seed", os.environ.get("ORCH_FUZZ_SEED", "20261129"),
                "--no-color"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=HERE)
