@@ -18,6 +18,7 @@ let package = Package(
         .executable(name: "orchestrator-analytics", targets: ["AnalyticsService"]),
         .executable(name: "orchestrator-backbone-bench", targets: ["BackboneBench"]),
         .executable(name: "orchestrator", targets: ["OrchestratorCLI"]),
+        .executable(name: "orchestrator-openapi", targets: ["OpenAPIBundler"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
@@ -34,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
+        .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
     targets: [
         // C libraries, through the system's pkg-config files (Debian: librabbitmq-dev, libhiredis-dev).
@@ -113,11 +116,35 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Libraries/ServiceRuntime",
             // What every service's OpenAPI document shares (docs/api.md).
             resources: [.copy("OpenAPI/common.yaml")],
             swiftSettings: swiftSettings
+        ),
+
+        // Typed clients of the five services' HTTP APIs, generated from their documents by
+        // Tools/openapi/generate (docs/api.md) and committed: no build runs the generator.
+        .target(
+            name: "AuthAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Libraries/API/AuthAPI"
+        ),
+        .target(
+            name: "TasksAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Libraries/API/TasksAPI"
+        ),
+        .target(
+            name: "SchedulerAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Libraries/API/SchedulerAPI"
+        ),
+        .target(
+            name: "NotifierAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Libraries/API/NotifierAPI"
+        ),
+        .target(
+            name: "AnalyticsAPI", dependencies: [.product(name: "OpenAPIRuntime", package: "swift-openapi-runtime")],
+            path: "Libraries/API/AnalyticsAPI"
         ),
 
         // The five services.
@@ -231,12 +258,20 @@ let package = Package(
         .executableTarget(
             name: "OrchestratorCLI",
             dependencies: [
+                "AuthAPI", "TasksAPI", "SchedulerAPI", "NotifierAPI", "AnalyticsAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
+                .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tools/cli",
+            swiftSettings: swiftSettings
+        ),
+        // Bundles a service's document as the service serves it, for Tools/openapi/generate.
+        .executableTarget(
+            name: "OpenAPIBundler", dependencies: ["ServiceRuntime"], path: "Tools/openapi", exclude: ["generate"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -252,7 +287,7 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AuthServiceTests", dependencies: ["AuthService", "ServiceRuntime"], path: "Tests/AuthServiceTests",
+            name: "AuthServiceTests", dependencies: ["AuthService", "ServiceRuntime", "AuthAPI"], path: "Tests/AuthServiceTests",
             swiftSettings: swiftSettings
         ),
         // A database of its own for each integration test of a service's statements.
@@ -264,25 +299,25 @@ let package = Package(
         .testTarget(
             name: "TasksServiceTests",
             dependencies: [
-                "TasksService", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TasksService", "TasksAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime"], path: "Tests/NotifierServiceTests",
+            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime", "NotifierAPI"], path: "Tests/NotifierServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SchedulerServiceTests",
             dependencies: [
-                "SchedulerService", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SchedulerService", "SchedulerAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime"], path: "Tests/AnalyticsServiceTests",
+            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime", "AnalyticsAPI"], path: "Tests/AnalyticsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

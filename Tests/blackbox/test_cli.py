@@ -141,6 +141,12 @@ def test_watch_prints_live_events_and_resumes_after_a_cursor(stack, admin_cli):
     created = [json.loads(line) for line in out.splitlines()]
     assert [e["type"] for e in created] == ["task.created", "task.created"]
     assert [e["data"]["taskId"].lower() for e in created] == [t.lower() for t in later]
+    # The same event as a person reads it: cursor, type, time to the second, the data as JSON.
+    status, out, err = admin_cli("watch", "--after", str(event["cursor"]), "--count", "1", "--type", "task.", timeout=20)
+    assert status == 0, err
+    cursor, kind, at, data = out.strip().split("  ", 3)
+    assert (cursor, kind) == (str(created[0]["cursor"]), "task.created") and at == created[0]["occurredAt"].split(".")[0] + "Z"
+    assert json.loads(data) == created[0]["data"]
     for task_id in [first_task["id"], *later]:
         admin_cli("tasks", "cancel", task_id)
 
@@ -241,3 +247,60 @@ def call_create(api, admin):
                                                              "requiredSkills": ["rare-cli-skill"]}, token=admin)
     assert status == 201, task
     return task
+
+
+def same_task(row, task):
+    """A `tasks` table row says what the task's JSON says, each column in its own type."""
+    assert row["id"] == task["id"] and row["name"] == task["name"] and row["status"] == task["status"]
+    assert row["priority"] == str(task["priority"]) and row["attempt"] == str(task["attempt"])
+    assert row["progress"] == str(task["progress"]) and row["requiredSkills"] == ",".join(task["requiredSkills"])
+    assert row["assigneeId"] == task.get("assigneeId", "-")
+    due = task.get("dueAt")
+    assert row["dueAt"] == ("-" if due is None else due.split(".")[0] + "Z"), (row["dueAt"], due)
+
+
+def test_every_tasks_table_shows_what_its_json_says(admin_cli):
+    """`tasks create`, `list`, `show` and `cancel`: the table and `--json` of the same answer agree
+    column by column (the CLI reads the answers through the client generated from the tasks
+    service's document, docs/api.md)."""
+    name = unique_name("typed")
+    status, out, err = admin_cli("tasks", "create", "--name", name, "--priority", "4", "--skills", "rare-cli-skill,second-skill",
+                                 "--due", "2031-05-06T07:08:09Z", "--max-attempts", "5")
+    assert status == 0, err
+    [created] = table(out)
+    status, out, err = admin_cli("tasks", "show", created["id"], "--json")
+    assert status == 0, err
+    detail = json.loads(out)
+    same_task(created, detail)
+    assert detail["maxAttempts"] == 5 and detail["dueAt"].startswith("2031-05-06T07:08:09")
+    assert [entry["action"] for entry in detail["audit"]][:1] == ["create"] and detail["comments"] == []
+
+    status, out, _ = admin_cli("tasks", "show", created["id"])
+    [row] = table(out.split("\ndescription:")[0])
+    same_task(row, detail)
+    audit = table(out.split("audit trail:")[1])
+    assert [entry["action"] for entry in audit] == [entry["action"] for entry in detail["audit"]]
+
+    status, out, err = admin_cli("tasks", "cancel", created["id"], "--reason", "typed test")
+    assert status == 0, err
+    [cancelled] = table(out)
+    status, out, _ = admin_cli("tasks", "show", created["id"], "--json")
+    after = json.loads(out)
+    same_task(cancelled, after)
+    assert after["status"] == "CANCELLED" and after["audit"][-1]["reason"] == "typed test"
+
+    # Ended tasks do not change between the two calls (open ones may be offered meanwhile).
+    arguments = ("--status", "CANCELLED", "--priority", "4", "--size", "100")
+    status, out, _ = admin_cli("tasks", "list", *arguments)
+    rows = {row["id"]: row for row in table(out.split("\npage ")[0])}
+    status, listed, _ = admin_cli("tasks", "list", *arguments, "--json")
+    page = json.loads(listed)
+    assert list(rows) == [task["id"] for task in page["items"]] and created["id"] in rows
+    same_task(rows[created["id"]], next(task for task in page["items"] if task["id"] == created["id"]))
+    total = page["total"]
+    assert f"page 1 of {max(1, -(-total // page['size']))} ({total} {'task' if total == 1 else 'tasks'})" in out
+
+    status, _, err = admin_cli("tasks", "list", "--status", "DONE")
+    assert status == 2 and "PENDING" in err
+    status, _, err = admin_cli("tasks", "create", "--name", "x", "--due", "next tuesday")
+    assert status == 7 and "RFC 3339" in err

@@ -124,7 +124,7 @@ struct APIClient {
     }
 
     /// Why a request got no answer, as a person reads it ("Connection refused", "connectTimeout").
-    private static func reason(_ error: any Error) -> String {
+    static func reason(_ error: any Error) -> String {
         if let error = error as? IOError { return String(cString: strerror(error.errnoCode)) }
         return "\(error)"
     }

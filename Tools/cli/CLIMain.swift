@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OpenAPIRuntime
 
 /// `orchestrator`: the system from the command line, through the edge.
 @main
@@ -48,12 +49,16 @@ struct GlobalOptions: ParsableArguments {
     }
 }
 
-/// Runs a command body, turning a ``CLIError`` into its message on standard error and its exit
-/// status.
+/// Runs a command body, turning a ``CLIError`` (also one a typed client wraps) into its message
+/// on standard error and its exit status.
 func running(_ body: () async throws -> Void) async throws {
     do {
         try await body()
     } catch let error as CLIError {
+        FileHandle.standardError.write(Data("orchestrator: \(error.message)\n".utf8))
+        throw ExitCode(error.exitCode)
+    } catch let error as ClientError {
+        let error = CLIError(error)
         FileHandle.standardError.write(Data("orchestrator: \(error.message)\n".utf8))
         throw ExitCode(error.exitCode)
     }

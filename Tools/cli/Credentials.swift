@@ -13,23 +13,27 @@ struct Credentials {
     }
 
     func token(for url: String) -> String? {
-        guard let data = try? Data(contentsOf: file),
-              let saved = try? JSONSerialization.jsonObject(with: data) as? [String: String]
-        else { return nil }
-        return saved[url]
+        saved()[url]
     }
 
     func save(_ token: String?, for url: String) throws {
-        var saved = ((try? Data(contentsOf: file)).flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: String] }) ?? [:]
+        var saved = saved()
         saved[url] = token
         let folder = file.deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        let data = try JSONSerialization.data(withJSONObject: saved, options: [.sortedKeys])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = try encoder.encode(saved)
         // Created 0600 before anything is written, so the token is never readable by others.
         if !FileManager.default.fileExists(atPath: file.path) {
             FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
         try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path)
         try data.write(to: file)
+    }
+
+    /// Every saved token by URL; none when the file is missing or unreadable.
+    private func saved() -> [String: String] {
+        (try? Data(contentsOf: file)).flatMap { try? JSONDecoder().decode([String: String].self, from: $0) } ?? [:]
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import AuthAPI
 import Foundation
 
 struct Login: AsyncParsableCommand {
@@ -21,14 +22,10 @@ struct Login: AsyncParsableCommand {
                 throw CLIError(message: "no password given", exitCode: 7)
             }
             let client = try options.client(authenticated: false)
-            let session = try await client.send("POST", "api/auth/login", body: ["username": username, "password": password], authenticated: false)
-            guard let token = (session as? [String: Any])?["token"] as? String else {
-                throw CLIError(message: "the server answered without a token", exitCode: 1)
-            }
-            try Credentials().save(token, for: options.url)
-            if options.json { return Output.json(session) }
-            let user = (session as? [String: Any])?["user"] as? [String: Any]
-            print("logged in as \(Output.text(user?["username"])) (\(Output.text(user?["role"]))) until \(Output.text((session as? [String: Any])?["expiresAt"]))")
+            let session = try await client.auth.login(body: .json(.init(password: password, username: username))).ok.body.json
+            try Credentials().save(session.token, for: options.url)
+            if options.json { return Output.json(encoding: session) }
+            print("logged in as \(session.user.username) (\(session.user.role.rawValue)) until \(Output.time(session.expiresAt))")
         }
     }
 }

@@ -7,6 +7,43 @@ enum Output {
         print(String(decoding: data, as: UTF8.self))
     }
 
+    /// A typed answer as JSON, as the services write it: sorted keys, times with milliseconds.
+    static func json(encoding value: some Encodable) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let milliseconds = ISO8601DateFormatter()
+        milliseconds.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(milliseconds.string(from: date))
+        }
+        guard let data = try? encoder.encode(value) else { return }
+        print(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A time in a table: RFC 3339 in UTC, to the second; "-" for none.
+    static func time(_ date: Date?) -> String {
+        date.map { ISO8601DateFormatter().string(from: $0) } ?? "-"
+    }
+
+    /// An RFC 3339 time, with or without fractional seconds.
+    static func parseTime(_ text: String) -> Date? {
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return ISO8601DateFormatter().date(from: text) ?? fractional.date(from: text)
+    }
+
+    /// A number in a table: without a needless fraction, otherwise to two places.
+    static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
+    }
+
+    /// A Boolean in a table.
+    static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
+
+    /// An optional field in a table: "-" for none.
+    static func text(_ value: String?) -> String { value ?? "-" }
+
     /// A table of `rows` under `headers`, each column as wide as its widest cell.
     static func table(_ headers: [String], _ rows: [[String]]) {
         var widths = headers.map(\.count)

@@ -1,5 +1,11 @@
 import ArgumentParser
 import Foundation
+import TasksAPI
+
+/// A task as the tasks service's document defines it (Libraries/API/TasksAPI).
+typealias TaskRecord = TasksAPI.Components.Schemas.Task
+
+extension TasksAPI.Operations.ListTasks.Input.Query.StatusPayload: ExpressibleByArgument {}
 
 struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,34 +15,35 @@ struct Tasks: AsyncParsableCommand {
 
     static let columns = ["id", "name", "priority", "status", "assigneeId", "attempt", "progress", "dueAt", "requiredSkills"]
 
+    /// A task's row under ``columns``, each cell from its type.
+    static func row(_ task: TaskRecord) -> [String] {
+        [
+            task.id, task.name, String(task.priority), task.status.rawValue, Output.text(task.assigneeId), String(task.attempt),
+            String(task.progress), Output.time(task.dueAt), task.requiredSkills.joined(separator: ","),
+        ]
+    }
+
     /// "page 1 of 156 (3,106 tasks)" under a list.
-    static func pageLine(_ page: [String: Any]) -> String {
-        let number = (page["page"] as? NSNumber)?.intValue ?? 0
-        let size = max(1, (page["size"] as? NSNumber)?.intValue ?? 20)
-        let total = (page["total"] as? NSNumber)?.intValue ?? 0
-        let pages = max(1, (total + size - 1) / size)
-        return "page \(number + 1) of \(pages) (\(total) \(total == 1 ? "task" : "tasks"))"
+    static func pageLine(page: Int, size: Int, total: Int) -> String {
+        let pages = max(1, (total + max(1, size) - 1) / max(1, size))
+        return "page \(page + 1) of \(pages) (\(total) \(total == 1 ? "task" : "tasks"))"
     }
 
     /// Past its due time and not ended.
-    static func isOverdue(_ task: [String: Any]) -> Bool {
-        guard let text = task["dueAt"] as? String, let status = task["status"] as? String,
-              ["PENDING", "ASSIGNED", "IN_PROGRESS"].contains(status)
-        else { return false }
-        let parser = ISO8601DateFormatter()
-        parser.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let due = parser.date(from: text) ?? ISO8601DateFormatter().date(from: text) else { return false }
-        return due < Date()
+    static func isOverdue(_ task: TaskRecord) -> Bool {
+        guard let due = task.dueAt else { return false }
+        let open: [TaskRecord.StatusPayload] = [.pending, .assigned, .inProgress]
+        return open.contains(task.status) && due < Date()
     }
 
-    static func show(_ task: Any, json: Bool) {
-        json ? Output.json(task) : Output.table(columns, [Output.fields(task, columns)])
+    static func show(_ task: TaskRecord, json: Bool) {
+        json ? Output.json(encoding: task) : Output.table(columns, [row(task)])
     }
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tasks, newest first, a page at a time, optionally filtered.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status: String?
+        @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status: TasksAPI.Operations.ListTasks.Input.Query.StatusPayload?
         @Option(help: "1 (most urgent) to 5.") var priority: Int?
         @Option(help: "An employee's id.") var assignee: String?
         @Flag(help: "Only open tasks past their due time.") var overdue = false
@@ -45,13 +52,13 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let result = try await options.client().send("GET", "api/admin/tasks", query: [
-                    "status": status, "priority": priority.map(String.init), "assignee": assignee, "overdue": overdue ? "true" : nil, "page": String(page), "size": String(size),
-                ])
-                if options.json { return Output.json(result) }
-                let page = result as? [String: Any] ?? [:]
-                Output.table(Tasks.columns, (page["items"] as? [Any] ?? []).map { Output.fields($0, Tasks.columns) })
-                print(Tasks.pageLine(page))
+                let query = TasksAPI.Operations.ListTasks.Input.Query(
+                    status: status, priority: priority, assignee: assignee, overdue: overdue ? true : nil, page: page, size: size
+                )
+                let result = try await options.client().tasks.listTasks(query: query).ok.body.json
+                if options.json { return Output.json(encoding: result) }
+                Output.table(Tasks.columns, result.items.map(Tasks.row))
+                print(Tasks.pageLine(page: result.page, size: result.size, total: result.total))
             }
         }
     }
@@ -68,11 +75,17 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                var body: [String: Any] = ["name": name, "description": description, "priority": priority]
-                if let skills { body["requiredSkills"] = skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                if let maxAttempts { body["maxAttempts"] = maxAttempts }
-                if let due { body["dueAt"] = due }
-                Tasks.show(try await options.client().send("POST", "api/admin/tasks", body: body), json: options.json)
+                let dueAt = try due.map { text in
+                    guard let date = Output.parseTime(text) else {
+                        throw CLIError(message: "--due must be an RFC 3339 time, e.g. 2026-12-01T17:00:00Z, not \(text)", exitCode: 7)
+                    }
+                    return date
+                }
+                let body = TasksAPI.Components.Schemas.CreateTask(
+                    description: description, dueAt: dueAt, maxAttempts: maxAttempts, name: name, priority: priority,
+                    requiredSkills: skills.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                )
+                Tasks.show(try await options.client().tasks.createTask(body: .json(body)).created.body.json, json: options.json)
             }
         }
     }
@@ -84,21 +97,25 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let detail = try await options.client().send("GET", "api/admin/tasks/\(id)")
-                if options.json { return Output.json(detail) }
-                let object = detail as? [String: Any] ?? [:]
-                let task = object["task"] ?? object
-                Output.table(Tasks.columns, [Output.fields(task, Tasks.columns)])
-                let fields = task as? [String: Any] ?? [:]
-                print("\ndescription: \(Output.text(fields["description"]).isEmpty ? "-" : Output.text(fields["description"]))")
-                print("due: \(Output.text(fields["dueAt"]))\(Tasks.isOverdue(fields) ? " (overdue)" : "")")
-                print("attempts: \(Output.text(fields["attempt"])) of \(Output.text(fields["maxAttempts"]))")
+                let detail = try await options.client().tasks.getTask(path: .init(id: id)).ok.body.json
+                if options.json { return Output.json(encoding: detail) }
+                let task = detail.value1
+                Output.table(Tasks.columns, [Tasks.row(task)])
+                print("\ndescription: \(task.description.isEmpty ? "-" : task.description)")
+                print("due: \(Output.time(task.dueAt))\(Tasks.isOverdue(task) ? " (overdue)" : "")")
+                print("attempts: \(task.attempt) of \(task.maxAttempts)")
                 print("\ncomments:")
-                let commentColumns = ["createdAt", "authorId", "message"]
-                Output.table(commentColumns, (object["comments"] as? [Any] ?? []).map { Output.fields($0, commentColumns) })
+                Output.table(["createdAt", "authorId", "message"], detail.value2.comments.map { [Output.time($0.createdAt), $0.authorId, $0.message] })
                 print("\naudit trail:")
-                let auditColumns = ["at", "action", "actorId", "assigneeId", "from", "to", "reason"]
-                Output.table(auditColumns, (object["audit"] as? [Any] ?? []).map { Output.fields($0, auditColumns) })
+                Output.table(
+                    ["at", "action", "actorId", "assigneeId", "from", "to", "reason"],
+                    detail.value2.audit.map { entry in
+                        [
+                            Output.time(entry.at), entry.action, Output.text(entry.actorId), Output.text(entry.assigneeId), Output.text(entry.from),
+                            entry.to, Output.text(entry.reason),
+                        ]
+                    }
+                )
             }
         }
     }
@@ -111,8 +128,8 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let reply = try await options.client().send("POST", "api/admin/tasks/\(id)/assign/\(employee)", body: [:])
-                options.json ? Output.json(reply) : print(Output.text((reply as? [String: Any])?["message"]))
+                let reply = try await options.client().tasks.assignTask(path: .init(id: id, employeeId: employee)).accepted.body.json
+                options.json ? Output.json(encoding: reply) : print(Output.text(reply.message))
             }
         }
     }
@@ -123,7 +140,7 @@ struct Tasks: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            try await running { Tasks.show(try await options.client().send("POST", "api/admin/tasks/\(id)/retry", body: [:]), json: options.json) }
+            try await running { Tasks.show(try await options.client().tasks.retryTask(path: .init(id: id)).ok.body.json, json: options.json) }
         }
     }
 
@@ -134,8 +151,10 @@ struct Tasks: AsyncParsableCommand {
         @Option(help: "Why (optional, at most 1,000 characters); shown to the assignee.") var reason: String?
 
         func run() async throws {
-            let body: [String: Any] = reason.map { ["reason": $0] } ?? [:]
-            try await running { Tasks.show(try await options.client().send("POST", "api/admin/tasks/\(id)/cancel", body: body), json: options.json) }
+            try await running {
+                let cancelled = try await options.client().tasks.cancelTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body.json
+                Tasks.show(cancelled, json: options.json)
+            }
         }
     }
 }

@@ -1,5 +1,7 @@
+import AnalyticsAPI
 import ArgumentParser
 import Foundation
+import SchedulerAPI
 
 struct Queue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Waiting tasks in the order they will be assigned (admin).")
@@ -8,14 +10,19 @@ struct Queue: AsyncParsableCommand {
 
     func run() async throws {
         try await running {
-            let queue = try await options.client().send("GET", "api/scheduler/queue", query: ["limit": String(limit)])
-            if options.json { return Output.json(queue) }
-            let columns = ["taskId", "name", "priority", "effectivePriority", "waitingSeconds", "requiredSkills"]
+            let queue = try await options.client().scheduler.queue(query: .init(limit: limit)).ok.body.json
+            if options.json { return Output.json(encoding: queue) }
             // Why each waits, in words, as the last column.
-            Output.table(columns + ["waitingFor"], ((queue as? [String: Any])?["items"] as? [Any] ?? []).map { item in
-                Output.fields(item, columns) + [Output.text(((item as? [String: Any])?["waitingFor"] as? [String: Any])?["text"])]
-            })
-            print("\(Output.text((queue as? [String: Any])?["total"])) waiting")
+            Output.table(
+                ["taskId", "name", "priority", "effectivePriority", "waitingSeconds", "requiredSkills", "waitingFor"],
+                queue.items.map { entry in
+                    [
+                        entry.taskId, entry.name, String(entry.priority), String(entry.effectivePriority), Output.number(entry.waitingSeconds),
+                        entry.requiredSkills.joined(separator: ","), entry.waitingFor.text,
+                    ]
+                }
+            )
+            print("\(queue.total) waiting")
         }
     }
 }
@@ -26,10 +33,17 @@ struct Employees: AsyncParsableCommand {
 
     func run() async throws {
         try await running {
-            let team = try await options.client().send("GET", "api/scheduler/employees")
-            if options.json { return Output.json(team) }
-            let columns = ["id", "username", "online", "availability", "load", "capacity", "skills", "idleSince"]
-            Output.table(columns, ((team as? [String: Any])?["items"] as? [Any] ?? []).map { Output.fields($0, columns) })
+            let team = try await options.client().scheduler.listEmployees().ok.body.json
+            if options.json { return Output.json(encoding: team) }
+            Output.table(
+                ["id", "username", "online", "availability", "load", "capacity", "skills", "idleSince"],
+                team.items.map { employee in
+                    [
+                        employee.id, employee.username, Output.yesNo(employee.online), employee.availability.rawValue, String(employee.load),
+                        String(employee.capacity), employee.skills.joined(separator: ","), Output.time(employee.idleSince),
+                    ]
+                }
+            )
         }
     }
 }
@@ -41,22 +55,23 @@ struct Stats: AsyncParsableCommand {
 
     func run() async throws {
         try await running {
-            let overview = try await options.client().send("GET", "api/analytics/overview", query: ["window": window])
-            if options.json { return Output.json(overview) }
-            let figures = overview as? [String: Any] ?? [:]
-            func pairs(_ key: String) -> String {
-                ((figures[key] as? [String: Any]) ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(Output.text($0.value))" }.joined(separator: ", ")
+            let figures = try await options.client().analytics.overview(query: .init(window: window)).ok.body.json
+            if options.json { return Output.json(encoding: figures) }
+            func pairs(_ counts: [String: Int]) -> String {
+                counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             }
-            print("window \(window)")
-            print("tasks by status:        \(pairs("tasksByStatus"))")
-            print("open tasks by priority: \(pairs("openTasksByPriority"))")
-            print("per minute:             \(pairs("perMinute"))")
-            for (label, key) in [("wait", "waitTime"), ("acceptance", "acceptanceTime"), ("handling", "handlingTime")] {
-                let stats = figures[key] as? [String: Any] ?? [:]
-                print("\(label.padding(toLength: 23, withPad: " ", startingAt: 0)) n \(Output.text(stats["count"])), mean \(Output.text(stats["meanMs"])) ms, "
-                    + "p50 \(Output.text(stats["p50Ms"])) ms, p90 \(Output.text(stats["p90Ms"])) ms, p99 \(Output.text(stats["p99Ms"])) ms")
+            func milliseconds(_ value: Double?) -> String { value.map(Output.number) ?? "-" }
+            let rates = figures.perMinute
+            print("window \(figures.window)")
+            print("tasks by status:        \(pairs(figures.tasksByStatus.additionalProperties))")
+            print("open tasks by priority: \(pairs(figures.openTasksByPriority.additionalProperties))")
+            print("per minute:             completed \(Output.number(rates.completed)), created \(Output.number(rates.created)), failed \(Output.number(rates.failed))")
+            for (label, stats) in [("wait", figures.waitTime), ("acceptance", figures.acceptanceTime), ("handling", figures.handlingTime)] {
+                print("\(label.padding(toLength: 23, withPad: " ", startingAt: 0)) n \(stats.count), mean \(milliseconds(stats.meanMs)) ms, "
+                    + "p50 \(milliseconds(stats.p50Ms)) ms, p90 \(milliseconds(stats.p90Ms)) ms, p99 \(milliseconds(stats.p99Ms)) ms")
             }
-            print("overdue \(Output.text(figures["overdueTasks"])), retries \(Output.text(figures["retries"])), fairness \(pairs("fairness"))")
+            let fairness = figures.fairness
+            print("overdue \(figures.overdueTasks), retries \(figures.retries), fairness employees \(fairness.employees), jainIndex \(Output.number(fairness.jainIndex))")
         }
     }
 }

@@ -23,11 +23,7 @@ actor TokenRenewal {
     }
 
     private func refreshed() async throws -> String {
-        let session = try await APIClient(url: base, token: token).send("POST", "api/auth/refresh")
-        guard let fresh = (session as? [String: Any])?["token"] as? String else {
-            throw CLIError(message: "the refresh answered without a token", exitCode: 1)
-        }
-        return fresh
+        try await APIClient(url: base, token: token).auth.refreshToken().ok.body.json.token
     }
 
     /// The `exp` claim of a JWT (read, not verified: the server verifies).
@@ -36,10 +32,8 @@ actor TokenRenewal {
         guard parts.count == 3 else { return nil }
         var text = parts[1].replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         text += String(repeating: "=", count: (4 - text.count % 4) % 4)
-        guard let data = Data(base64Encoded: text),
-              let claims = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any],
-              let exp = (claims["exp"] as? NSNumber)?.doubleValue
-        else { return nil }
-        return Date(timeIntervalSince1970: exp)
+        struct Claims: Decodable { let exp: Double }
+        guard let data = Data(base64Encoded: text), let claims = try? JSONDecoder().decode(Claims.self, from: data) else { return nil }
+        return Date(timeIntervalSince1970: claims.exp)
     }
 }

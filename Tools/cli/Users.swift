@@ -1,5 +1,9 @@
 import ArgumentParser
+import AuthAPI
 import Foundation
+
+/// An account as the auth service's document defines it (Libraries/API/AuthAPI).
+typealias UserRecord = AuthAPI.Components.Schemas.User
 
 struct Users: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -8,8 +12,13 @@ struct Users: AsyncParsableCommand {
 
     static let columns = ["id", "username", "role", "capacity", "skills", "active"]
 
-    static func show(_ user: Any, json: Bool) {
-        json ? Output.json(user) : Output.table(columns, [Output.fields(user, columns)])
+    /// An account's row under ``columns``, each cell from its type.
+    static func row(_ user: UserRecord) -> [String] {
+        [user.id, user.username, user.role.rawValue, String(user.capacity), user.skills.joined(separator: ","), Output.yesNo(user.active)]
+    }
+
+    static func show(_ user: UserRecord, json: Bool) {
+        json ? Output.json(encoding: user) : Output.table(columns, [row(user)])
     }
 
     struct List: AsyncParsableCommand {
@@ -17,10 +26,9 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let page = try await options.client().send("GET", "api/auth/users", query: ["size": "100"])
-                if options.json { return Output.json(page) }
-                let items = (page as? [String: Any])?["items"] as? [Any] ?? []
-                Output.table(Users.columns, items.map { Output.fields($0, Users.columns) })
+                let page = try await options.client().auth.listUsers(query: .init(size: 100)).ok.body.json
+                if options.json { return Output.json(encoding: page) }
+                Output.table(Users.columns, page.items.map(Users.row))
             }
         }
     }
@@ -39,11 +47,11 @@ struct Users: AsyncParsableCommand {
                 guard let password = password ?? ProcessInfo.processInfo.environment["ORCH_NEW_PASSWORD"] else {
                     throw CLIError(message: "give --password or ORCH_NEW_PASSWORD", exitCode: 7)
                 }
-                let user = try await options.client().send(
-                    "POST", "api/auth/register",
-                    body: ["username": username, "password": password, "fullName": fullName, "email": email, "role": role.uppercased()]
+                let body = AuthAPI.Components.Schemas.RegisterRequest(
+                    email: email, fullName: fullName, password: password, role: try Users.role(role, as: AuthAPI.Components.Schemas.RegisterRequest.RolePayload.self),
+                    username: username
                 )
-                Users.show(user, json: options.json)
+                Users.show(try await options.client().auth.register(body: .json(body)).created.body.json, json: options.json)
             }
         }
     }
@@ -59,14 +67,25 @@ struct Users: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                var body: [String: Any] = [:]
-                if let skills { body["skills"] = skills.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
-                if let capacity { body["capacity"] = capacity }
-                if let role { body["role"] = role.uppercased() }
-                if let active { body["active"] = active }
-                guard !body.isEmpty else { throw CLIError(message: "nothing to change: give --skills, --capacity, --role or --active", exitCode: 7) }
-                Users.show(try await options.client().send("PATCH", "api/auth/users/\(id)", body: body), json: options.json)
+                guard skills != nil || capacity != nil || role != nil || active != nil else {
+                    throw CLIError(message: "nothing to change: give --skills, --capacity, --role or --active", exitCode: 7)
+                }
+                let body = AuthAPI.Components.Schemas.UpdateUserRequest(
+                    active: active, capacity: capacity,
+                    role: try role.map { try Users.role($0, as: AuthAPI.Components.Schemas.UpdateUserRequest.RolePayload.self) },
+                    skills: skills.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                )
+                Users.show(try await options.client().auth.updateUser(path: .init(id: id), body: .json(body)).ok.body.json, json: options.json)
             }
         }
+    }
+
+    /// A role as typed (any case), or exit 7 naming the roles there are.
+    static func role<Role: RawRepresentable & CaseIterable>(_ text: String, as: Role.Type) throws -> Role where Role.RawValue == String {
+        let named = Role.allCases.filter { !$0.rawValue.isEmpty }
+        guard let role = named.first(where: { $0.rawValue == text.uppercased() }) else {
+            throw CLIError(message: "--role must be \(named.map(\.rawValue).joined(separator: " or ")), not \(text)", exitCode: 7)
+        }
+        return role
     }
 }

@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HummingbirdWSClient
 import Logging
+import NotifierAPI
+import OpenAPIRuntime
 import Synchronization
 
 struct Watch: AsyncParsableCommand {
@@ -65,19 +67,29 @@ struct Watch: AsyncParsableCommand {
     }
 
     func show(_ text: String, progress: Progress) {
-        guard let message = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any] else { return }
-        let cursor = (message["cursor"] as? NSNumber)?.int64Value
-        let wanted = type.map { (message["type"] as? String)?.hasPrefix($0) == true } ?? true
+        // A frame carries the notifier document's Notification (docs/notifications.md).
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = Output.parseTime(text) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
+            }
+            return date
+        }
+        guard let message = try? decoder.decode(NotifierAPI.Components.Schemas.Notification.self, from: Data(text.utf8)) else { return }
+        let wanted = type.map { message._type.hasPrefix($0) } ?? true
         progress.state.withLock { state in
-            if let cursor { state.cursor = cursor }
+            state.cursor = Int64(message.cursor)
             if wanted { state.printed += 1 }
         }
         guard wanted else { return }
         if options.json {
             print(text)
         } else {
-            let data = (try? JSONSerialization.data(withJSONObject: message["data"] ?? [:], options: [.sortedKeys])).map { String(decoding: $0, as: UTF8.self) } ?? ""
-            print("\(Output.text(message["cursor"]))  \(Output.text(message["type"]))  \(Output.text(message["occurredAt"]))  \(data)")
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let data = (try? encoder.encode(message.data)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+            print("\(message.cursor)  \(message._type)  \(Output.time(message.occurredAt))  \(data)")
         }
         fflush(nil)  // every stream: a pipe reader sees each event as it comes
     }

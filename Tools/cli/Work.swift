@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TasksAPI
 
 /// `orchestrator work`: an employee's own offers and work in progress.
 struct Work: AsyncParsableCommand {
@@ -10,16 +11,24 @@ struct Work: AsyncParsableCommand {
 
     static let columns = ["id", "name", "priority", "status", "attempt", "progress", "dueAt", "offerExpiresAt"]
 
+    /// A task's row under ``columns``, each cell from its type.
+    static func row(_ task: TaskRecord) -> [String] {
+        [
+            task.id, task.name, String(task.priority), task.status.rawValue, String(task.attempt), String(task.progress),
+            Output.time(task.dueAt), Output.time(task.offerExpiresAt),
+        ]
+    }
+
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Offers awaiting your answer and tasks you are working on.")
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             try await running {
-                let result = try await options.client().send("GET", "api/employee/tasks/current")
-                if options.json { return Output.json(result) }
-                let items = (result as? [String: Any])?["items"] as? [Any] ?? []
-                Output.table(Work.columns, items.map { Output.fields($0, Work.columns) })
+                let result = try await options.client().tasks.currentTasks().ok.body.json
+                if options.json { return Output.json(encoding: result) }
+                let items = result.items
+                Output.table(Work.columns, items.map(Work.row))
                 print(items.isEmpty ? "nothing offered or in progress" : "\(items.count) \(items.count == 1 ? "task" : "tasks")")
             }
         }
@@ -32,8 +41,8 @@ struct Work: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let task = try await options.client().send("POST", "api/employee/tasks/\(id)/accept", body: [:])
-                options.json ? Output.json(task) : Output.table(Work.columns, [Output.fields(task, Work.columns)])
+                let task = try await options.client().tasks.acceptTask(path: .init(id: id)).ok.body.json
+                options.json ? Output.json(encoding: task) : Output.table(Work.columns, [Work.row(task)])
             }
         }
     }
@@ -49,9 +58,8 @@ struct Work: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let body: [String: Any] = reason.map { ["reason": $0] } ?? [:]
-                let task = try await options.client().send("POST", "api/employee/tasks/\(id)/decline", body: body)
-                options.json ? Output.json(task) : print("declined; \(Output.text((task as? [String: Any])?["name"])) is back in the queue")
+                let task = try await options.client().tasks.declineTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body.json
+                options.json ? Output.json(encoding: task) : print("declined; \(task.name) is back in the queue")
             }
         }
     }

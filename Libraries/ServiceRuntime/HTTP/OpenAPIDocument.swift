@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Yams
 
@@ -13,6 +14,12 @@ import Yams
 public struct OpenAPIDocument: Sendable {
     /// The bundled document, as JSON.
     public let json: String
+
+    /// The SHA-256 of ``json``, hex: what a client generated from the document records
+    /// (Libraries/API/<Name>API/GeneratedFrom.swift).
+    public var sha256: String {
+        SHA256.hash(data: Data(json.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
 
     public enum BundlingError: Error, CustomStringConvertible, Equatable {
         case unreadable(String)
