@@ -38,6 +38,12 @@ enum Output {
         value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(format: "%.2f", value)
     }
 
+    /// "page 1 of 156 (3106 tasks)" under a list.
+    static func pageLine(page: Int, size: Int, total: Int, noun: (one: String, many: String)) -> String {
+        let pages = max(1, (total + max(1, size) - 1) / max(1, size))
+        return "page \(page + 1) of \(pages) (\(total) \(total == 1 ? noun.one : noun.many))"
+    }
+
     /// A Boolean in a table.
     static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
 

@@ -23,12 +23,6 @@ struct Tasks: AsyncParsableCommand {
         ]
     }
 
-    /// "page 1 of 156 (3,106 tasks)" under a list.
-    static func pageLine(page: Int, size: Int, total: Int) -> String {
-        let pages = max(1, (total + max(1, size) - 1) / max(1, size))
-        return "page \(page + 1) of \(pages) (\(total) \(total == 1 ? "task" : "tasks"))"
-    }
-
     /// Past its due time and not ended.
     static func isOverdue(_ task: TaskRecord) -> Bool {
         guard let due = task.dueAt else { return false }
@@ -58,7 +52,7 @@ struct Tasks: AsyncParsableCommand {
                 let result = try await options.client().tasks.listTasks(query: query).ok.body.json
                 if options.json { return Output.json(encoding: result) }
                 Output.table(Tasks.columns, result.items.map(Tasks.row))
-                print(Tasks.pageLine(page: result.page, size: result.size, total: result.total))
+                print(Output.pageLine(page: result.page, size: result.size, total: result.total, noun: ("task", "tasks")))
             }
         }
     }

@@ -22,13 +22,17 @@ struct Users: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Accounts, a page at a time.")
         @OptionGroup var options: GlobalOptions
+        @Option(help: "The page to show, from 0.") var page = 0
+        @Option(help: "Accounts per page (1–100).") var size = 100
 
         func run() async throws {
             try await running {
-                let page = try await options.client().auth.listUsers(query: .init(size: 100)).ok.body.json
-                if options.json { return Output.json(encoding: page) }
-                Output.table(Users.columns, page.items.map(Users.row))
+                let result = try await options.client().auth.listUsers(query: .init(page: page, size: size)).ok.body.json
+                if options.json { return Output.json(encoding: result) }
+                Output.table(Users.columns, result.items.map(Users.row))
+                print(Output.pageLine(page: result.page, size: result.size, total: result.total, noun: ("account", "accounts")))
             }
         }
     }
