@@ -221,6 +221,13 @@ def test_an_employee_lists_accepts_and_declines_offers_and_an_admin_cancels_with
     assert status == 0, err
     rows = table(out.rsplit("\n", 2)[0])
     assert {r["id"].lower() for r in rows} == {first["id"].lower(), second["id"].lower()} and out.strip().endswith("2 tasks")
+    status, out, err = cli("work", "--json")
+    for item in json.loads(out)["items"]:
+        row = next(r for r in rows if r["id"] == item["id"])
+        assert (row["priority"], row["status"], row["attempt"], row["progress"]) == (
+            str(item["priority"]), item["status"], str(item["attempt"]), str(item["progress"]))
+        expires = item.get("offerExpiresAt")
+        assert row["offerExpiresAt"] == ("-" if expires is None else expires.split(".")[0] + "Z")
     status, out, err = cli("work", "decline", first["id"], "--reason", "not my area")
     assert status == 0 and "declined" in out, err
     status, _, err = cli("work", "decline", first["id"])
@@ -253,7 +260,7 @@ def same_task(row, task):
     """A `tasks` table row says what the task's JSON says, each column in its own type."""
     assert row["id"] == task["id"] and row["name"] == task["name"] and row["status"] == task["status"]
     assert row["priority"] == str(task["priority"]) and row["attempt"] == str(task["attempt"])
-    assert row["progress"] == str(task["progress"]) and row["requiredSkills"] == ",".join(task["requiredSkills"])
+    assert row["progress"] == str(task["progress"]) and row["requiredSkills"] == (",".join(task["requiredSkills"]) or "-")
     assert row["assigneeId"] == task.get("assigneeId", "-")
     due = task.get("dueAt")
     assert row["dueAt"] == ("-" if due is None else due.split(".")[0] + "Z"), (row["dueAt"], due)
@@ -304,3 +311,68 @@ def test_every_tasks_table_shows_what_its_json_says(admin_cli):
     assert status == 2 and "PENDING" in err
     status, _, err = admin_cli("tasks", "create", "--name", "x", "--due", "next tuesday")
     assert status == 7 and "RFC 3339" in err
+
+
+def test_the_team_tables_show_what_their_json_says(admin_cli):
+    """`users`, `employees`, `queue` and `stats`: the table (or lines) and `--json` of the same
+    answer agree, each column in its own type."""
+    import time
+    username = unique_name("typed-user")
+    status, out, err = admin_cli("users", "create", "--username", username, "--password", "a long enough password",
+                                 "--full-name", "Typed Person", "--email", f"{username}@example.com", "--role", "employee")
+    assert status == 0, err
+    [created] = table(out)
+    status, out, err = admin_cli("users", "update", created["id"], "--skills", "rare-typed-skill,french", "--capacity", "3", "--json")
+    assert status == 0, err
+    user = json.loads(out)
+    assert (created["username"], created["role"], created["active"]) == (username, "EMPLOYEE", "yes")
+
+    total = json.loads(admin_cli("users", "--size", "100", "--json")[1])["total"]
+    last = str((total - 1) // 100)
+    status, out, _ = admin_cli("users", "--page", last)
+    rows = {row["id"]: row for row in table(out.split("\npage ")[0])}
+    listed = {item["id"]: item for item in json.loads(admin_cli("users", "--page", last, "--json")[1])["items"]}
+    assert list(rows) == list(listed)
+    row, item = rows[user["id"]], listed[user["id"]]
+    assert (row["capacity"], row["skills"], row["active"], row["role"]) == (
+        str(item["capacity"]), ",".join(item["skills"]) or "-", "yes" if item["active"] else "no", item["role"])
+    assert out.strip().endswith(f"page {int(last) + 1} of {int(last) + 1} ({total} accounts)")
+
+    deadline = time.monotonic() + 10  # the scheduler hears of the account through events
+    while True:
+        status, out, _ = admin_cli("employees")
+        mine = [row for row in table(out) if row["id"] == user["id"]]
+        if (mine and mine[0]["capacity"] == "3") or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    [row] = mine
+    item = next(e for e in json.loads(admin_cli("employees", "--json")[1])["items"] if e["id"] == user["id"])
+    assert (row["online"], row["availability"], row["load"], row["capacity"], row["skills"], row["idleSince"]) == (
+        "yes" if item["online"] else "no", item["availability"], str(item["load"]), str(item["capacity"]),
+        ",".join(item["skills"]) or "-", "-" if item.get("idleSince") is None else item["idleSince"].split(".")[0] + "Z")
+
+    status, out, err = admin_cli("tasks", "create", "--name", unique_name("typed-wait"), "--priority", "5", "--skills", "no-one-has-this",
+                                 "--json")
+    task = json.loads(out)
+    status, out, _ = admin_cli("queue", "--limit", "1000")
+    [row] = [row for row in table(out.rsplit("\n", 2)[0]) if row["taskId"] == task["id"]]
+    queue = json.loads(admin_cli("queue", "--limit", "1000", "--json")[1])
+    item = next(entry for entry in queue["items"] if entry["taskId"] == task["id"])
+    assert (row["priority"], row["effectivePriority"], row["requiredSkills"], row["waitingFor"]) == (
+        str(item["priority"]), str(item["effectivePriority"]), ",".join(item["requiredSkills"]) or "-", item["waitingFor"]["text"])
+    assert out.strip().endswith(f"{queue['total']} waiting")
+    admin_cli("tasks", "cancel", task["id"])
+
+    # Figures move while anything is in flight: compare a table and a JSON read back to back
+    # until two such reads agree.
+    for _ in range(10):
+        status, out, _ = admin_cli("stats")
+        figures = json.loads(admin_cli("stats", "--json")[1])
+        lines = dict(line.split(":", 1) for line in out.splitlines() if ":" in line)
+        by_status = ", ".join(f"{k} {v}" for k, v in sorted(figures["tasksByStatus"].items()))
+        if lines["tasks by status"].strip() == by_status and f"overdue {figures['overdueTasks']}, retries {figures['retries']}" in out:
+            break
+        time.sleep(0.5)
+    assert lines["tasks by status"].strip() == by_status
+    assert f"overdue {figures['overdueTasks']}, retries {figures['retries']}" in out
+    assert f"jainIndex {figures['fairness']['jainIndex']:.2f}" in out or f"jainIndex {figures['fairness']['jainIndex']:.0f}" in out

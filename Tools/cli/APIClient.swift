@@ -23,9 +23,9 @@ struct CLIError: Error, CustomStringConvertible {
     /// The status's exit code: 3 unauthenticated, 4 forbidden, 5 not found, 6 conflict, 7 bad
     /// input, 1 anything else.
     static func api(status: Int, body: Data) -> CLIError {
-        let parsed = (try? JSONSerialization.jsonObject(with: body)) as? [String: Any]
-        let error = parsed?["error"] as? [String: Any]
-        let message = (error?["message"] as? String) ?? String(decoding: body.prefix(300), as: UTF8.self)
+        // Every service's error body (docs/api.md): its text fields are what a person and a script act on.
+        let error = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error.compactMapValues(\.text)
+        let message = error?["message"] ?? String(decoding: body.prefix(300), as: UTF8.self)
         let code: Int32 = switch status {
         case 401: 3
         case 403: 4
@@ -34,15 +34,21 @@ struct CLIError: Error, CustomStringConvertible {
         case 400, 413, 422: 7
         default: 1
         }
-        var details: [String: String] = [:]
-        for (key, value) in error ?? [:] where key != "message" && key != "code" {
-            if let text = value as? String { details[key] = text }
-        }
+        let details = (error ?? [:]).filter { $0.key != "message" && $0.key != "code" }
         return CLIError(message: "\(status): \(message)", exitCode: code, status: status, details: details)
+    }
+
+    /// `{"error": {…}}` with each field's text, when it is text.
+    private struct ErrorBody: Decodable {
+        struct Field: Decodable {
+            var text: String?
+            init(from decoder: any Decoder) throws { text = try? decoder.singleValueContainer().decode(String.self) }
+        }
+        var error: [String: Field]
     }
 }
 
-/// The edge's HTTP API, with the saved token.
+/// The edge, with the saved token; the services' typed clients hang off it (EdgeMiddleware.swift).
 struct APIClient {
     /// One HTTP client for the whole process: NIO's, keeping connections alive and reusing them
     /// (a simulation sends hundreds of requests a second; URLSession on Linux cost several
@@ -80,47 +86,6 @@ struct APIClient {
     func currentToken() async -> String? {
         if let renewal { return await renewal.current() }
         return token
-    }
-
-    /// Sends a request; returns the parsed JSON body of a 2xx answer, throws ``CLIError`` otherwise.
-    @discardableResult
-    func send(_ method: String, _ path: String, query: [String: String?] = [:], body: [String: Any]? = nil,
-              headers: [String: String] = [:], authenticated: Bool = true)
-        async throws -> Any
-    {
-        guard var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false) else {
-            throw CLIError(message: "cannot build a URL for \(path)", exitCode: 1)
-        }
-        let items = query.compactMap { name, value in value.map { URLQueryItem(name: name, value: $0) } }
-        if !items.isEmpty { components.queryItems = items.sorted { $0.name < $1.name } }
-        var request = HTTPClientRequest(url: components.url!.absoluteString)
-        request.method = HTTPMethod(rawValue: method)
-        // Without a saved token the request still goes: the server's 401 says "not logged in",
-        // and a server that cannot be reached says so (exit 8), not that we are logged out.
-        if authenticated, let token = await currentToken() {
-            request.headers.add(name: "Authorization", value: "Bearer \(token)")
-        }
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
-            request.headers.add(name: "Content-Type", value: "application/json")
-        }
-        let data: Data
-        let status: Int
-        do {
-            let response = try await Self.http.execute(request, timeout: .seconds(30))
-            status = Int(response.status.code)
-            data = Data(try await response.body.collect(upTo: 64 << 20).readableBytesView)
-        } catch {
-            throw CLIError(message: "cannot reach \(base.absoluteString): \(Self.reason(error))", exitCode: 8)
-        }
-        guard (200..<300).contains(status) else {
-            if status == 401, authenticated {
-                throw CLIError(message: "401: your session is missing or expired: run `orchestrator login`", exitCode: 3, status: 401)
-            }
-            throw CLIError.api(status: status, body: data)
-        }
-        return data.isEmpty ? [String: Any]() : try JSONSerialization.jsonObject(with: data)
     }
 
     /// Why a request got no answer, as a person reads it ("Connection refused", "connectTimeout").

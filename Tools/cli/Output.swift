@@ -1,12 +1,8 @@
 import Foundation
 
-/// How results are shown: aligned tables for people, the API's JSON for scripts (`--json`).
+/// How results are shown: aligned tables for people, each cell from its type; the API's JSON
+/// for scripts (`--json`).
 enum Output {
-    static func json(_ value: Any) {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.prettyPrinted, .sortedKeys]) else { return }
-        print(String(decoding: data, as: UTF8.self))
-    }
-
     /// A typed answer as JSON, as the services write it: sorted keys, times with milliseconds.
     static func json(encoding value: some Encodable) {
         let encoder = JSONEncoder()
@@ -44,6 +40,9 @@ enum Output {
         return "page \(page + 1) of \(pages) (\(total) \(total == 1 ? noun.one : noun.many))"
     }
 
+    /// A list in a table: comma-separated; "-" for none, so no cell is ever blank.
+    static func list(_ values: [String]) -> String { values.isEmpty ? "-" : values.joined(separator: ",") }
+
     /// A Boolean in a table.
     static func yesNo(_ value: Bool) -> String { value ? "yes" : "no" }
 
@@ -64,27 +63,5 @@ enum Output {
         print(line(headers))
         rows.forEach { print(line($0)) }
         if rows.isEmpty { print("(none)") }
-    }
-
-    /// A field of a JSON object as text: strings as they are, numbers without a needless
-    /// fraction, lists joined by commas, null as "-".
-    static func text(_ value: Any?) -> String {
-        switch value {
-        case nil, is NSNull: "-"
-        case let string as String: string
-        // JSON's true and false come as NSNumbers too, and 0 and 1 cast to Bool: only a number
-        // whose type is a C char (how Foundation boxes a boolean) is a yes or a no.
-        case let number as NSNumber where String(cString: number.objCType) == "c": number.boolValue ? "yes" : "no"
-        case let number as NSNumber:
-            number.doubleValue == number.doubleValue.rounded() && abs(number.doubleValue) < 1e15
-                ? String(Int64(number.doubleValue)) : String(format: "%.2f", number.doubleValue)
-        case let list as [Any]: list.map { text($0) }.joined(separator: ",")
-        default: "\(value!)"
-        }
-    }
-
-    static func fields(_ object: Any, _ names: [String]) -> [String] {
-        let object = object as? [String: Any] ?? [:]
-        return names.map { text(object[$0]) }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import OpenAPIRuntime
 import Synchronization
 
 /// Requests repeated while the stack cannot take them — a service restarting behind the edge
@@ -6,8 +7,8 @@ import Synchronization
 /// `patience`; what a client of a real deployment must do to ride out a crash.
 struct PersistentRequests: Sendable {
     /// How a persistent request ended.
-    enum Outcome {
-        case answered(Any)
+    enum Outcome<Answer> {
+        case answered(Answer)
         /// The server refused the request. `ambiguous`: an earlier attempt failed in a way that
         /// may have reached the server (the connection dropped, or the edge lost the service
         /// mid-request), so the refusal may be the echo of that attempt's success.
@@ -20,16 +21,15 @@ struct PersistentRequests: Sendable {
     /// reports it: a crash drill that retried nothing did not hit anything).
     static let repeated = Atomic<Int>(0)
 
-    func send(_ client: APIClient, _ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:])
-        async throws -> Outcome
-    {
+    /// `request` — a call of a typed client (Libraries/API) — until it is answered or refused.
+    func send<Answer>(_ request: () async throws -> Answer) async throws -> Outcome<Answer> {
         let clock = ContinuousClock()
         let deadline = clock.now + patience
         var pause = Duration.milliseconds(50)
         var ambiguous = false
         while true {
             do {
-                return .answered(try await client.send(method, path, body: body, headers: headers))
+                return .answered(try await Self.unwrapping(request))
             } catch let error as CLIError where error.isTransient {
                 guard clock.now + pause < deadline else { throw error }
                 // 503 (not ready) and 429 (throttled) are answers from before the work began.
@@ -44,12 +44,19 @@ struct PersistentRequests: Sendable {
     }
 
     /// The answer, or the refusal thrown.
-    func answer(_ client: APIClient, _ method: String, _ path: String, body: [String: Any]? = nil, headers: [String: String] = [:])
-        async throws -> Any
-    {
-        switch try await send(client, method, path, body: body, headers: headers) {
+    func answer<Answer>(_ request: () async throws -> Answer) async throws -> Answer {
+        switch try await send(request) {
         case .answered(let answer): return answer
         case .refused(let error, _): throw error
+        }
+    }
+
+    /// A typed client's error as the ``CLIError`` its middleware threw (or a mismatch with the document).
+    private static func unwrapping<Answer>(_ request: () async throws -> Answer) async throws -> Answer {
+        do {
+            return try await request()
+        } catch let error as ClientError {
+            throw CLIError(error)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TasksAPI
 
 /// `orchestrator simulate`: a team of employees who take what they are offered over their
 /// WebSockets, and an admin creating work at a steady rate; at the end, what happened to every
@@ -74,10 +75,11 @@ struct Simulate: AsyncParsableCommand {
                 ledger: ledger, admin: admin, team: team, seconds: finished.timeIntervalSince(started)
             )
             if let timeline {
-                let data = try JSONSerialization.data(withJSONObject: report.timeline, options: [.sortedKeys])
-                try data.write(to: URL(fileURLWithPath: timeline))
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys]
+                try encoder.encode(report.timeline).write(to: URL(fileURLWithPath: timeline))
             }
-            options.json ? Output.json(report.json) : report.print()
+            options.json ? Output.json(encoding: report.summary) : report.print()
             if report.lost > 0 || report.duplicated > 0 || !report.disagreements.isEmpty { throw ExitCode(1) }
         }
     }
@@ -102,9 +104,8 @@ struct Simulate: AsyncParsableCommand {
         let wanted = Set(team.map(\.id))
         let deadline = Date().addingTimeInterval(30)
         while true {
-            let page = try await PersistentRequests().answer(admin, "GET", "api/scheduler/employees") as? [String: Any]
-            let online = (page?["items"] as? [[String: Any]] ?? []).filter { $0["online"] as? Bool == true }
-                .compactMap { ($0["id"] as? String).flatMap(UUID.init(uuidString:)) }
+            let page = try await PersistentRequests().answer { try await admin.scheduler.listEmployees().ok.body.json }
+            let online = page.items.filter(\.online).compactMap { UUID(uuidString: $0.id) }
             let missing = wanted.subtracting(online).count
             if missing == 0 { return }
             guard Date() < deadline else { throw CLIError(message: "the scheduler saw \(missing) of \(wanted.count) employees offline after 30 s", exitCode: 1) }
@@ -134,13 +135,18 @@ struct Simulate: AsyncParsableCommand {
                     let required = index % 3 == 0 ? [] : [skills[index % skills.count]]
                     let priority = 1 + index % 5
                     let requested = Date()  // create → notified is measured from the first request
-                    let created = try await PersistentRequests().answer(
-                        admin, "POST", "api/admin/tasks",
-                        body: ["name": "sim \(run) \(index)", "description": "simulated", "priority": priority, "requiredSkills": required],
-                        headers: ["Idempotency-Key": "sim-\(run)-\(index)"]
+                    let body = TasksAPI.Components.Schemas.CreateTask(
+                        description: "simulated", name: "sim \(run) \(index)", priority: priority, requiredSkills: required
                     )
-                    guard let id = (created as? [String: Any])?["id"] as? String, let taskId = UUID(uuidString: id) else {
-                        throw CLIError(message: "the server created a task without an id", exitCode: 1)
+                    // A retried creation answers 200 with the task the first one made (same key).
+                    let created = try await PersistentRequests().answer {
+                        switch try await admin.tasks.createTask(headers: .init(idempotencyKey: "sim-\(run)-\(index)"), body: .json(body)) {
+                        case .ok(let repeated): try repeated.body.json
+                        case let other: try other.created.body.json
+                        }
+                    }
+                    guard let taskId = UUID(uuidString: created.id) else {
+                        throw CLIError(message: "the server created a task with the id \(created.id)", exitCode: 1)
                     }
                     await ledger.created(taskId, priority: priority, at: requested)
                 }

@@ -1,7 +1,9 @@
+import AuthAPI
 import Foundation
 import HummingbirdWSClient
 import Logging
 import Synchronization
+import TasksAPI
 
 /// How the simulated employees behave.
 struct Behaviour: Sendable {
@@ -30,18 +32,19 @@ struct SimulatedEmployee: Sendable {
         let requests = PersistentRequests()
         let username = "sim-\(run)-\(index)"
         let password = "simulated \(UUID().uuidString)"
-        let user = try await requests.answer(
-            admin, "POST", "api/auth/register",
-            body: ["username": username, "password": password, "fullName": "Simulated \(index)", "email": "\(username)@example.com"]
+        let registration = AuthAPI.Components.Schemas.RegisterRequest(
+            email: "\(username)@example.com", fullName: "Simulated \(index)", password: password, username: username
         )
-        guard let text = (user as? [String: Any])?["id"] as? String, let id = UUID(uuidString: text) else {
-            throw CLIError(message: "registration answered without an id", exitCode: 1)
-        }
+        let user = try await requests.answer { try await admin.auth.register(body: .json(registration)).created.body.json }
+        guard let id = UUID(uuidString: user.id) else { throw CLIError(message: "registration answered with the id \(user.id)", exitCode: 1) }
         let capacity = 1 + index % 3
         let held = [skills[index % skills.count], skills[(index + 1) % skills.count]]
-        try await requests.answer(admin, "PATCH", "api/auth/users/\(id)", body: ["skills": held, "capacity": capacity])
-        let session = try await requests.answer(admin, "POST", "api/auth/login", body: ["username": username, "password": password])
-        guard let token = (session as? [String: Any])?["token"] as? String else { throw CLIError(message: "login answered without a token", exitCode: 1) }
+        _ = try await requests.answer {
+            try await admin.auth.updateUser(path: .init(id: user.id), body: .json(.init(capacity: capacity, skills: held))).ok.body.json
+        }
+        let token = try await requests.answer {
+            try await admin.auth.login(body: .json(.init(password: password, username: username))).ok.body.json.token
+        }
         var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
         if socket.hasSuffix("/") { socket.removeLast() }
         return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(), socketURL: "\(socket)/ws")
@@ -75,21 +78,19 @@ struct SimulatedEmployee: Sendable {
             let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
             _ = try? await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
                 for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message,
-                          let event = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: Any]
-                    else { continue }
-                    if let position = (event["cursor"] as? NSNumber)?.int64Value { cursor.value.withLock { $0 = position } }
-                    if isSetAway(event) {
-                        // An offer that reached us too late expired and the scheduler set us
-                        // Away; a person at their desk would say they are available again.
-                        _ = try? await requests.send(client, "PUT", "api/scheduler/me/availability", body: ["availability": "AVAILABLE"])
+                    guard case .text(let text) = message, let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)) else {
                         continue
                     }
-                    guard event["type"] as? String == "task.assigned",
-                          let data = event["data"] as? [String: Any],
-                          (data["assigneeId"] as? String).flatMap(UUID.init(uuidString:)) == id,
-                          let taskId = (data["taskId"] as? String).flatMap(UUID.init(uuidString:))
-                    else { continue }
+                    cursor.value.withLock { $0 = frame.cursor }
+                    if frame.type == "employee.availability_changed", frame.data.employeeId == id, frame.data.availability == "AWAY" {
+                        // An offer that reached us too late expired and the scheduler set us
+                        // Away; a person at their desk would say they are available again.
+                        _ = try? await requests.send {
+                            try await client.scheduler.setAvailability(body: .json(.init(availability: .available))).ok.body.json
+                        }
+                        continue
+                    }
+                    guard frame.type == "task.assigned", frame.data.assigneeId == id, let taskId = frame.data.taskId else { continue }
                     if await ledger.offered(taskId, to: id, at: Date()) { offers.yield(taskId) }
                 }
             }
@@ -97,31 +98,45 @@ struct SimulatedEmployee: Sendable {
         }
     }
 
-    /// Whether `event` says the scheduler set this employee Away (an expired offer).
-    private func isSetAway(_ event: [String: Any]) -> Bool {
-        guard event["type"] as? String == "employee.availability_changed", let data = event["data"] as? [String: Any] else { return false }
-        return (data["employeeId"] as? String).flatMap(UUID.init(uuidString:)) == id && data["availability"] as? String == "AWAY"
+    /// What the simulation reads of a feed message (the notifier document's `Notification`): its
+    /// cursor, its type, and the fields of the two events it acts on (task.assigned,
+    /// employee.availability_changed; docs/events.md).
+    struct Frame: Decodable {
+        struct Data: Decodable {
+            var taskId: UUID?
+            var assigneeId: UUID?
+            var employeeId: UUID?
+            var availability: String?
+        }
+        var cursor: Int64
+        var type: String
+        var data: Data
     }
 
     /// Accepts, reports progress, then completes or fails the task. Requests ride out restarts;
     /// a refusal that is the echo of an earlier attempt's success (the task already in the state
     /// the request asked for, by this employee) counts as that success.
     private func handle(_ taskId: UUID, ledger: Ledger, behaviour: Behaviour) async {
-        let path = "api/employee/tasks/\(taskId)"
+        let (tasks, path) = (client.tasks, TasksAPI.Operations.AcceptTask.Input.Path(id: taskId.uuidString))
         do {
-            if case .refused(let error, _) = try await requests.send(client, "POST", "\(path)/accept", body: [:]),
+            if case .refused(let error, _) = try await requests.send({ try await tasks.acceptTask(path: path).ok.body.json }),
                error.details["status"] != "IN_PROGRESS" {
                 return await ledger.released(taskId, by: id, reason: error.message)
             }
             try await Task.sleep(for: behaviour.handlingTime() / 2)
-            if case .refused(let error, _) = try await requests.send(client, "POST", "\(path)/progress", body: ["progress": 50, "note": "halfway"]) {
+            let progress = TasksAPI.Components.Schemas.Progress(note: "halfway", progress: 50)
+            if case .refused(let error, _) = try await requests.send({
+                try await tasks.reportProgress(path: .init(id: path.id), body: .json(progress)).ok.body.json
+            }) {
                 return await ledger.released(taskId, by: id, reason: error.message)
             }
             try await Task.sleep(for: behaviour.handlingTime() / 2)
             if Double.random(in: 0..<1) < behaviour.failureRate {
-                switch try await requests.send(client, "POST", "\(path)/fail", body: ["message": "simulated failure"]) {
+                switch try await requests.send({
+                    try await tasks.failTask(path: .init(id: path.id), body: .json(.init(message: "simulated failure"))).ok.body.json
+                }) {
                 case .answered(let task):
-                    await ledger.failed(taskId, by: id, final: (task as? [String: Any])?["status"] as? String == "FAILED")
+                    await ledger.failed(taskId, by: id, final: task.status == .failed)
                 case .refused(let error, _) where error.details["status"] == "FAILED":
                     await ledger.failed(taskId, by: id, final: true)
                 case .refused(let error, let ambiguous) where ambiguous && error.status == 403:
@@ -131,7 +146,9 @@ struct SimulatedEmployee: Sendable {
                     await ledger.released(taskId, by: id, reason: error.message)
                 }
             } else {
-                switch try await requests.send(client, "POST", "\(path)/complete", body: ["message": "simulated success"]) {
+                switch try await requests.send({
+                    try await tasks.completeTask(path: .init(id: path.id), body: .json(.init(message: "simulated success"))).ok.body.json
+                }) {
                 case .answered:
                     await ledger.completed(taskId, by: id)
                 case .refused(let error, _) where error.details["status"] == "COMPLETED":

@@ -96,7 +96,27 @@ struct Report {
     var fairness = 1.0
     var repeatedRequests = 0
     /// One line per task, for drills that attribute what happened to the moment it happened.
-    var timeline: [[String: Any]] = []
+    var timeline: [TimelineEntry] = []
+
+    /// A task's line: times in seconds since 1970, `null` for what did not happen.
+    struct TimelineEntry: Encodable {
+        var id: String, priority: Int, status: String, lost: Bool, duplicated: Bool
+        var createdAt: Double?, firstOfferAt: Double?, endedAt: Double?
+
+        func encode(to encoder: any Encoder) throws {
+            enum Key: String, CodingKey { case id, priority, status, lost, duplicated, createdAt, firstOfferAt, endedAt }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(id, forKey: .id)
+            try container.encode(priority, forKey: .priority)
+            try container.encode(status, forKey: .status)
+            try container.encode(lost, forKey: .lost)
+            try container.encode(duplicated, forKey: .duplicated)
+            // Present, null when absent: the drills read every key.
+            try container.encode(createdAt, forKey: .createdAt)
+            try container.encode(firstOfferAt, forKey: .firstOfferAt)
+            try container.encode(endedAt, forKey: .endedAt)
+        }
+    }
 
     static func make(ledger: Ledger, admin: APIClient, team: [SimulatedEmployee], seconds: Double) async throws -> Report {
         var report = Report()
@@ -127,11 +147,11 @@ struct Report {
                 report.lost += 1
                 lost = true
             }
-            report.timeline.append([
-                "id": id.uuidString.lowercased(), "priority": entry.priority, "status": status, "lost": lost,
-                "duplicated": duplicatedTasks.contains(id), "createdAt": Self.epoch(entry.createdAt),
-                "firstOfferAt": Self.epoch(entry.firstOfferAt), "endedAt": Self.epoch(entry.endedAt),
-            ])
+            report.timeline.append(TimelineEntry(
+                id: id.uuidString.lowercased(), priority: entry.priority, status: status, lost: lost,
+                duplicated: duplicatedTasks.contains(id), createdAt: Self.epoch(entry.createdAt),
+                firstOfferAt: Self.epoch(entry.firstOfferAt), endedAt: Self.epoch(entry.endedAt)
+            ))
             if entry.completions > 0, status != "COMPLETED" { report.disagreements.append("\(id): employees completed it, the API says \(status)") }
             if entry.finalFailure, status != "FAILED" { report.disagreements.append("\(id): employees failed it for good, the API says \(status)") }
             if !entry.terminal, status == "COMPLETED" || status == "FAILED" { report.disagreements.append("\(id): the API says \(status), no employee saw it end") }
@@ -164,9 +184,8 @@ struct Report {
         return report
     }
 
-    private static func epoch(_ date: Date?) -> Any {
-        guard let date else { return NSNull() }
-        return (date.timeIntervalSince1970 * 1_000).rounded() / 1_000
+    private static func epoch(_ date: Date?) -> Double? {
+        date.map { ($0.timeIntervalSince1970 * 1_000).rounded() / 1_000 }
     }
 
     typealias EndState = (status: String, completions: Int, assignments: Int)
@@ -179,11 +198,11 @@ struct Report {
             for (index, id) in ids.enumerated() {
                 if index >= 16, let (done, state) = try await group.next() { states[done] = state }
                 group.addTask {
-                    let detail = try await PersistentRequests().answer(admin, "GET", "api/admin/tasks/\(id)") as? [String: Any] ?? [:]
-                    let task = detail["task"] as? [String: Any] ?? detail
-                    let audit = detail["audit"] as? [[String: Any]] ?? []
-                    let count = { (state: String) in audit.filter { $0["to"] as? String == state }.count }
-                    return (id, (task["status"] as? String ?? "?", count("COMPLETED"), count("ASSIGNED")))
+                    let detail = try await PersistentRequests().answer {
+                        try await admin.tasks.getTask(path: .init(id: id.uuidString)).ok.body.json
+                    }
+                    let count = { (state: String) in detail.value2.audit.filter { $0.to == state }.count }
+                    return (id, (detail.value1.status.rawValue, count("COMPLETED"), count("ASSIGNED")))
                 }
             }
             for try await (done, state) in group { states[done] = state }
@@ -191,10 +210,23 @@ struct Report {
         }
     }
 
-    var json: [String: Any] {
-        ["created": created, "completed": completed, "failed": failed, "stillOpen": stillOpen, "lost": lost, "duplicated": duplicated,
-         "disagreements": disagreements, "duplicates": duplicates, "createToNotified": latency, "meanWaitMsByPriority": waitByPriority,
-         "lifecyclesPerSecond": lifecyclesPerSecond, "fairness": fairness, "repeatedRequests": repeatedRequests]
+    /// What `simulate --json` prints (benchmarks and drills read it).
+    struct Summary: Encodable {
+        var created, completed, failed, stillOpen, lost, duplicated: Int
+        var disagreements, duplicates: [String]
+        var createToNotified, meanWaitMsByPriority: [String: Double]
+        var lifecyclesPerSecond, fairness: Double
+        var repeatedRequests: Int
+    }
+
+    var summary: Summary {
+        Summary(
+            created: created, completed: completed, failed: failed, stillOpen: stillOpen, lost: lost, duplicated: duplicated,
+            disagreements: disagreements, duplicates: duplicates,
+            // No offers, no percentiles: left out rather than written as NaN, which JSON cannot hold.
+            createToNotified: latency.filter { !$0.value.isNaN }, meanWaitMsByPriority: waitByPriority,
+            lifecyclesPerSecond: lifecyclesPerSecond, fairness: fairness, repeatedRequests: repeatedRequests
+        )
     }
 
     func print() {

@@ -19,7 +19,7 @@ struct Tasks: AsyncParsableCommand {
     static func row(_ task: TaskRecord) -> [String] {
         [
             task.id, task.name, String(task.priority), task.status.rawValue, Output.text(task.assigneeId), String(task.attempt),
-            String(task.progress), Output.time(task.dueAt), task.requiredSkills.joined(separator: ","),
+            String(task.progress), Output.time(task.dueAt), Output.list(task.requiredSkills),
         ]
     }
 

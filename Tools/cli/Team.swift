@@ -18,7 +18,7 @@ struct Queue: AsyncParsableCommand {
                 queue.items.map { entry in
                     [
                         entry.taskId, entry.name, String(entry.priority), String(entry.effectivePriority), Output.number(entry.waitingSeconds),
-                        entry.requiredSkills.joined(separator: ","), entry.waitingFor.text,
+                        Output.list(entry.requiredSkills), entry.waitingFor.text,
                     ]
                 }
             )
@@ -40,7 +40,7 @@ struct Employees: AsyncParsableCommand {
                 team.items.map { employee in
                     [
                         employee.id, employee.username, Output.yesNo(employee.online), employee.availability.rawValue, String(employee.load),
-                        String(employee.capacity), employee.skills.joined(separator: ","), Output.time(employee.idleSince),
+                        String(employee.capacity), Output.list(employee.skills), Output.time(employee.idleSince),
                     ]
                 }
             )

@@ -14,7 +14,7 @@ struct Users: AsyncParsableCommand {
 
     /// An account's row under ``columns``, each cell from its type.
     static func row(_ user: UserRecord) -> [String] {
-        [user.id, user.username, user.role.rawValue, String(user.capacity), user.skills.joined(separator: ","), Output.yesNo(user.active)]
+        [user.id, user.username, user.role.rawValue, String(user.capacity), Output.list(user.skills), Output.yesNo(user.active)]
     }
 
     static func show(_ user: UserRecord, json: Bool) {
