@@ -258,7 +258,7 @@ let package = Package(
         .executableTarget(
             name: "OrchestratorCLI",
             dependencies: [
-                "AuthAPI", "TasksAPI", "SchedulerAPI", "NotifierAPI", "AnalyticsAPI",
+                "AuthAPI", "TasksAPI", "SchedulerAPI", "NotifierAPI", "AnalyticsAPI", "EventContracts",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "OpenAPIRuntime", package: "swift-openapi-runtime"),
                 .product(name: "OpenAPIAsyncHTTPClient", package: "swift-openapi-async-http-client"),

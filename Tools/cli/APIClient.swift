@@ -1,7 +1,12 @@
+import AnalyticsAPI
 import AsyncHTTPClient
+import AuthAPI
 import Foundation
 import NIOCore
 import NIOHTTP1
+import OpenAPIAsyncHTTPClient
+import SchedulerAPI
+import TasksAPI
 
 /// What went wrong, as the user should read it, and the exit status that says so to scripts.
 struct CLIError: Error, CustomStringConvertible {
@@ -63,30 +68,53 @@ struct APIClient {
     )
 
     let base: URL
-    var token: String?
-    /// Set by ``renewing()``: the token then comes from here, refreshed before it expires.
-    private(set) var renewal: TokenRenewal?
+    /// The saved token, and its renewal once ``renewing()`` asked for one.
+    let session: Session
+    /// The services' typed clients (EdgeMiddleware.swift), built once for this client.
+    let tasks: TasksAPI.Client, auth: AuthAPI.Client, scheduler: SchedulerAPI.Client, analytics: AnalyticsAPI.Client
+
+    /// A token, and what keeps it fresh for long runs.
+    struct Session: Sendable {
+        let token: String?
+        /// Set by ``APIClient/renewing()``: the token then comes from here, refreshed before it expires.
+        let renewal: TokenRenewal?
+
+        /// The token to send now.
+        func current() async -> String? {
+            if let renewal { return await renewal.current() }
+            return token
+        }
+    }
 
     init(url: String, token: String?) throws {
         guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
             throw CLIError(message: "--url must be an http:// or https:// address, not \(url)", exitCode: 2)
         }
-        self.base = base
-        self.token = token
+        self.init(base: base, session: Session(token: token, renewal: nil))
     }
+
+    private init(base: URL, session: Session) {
+        self.base = base
+        self.session = session
+        let transport = AsyncHTTPClientTransport(configuration: .init(client: Self.http, timeout: .seconds(30)))
+        let middlewares = [EdgeMiddleware(base: base, session: session)]
+        let configuration = Self.typedConfiguration
+        tasks = TasksAPI.Client(serverURL: base, configuration: configuration, transport: transport, middlewares: middlewares)
+        auth = AuthAPI.Client(serverURL: base, configuration: configuration, transport: transport, middlewares: middlewares)
+        scheduler = SchedulerAPI.Client(serverURL: base, configuration: configuration, transport: transport, middlewares: middlewares)
+        analytics = AnalyticsAPI.Client(serverURL: base, configuration: configuration, transport: transport, middlewares: middlewares)
+    }
+
+    var token: String? { session.token }
 
     /// The same client, trading its token for a fresh one before it expires (long runs).
     func renewing() -> APIClient {
-        var client = self
-        if let token { client.renewal = TokenRenewal(token: token, base: base.absoluteString) }
-        return client
+        guard let token = session.token else { return self }
+        return APIClient(base: base, session: Session(token: token, renewal: TokenRenewal(token: token, base: base.absoluteString)))
     }
 
     /// The token to send now.
-    func currentToken() async -> String? {
-        if let renewal { return await renewal.current() }
-        return token
-    }
+    func currentToken() async -> String? { await session.current() }
 
     /// Why a request got no answer, as a person reads it ("Connection refused", "connectTimeout").
     static func reason(_ error: any Error) -> String {

@@ -1,49 +1,34 @@
-import AsyncHTTPClient
+import AuthAPI
+import EventContracts
 import Foundation
 import HTTPTypes
-import OpenAPIAsyncHTTPClient
-import AnalyticsAPI
-import AuthAPI
 import OpenAPIRuntime
-import SchedulerAPI
-import TasksAPI
 
-/// The services' typed clients (Libraries/API, generated from their documents: docs/api.md),
-/// through the edge, over the process's one HTTP client.
+/// How the services' typed clients (Libraries/API, generated from their documents: docs/api.md)
+/// read and write times: RFC 3339 in UTC with milliseconds, as the services write them, with
+/// EventContracts' own formatting and parsing rather than Foundation's ISO 8601 formatter (the
+/// runtime's default), which is slow on Linux.
+struct MillisecondTimes: DateTranscoder {
+    func encode(_ date: Date) throws -> String { EventCoding.timestamp(date) }
+
+    func decode(_ text: String) throws -> Date {
+        guard let date = EventCoding.date(fromTimestamp: text) ?? Output.parseTime(text) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: [], debugDescription: "not an RFC 3339 time: \(text)"))
+        }
+        return date
+    }
+}
+
 extension APIClient {
-    /// Times as the services write them: RFC 3339 in UTC with milliseconds.
-    static let typedConfiguration = Configuration(dateTranscoder: .iso8601WithFractionalSeconds)
-
-    /// The tasks service.
-    var tasks: TasksAPI.Client {
-        TasksAPI.Client(serverURL: base, configuration: Self.typedConfiguration, transport: transport, middlewares: [EdgeMiddleware(client: self)])
-    }
-
-    /// The auth service.
-    var auth: AuthAPI.Client {
-        AuthAPI.Client(serverURL: base, configuration: Self.typedConfiguration, transport: transport, middlewares: [EdgeMiddleware(client: self)])
-    }
-
-    /// The scheduler.
-    var scheduler: SchedulerAPI.Client {
-        SchedulerAPI.Client(serverURL: base, configuration: Self.typedConfiguration, transport: transport, middlewares: [EdgeMiddleware(client: self)])
-    }
-
-    /// Analytics.
-    var analytics: AnalyticsAPI.Client {
-        AnalyticsAPI.Client(serverURL: base, configuration: Self.typedConfiguration, transport: transport, middlewares: [EdgeMiddleware(client: self)])
-    }
-
-    private var transport: AsyncHTTPClientTransport {
-        AsyncHTTPClientTransport(configuration: .init(client: Self.http, timeout: .seconds(30)))
-    }
+    static let typedConfiguration = Configuration(dateTranscoder: MillisecondTimes())
 }
 
 /// Sends the saved token with every request of a typed client, and turns every answer that is not
 /// a 2xx — and a server that cannot be reached — into the ``CLIError`` a person reads, with its
 /// exit status, before the generated code looks at it: a command only ever sees its success.
 struct EdgeMiddleware: ClientMiddleware {
-    let client: APIClient
+    let base: URL
+    let session: APIClient.Session
     /// Operations that send no token: their 401 is the server's own word (a wrong password).
     static let anonymous: Set<String> = [AuthAPI.Operations.Login.id]
 
@@ -54,12 +39,12 @@ struct EdgeMiddleware: ClientMiddleware {
         var request = request
         let anonymous = Self.anonymous.contains(operationID)
         // Without a saved token the request still goes: the server's 401 says "not logged in".
-        if !anonymous, let token = await client.currentToken() { request.headerFields[.authorization] = "Bearer \(token)" }
+        if !anonymous, let token = await session.current() { request.headerFields[.authorization] = "Bearer \(token)" }
         let (response, responseBody): (HTTPResponse, HTTPBody?)
         do {
             (response, responseBody) = try await next(request, body, baseURL)
         } catch {
-            throw CLIError(message: "cannot reach \(client.base.absoluteString): \(APIClient.reason(error))", exitCode: 8)
+            throw CLIError(message: "cannot reach \(base.absoluteString): \(APIClient.reason(error))", exitCode: 8)
         }
         let status = response.status.code
         guard !(200..<300).contains(status) else { return (response, responseBody) }

@@ -7,11 +7,9 @@ enum Output {
     static func json(encoding value: some Encodable) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let milliseconds = ISO8601DateFormatter()
-        milliseconds.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         encoder.dateEncodingStrategy = .custom { date, encoder in
             var container = encoder.singleValueContainer()
-            try container.encode(milliseconds.string(from: date))
+            try container.encode(try MillisecondTimes().encode(date))
         }
         guard let data = try? encoder.encode(value) else { return }
         print(String(decoding: data, as: UTF8.self))

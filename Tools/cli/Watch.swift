@@ -69,13 +69,7 @@ struct Watch: AsyncParsableCommand {
     func show(_ text: String, progress: Progress) {
         // A frame carries the notifier document's Notification (docs/notifications.md).
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in
-            let text = try decoder.singleValueContainer().decode(String.self)
-            guard let date = Output.parseTime(text) else {
-                throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "not an RFC 3339 time: \(text)"))
-            }
-            return date
-        }
+        decoder.dateDecodingStrategy = .custom { decoder in try MillisecondTimes().decode(decoder.singleValueContainer().decode(String.self)) }
         guard let message = try? decoder.decode(NotifierAPI.Components.Schemas.Notification.self, from: Data(text.utf8)) else { return }
         let wanted = type.map { message._type.hasPrefix($0) } ?? true
         progress.state.withLock { state in
