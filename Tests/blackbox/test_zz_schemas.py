@@ -65,7 +65,12 @@ def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, rol
                f"http://127.0.0.1:{port}/openapi.json", "--url", f"http://127.0.0.1:{port}",
                "-H", f"Authorization: Bearer {tokens['restored'](role).token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
                "--max-examples", os.environ.get("ORCH_FUZZ_EXAMPLES", "25"), "--seed", os.environ.get("ORCH_FUZZ_SEED", "20261129"),
-               "--no-color"]
+               "--no-color",
+               # Readiness answers 503 whenever a dependency is down — documented, and what an
+               # earlier test's broker, database or Redis restart can leave for a moment — which
+               # the fuzzer counts as a server error whatever the document says. Its shape is
+               # tested in test_health.py; every other runtime route is fuzzed.
+               "--exclude-path", "/health/ready"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=HERE)
     report = done.stdout + done.stderr
     failures = report[report.find("FAILURES"):] if "FAILURES" in report else report

@@ -96,8 +96,8 @@ public struct OpenAPIDocument: Sendable {
         return object
     }
 
-    /// YAML's values as JSONSerialization takes them: keys as strings, and the scalars YAML
-    /// reads as something JSON has not (a timestamp) as the text they were written as.
+    /// YAML's values as JSONSerialization takes them: keys as strings, and a scalar YAML reads as
+    /// something JSON has not (an unquoted date or time) as RFC 3339 text.
     private static func jsonCompatible(_ value: Any) throws -> Any {
         switch value {
         case let mapping as [AnyHashable: Any]:
