@@ -376,3 +376,41 @@ def test_the_team_tables_show_what_their_json_says(admin_cli):
     assert lines["tasks by status"].strip() == by_status
     assert f"overdue {figures['overdueTasks']}, retries {figures['retries']}" in out
     assert f"jainIndex {figures['fairness']['jainIndex']:.2f}" in out or f"jainIndex {figures['fairness']['jainIndex']:.0f}" in out
+
+
+def test_assign_and_retry_print_what_their_json_says(api, admin, broker, admin_cli):
+    """`tasks assign` prints the answer's message as `--json` has it; `tasks retry` a FAILED
+    task's row as `tasks show --json` has it afterwards."""
+    from auth_client import call
+    from test_tasks import offer
+
+    def create(**extra):
+        status, _, task = call(api("/api/admin/tasks"), "POST", {"name": unique_name("cli-typed"), "priority": 2,
+                                                                 "requiredSkills": ["rare-cli-skill"], **extra}, token=admin)
+        assert status == 201, task
+        return task
+
+    # Asking the scheduler to offer a task by hand: the same answer in words and in JSON.
+    worker, token, _ = employee(api)
+    first, second = create(), create()
+    status, out, err = admin_cli("tasks", "assign", first["id"], worker["id"])
+    assert status == 0, err
+    status, reply, err = admin_cli("tasks", "assign", second["id"], worker["id"], "--json")
+    assert status == 0, err
+    assert out.strip() == json.loads(reply)["message"] and json.loads(reply)["message"]
+    for task in (first, second):
+        admin_cli("tasks", "cancel", task["id"])
+
+    task = create(maxAttempts=1)
+    offer(broker, api, admin, task, worker["id"])
+    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", {}, token=token)[0] == 200
+    status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "no answer"}, token=token)
+    assert status == 200 and failed["status"] == "FAILED", failed
+
+    status, out, err = admin_cli("tasks", "retry", task["id"])
+    assert status == 0, err
+    [row] = table(out)
+    status, out, _ = admin_cli("tasks", "show", task["id"], "--json")
+    same_task(row, json.loads(out))
+    assert row["status"] == "PENDING"
+    admin_cli("tasks", "cancel", task["id"])
