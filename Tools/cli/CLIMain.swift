@@ -44,7 +44,9 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the API's JSON instead of a table.")
     var json = false
 
-    func client(authenticated: Bool = true) throws -> APIClient {
+    /// The edge with this URL's saved token (an operation that needs none, logging in, does not
+    /// send it: EdgeMiddleware).
+    func client() throws -> APIClient {
         try APIClient(url: url, token: Credentials().token(for: url))
     }
 }
@@ -52,14 +54,14 @@ struct GlobalOptions: ParsableArguments {
 /// Runs a command body, turning a ``CLIError`` (also one a typed client wraps) into its message
 /// on standard error and its exit status.
 func running(_ body: () async throws -> Void) async throws {
+    let failure: CLIError
     do {
-        try await body()
+        return try await body()
     } catch let error as CLIError {
-        FileHandle.standardError.write(Data("orchestrator: \(error.message)\n".utf8))
-        throw ExitCode(error.exitCode)
+        failure = error
     } catch let error as ClientError {
-        let error = CLIError(error)
-        FileHandle.standardError.write(Data("orchestrator: \(error.message)\n".utf8))
-        throw ExitCode(error.exitCode)
+        failure = CLIError(error)
     }
+    FileHandle.standardError.write(Data("orchestrator: \(failure.message)\n".utf8))
+    throw ExitCode(failure.exitCode)
 }

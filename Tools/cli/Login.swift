@@ -21,7 +21,7 @@ struct Login: AsyncParsableCommand {
             } else {
                 throw CLIError(message: "no password given", exitCode: 7)
             }
-            let client = try options.client(authenticated: false)
+            let client = try options.client()
             let session = try await client.auth.login(body: .json(.init(password: password, username: username))).ok.body.json
             try Credentials().save(session.token, for: options.url)
             if options.json { return Output.json(encoding: session) }

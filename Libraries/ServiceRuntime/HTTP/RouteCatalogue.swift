@@ -5,6 +5,8 @@ import Foundation
 /// method, where the router alone would say 404.
 public struct RouteCatalogue: Sendable, Equatable {
     struct Route: Sendable, Equatable {
+        /// As the document writes it, `/api/tasks/{id}`.
+        let path: String
         /// Literal segments, or nil for a `{parameter}`.
         let segments: [String?]
         let methods: Set<String>
@@ -20,8 +22,13 @@ public struct RouteCatalogue: Sendable, Equatable {
         routes = paths.compactMap { path, item in
             let methods = Set(((item as? [String: Any]) ?? [:]).keys.filter(verbs.contains).map { $0.uppercased() })
             guard !methods.isEmpty else { return nil }
-            return Route(segments: Self.split(path).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }, methods: methods)
+            return Route(path: path, segments: Self.split(path).map { $0.hasPrefix("{") && $0.hasSuffix("}") ? nil : $0 }, methods: methods)
         }
+    }
+
+    /// Every declared operation as `METHOD /path/{parameter}` (the route ⇄ document test's terms).
+    public var operations: [String] {
+        routes.flatMap { route in route.methods.sorted().map { "\($0) \(route.path)" } }
     }
 
     /// The methods declared for `path`, or nil when no declared path matches it.

@@ -25,13 +25,7 @@ public struct RouteContract: Equatable, Sendable {
 
 extension OpenAPIDocument {
     /// Every operation the document declares, as `METHOD /path/{parameter}`.
-    public var routes: [String] {
-        let parsed = (try? JSONSerialization.jsonObject(with: Data(json.utf8))) as? [String: Any]
-        let verbs = ["get", "put", "post", "delete", "options", "head", "patch", "trace"]
-        return (parsed?["paths"] as? [String: Any] ?? [:]).flatMap { path, item in
-            verbs.filter { (item as? [String: Any])?[$0] != nil }.map { "\($0.uppercased()) \(path)" }
-        }
-    }
+    public var routes: [String] { RouteCatalogue(openAPI: json).operations }
 }
 
 extension RouteContract {
