@@ -91,6 +91,8 @@ def test_users_employees_and_stats(admin_cli):
     assert updated["skills"] == ["billing", "french"] and updated["capacity"] == 3
     status, _, err = admin_cli("users", "update", user["id"])
     assert status == 7 and "nothing to change" in err
+    status, _, err = admin_cli("users", "update", user["id"], "--role", "boss")
+    assert status == 7 and "ADMIN or EMPLOYEE" in err
     status, out, _ = admin_cli("users", "list")
     assert status == 0 and "username" in out.splitlines()[0]
     for command in (["employees"], ["stats"], ["stats", "--window", "15m"], ["queue"]):
