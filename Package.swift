@@ -151,7 +151,7 @@ let package = Package(
         .executableTarget(
             name: "AuthService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "Tokens",
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "Tokens", "AuthAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "TasksService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence",
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "TasksAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -183,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "SchedulerService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "KeyValueStore",
+                "SchedulerAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "KeyValueStore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -216,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "AnalyticsService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence",
+                "AnalyticsAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -1,3 +1,4 @@
+import TasksAPI
 import Testing
 
 @testable import ServiceRuntime
@@ -18,10 +19,10 @@ import Testing
     }
 
     @Test func aReasonIsBoundedByItsCodePoints() throws {
-        #expect(try TaskRoutes.reason(ReasonRequest(reason: " busy ")) == "busy")
-        #expect(try TaskRoutes.reason(ReasonRequest(reason: "  ")) == nil)
+        #expect(try TaskRoutes.reason(Documented.Reason(reason: " busy ")) == "busy")
+        #expect(try TaskRoutes.reason(Documented.Reason(reason: "  ")) == nil)
         #expect(try TaskRoutes.reason(nil) == nil)
         let tooLong = String(repeating: "a\u{308}", count: 501)  // 501 characters, 1,002 code points
-        #expect { try TaskRoutes.reason(ReasonRequest(reason: tooLong)) } throws: { ($0 as? APIError)?.details["field"] == "reason" }
+        #expect { try TaskRoutes.reason(Documented.Reason(reason: tooLong)) } throws: { ($0 as? APIError)?.details["field"] == "reason" }
     }
 }

@@ -89,7 +89,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.ListEmployeeFigures.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.EmployeeFiguresList.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)
@@ -401,7 +401,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.Overview.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.Overview.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)
@@ -541,7 +541,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.Timeseries.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.Series.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)

@@ -18,6 +18,47 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// - Remark: Generated from `#/components/schemas/Bucket`.
+        public struct Bucket: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Bucket/count`.
+            public var count: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Bucket/meanMs`.
+            public var meanMs: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Bucket/minute`.
+            public var minute: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Bucket/p50Ms`.
+            public var p50Ms: Swift.Double?
+            /// - Remark: Generated from `#/components/schemas/Bucket/p90Ms`.
+            public var p90Ms: Swift.Double?
+            /// Creates a new `Bucket`.
+            ///
+            /// - Parameters:
+            ///   - count:
+            ///   - meanMs:
+            ///   - minute:
+            ///   - p50Ms:
+            ///   - p90Ms:
+            public init(
+                count: Swift.Int,
+                meanMs: Swift.Double? = nil,
+                minute: Foundation.Date,
+                p50Ms: Swift.Double? = nil,
+                p90Ms: Swift.Double? = nil
+            ) {
+                self.count = count
+                self.meanMs = meanMs
+                self.minute = minute
+                self.p50Ms = p50Ms
+                self.p90Ms = p90Ms
+            }
+            public enum CodingKeys: String, CodingKey {
+                case count
+                case meanMs
+                case minute
+                case p50Ms
+                case p90Ms
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/DurationStats`.
         public struct DurationStats: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/DurationStats/count`.
@@ -136,6 +177,21 @@ extension Components {
                 case window
             }
         }
+        /// - Remark: Generated from `#/components/schemas/EmployeeFiguresList`.
+        public struct EmployeeFiguresList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmployeeFiguresList/items`.
+            public var items: [Components.Schemas.EmployeeFigures]
+            /// Creates a new `EmployeeFiguresList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.EmployeeFigures]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+            }
+        }
         /// Every error any service answers with, whatever its status.
         ///
         /// - Remark: Generated from `#/components/schemas/Error`.
@@ -247,6 +303,177 @@ extension Components {
                 case error
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Fairness`.
+        public struct Fairness: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Fairness/employees`.
+            public var employees: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Fairness/jainIndex`.
+            public var jainIndex: Swift.Double
+            /// Creates a new `Fairness`.
+            ///
+            /// - Parameters:
+            ///   - employees:
+            ///   - jainIndex:
+            public init(
+                employees: Swift.Int,
+                jainIndex: Swift.Double
+            ) {
+                self.employees = employees
+                self.jainIndex = jainIndex
+            }
+            public enum CodingKeys: String, CodingKey {
+                case employees
+                case jainIndex
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Overview`.
+        public struct Overview: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Overview/acceptanceTime`.
+            public var acceptanceTime: Components.Schemas.DurationStats
+            /// - Remark: Generated from `#/components/schemas/Overview/fairness`.
+            public var fairness: Components.Schemas.Fairness
+            /// - Remark: Generated from `#/components/schemas/Overview/generatedAt`.
+            public var generatedAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Overview/handlingTime`.
+            public var handlingTime: Components.Schemas.DurationStats
+            /// - Remark: Generated from `#/components/schemas/Overview/longestWaiting`.
+            public var longestWaiting: Components.Schemas.Waiting?
+            /// - Remark: Generated from `#/components/schemas/Overview/openTasksByPriority`.
+            public struct OpenTasksByPriorityPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `OpenTasksByPriorityPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Overview/openTasksByPriority`.
+            public var openTasksByPriority: Components.Schemas.Overview.OpenTasksByPriorityPayload
+            /// - Remark: Generated from `#/components/schemas/Overview/overdueTasks`.
+            public var overdueTasks: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Overview/perMinute`.
+            public var perMinute: Components.Schemas.RatesPerMinute
+            /// - Remark: Generated from `#/components/schemas/Overview/retries`.
+            public var retries: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/Overview/tasksByStatus`.
+            public struct TasksByStatusPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `TasksByStatusPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// - Remark: Generated from `#/components/schemas/Overview/tasksByStatus`.
+            public var tasksByStatus: Components.Schemas.Overview.TasksByStatusPayload
+            /// - Remark: Generated from `#/components/schemas/Overview/waitTime`.
+            public var waitTime: Components.Schemas.DurationStats
+            /// - Remark: Generated from `#/components/schemas/Overview/window`.
+            public var window: Swift.String
+            /// Creates a new `Overview`.
+            ///
+            /// - Parameters:
+            ///   - acceptanceTime:
+            ///   - fairness:
+            ///   - generatedAt:
+            ///   - handlingTime:
+            ///   - longestWaiting:
+            ///   - openTasksByPriority:
+            ///   - overdueTasks:
+            ///   - perMinute:
+            ///   - retries:
+            ///   - tasksByStatus:
+            ///   - waitTime:
+            ///   - window:
+            public init(
+                acceptanceTime: Components.Schemas.DurationStats,
+                fairness: Components.Schemas.Fairness,
+                generatedAt: Foundation.Date,
+                handlingTime: Components.Schemas.DurationStats,
+                longestWaiting: Components.Schemas.Waiting? = nil,
+                openTasksByPriority: Components.Schemas.Overview.OpenTasksByPriorityPayload,
+                overdueTasks: Swift.Int,
+                perMinute: Components.Schemas.RatesPerMinute,
+                retries: Swift.Int,
+                tasksByStatus: Components.Schemas.Overview.TasksByStatusPayload,
+                waitTime: Components.Schemas.DurationStats,
+                window: Swift.String
+            ) {
+                self.acceptanceTime = acceptanceTime
+                self.fairness = fairness
+                self.generatedAt = generatedAt
+                self.handlingTime = handlingTime
+                self.longestWaiting = longestWaiting
+                self.openTasksByPriority = openTasksByPriority
+                self.overdueTasks = overdueTasks
+                self.perMinute = perMinute
+                self.retries = retries
+                self.tasksByStatus = tasksByStatus
+                self.waitTime = waitTime
+                self.window = window
+            }
+            public enum CodingKeys: String, CodingKey {
+                case acceptanceTime
+                case fairness
+                case generatedAt
+                case handlingTime
+                case longestWaiting
+                case openTasksByPriority
+                case overdueTasks
+                case perMinute
+                case retries
+                case tasksByStatus
+                case waitTime
+                case window
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/RatesPerMinute`.
+        public struct RatesPerMinute: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/RatesPerMinute/completed`.
+            public var completed: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/RatesPerMinute/created`.
+            public var created: Swift.Double
+            /// - Remark: Generated from `#/components/schemas/RatesPerMinute/failed`.
+            public var failed: Swift.Double
+            /// Creates a new `RatesPerMinute`.
+            ///
+            /// - Parameters:
+            ///   - completed:
+            ///   - created:
+            ///   - failed:
+            public init(
+                completed: Swift.Double,
+                created: Swift.Double,
+                failed: Swift.Double
+            ) {
+                self.completed = completed
+                self.created = created
+                self.failed = failed
+            }
+            public enum CodingKeys: String, CodingKey {
+                case completed
+                case created
+                case failed
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Readiness`.
         public struct Readiness: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Readiness/checks`.
@@ -321,6 +548,72 @@ extension Components {
                 case failing
                 case service
                 case status
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Series`.
+        public struct Series: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Series/buckets`.
+            public var buckets: [Components.Schemas.Bucket]
+            /// - Remark: Generated from `#/components/schemas/Series/metric`.
+            public var metric: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Series/window`.
+            public var window: Swift.String
+            /// Creates a new `Series`.
+            ///
+            /// - Parameters:
+            ///   - buckets:
+            ///   - metric:
+            ///   - window:
+            public init(
+                buckets: [Components.Schemas.Bucket],
+                metric: Swift.String,
+                window: Swift.String
+            ) {
+                self.buckets = buckets
+                self.metric = metric
+                self.window = window
+            }
+            public enum CodingKeys: String, CodingKey {
+                case buckets
+                case metric
+                case window
+            }
+        }
+        /// The task waiting longest for its first offer; absent when none waits.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Waiting`.
+        public struct Waiting: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Waiting/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/Waiting/priority`.
+            public var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/Waiting/taskId`.
+            public var taskId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Waiting/waitingSeconds`.
+            public var waitingSeconds: Swift.Double
+            /// Creates a new `Waiting`.
+            ///
+            /// - Parameters:
+            ///   - createdAt:
+            ///   - priority:
+            ///   - taskId:
+            ///   - waitingSeconds:
+            public init(
+                createdAt: Foundation.Date,
+                priority: Swift.Int? = nil,
+                taskId: Swift.String,
+                waitingSeconds: Swift.Double
+            ) {
+                self.createdAt = createdAt
+                self.priority = priority
+                self.taskId = taskId
+                self.waitingSeconds = waitingSeconds
+            }
+            public enum CodingKeys: String, CodingKey {
+                case createdAt
+                case priority
+                case taskId
+                case waitingSeconds
             }
         }
     }

@@ -68,28 +68,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/analytics/employees/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/analytics/employees/GET/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/analytics/employees/GET/responses/200/content/json/items`.
-                        public var items: [Components.Schemas.EmployeeFigures]
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - items:
-                        public init(items: [Components.Schemas.EmployeeFigures]) {
-                            self.items = items
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case items
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/analytics/employees/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListEmployeeFigures.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.EmployeeFiguresList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.ListEmployeeFigures.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.EmployeeFiguresList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -543,219 +528,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/acceptanceTime`.
-                        public var acceptanceTime: Components.Schemas.DurationStats
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/fairness`.
-                        public struct FairnessPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/fairness/employees`.
-                            public var employees: Swift.Int
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/fairness/jainIndex`.
-                            public var jainIndex: Swift.Double
-                            /// Creates a new `FairnessPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - employees:
-                            ///   - jainIndex:
-                            public init(
-                                employees: Swift.Int,
-                                jainIndex: Swift.Double
-                            ) {
-                                self.employees = employees
-                                self.jainIndex = jainIndex
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case employees
-                                case jainIndex
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/fairness`.
-                        public var fairness: Operations.Overview.Output.Ok.Body.JsonPayload.FairnessPayload
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/generatedAt`.
-                        public var generatedAt: Foundation.Date
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/handlingTime`.
-                        public var handlingTime: Components.Schemas.DurationStats
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting`.
-                        public struct LongestWaitingPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting/createdAt`.
-                            public var createdAt: Foundation.Date
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting/priority`.
-                            public var priority: Swift.Int?
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting/taskId`.
-                            public var taskId: Swift.String
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting/waitingSeconds`.
-                            public var waitingSeconds: Swift.Double
-                            /// Creates a new `LongestWaitingPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - createdAt:
-                            ///   - priority:
-                            ///   - taskId:
-                            ///   - waitingSeconds:
-                            public init(
-                                createdAt: Foundation.Date,
-                                priority: Swift.Int? = nil,
-                                taskId: Swift.String,
-                                waitingSeconds: Swift.Double
-                            ) {
-                                self.createdAt = createdAt
-                                self.priority = priority
-                                self.taskId = taskId
-                                self.waitingSeconds = waitingSeconds
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case createdAt
-                                case priority
-                                case taskId
-                                case waitingSeconds
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/longestWaiting`.
-                        public var longestWaiting: Operations.Overview.Output.Ok.Body.JsonPayload.LongestWaitingPayload?
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/openTasksByPriority`.
-                        public struct OpenTasksByPriorityPayload: Codable, Hashable, Sendable {
-                            /// A container of undocumented properties.
-                            public var additionalProperties: [String: Swift.Int]
-                            /// Creates a new `OpenTasksByPriorityPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - additionalProperties: A container of undocumented properties.
-                            public init(additionalProperties: [String: Swift.Int] = .init()) {
-                                self.additionalProperties = additionalProperties
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try encoder.encodeAdditionalProperties(additionalProperties)
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/openTasksByPriority`.
-                        public var openTasksByPriority: Operations.Overview.Output.Ok.Body.JsonPayload.OpenTasksByPriorityPayload
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/overdueTasks`.
-                        public var overdueTasks: Swift.Int
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/perMinute`.
-                        public struct PerMinutePayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/perMinute/completed`.
-                            public var completed: Swift.Double
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/perMinute/created`.
-                            public var created: Swift.Double
-                            /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/perMinute/failed`.
-                            public var failed: Swift.Double
-                            /// Creates a new `PerMinutePayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - completed:
-                            ///   - created:
-                            ///   - failed:
-                            public init(
-                                completed: Swift.Double,
-                                created: Swift.Double,
-                                failed: Swift.Double
-                            ) {
-                                self.completed = completed
-                                self.created = created
-                                self.failed = failed
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case completed
-                                case created
-                                case failed
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/perMinute`.
-                        public var perMinute: Operations.Overview.Output.Ok.Body.JsonPayload.PerMinutePayload
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/retries`.
-                        public var retries: Swift.Int
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/tasksByStatus`.
-                        public struct TasksByStatusPayload: Codable, Hashable, Sendable {
-                            /// A container of undocumented properties.
-                            public var additionalProperties: [String: Swift.Int]
-                            /// Creates a new `TasksByStatusPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - additionalProperties: A container of undocumented properties.
-                            public init(additionalProperties: [String: Swift.Int] = .init()) {
-                                self.additionalProperties = additionalProperties
-                            }
-                            public init(from decoder: any Swift.Decoder) throws {
-                                additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
-                            }
-                            public func encode(to encoder: any Swift.Encoder) throws {
-                                try encoder.encodeAdditionalProperties(additionalProperties)
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/tasksByStatus`.
-                        public var tasksByStatus: Operations.Overview.Output.Ok.Body.JsonPayload.TasksByStatusPayload
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/waitTime`.
-                        public var waitTime: Components.Schemas.DurationStats
-                        /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/json/window`.
-                        public var window: Swift.String
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - acceptanceTime:
-                        ///   - fairness:
-                        ///   - generatedAt:
-                        ///   - handlingTime:
-                        ///   - longestWaiting:
-                        ///   - openTasksByPriority:
-                        ///   - overdueTasks:
-                        ///   - perMinute:
-                        ///   - retries:
-                        ///   - tasksByStatus:
-                        ///   - waitTime:
-                        ///   - window:
-                        public init(
-                            acceptanceTime: Components.Schemas.DurationStats,
-                            fairness: Operations.Overview.Output.Ok.Body.JsonPayload.FairnessPayload,
-                            generatedAt: Foundation.Date,
-                            handlingTime: Components.Schemas.DurationStats,
-                            longestWaiting: Operations.Overview.Output.Ok.Body.JsonPayload.LongestWaitingPayload? = nil,
-                            openTasksByPriority: Operations.Overview.Output.Ok.Body.JsonPayload.OpenTasksByPriorityPayload,
-                            overdueTasks: Swift.Int,
-                            perMinute: Operations.Overview.Output.Ok.Body.JsonPayload.PerMinutePayload,
-                            retries: Swift.Int,
-                            tasksByStatus: Operations.Overview.Output.Ok.Body.JsonPayload.TasksByStatusPayload,
-                            waitTime: Components.Schemas.DurationStats,
-                            window: Swift.String
-                        ) {
-                            self.acceptanceTime = acceptanceTime
-                            self.fairness = fairness
-                            self.generatedAt = generatedAt
-                            self.handlingTime = handlingTime
-                            self.longestWaiting = longestWaiting
-                            self.openTasksByPriority = openTasksByPriority
-                            self.overdueTasks = overdueTasks
-                            self.perMinute = perMinute
-                            self.retries = retries
-                            self.tasksByStatus = tasksByStatus
-                            self.waitTime = waitTime
-                            self.window = window
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case acceptanceTime
-                            case fairness
-                            case generatedAt
-                            case handlingTime
-                            case longestWaiting
-                            case openTasksByPriority
-                            case overdueTasks
-                            case perMinute
-                            case retries
-                            case tasksByStatus
-                            case waitTime
-                            case window
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/analytics/overview/GET/responses/200/content/application\/json`.
-                    case json(Operations.Overview.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.Overview)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.Overview.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.Overview {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -963,85 +742,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload`.
-                        public struct BucketsPayloadPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload/count`.
-                            public var count: Swift.Int
-                            /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload/meanMs`.
-                            public var meanMs: Swift.Double?
-                            /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload/minute`.
-                            public var minute: Foundation.Date
-                            /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload/p50Ms`.
-                            public var p50Ms: Swift.Double?
-                            /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/BucketsPayload/p90Ms`.
-                            public var p90Ms: Swift.Double?
-                            /// Creates a new `BucketsPayloadPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - count:
-                            ///   - meanMs:
-                            ///   - minute:
-                            ///   - p50Ms:
-                            ///   - p90Ms:
-                            public init(
-                                count: Swift.Int,
-                                meanMs: Swift.Double? = nil,
-                                minute: Foundation.Date,
-                                p50Ms: Swift.Double? = nil,
-                                p90Ms: Swift.Double? = nil
-                            ) {
-                                self.count = count
-                                self.meanMs = meanMs
-                                self.minute = minute
-                                self.p50Ms = p50Ms
-                                self.p90Ms = p90Ms
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case count
-                                case meanMs
-                                case minute
-                                case p50Ms
-                                case p90Ms
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/buckets`.
-                        public typealias BucketsPayload = [Operations.Timeseries.Output.Ok.Body.JsonPayload.BucketsPayloadPayload]
-                        /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/buckets`.
-                        public var buckets: Operations.Timeseries.Output.Ok.Body.JsonPayload.BucketsPayload
-                        /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/metric`.
-                        public var metric: Swift.String
-                        /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/json/window`.
-                        public var window: Swift.String
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - buckets:
-                        ///   - metric:
-                        ///   - window:
-                        public init(
-                            buckets: Operations.Timeseries.Output.Ok.Body.JsonPayload.BucketsPayload,
-                            metric: Swift.String,
-                            window: Swift.String
-                        ) {
-                            self.buckets = buckets
-                            self.metric = metric
-                            self.window = window
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case buckets
-                            case metric
-                            case window
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/responses/200/content/application\/json`.
-                    case json(Operations.Timeseries.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.Series)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.Timeseries.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.Series {
                         get throws {
                             switch self {
                             case let .json(body):

@@ -82,7 +82,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.ListEmployees.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.EmployeeList.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)
@@ -321,7 +321,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.SetAvailability.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.AvailabilityChange.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)
@@ -498,7 +498,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.Queue.Output.Ok.Body.JsonPayload.self,
+                            Components.Schemas.Queue.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)

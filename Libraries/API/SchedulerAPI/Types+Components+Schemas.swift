@@ -18,17 +18,61 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// - Remark: Generated from `#/components/schemas/Availability`.
+        @frozen public enum Availability: String, Codable, Hashable, Sendable, CaseIterable {
+            case available = "AVAILABLE"
+            case away = "AWAY"
+        }
+        /// - Remark: Generated from `#/components/schemas/AvailabilityChange`.
+        public struct AvailabilityChange: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AvailabilityChange/availability`.
+            public var availability: Components.Schemas.Availability
+            /// - Remark: Generated from `#/components/schemas/AvailabilityChange/changed`.
+            public var changed: Swift.Bool
+            /// - Remark: Generated from `#/components/schemas/AvailabilityChange/employeeId`.
+            public var employeeId: Swift.String
+            /// Creates a new `AvailabilityChange`.
+            ///
+            /// - Parameters:
+            ///   - availability:
+            ///   - changed:
+            ///   - employeeId:
+            public init(
+                availability: Components.Schemas.Availability,
+                changed: Swift.Bool,
+                employeeId: Swift.String
+            ) {
+                self.availability = availability
+                self.changed = changed
+                self.employeeId = employeeId
+            }
+            public enum CodingKeys: String, CodingKey {
+                case availability
+                case changed
+                case employeeId
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/AvailabilityRequest`.
+        public struct AvailabilityRequest: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/AvailabilityRequest/availability`.
+            public var availability: Components.Schemas.Availability
+            /// Creates a new `AvailabilityRequest`.
+            ///
+            /// - Parameters:
+            ///   - availability:
+            public init(availability: Components.Schemas.Availability) {
+                self.availability = availability
+            }
+            public enum CodingKeys: String, CodingKey {
+                case availability
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Employee`.
         public struct Employee: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Employee/active`.
             public var active: Swift.Bool
             /// - Remark: Generated from `#/components/schemas/Employee/availability`.
-            @frozen public enum AvailabilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                case available = "AVAILABLE"
-                case away = "AWAY"
-            }
-            /// - Remark: Generated from `#/components/schemas/Employee/availability`.
-            public var availability: Components.Schemas.Employee.AvailabilityPayload
+            public var availability: Components.Schemas.Availability
             /// Why the availability last changed: employee (they set it), reservation_expired (an offer went unanswered), work_requested, …
             ///
             /// - Remark: Generated from `#/components/schemas/Employee/availabilityReason`.
@@ -68,7 +112,7 @@ extension Components {
             ///   - username:
             public init(
                 active: Swift.Bool,
-                availability: Components.Schemas.Employee.AvailabilityPayload,
+                availability: Components.Schemas.Availability,
                 availabilityReason: Swift.String? = nil,
                 capacity: Swift.Int,
                 fullName: Swift.String,
@@ -106,6 +150,21 @@ extension Components {
                 case online
                 case skills
                 case username
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/EmployeeList`.
+        public struct EmployeeList: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EmployeeList/items`.
+            public var items: [Components.Schemas.Employee]
+            /// Creates a new `EmployeeList`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            public init(items: [Components.Schemas.Employee]) {
+                self.items = items
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
             }
         }
         /// Every error any service answers with, whatever its status.
@@ -219,6 +278,106 @@ extension Components {
                 case error
             }
         }
+        /// - Remark: Generated from `#/components/schemas/Queue`.
+        public struct Queue: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Queue/items`.
+            public var items: [Components.Schemas.QueueEntry]
+            /// - Remark: Generated from `#/components/schemas/Queue/total`.
+            public var total: Swift.Int
+            /// Creates a new `Queue`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - total:
+            public init(
+                items: [Components.Schemas.QueueEntry],
+                total: Swift.Int
+            ) {
+                self.items = items
+                self.total = total
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case total
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/QueueEntry`.
+        public struct QueueEntry: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/avoidEmployeeId`.
+            public var avoidEmployeeId: Swift.String?
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/createdAt`.
+            public var createdAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/effectivePriority`.
+            public var effectivePriority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/notBefore`.
+            public var notBefore: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/priority`.
+            public var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/requiredSkills`.
+            public var requiredSkills: [Swift.String]
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/taskId`.
+            public var taskId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/version`.
+            public var version: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/waitingFor`.
+            public var waitingFor: Components.Schemas.WaitReason
+            /// - Remark: Generated from `#/components/schemas/QueueEntry/waitingSeconds`.
+            public var waitingSeconds: Swift.Double
+            /// Creates a new `QueueEntry`.
+            ///
+            /// - Parameters:
+            ///   - avoidEmployeeId:
+            ///   - createdAt:
+            ///   - effectivePriority:
+            ///   - name:
+            ///   - notBefore:
+            ///   - priority:
+            ///   - requiredSkills:
+            ///   - taskId:
+            ///   - version:
+            ///   - waitingFor:
+            ///   - waitingSeconds:
+            public init(
+                avoidEmployeeId: Swift.String? = nil,
+                createdAt: Foundation.Date,
+                effectivePriority: Swift.Int,
+                name: Swift.String,
+                notBefore: Foundation.Date? = nil,
+                priority: Swift.Int,
+                requiredSkills: [Swift.String],
+                taskId: Swift.String,
+                version: Swift.Int,
+                waitingFor: Components.Schemas.WaitReason,
+                waitingSeconds: Swift.Double
+            ) {
+                self.avoidEmployeeId = avoidEmployeeId
+                self.createdAt = createdAt
+                self.effectivePriority = effectivePriority
+                self.name = name
+                self.notBefore = notBefore
+                self.priority = priority
+                self.requiredSkills = requiredSkills
+                self.taskId = taskId
+                self.version = version
+                self.waitingFor = waitingFor
+                self.waitingSeconds = waitingSeconds
+            }
+            public enum CodingKeys: String, CodingKey {
+                case avoidEmployeeId
+                case createdAt
+                case effectivePriority
+                case name
+                case notBefore
+                case priority
+                case requiredSkills
+                case taskId
+                case version
+                case waitingFor
+                case waitingSeconds
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Readiness`.
         public struct Readiness: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Readiness/checks`.
@@ -293,6 +452,41 @@ extension Components {
                 case failing
                 case service
                 case status
+            }
+        }
+        /// Why it has not been offered yet
+        ///
+        /// - Remark: Generated from `#/components/schemas/WaitReason`.
+        public struct WaitReason: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WaitReason/code`.
+            @frozen public enum CodePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case retryWait = "retry_wait"
+                case noSkill = "no_skill"
+                case nobodyOnline = "nobody_online"
+                case everyoneAway = "everyone_away"
+                case everyoneFull = "everyone_full"
+                case declinedHold = "declined_hold"
+                case next = "next"
+            }
+            /// - Remark: Generated from `#/components/schemas/WaitReason/code`.
+            public var code: Components.Schemas.WaitReason.CodePayload
+            /// - Remark: Generated from `#/components/schemas/WaitReason/text`.
+            public var text: Swift.String
+            /// Creates a new `WaitReason`.
+            ///
+            /// - Parameters:
+            ///   - code:
+            ///   - text:
+            public init(
+                code: Components.Schemas.WaitReason.CodePayload,
+                text: Swift.String
+            ) {
+                self.code = code
+                self.text = text
+            }
+            public enum CodingKeys: String, CodingKey {
+                case code
+                case text
             }
         }
     }

@@ -48,28 +48,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/scheduler/employees/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/scheduler/employees/GET/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/scheduler/employees/GET/responses/200/content/json/items`.
-                        public var items: [Components.Schemas.Employee]
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - items:
-                        public init(items: [Components.Schemas.Employee]) {
-                            self.items = items
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case items
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/scheduler/employees/GET/responses/200/content/application\/json`.
-                    case json(Operations.ListEmployees.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.EmployeeList)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.ListEmployees.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.EmployeeList {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -388,28 +373,8 @@ public enum Operations {
             public var headers: Operations.SetAvailability.Input.Headers
             /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/requestBody`.
             @frozen public enum Body: Sendable, Hashable {
-                /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/requestBody/json`.
-                public struct JsonPayload: Codable, Hashable, Sendable {
-                    /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/requestBody/json/availability`.
-                    @frozen public enum AvailabilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                        case available = "AVAILABLE"
-                        case away = "AWAY"
-                    }
-                    /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/requestBody/json/availability`.
-                    public var availability: Operations.SetAvailability.Input.Body.JsonPayload.AvailabilityPayload
-                    /// Creates a new `JsonPayload`.
-                    ///
-                    /// - Parameters:
-                    ///   - availability:
-                    public init(availability: Operations.SetAvailability.Input.Body.JsonPayload.AvailabilityPayload) {
-                        self.availability = availability
-                    }
-                    public enum CodingKeys: String, CodingKey {
-                        case availability
-                    }
-                }
                 /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/requestBody/content/application\/json`.
-                case json(Operations.SetAvailability.Input.Body.JsonPayload)
+                case json(Components.Schemas.AvailabilityRequest)
             }
             public var body: Operations.SetAvailability.Input.Body
             /// Creates a new `Input`.
@@ -429,47 +394,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/json/availability`.
-                        @frozen public enum AvailabilityPayload: String, Codable, Hashable, Sendable, CaseIterable {
-                            case available = "AVAILABLE"
-                            case away = "AWAY"
-                        }
-                        /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/json/availability`.
-                        public var availability: Operations.SetAvailability.Output.Ok.Body.JsonPayload.AvailabilityPayload
-                        /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/json/changed`.
-                        public var changed: Swift.Bool
-                        /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/json/employeeId`.
-                        public var employeeId: Swift.String
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - availability:
-                        ///   - changed:
-                        ///   - employeeId:
-                        public init(
-                            availability: Operations.SetAvailability.Output.Ok.Body.JsonPayload.AvailabilityPayload,
-                            changed: Swift.Bool,
-                            employeeId: Swift.String
-                        ) {
-                            self.availability = availability
-                            self.changed = changed
-                            self.employeeId = employeeId
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case availability
-                            case changed
-                            case employeeId
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/scheduler/me/availability/PUT/responses/200/content/application\/json`.
-                    case json(Operations.SetAvailability.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.AvailabilityChange)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.SetAvailability.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.AvailabilityChange {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -706,152 +637,13 @@ public enum Operations {
             public struct Ok: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload`.
-                        public struct ItemsPayloadPayload: Codable, Hashable, Sendable {
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/avoidEmployeeId`.
-                            public var avoidEmployeeId: Swift.String?
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/createdAt`.
-                            public var createdAt: Foundation.Date
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/effectivePriority`.
-                            public var effectivePriority: Swift.Int
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/name`.
-                            public var name: Swift.String
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/notBefore`.
-                            public var notBefore: Foundation.Date?
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/priority`.
-                            public var priority: Swift.Int
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/requiredSkills`.
-                            public var requiredSkills: [Swift.String]
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/taskId`.
-                            public var taskId: Swift.String
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/version`.
-                            public var version: Swift.Int
-                            /// Why it has not been offered yet
-                            ///
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingFor`.
-                            public struct WaitingForPayload: Codable, Hashable, Sendable {
-                                /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingFor/code`.
-                                @frozen public enum CodePayload: String, Codable, Hashable, Sendable, CaseIterable {
-                                    case retryWait = "retry_wait"
-                                    case noSkill = "no_skill"
-                                    case nobodyOnline = "nobody_online"
-                                    case everyoneAway = "everyone_away"
-                                    case everyoneFull = "everyone_full"
-                                    case declinedHold = "declined_hold"
-                                    case next = "next"
-                                }
-                                /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingFor/code`.
-                                public var code: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayloadPayload.WaitingForPayload.CodePayload
-                                /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingFor/text`.
-                                public var text: Swift.String
-                                /// Creates a new `WaitingForPayload`.
-                                ///
-                                /// - Parameters:
-                                ///   - code:
-                                ///   - text:
-                                public init(
-                                    code: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayloadPayload.WaitingForPayload.CodePayload,
-                                    text: Swift.String
-                                ) {
-                                    self.code = code
-                                    self.text = text
-                                }
-                                public enum CodingKeys: String, CodingKey {
-                                    case code
-                                    case text
-                                }
-                            }
-                            /// Why it has not been offered yet
-                            ///
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingFor`.
-                            public var waitingFor: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayloadPayload.WaitingForPayload
-                            /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/ItemsPayload/waitingSeconds`.
-                            public var waitingSeconds: Swift.Double
-                            /// Creates a new `ItemsPayloadPayload`.
-                            ///
-                            /// - Parameters:
-                            ///   - avoidEmployeeId:
-                            ///   - createdAt:
-                            ///   - effectivePriority:
-                            ///   - name:
-                            ///   - notBefore:
-                            ///   - priority:
-                            ///   - requiredSkills:
-                            ///   - taskId:
-                            ///   - version:
-                            ///   - waitingFor: Why it has not been offered yet
-                            ///   - waitingSeconds:
-                            public init(
-                                avoidEmployeeId: Swift.String? = nil,
-                                createdAt: Foundation.Date,
-                                effectivePriority: Swift.Int,
-                                name: Swift.String,
-                                notBefore: Foundation.Date? = nil,
-                                priority: Swift.Int,
-                                requiredSkills: [Swift.String],
-                                taskId: Swift.String,
-                                version: Swift.Int,
-                                waitingFor: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayloadPayload.WaitingForPayload,
-                                waitingSeconds: Swift.Double
-                            ) {
-                                self.avoidEmployeeId = avoidEmployeeId
-                                self.createdAt = createdAt
-                                self.effectivePriority = effectivePriority
-                                self.name = name
-                                self.notBefore = notBefore
-                                self.priority = priority
-                                self.requiredSkills = requiredSkills
-                                self.taskId = taskId
-                                self.version = version
-                                self.waitingFor = waitingFor
-                                self.waitingSeconds = waitingSeconds
-                            }
-                            public enum CodingKeys: String, CodingKey {
-                                case avoidEmployeeId
-                                case createdAt
-                                case effectivePriority
-                                case name
-                                case notBefore
-                                case priority
-                                case requiredSkills
-                                case taskId
-                                case version
-                                case waitingFor
-                                case waitingSeconds
-                            }
-                        }
-                        /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/items`.
-                        public typealias ItemsPayload = [Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayloadPayload]
-                        /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/items`.
-                        public var items: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayload
-                        /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/json/total`.
-                        public var total: Swift.Int
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - items:
-                        ///   - total:
-                        public init(
-                            items: Operations.Queue.Output.Ok.Body.JsonPayload.ItemsPayload,
-                            total: Swift.Int
-                        ) {
-                            self.items = items
-                            self.total = total
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case items
-                            case total
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/scheduler/queue/GET/responses/200/content/application\/json`.
-                    case json(Operations.Queue.Output.Ok.Body.JsonPayload)
+                    case json(Components.Schemas.Queue)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.Queue.Output.Ok.Body.JsonPayload {
+                    public var json: Components.Schemas.Queue {
                         get throws {
                             switch self {
                             case let .json(body):

@@ -623,7 +623,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.AssignTask.Output.Accepted.Body.JsonPayload.self,
+                            Components.Schemas.Accepted.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)
@@ -2474,7 +2474,7 @@ public struct Client: APIProtocol {
                     switch chosenContentType {
                     case "application/json":
                         body = try await converter.getResponseBodyAsJSON(
-                            Operations.GetNextTask.Output.Accepted.Body.JsonPayload.self,
+                            Components.Schemas.Accepted.self,
                             from: responseBody,
                             transforming: { value in
                                 .json(value)

@@ -18,6 +18,35 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// What another service was asked to do; the result arrives as events.
+        ///
+        /// - Remark: Generated from `#/components/schemas/Accepted`.
+        public struct Accepted: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Accepted/message`.
+            public var message: Swift.String
+            /// - Remark: Generated from `#/components/schemas/Accepted/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case accepted = "accepted"
+            }
+            /// - Remark: Generated from `#/components/schemas/Accepted/status`.
+            public var status: Components.Schemas.Accepted.StatusPayload
+            /// Creates a new `Accepted`.
+            ///
+            /// - Parameters:
+            ///   - message:
+            ///   - status:
+            public init(
+                message: Swift.String,
+                status: Components.Schemas.Accepted.StatusPayload
+            ) {
+                self.message = message
+                self.status = status
+            }
+            public enum CodingKeys: String, CodingKey {
+                case message
+                case status
+            }
+        }
         /// One transition of a task, oldest first.
         ///
         /// - Remark: Generated from `#/components/schemas/AuditEntry`.

@@ -917,36 +917,13 @@ public enum Operations {
             public struct Accepted: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/admin/tasks/{id}/assign/{employeeId}/POST/responses/202/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/admin/tasks/{id}/assign/{employeeId}/POST/responses/202/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/admin/tasks/{id}/assign/{employeeId}/POST/responses/202/content/json/message`.
-                        public var message: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/admin/tasks/{id}/assign/{employeeId}/POST/responses/202/content/json/status`.
-                        public var status: Swift.String?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - message:
-                        ///   - status:
-                        public init(
-                            message: Swift.String? = nil,
-                            status: Swift.String? = nil
-                        ) {
-                            self.message = message
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case message
-                            case status
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/admin/tasks/{id}/assign/{employeeId}/POST/responses/202/content/application\/json`.
-                    case json(Operations.AssignTask.Output.Accepted.Body.JsonPayload)
+                    case json(Components.Schemas.Accepted)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.AssignTask.Output.Accepted.Body.JsonPayload {
+                    public var json: Components.Schemas.Accepted {
                         get throws {
                             switch self {
                             case let .json(body):
@@ -3515,36 +3492,13 @@ public enum Operations {
             public struct Accepted: Sendable, Hashable {
                 /// - Remark: Generated from `#/paths/api/employee/tasks/get-next/POST/responses/202/content`.
                 @frozen public enum Body: Sendable, Hashable {
-                    /// - Remark: Generated from `#/paths/api/employee/tasks/get-next/POST/responses/202/content/json`.
-                    public struct JsonPayload: Codable, Hashable, Sendable {
-                        /// - Remark: Generated from `#/paths/api/employee/tasks/get-next/POST/responses/202/content/json/message`.
-                        public var message: Swift.String?
-                        /// - Remark: Generated from `#/paths/api/employee/tasks/get-next/POST/responses/202/content/json/status`.
-                        public var status: Swift.String?
-                        /// Creates a new `JsonPayload`.
-                        ///
-                        /// - Parameters:
-                        ///   - message:
-                        ///   - status:
-                        public init(
-                            message: Swift.String? = nil,
-                            status: Swift.String? = nil
-                        ) {
-                            self.message = message
-                            self.status = status
-                        }
-                        public enum CodingKeys: String, CodingKey {
-                            case message
-                            case status
-                        }
-                    }
                     /// - Remark: Generated from `#/paths/api/employee/tasks/get-next/POST/responses/202/content/application\/json`.
-                    case json(Operations.GetNextTask.Output.Accepted.Body.JsonPayload)
+                    case json(Components.Schemas.Accepted)
                     /// The associated value of the enum case if `self` is `.json`.
                     ///
                     /// - Throws: An error if `self` is not `.json`.
                     /// - SeeAlso: `.json`.
-                    public var json: Operations.GetNextTask.Output.Accepted.Body.JsonPayload {
+                    public var json: Components.Schemas.Accepted {
                         get throws {
                             switch self {
                             case let .json(body):

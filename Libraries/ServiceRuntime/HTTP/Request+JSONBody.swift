@@ -40,6 +40,11 @@ extension Request {
         } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError.invalid(field, "\(field) has an invalid value")
+        } catch DecodingError.dataCorrupted where Self.fractionalNumber(in: data) != nil {
+            // Foundation refuses a number an integer field cannot hold (1.5, 1e300) without
+            // saying where; every number the API takes is a whole one, so that number is it.
+            let field = Self.fractionalNumber(in: data)!
+            throw APIError.invalid(field, "\(field) must be a whole number")
         } catch {
             throw APIError.malformed("the body is not valid JSON")
         }
@@ -61,6 +66,32 @@ extension Request {
             index += 1
         }
         return false
+    }
+
+    /// The path (`progress`, `items.2.size`) of the first number in a JSON text that is not a
+    /// whole number an `Int` can hold; nil when there is none or the text is not JSON.
+    static func fractionalNumber(in json: Data) -> String? {
+        guard let root = try? JSONSerialization.jsonObject(with: json, options: [.fragmentsAllowed]) else { return nil }
+        func search(_ value: Any, _ path: [String]) -> String? {
+            switch value {
+            case let object as [String: Any]:
+                for key in object.keys.sorted() {
+                    if let found = search(object[key]!, path + [key]) { return found }
+                }
+                return nil
+            case let array as [Any]:
+                for (index, item) in array.enumerated() {
+                    if let found = search(item, path + [String(index)]) { return found }
+                }
+                return nil
+            case let number as NSNumber where !(value is Bool):
+                let double = number.doubleValue
+                return double.rounded() == double && abs(double) < 9e15 ? nil : path.joined(separator: ".")
+            default:
+                return nil
+            }
+        }
+        return search(root, [])
     }
 
     private static func describe(_ type: Any.Type) -> String {

@@ -1,3 +1,4 @@
+import AnalyticsAPI
 import Foundation
 import Hummingbird
 import ServiceRuntime
@@ -25,86 +26,53 @@ struct AnalyticsController: Sendable {
         return (window, text)
     }
 
-    struct Overview: ResponseEncodable {
-        var window: String
-        var generatedAt: Date
-        var tasksByStatus: [String: Int]
-        var openTasksByPriority: [String: Int]
-        var perMinute: [String: Double]
-        var waitTime: AnalyticsStore.DurationStats
-        var acceptanceTime: AnalyticsStore.DurationStats
-        var handlingTime: AnalyticsStore.DurationStats
-        var longestWaiting: AnalyticsStore.Waiting?
-        var overdueTasks: Int
-        var retries: Int
-        var fairness: Fairness
-    }
-
-    struct Fairness: Codable, Sendable {
-        var jainIndex: Double
-        var employees: Int
-    }
-
-    @Sendable func overview(request: Request, context: ServiceRequestContext) async throws -> Overview {
+    @Sendable func overview(request: Request, context: ServiceRequestContext) async throws -> Documented.Overview {
         let (window, label) = try window(request)
         let counts = try await store.eventCounts(window: window)
         let minutes = window.seconds / 60
         func rate(_ type: String) -> Double { ((Double(counts[type] ?? 0) / minutes) * 100).rounded() / 100 }
         let shares = try await store.assignmentsPerCapacity(window: window)
-        return Overview(
-            window: label, generatedAt: Date(), tasksByStatus: try await store.countsByStatus(),
-            openTasksByPriority: try await store.openByPriority(),
-            perMinute: ["created": rate("task.created"), "completed": rate("task.completed"), "failed": rate("task.failed")],
-            waitTime: try await store.durations(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window),
-            acceptanceTime: try await store.durations(AnalyticsStore.acceptanceTime, endingAt: "accepted_at", window: window),
-            handlingTime: try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window),
-            longestWaiting: try await store.longestWaiting(), overdueTasks: try await store.overdueOpen(),
-            retries: try await store.retries(window: window),
-            fairness: Fairness(jainIndex: (FairnessIndex.jain(shares) * 10_000).rounded() / 10_000, employees: shares.count)
+        let byStatus = try await store.countsByStatus()
+        let openByPriority = try await store.openByPriority()
+        let waitTime = try await store.durations(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
+        let acceptanceTime = try await store.durations(AnalyticsStore.acceptanceTime, endingAt: "accepted_at", window: window)
+        let handlingTime = try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
+        let longestWaiting = try await store.longestWaiting()
+        let overdue = try await store.overdueOpen()
+        let retries = try await store.retries(window: window)
+        return Documented.Overview(
+            acceptanceTime: acceptanceTime.body,
+            fairness: Documented.Fairness(employees: shares.count, jainIndex: (FairnessIndex.jain(shares) * 10_000).rounded() / 10_000),
+            generatedAt: Date(), handlingTime: handlingTime.body, longestWaiting: longestWaiting?.body,
+            openTasksByPriority: .init(additionalProperties: openByPriority), overdueTasks: overdue,
+            perMinute: Documented.RatesPerMinute(completed: rate("task.completed"), created: rate("task.created"), failed: rate("task.failed")),
+            retries: retries, tasksByStatus: .init(additionalProperties: byStatus), waitTime: waitTime.body, window: label
         )
     }
 
-    struct EmployeeFigures: ResponseEncodable, Sendable {
-        var employeeId: UUID
-        var username: String
-        var window: String
-        var assigned: Int
-        var completed: Int
-        var failed: Int
-        var successRate: Double?
-        var handlingTime: AnalyticsStore.DurationStats
-        var currentLoad: Int
-        var capacity: Int
-        var utilisation: Double
-    }
-
-    struct EmployeeList: ResponseEncodable {
-        var items: [EmployeeFigures]
-    }
-
-    func figures(of employee: AnalyticsStore.EmployeeRow, window: Duration, label: String) async throws -> EmployeeFigures {
+    func figures(of employee: AnalyticsStore.EmployeeRow, window: Duration, label: String) async throws -> Documented.EmployeeFigures {
         let counts = try await store.eventCounts(window: window, employee: employee.id)
         let completed = counts["task.completed"] ?? 0, failed = counts["task.failed"] ?? 0
         let busy = try await store.busySeconds(of: employee.id, window: window)
         let utilisation = busy / (window.seconds * Double(max(employee.capacity, 1)))
-        return EmployeeFigures(
-            employeeId: employee.id, username: employee.username, window: label, assigned: counts["task.assigned"] ?? 0,
-            completed: completed, failed: failed,
+        let handlingTime = try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window, assignee: employee.id)
+        let load = try await store.currentLoad(of: employee.id)
+        return Documented.EmployeeFigures(
+            assigned: counts["task.assigned"] ?? 0, capacity: employee.capacity, completed: completed, currentLoad: load,
+            employeeId: employee.id.uuidString, failed: failed, handlingTime: handlingTime.body,
             successRate: completed + failed > 0 ? (Double(completed) / Double(completed + failed) * 10_000).rounded() / 10_000 : nil,
-            handlingTime: try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window, assignee: employee.id),
-            currentLoad: try await store.currentLoad(of: employee.id), capacity: employee.capacity,
-            utilisation: (min(utilisation, 1) * 10_000).rounded() / 10_000
+            username: employee.username, utilisation: (min(utilisation, 1) * 10_000).rounded() / 10_000, window: label
         )
     }
 
-    @Sendable func employeeList(request: Request, context: ServiceRequestContext) async throws -> EmployeeList {
+    @Sendable func employeeList(request: Request, context: ServiceRequestContext) async throws -> Documented.EmployeeFiguresList {
         let (window, label) = try window(request)
-        var items: [EmployeeFigures] = []
+        var items: [Documented.EmployeeFigures] = []
         for employee in try await store.employees() { items.append(try await figures(of: employee, window: window, label: label)) }
-        return EmployeeList(items: items)
+        return Documented.EmployeeFiguresList(items: items)
     }
 
-    @Sendable func employee(request: Request, context: ServiceRequestContext) async throws -> EmployeeFigures {
+    @Sendable func employee(request: Request, context: ServiceRequestContext) async throws -> Documented.EmployeeFigures {
         let caller = try context.requireIdentity()
         guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw APIError.malformed("id must be a UUID") }
         guard caller.isAdmin || caller.userId == id else { throw APIError(.forbidden, code: "forbidden", message: "an employee may read only their own figures") }
@@ -113,15 +81,9 @@ struct AnalyticsController: Sendable {
         return try await figures(of: employee, window: window, label: label)
     }
 
-    struct Series: ResponseEncodable {
-        var metric: String
-        var window: String
-        var buckets: [AnalyticsStore.Bucket]
-    }
-
     static let metrics = ["throughput", "created", "failed", "wait", "handling"]
 
-    @Sendable func timeseries(request: Request, context: ServiceRequestContext) async throws -> Series {
+    @Sendable func timeseries(request: Request, context: ServiceRequestContext) async throws -> Documented.Series {
         guard let metric = request.uri.queryParameters["metric"].map(String.init), Self.metrics.contains(metric) else {
             throw APIError.invalid("metric", "metric must be one of \(Self.metrics.joined(separator: ", "))")
         }
@@ -133,7 +95,7 @@ struct AnalyticsController: Sendable {
         case "wait": try await store.durationSeries(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
         default: try await store.durationSeries(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
         }
-        return Series(metric: metric, window: label, buckets: buckets)
+        return Documented.Series(buckets: buckets.map(\.body), metric: metric, window: label)
     }
 }
 

@@ -1,3 +1,4 @@
+import AuthAPI
 import EventContracts
 import Foundation
 import HTTPTypes
@@ -27,10 +28,11 @@ struct AuthController: Sendable {
         admin.patch(":id", use: update)
     }
 
-    @Sendable func register(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<User> {
-        let body = try await request.decodeJSON(as: RegisterRequest.self)
+    @Sendable func register(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Documented.User> {
+        let body = try await request.decodeJSON(as: Documented.RegisterRequest.self)
+        let role = try Role.given(body.role)
         // Anyone may register an employee; only an admin may choose a role.
-        if body.role != nil {
+        if role != nil {
             guard request.headers[.authorization] != nil else { throw APIError.forbidden }
             guard try BearerTokenMiddleware.identity(of: request, signer: signer).isAdmin else { throw APIError.forbidden }
         }
@@ -49,11 +51,11 @@ struct AuthController: Sendable {
         let fullName = checked { () throws(UserValidation.Violation) in try UserValidation.fullName(body.fullName) }
         let email = checked { () throws(UserValidation.Violation) in try UserValidation.email(body.email) }
         _ = checked { () throws(UserValidation.Violation) in try UserValidation.password(body.password) }
-        let capacity = checked { () throws(UserValidation.Violation) in try UserValidation.capacity(body.capacity?.value ?? 1) }
+        let capacity = checked { () throws(UserValidation.Violation) in try UserValidation.capacity(body.capacity ?? 1) }
         let skills = try SkillList.validated(body.skills ?? [], field: "skills")
         guard problems.isEmpty, let username, let fullName, let email, let capacity else { throw APIError.invalid(problems) }
         let user = User(
-            id: UUID.random(), username: username, fullName: fullName, email: email, role: body.role ?? .employee,
+            id: UUID.random(), username: username, fullName: fullName, email: email, role: role ?? .employee,
             skills: skills, capacity: capacity, active: true, createdAt: now, updatedAt: now
         )
         do {
@@ -61,11 +63,11 @@ struct AuthController: Sendable {
         } catch UserRepository.InsertError.duplicate(let field) {
             throw APIError.conflict("\(field) is already taken", details: ["field": field])
         }
-        return EditedResponse(status: .created, response: user)
+        return EditedResponse(status: .created, response: user.body)
     }
 
-    @Sendable func login(request: Request, context: ServiceRequestContext) async throws -> TokenResponse {
-        let body = try await request.decodeJSON(as: LoginRequest.self)
+    @Sendable func login(request: Request, context: ServiceRequestContext) async throws -> Documented.TokenResponse {
+        let body = try await request.decodeJSON(as: Documented.LoginRequest.self)
         let client = Self.clientAddress(request, context)
         let failures = try await users.failures(username: body.username, client: client, window: settings.throttle.window)
         if let retryAfter = settings.throttle.retryAfter(usernameFailures: failures.username, clientFailures: failures.client) {
@@ -85,28 +87,28 @@ struct AuthController: Sendable {
         return try issue(for: user)
     }
 
-    @Sendable func refresh(request: Request, context: ServiceRequestContext) async throws -> TokenResponse {
+    @Sendable func refresh(request: Request, context: ServiceRequestContext) async throws -> Documented.TokenResponse {
         let identity = try context.requireIdentity()
         guard let user = try await users.find(id: identity.userId) else { throw APIError.unauthenticated }
         guard user.active else { throw APIError(.forbidden, code: "account_disabled", message: "this account is deactivated") }
         return try issue(for: user)
     }
 
-    @Sendable func me(request: Request, context: ServiceRequestContext) async throws -> User {
+    @Sendable func me(request: Request, context: ServiceRequestContext) async throws -> Documented.User {
         let identity = try context.requireIdentity()
         guard let user = try await users.find(id: identity.userId) else { throw APIError.notFound("user") }
-        return user
+        return user.body
     }
 
-    @Sendable func user(request: Request, context: ServiceRequestContext) async throws -> User {
+    @Sendable func user(request: Request, context: ServiceRequestContext) async throws -> Documented.User {
         let identity = try context.requireIdentity()
         let id = try Self.userId(context)
         guard identity.isAdmin || identity.userId == id else { throw APIError.forbidden }
         guard let user = try await users.find(id: id) else { throw APIError.notFound("user") }
-        return user
+        return user.body
     }
 
-    @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> UserPage {
+    @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> Documented.UserPage {
         let query = request.uri.queryParameters
         let page = try request.integer("page", default: 0, in: 0...100_000)
         let size = try request.integer("size", default: 20, in: 1...100)
@@ -121,28 +123,29 @@ struct AuthController: Sendable {
             active = value
         }
         let (items, total) = try await users.list(role: role, active: active, page: page, size: size)
-        return UserPage(items: items, page: page, size: size, total: total)
+        return Documented.UserPage(items: items.map(\.body), page: page, size: size, total: total)
     }
 
-    @Sendable func update(request: Request, context: ServiceRequestContext) async throws -> User {
+    @Sendable func update(request: Request, context: ServiceRequestContext) async throws -> Documented.User {
         let identity = try context.requireIdentity()
         let id = try Self.userId(context)
-        let body = try await request.decodeJSON(as: UpdateUserRequest.self)
+        let body = try await request.decodeJSON(as: Documented.UpdateUserRequest.self)
+        let role = try Role.given(body.role)
         let skills = try body.skills.map { try SkillList.validated($0, field: "skills") }
-        let capacity = try Self.validated { try body.capacity.map { try UserValidation.capacity($0.value) } }
+        let capacity = try Self.validated { try body.capacity.map { try UserValidation.capacity($0) } }
         // An admin cannot lock themselves out.
-        if id == identity.userId, body.active == false || body.role == .employee {
+        if id == identity.userId, body.active == false || role == .employee {
             throw APIError.invalid(body.active == false ? "active" : "role", "an admin cannot deactivate or demote themselves")
         }
         guard let user = try await users.update(
-            id: id, role: body.role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID.random()
+            id: id, role: role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID.random()
         ) else { throw APIError.notFound("user") }
-        return user
+        return user.body
     }
 
-    private func issue(for user: User) throws -> TokenResponse {
+    private func issue(for user: User) throws -> Documented.TokenResponse {
         let (token, claims) = try signer.issue(subject: user.id, role: user.role, lifetime: settings.tokenLifetime.seconds)
-        return TokenResponse(token: token, expiresAt: claims.expiresAt, user: user)
+        return Documented.TokenResponse(expiresAt: claims.expiresAt, token: token, user: user.body)
     }
 
     /// Runs validations, turning a violation into a 422 naming the field.

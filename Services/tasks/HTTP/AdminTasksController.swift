@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import ServiceRuntime
+import TasksAPI
 
 /// `/api/admin/tasks…`: create, list, inspect, assign by hand, retry, cancel.
 struct AdminTasksController: Sendable {
@@ -20,9 +21,9 @@ struct AdminTasksController: Sendable {
         admin.post(":id/cancel", use: cancel)
     }
 
-    @Sendable func create(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<TaskRecord> {
+    @Sendable func create(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Documented.Task> {
         let admin = try context.requireIdentity()
-        let body = try await request.decodeJSON(as: CreateTaskRequest.self)
+        let body = try await request.decodeJSON(as: Documented.CreateTask.self)
         let new = try validate(body)
         let now = Date.nowToTheMillisecond
         let task = TaskRecord(
@@ -35,8 +36,8 @@ struct AdminTasksController: Sendable {
             return (key: key, hash: try Self.fingerprint(new))
         }
         switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID.random()) {
-        case .created(let task): return EditedResponse(status: .created, response: task)
-        case .replayed(let task): return EditedResponse(status: .ok, response: task)
+        case .created(let task): return EditedResponse(status: .created, response: task.body)
+        case .replayed(let task): return EditedResponse(status: .ok, response: task.body)
         case .keyReused:
             throw APIError(.unprocessableContent, code: "idempotency_key_reused",
                            message: "this Idempotency-Key was used with a different body")
@@ -46,13 +47,13 @@ struct AdminTasksController: Sendable {
     /// How far in the past a due date may be at creation: clock skew, a repeated request.
     static let pastDueGrace: TimeInterval = 60
 
-    func validate(_ body: CreateTaskRequest) throws -> NewTask {
+    func validate(_ body: Documented.CreateTask) throws -> NewTask {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, body.name.schemaLength <= 200 else { throw APIError.invalid("name", "name must be 1–200 characters") }
         let description = body.description ?? ""
         guard description.schemaLength <= 10_000 else { throw APIError.invalid("description", "description must be at most 10,000 characters") }
-        guard (1...5).contains(body.priority.value) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
-        let maxAttempts = body.maxAttempts?.value ?? settings.defaultMaxAttempts
+        guard (1...5).contains(body.priority) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
+        let maxAttempts = body.maxAttempts ?? settings.defaultMaxAttempts
         guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }
         // A due date already missed is almost always a typo (2020 for 2026); a minute's grace
         // covers clocks that disagree a little and a request repeated with its Idempotency-Key.
@@ -60,7 +61,7 @@ struct AdminTasksController: Sendable {
             throw APIError.invalid("dueAt", "dueAt is in the past (\(ISO8601DateFormatter().string(from: due))); give a time still to come")
         }
         return NewTask(
-            name: name, description: description, priority: body.priority.value,
+            name: name, description: description, priority: body.priority,
             requiredSkills: try SkillList.validated(body.requiredSkills ?? [], field: "requiredSkills"),
             maxAttempts: maxAttempts, dueAt: body.dueAt
         )
@@ -103,7 +104,7 @@ struct AdminTasksController: Sendable {
         let page = try request.integer("page", default: 0, in: 0...100_000)
         let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.list(filter, page: page, size: size)
-        return TaskPage(items: items, page: page, size: size, total: total)
+        return TaskPage(items: items.map(\.body), page: page, size: size, total: total)
     }
 
     static func time(_ text: Substring?, _ name: String) throws -> Date? {
@@ -117,10 +118,12 @@ struct AdminTasksController: Sendable {
     @Sendable func detail(request: Request, context: ServiceRequestContext) async throws -> TaskDetail {
         let id = try TaskRoutes.uuid(context, "id")
         guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
-        return TaskDetail(task: task, extra: Discussion(comments: try await tasks.comments(of: id), audit: try await tasks.auditTrail(of: id)))
+        let comments = try await tasks.comments(of: id)
+        let audit = try await tasks.auditTrail(of: id)
+        return TaskDetail(value1: task.body, value2: .init(audit: audit.map(\.body), comments: comments.map(\.body)))
     }
 
-    @Sendable func assign(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Accepted> {
+    @Sendable func assign(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Documented.Accepted> {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let employee = try TaskRoutes.uuid(context, "employeeId")
@@ -130,30 +133,30 @@ struct AdminTasksController: Sendable {
         }
         let events = TaskEvents(correlationId: UUID.random())
         try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId, version: task.version))])
-        return EditedResponse(status: .accepted, response: Accepted(message: "the scheduler will offer the task to the employee"))
+        return EditedResponse(status: .accepted, response: Documented.Accepted("the scheduler will offer the task to the employee"))
     }
 
-    @Sendable func retry(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+    @Sendable func retry(request: Request, context: ServiceRequestContext) async throws -> Documented.Task {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
             try await tasks.transition(id, .retry, actor: admin.userId, reason: "admin retry") { change in
                 try events.requeued(change, reason: .adminRetry)
-            }.after
+            }.after.body
         }
     }
 
     /// Cancels an open task, with an optional `{"reason"}` its assignee is shown.
-    @Sendable func cancel(request: Request, context: ServiceRequestContext) async throws -> TaskRecord {
+    @Sendable func cancel(request: Request, context: ServiceRequestContext) async throws -> Documented.Task {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
-        let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: ReasonRequest.self))
+        let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: Documented.Reason.self))
         let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
             try await tasks.transition(id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin") { change in
                 try events.cancelled(change, by: admin.userId, reason: reason)
-            }.after
+            }.after.body
         }
     }
 }

@@ -2,6 +2,7 @@ import EventContracts
 import Foundation
 import Hummingbird
 import ServiceRuntime
+import TasksAPI
 
 /// What admin and employee routes share: path ids, paging, comments, and how a refused
 /// transition reads to the client.
@@ -23,7 +24,7 @@ enum TaskRoutes {
 
     /// An optional reason (declining an offer, cancelling a task): nil when absent or blank, at
     /// most 1,000 characters.
-    static func reason(_ body: ReasonRequest?) throws -> String? {
+    static func reason(_ body: Documented.Reason?) throws -> String? {
         guard let sent = body?.reason else { return nil }
         guard sent.schemaLength <= 1_000 else { throw APIError.invalid("reason", "reason must be at most 1,000 characters") }
         let text = sent.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -73,7 +73,7 @@ extension TaskRepository {
 
     /// The employee's ended attempts, newest first: each completion, each failure (also one that
     /// was retried, so the task has moved on since), each cancellation of work they held.
-    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [HistoryEntry], total: Int) {
+    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int) {
         let total = try await client.query(
             "SELECT count(*) FROM tasks.audit a WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')",
             logger: logger
@@ -89,9 +89,9 @@ extension TaskRepository {
         return (try rows.map { row in
             let columns = row.makeRandomAccess()
             let action = try columns[columns.count - 2].decode(String.self)
-            return HistoryEntry(task: try Self.task(row), extra: AttemptOutcome(
-                outcome: AttemptOutcome.outcome(of: action), finishedAt: try columns[columns.count - 1].decode(Date.self)
-            ))
+            return EndedAttempt(
+                task: try Self.task(row), outcome: EndedAttempt.outcome(of: action), finishedAt: try columns[columns.count - 1].decode(Date.self)
+            )
         }, total)
     }
 
