@@ -116,6 +116,34 @@ def test_a_server_that_is_down_exits_8(cli):
     assert status == 8 and "cannot reach" in err
 
 
+def test_an_answer_cut_off_mid_body_is_a_server_that_went_away_not_a_wrong_answer(cli):
+    """A service killed while its answer is on the wire leaves the client a 200 with half a body:
+    that is exit 8 (retried by every persistent request, like any unreachable server: the work
+    may have committed), never exit 1, "the answer does not match the document"."""
+    import socket
+    import threading
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve():
+        while True:
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                return
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 400\r\n\r\n"
+                                   b'{"token": "abc", "expiresAt": "2026-12-')
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        status, _, err = cli("login", "--username", "x", password="y", url=f"http://127.0.0.1:{listener.getsockname()[1]}")
+    finally:
+        listener.close()
+    assert status == 8 and "cannot reach" in err, err
+
+
 def test_watch_prints_live_events_and_resumes_after_a_cursor(stack, admin_cli):
     config = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
     config.update(XDG_CONFIG_HOME=str(admin_cli.config), ORCH_URL=f"http://127.0.0.1:{stack.port_base}")

@@ -31,6 +31,8 @@ struct EdgeMiddleware: ClientMiddleware {
     let session: APIClient.Session
     /// Operations that send no token: their 401 is the server's own word (a wrong password).
     static let anonymous: Set<String> = [AuthAPI.Operations.Login.id]
+    /// The largest answer read (a page of 100 tasks is ~60 KiB).
+    static let largestAnswer = 16 << 20
 
     func intercept(
         _ request: HTTPRequest, body: HTTPBody?, baseURL: URL, operationID: String,
@@ -40,19 +42,25 @@ struct EdgeMiddleware: ClientMiddleware {
         let anonymous = Self.anonymous.contains(operationID)
         // Without a saved token the request still goes: the server's 401 says "not logged in".
         if !anonymous, let token = await session.current() { request.headerFields[.authorization] = "Bearer \(token)" }
-        let (response, responseBody): (HTTPResponse, HTTPBody?)
+        // The whole answer is read here, body included: a connection that drops halfway through
+        // a body is as unreachable as one that drops before the status line, and must be retried
+        // by a persistent request like it (the answer's work may have committed) — read later by
+        // the generated code, it surfaced as an answer that "does not match the document", and a
+        // simulated employee let go of a task its completion had ended (a kill -9 drill saw it).
+        let response: HTTPResponse
+        var data = Data()
         do {
+            let responseBody: HTTPBody?
             (response, responseBody) = try await next(request, body, baseURL)
+            if let responseBody { data = try await Data(collecting: responseBody, upTo: Self.largestAnswer) }
         } catch {
             throw CLIError(message: "cannot reach \(base.absoluteString): \(APIClient.reason(error))", exitCode: 8)
         }
         let status = response.status.code
-        guard !(200..<300).contains(status) else { return (response, responseBody) }
+        guard !(200..<300).contains(status) else { return (response, HTTPBody(data)) }
         if status == 401, !anonymous {
             throw CLIError(message: "401: your session is missing or expired: run `orchestrator login`", exitCode: 3, status: 401)
         }
-        var data = Data()
-        if let responseBody { data = try await Data(collecting: responseBody, upTo: 1 << 20) }
         throw CLIError.api(status: status, body: data)
     }
 }

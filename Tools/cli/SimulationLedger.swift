@@ -16,6 +16,8 @@ actor Ledger {
         var endedAt: Date?
         /// Offers received (each a different employee, or the same one again after letting go).
         var offers = 0
+        /// Why an employee last let go of it without ending it (for the report's disagreements).
+        var lastRelease: String?
         var terminal: Bool { completions > 0 || finalFailure }
     }
 
@@ -75,6 +77,7 @@ actor Ledger {
     /// The employee let go of the task without ending it (the offer expired or was withdrawn).
     func released(_ task: UUID, by employee: UUID, reason: String) {
         if all[task]?.holder == employee { all[task]?.holder = nil }
+        all[task]?.lastRelease = reason
     }
 
     var open: Int { entries.values.filter { !$0.terminal }.count }
@@ -154,7 +157,10 @@ struct Report {
             ))
             if entry.completions > 0, status != "COMPLETED" { report.disagreements.append("\(id): employees completed it, the API says \(status)") }
             if entry.finalFailure, status != "FAILED" { report.disagreements.append("\(id): employees failed it for good, the API says \(status)") }
-            if !entry.terminal, status == "COMPLETED" || status == "FAILED" { report.disagreements.append("\(id): the API says \(status), no employee saw it end") }
+            if !entry.terminal, status == "COMPLETED" || status == "FAILED" {
+                let why = entry.lastRelease.map { " (last let go: \($0))" } ?? ""
+                report.disagreements.append("\(id): the API says \(status), no employee saw it end\(why)")
+            }
         }
         report.duplicated = report.duplicates.count
         report.repeatedRequests = PersistentRequests.repeated.load(ordering: .relaxed)
