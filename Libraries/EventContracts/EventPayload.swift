@@ -1,3 +1,5 @@
+import Foundation
+
 /// The `data` of one event type, with the routing key and version it travels under.
 ///
 /// Routing keys are written out per type, never derived from Swift names. A breaking change to a
@@ -7,4 +9,13 @@ public protocol EventPayload: Codable, Sendable, Equatable {
     static var eventType: String { get }
     /// The payload's schema version.
     static var schemaVersion: Int { get }
+    /// The one employee, besides the admins, who may see this event in their notification feed
+    /// (docs/notifications.md, "Who sees what"): the assignee of their own task, the employee a
+    /// reservation or an availability belongs to. Nil — the default — means admins only, so an
+    /// event type that does not say is never shown to an employee.
+    var concernedEmployee: UUID? { get }
+}
+
+extension EventPayload {
+    public var concernedEmployee: UUID? { nil }
 }

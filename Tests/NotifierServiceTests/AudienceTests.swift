@@ -1,50 +1,69 @@
+import EventContracts
 import Foundation
 import Testing
 
 @testable import NotifierService
 
+/// Who sees an event is what its EventContracts type says (`concernedEmployee`), never a string
+/// switch on its type or a field read by name.
 @Suite struct AudienceTests {
     let alice = UUID()
     let bob = UUID()
+    let task = UUID()
 
-    @Test func adminsSeeEveryFeedEvent() {
-        for type in NotificationLog.feedTypes {
-            #expect(Audience.of(type: type, fields: .init()).contains(.admins), "\(type)")
+    @Test func theAssigneeSeesEventsAboutTheirTask() {
+        let events: [any EventPayload] = [
+            TaskAssigned(taskId: task, version: 2, assigneeId: alice, reservationId: bob, attempt: 1),
+            TaskAccepted(taskId: task, version: 3, assigneeId: alice),
+            TaskProgressed(taskId: task, version: 4, assigneeId: alice, progress: 50),
+            TaskCompleted(taskId: task, version: 5, assigneeId: alice, message: "done"),
+            TaskFailed(taskId: task, version: 5, assigneeId: alice, message: "no", attempt: 1, willRetry: true),
+            TaskCancelled(taskId: task, version: 5, assigneeId: alice, by: bob),
+            TaskOverdue(taskId: task, version: 5, assigneeId: alice, dueAt: Date()),
+            TaskFlagged(taskId: task, version: 5, assigneeId: alice, reason: "stuck"),
+            TaskCommented(taskId: task, version: 5, assigneeId: alice, commentId: bob, authorId: bob, message: "hi"),
+        ]
+        for event in events {
+            #expect(Audience.of(event) == [.admins, .employee(alice)], "\(type(of: event).eventType)")
         }
     }
 
-    @Test func theAssigneeSeesEventsAboutTheirTask() {
-        for type in ["task.assigned", "task.accepted", "task.progressed", "task.completed", "task.failed", "task.cancelled",
-                     "task.overdue", "task.flagged", "task.commented"] {
-            #expect(Audience.of(type: type, fields: .init(assigneeId: alice)) == [.admins, .employee(alice)], "\(type)")
-        }
+    @Test func aTaskWithoutAnAssigneeIsForAdminsOnly() {
+        #expect(Audience.of(TaskCancelled(taskId: task, version: 2, by: bob)) == [.admins])
+        #expect(Audience.of(TaskOverdue(taskId: task, version: 2, dueAt: Date())) == [.admins])
     }
 
     @Test func aRequeuedTaskIsToldToWhoeverHadIt() {
-        #expect(Audience.of(type: "task.requeued", fields: .init(avoidEmployeeId: bob))
-            == [.admins, .employee(bob)])
-        #expect(Audience.of(type: "task.requeued", fields: .init()) == [.admins])
+        #expect(Audience.of(TaskRequeued(taskId: task, version: 3, reason: .declined, avoidEmployeeId: bob)) == [.admins, .employee(bob)])
+        #expect(Audience.of(TaskRequeued(taskId: task, version: 3, assigneeId: alice, reason: .retry)) == [.admins])
     }
 
     @Test func reservationsAndAvailabilityGoToThatEmployee() {
-        #expect(Audience.of(type: "reservation.expired", fields: .init(employeeId: alice)) == [.admins, .employee(alice)])
-        #expect(Audience.of(type: "employee.availability_changed", fields: .init(employeeId: bob)) == [.admins, .employee(bob)])
+        #expect(Audience.of(ReservationExpired(taskId: task, employeeId: alice, reservationId: bob, expectedVersion: 2)) == [.admins, .employee(alice)])
+        #expect(Audience.of(EmployeeAvailabilityChanged(employeeId: bob, availability: .away, reason: "employee")) == [.admins, .employee(bob)])
     }
 
     @Test func nothingPrivateLeaksToOthers() {
-        #expect(Audience.of(type: "task.created", fields: .init(assigneeId: alice)) == [.admins])
-        #expect(Audience.of(type: "task.assignment_rejected", fields: .init(assigneeId: alice, employeeId: alice)) == [.admins])
-        #expect(Audience.of(type: "presence.online", fields: .init(employeeId: alice)) == [.admins])
-        #expect(Audience.of(type: "analytics.updated", fields: .init(assigneeId: alice, employeeId: bob)) == [.admins])
+        let adminsOnly: [any EventPayload] = [
+            TaskCreated(taskId: task, version: 1, assigneeId: alice, name: "n", priority: 3, requiredSkills: [], maxAttempts: 3, createdBy: bob),
+            TaskAssignmentRejected(taskId: task, version: 2, assigneeId: alice, employeeId: alice, reservationId: bob, reason: "stale"),
+            PresenceOnline(employeeId: alice, at: Date()),
+            PresenceOffline(employeeId: alice, at: Date()),
+            EmployeeGone(employeeId: alice, taskIds: [task], since: Date()),
+            AssignmentRefused(taskId: task, employeeId: alice, requestedBy: bob, reason: "full"),
+            AnalyticsUpdated(figures: [:]),
+        ]
+        for event in adminsOnly {
+            #expect(Audience.of(event) == [.admins], "\(type(of: event).eventType)")
+        }
     }
 
     @Test func theFeedCarriesTaskAvailabilityPresenceAndAnalyticsEvents() {
-        let types = Set(NotificationLog.feedTypes)
-        #expect(types.contains("task.completed"))
-        #expect(types.contains("employee.availability_changed"))
-        #expect(types.contains("presence.offline"))
-        #expect(types.contains("analytics.updated"))
-        #expect(!types.contains("user.registered"))
-        #expect(!types.contains("assignment.proposed"))
+        #expect(Set(NotificationLog.feedTypes) == [
+            "task.created", "task.assigned", "task.assignment_rejected", "task.accepted", "task.progressed", "task.completed",
+            "task.failed", "task.requeued", "task.cancelled", "task.overdue", "task.flagged", "task.commented",
+            "presence.online", "presence.offline", "employee.availability_changed", "employee.gone", "reservation.expired",
+            "analytics.updated", "assignment.refused",
+        ])
     }
 }

@@ -69,11 +69,20 @@ import Testing
         #expect(throws: PoisonMessage.self) { try FeedEvent(try incoming(progressed, type: "task.completed")) }
     }
 
-    @Test func anIdThatIsNotAUUIDConcernsNobodyButTheAdmins() throws {
+    @Test func aBodyThatDoesNotMatchItsContractIsPoison() throws {
+        // An id that is not a UUID, a required field missing: the contract type cannot be read,
+        // so nobody's audience can be known — dead-lettered, never shown to the wrong person.
         let id = UUID.random()
-        let body = #"{"id":"\#(id)","type":"task.assigned","occurredAt":"2026-12-01T07:10:27.558Z","data":{"assigneeId":"not-a-uuid","n":1}}"#
-        let feedEvent = try FeedEvent(IncomingEvent(id: id, type: "task.assigned", body: Array(body.utf8), attempt: 1))
-        #expect(feedEvent.audiences == [.admins])
-        #expect(feedEvent.data == #"{"assigneeId":"not-a-uuid","n":1}"#)
+        for data in [#"{"taskId":"\#(UUID())","version":2,"assigneeId":"not-a-uuid","reservationId":"\#(UUID())","attempt":1}"#,
+                     #"{"taskId":"\#(UUID())","version":2}"#] {
+            let body = #"{"id":"\#(id)","type":"task.assigned","version":1,"occurredAt":"2026-12-01T07:10:27.558Z","source":"scheduler","#
+                + #""correlationId":"\#(UUID())","data":\#(data)}"#
+            #expect(throws: PoisonMessage.self) { try FeedEvent(IncomingEvent(id: id, type: "task.assigned", body: Array(body.utf8), attempt: 1)) }
+        }
+    }
+
+    @Test func anEventTypeNoContractDefinesIsPoison() throws {
+        let requeued = TaskRequeued(taskId: UUID.random(), version: 3, reason: .retry)
+        #expect(throws: PoisonMessage.self) { try FeedEvent(try incoming(requeued, type: "task.vanished")) }
     }
 }

@@ -4,6 +4,8 @@ import Foundation
 public struct EmployeeAvailabilityChanged: EventPayload {
     public static let eventType = "employee.availability_changed"
     public static let schemaVersion = 1
+    /// The employee whose availability it is sees it.
+    public var concernedEmployee: UUID? { employeeId }
 
     public var employeeId: UUID
     public var availability: Availability

@@ -4,6 +4,8 @@ import Foundation
 public struct ReservationExpired: EventPayload {
     public static let eventType = "reservation.expired"
     public static let schemaVersion = 1
+    /// The employee whose offer lapsed sees it.
+    public var concernedEmployee: UUID? { employeeId }
 
     public var taskId: UUID
     public var employeeId: UUID

@@ -4,6 +4,8 @@ import Foundation
 public struct TaskAssigned: EventPayload {
     public static let eventType = "task.assigned"
     public static let schemaVersion = 1
+    /// The employee it is offered to sees it.
+    public var concernedEmployee: UUID? { assigneeId }
 
     public var taskId: UUID
     public var version: Int

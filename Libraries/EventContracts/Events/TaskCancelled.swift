@@ -4,6 +4,8 @@ import Foundation
 public struct TaskCancelled: EventPayload {
     public static let eventType = "task.cancelled"
     public static let schemaVersion = 1
+    /// Its assignee, if it had one, sees it.
+    public var concernedEmployee: UUID? { assigneeId }
 
     public var taskId: UUID
     public var version: Int

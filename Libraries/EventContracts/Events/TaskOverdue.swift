@@ -4,6 +4,8 @@ import Foundation
 public struct TaskOverdue: EventPayload {
     public static let eventType = "task.overdue"
     public static let schemaVersion = 1
+    /// Its assignee, if it has one, sees it.
+    public var concernedEmployee: UUID? { assigneeId }
 
     public var taskId: UUID
     public var version: Int

@@ -4,6 +4,8 @@ import Foundation
 public struct TaskProgressed: EventPayload {
     public static let eventType = "task.progressed"
     public static let schemaVersion = 1
+    /// Its assignee sees it.
+    public var concernedEmployee: UUID? { assigneeId }
 
     public var taskId: UUID
     public var version: Int

@@ -5,6 +5,8 @@ import Foundation
 public struct TaskRequeued: EventPayload {
     public static let eventType = "task.requeued"
     public static let schemaVersion = 1
+    /// The employee whose task it was learns it left them.
+    public var concernedEmployee: UUID? { avoidEmployeeId }
 
     public var taskId: UUID
     public var version: Int

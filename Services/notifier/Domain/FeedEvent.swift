@@ -3,27 +3,21 @@ import EventContracts
 import Foundation
 
 /// What the notifier reads of an event: when it happened, who may see it, and its `data` object
-/// as its producer wrote it — one decode of the body, no second encoding (docs/notifications.md).
+/// as its producer wrote it — one decode of the body, as its EventContracts type, and no second
+/// encoding (docs/notifications.md).
 struct FeedEvent: Equatable {
     let occurredAt: Date
     let audiences: Set<Audience>
     /// The event's `data` object, passed to the feeds untouched.
     let data: String
 
-    /// An event whose body has no data object, or is another event than its message says, is poison.
+    /// An event whose body is not the event of its contract (no data object, a missing or
+    /// mistyped field, another type or id than its message says) is poison.
     init(_ event: IncomingEvent) throws {
-        let envelope: Envelope
-        do {
-            envelope = try EventCoding.decoder().decode(Envelope.self, from: Data(event.body))
-        } catch {
-            throw PoisonMessage(reason: "the event has no data object: \(error)")
+        guard let contract = EventCatalogue.payloadType(for: event.type) else {
+            throw PoisonMessage(reason: "\(event.type) is no event type of EventContracts")
         }
-        guard envelope.id == event.id else { throw PoisonMessage.mismatchedId(message: event.id, body: envelope.id) }
-        guard envelope.type == event.type else {
-            throw PoisonMessage(reason: "the message type \(event.type) is not the event's type \(envelope.type)")
-        }
-        occurredAt = envelope.occurredAt
-        audiences = Audience.of(type: event.type, fields: envelope.data)
+        (occurredAt, audiences) = try Self.read(contract, from: event)
         if let raw = RawJSON.member("data", of: event.body) {
             data = String(decoding: raw, as: UTF8.self)
         } else {
@@ -33,10 +27,15 @@ struct FeedEvent: Equatable {
         }
     }
 
-    private struct Envelope: Decodable {
-        let id: UUID
-        let type: String
-        let occurredAt: Date
-        let data: Audience.Fields
+    /// The body decoded once, as its contract type: when it happened and who may see it.
+    private static func read<Payload: EventPayload>(_ contract: Payload.Type, from event: IncomingEvent) throws -> (Date, Set<Audience>) {
+        let envelope: EventEnvelope<Payload>
+        do {
+            envelope = try EventCoding.decode(contract, from: event.body)
+        } catch {
+            throw PoisonMessage(reason: "the body is not a \(Payload.eventType) event: \(error)")
+        }
+        guard envelope.id == event.id else { throw PoisonMessage.mismatchedId(message: event.id, body: envelope.id) }
+        return (envelope.occurredAt, Audience.of(envelope.data))
     }
 }

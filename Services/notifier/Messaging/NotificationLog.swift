@@ -17,11 +17,13 @@ struct NotificationLog: Sendable {
     var stored: (@Sendable ([FeedHub.Entry]) -> Void)?
 
     /// The event types that reach someone's feed.
-    static let feedTypes: [String] = EventCatalogue.all.map { $0.eventType }.filter { type in
-        type.hasPrefix("task.") || type.hasPrefix("presence.") || type == "employee.availability_changed"
-            || type == "employee.gone" || type == "reservation.expired" || type == "analytics.updated"
-            || type == "assignment.refused"
-    }
+    static let feed: [any EventPayload.Type] = [
+        TaskCreated.self, TaskAssigned.self, TaskAssignmentRejected.self, TaskAccepted.self, TaskProgressed.self,
+        TaskCompleted.self, TaskFailed.self, TaskRequeued.self, TaskCancelled.self, TaskOverdue.self, TaskFlagged.self,
+        TaskCommented.self, PresenceOnline.self, PresenceOffline.self, EmployeeAvailabilityChanged.self, EmployeeGone.self,
+        ReservationExpired.self, AnalyticsUpdated.self, AssignmentRefused.self,
+    ]
+    static let feedTypes = feed.map { $0.eventType }
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
