@@ -15,6 +15,17 @@ from pathlib import Path
 import pytest
 
 SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "last: runs after every other test selected (it leaves the stack in a state no other "
+                                       "test should have to live with)")
+
+
+def pytest_collection_modifyitems(items):
+    """Tests marked `last` run after all the others, whatever their files are called or the order
+    they were named in; the rest keep their order."""
+    items.sort(key=lambda item: item.get_closest_marker("last") is not None)
 REDIS_USERS = {"scheduler", "notifier"}
 
 

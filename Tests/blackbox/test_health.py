@@ -16,7 +16,7 @@ def test_every_service_reports_ready_with_its_dependencies(stack, service):
     expected = {"database", "broker"} | ({"redis"} if service in REDIS_USERS else set())
     assert set(body["checks"]) == expected
     assert all(check["status"] == "up" for check in body["checks"].values())
-    # The document's Readiness (common.yaml), which schema fuzzing leaves out (test_zz_schemas.py).
+    # The document's Readiness (common.yaml), which schema fuzzing leaves out (test_schemas.py).
     readiness = get(stack.url(service, "/openapi.json")).json()["components"]["schemas"]["Readiness"]
     assert set(readiness["required"]) <= set(body) and set(body) <= set(readiness["properties"])
 

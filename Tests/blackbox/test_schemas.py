@@ -3,9 +3,10 @@ own port, once with an admin's token and once with an employee's — server erro
 that contradict the document (status codes, content types, headers, bodies), undeclared methods
 (405 with Allow), schema-violating requests accepted. The gate is zero failures.
 
-It runs last (hence the name): it creates, changes and cancels things at random, accounts
-included, which no other test should have to live with. Settings in schemathesis.toml; the seed
-is fixed so a failure reproduces (ORCH_FUZZ_SEED and ORCH_FUZZ_EXAMPLES change it)."""
+It runs last (marked `last`, which conftest.py orders by): it creates, changes and cancels things
+at random, accounts included, which no other test should have to live with. Settings in
+schemathesis.toml; the seed is fixed so a failure reproduces (ORCH_FUZZ_SEED and ORCH_FUZZ_EXAMPLES
+change it)."""
 import os
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from auth_client import Login, call, unique_name
 from conftest import SERVICES
 
 HERE = Path(__file__).resolve().parent
+pytestmark = pytest.mark.last
 
 
 @pytest.fixture(scope="module")
