@@ -1,4 +1,4 @@
-/// Every event type of DESIGN §3.1, the one place they are listed.
+/// Every event type (docs/events.md, "The catalogue"), the one place they are listed in code.
 public enum EventCatalogue {
     public static let all: [any EventPayload.Type] = [
         UserRegistered.self, UserUpdated.self,

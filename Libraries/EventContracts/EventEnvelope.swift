@@ -1,6 +1,6 @@
 import Foundation
 
-/// The JSON body of every message on `orchestrator.events` (DESIGN §3). The same `id` travels in
+/// The JSON body of every message on `orchestrator.events` (docs/events.md, "The envelope"). The same `id` travels in
 /// the AMQP `message_id` property and the `type` in the AMQP `type` property.
 public struct EventEnvelope<Payload: EventPayload>: Codable, Sendable, Equatable {
     public var id: UUID

@@ -1,4 +1,4 @@
-/// The exchanges every service shares (DESIGN §3).
+/// The exchanges every service shares (docs/events.md; docs/architecture.md, "Five processes, one exchange").
 public enum Exchanges {
     /// The durable topic exchange all events are published to, routed by event type.
     public static let events = "orchestrator.events"

@@ -4,7 +4,7 @@ import Messaging
 import Persistence
 import Tokens
 
-/// The settings every service reads from the environment (DESIGN §8). The defaults reach a local
+/// The settings every service reads from the environment (docs/deployment.md). The defaults reach a local
 /// stack on loopback (`compose/local up`), so a developer sets nothing.
 public struct ServiceConfiguration: Sendable {
     public var httpHost: String

@@ -8,7 +8,7 @@ public struct ServiceDescriptor: Sendable {
     public let name: String
     /// The PostgreSQL schema it owns (and its database role's name, prefixed `orch_`).
     public let schema: String
-    /// Its HTTP port when `ORCH_HTTP_PORT` is not set (DESIGN §2).
+    /// Its HTTP port when `ORCH_HTTP_PORT` is not set (docs/architecture.md, "Five processes, one exchange").
     public let defaultPort: Int
     /// Whether it needs Redis (locks, presence), so readiness checks it.
     public let usesRedis: Bool

@@ -1,7 +1,7 @@
 import EventContracts
 import Foundation
 
-/// What a token says (DESIGN §6): who (`sub`), as what (`role`), issued when and valid until.
+/// What a token says (docs/auth.md, "Tokens"): who (`sub`), as what (`role`), issued when and valid until.
 public struct TokenClaims: Codable, Sendable, Equatable {
     public var sub: UUID
     public var role: Role

@@ -2,7 +2,7 @@ import Crypto
 import EventContracts
 import Foundation
 
-/// Issues and verifies HS256 JSON Web Tokens with key ids, as DESIGN §6 describes them, so any
+/// Issues and verifies HS256 JSON Web Tokens with key ids, as docs/auth.md ("Tokens") describes them, so any
 /// service — and any standard JWT library — can verify a token locally.
 public struct TokenSigner: Sendable {
     public let keys: TokenKeys

@@ -2,7 +2,7 @@ import Foundation
 
 /// The scheduler could not carry out an admin's manual assignment (`assignment.requested`):
 /// the employee is unknown, deactivated or at capacity, or the task is no longer waiting.
-/// Not in DESIGN §3.1's table: added so the admin learns why nothing happened.
+/// Added to the first design's catalogue so the admin learns why nothing happened.
 public struct AssignmentRefused: EventPayload {
     public static let eventType = "assignment.refused"
     public static let schemaVersion = 1

@@ -3,7 +3,7 @@ import HTTPTypes
 import Hummingbird
 
 /// An error a client can act on, rendered as `{"error": {"code", "message", …}}` with its status
-/// (DESIGN §7). Anything else a handler throws becomes a 500 that is logged, never shown.
+/// (docs/api.md). Anything else a handler throws becomes a 500 that is logged, never shown.
 public struct APIError: Error, HTTPResponseError, Sendable {
     public let status: HTTPResponse.Status
     public let code: String

@@ -1,6 +1,6 @@
 import HTTPTypes
 
-/// Where a WebSocket's token comes from. DESIGN's `?token=` works, but a URL ends up in logs
+/// Where a WebSocket's token comes from. The first design's `?token=` works, but a URL ends up in logs
 /// (proxies log request lines, nginx even in its error log), so the product's own clients keep
 /// the token out of it: programs send `Authorization: Bearer …` with the upgrade, browsers —
 /// which cannot set headers on a WebSocket — offer the subprotocols `orchestrator` and

@@ -96,7 +96,7 @@ struct NotificationLog: Sendable {
     /// The transaction-level advisory lock that serialises writers of the log.
     static let writerLock: Int64 = 0x6E6F_7469_6669_6572  // "notifier"
 
-    /// One entry of a feed: `{"cursor", "type", "occurredAt", "data"}` (DESIGN §7).
+    /// One entry of a feed: `{"cursor", "type", "occurredAt", "data"}` (docs/notifications.md, "Messages").
     struct Notification: Sendable, Equatable {
         let cursor: Int64
         /// The message as clients receive it; the event's `data` is passed through untouched.

@@ -9,7 +9,7 @@ import Resilience
 import ServiceLifecycle
 import Synchronization
 
-/// Who is online (DESIGN §5): every live session — a WebSocket, or a long-poll seen recently —
+/// Who is online (docs/notifications.md, "Presence"): every live session — a WebSocket, or a long-poll seen recently —
 /// holds a lease in Redis that its replica refreshes. An employee's first live lease publishes
 /// `presence.online`; when the last one ends or expires (a replica that dies stops refreshing),
 /// `presence.offline`. Redis' answers decide which replica publishes, so each change is

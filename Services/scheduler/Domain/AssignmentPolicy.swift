@@ -1,6 +1,6 @@
 import Foundation
 
-/// Who gets which task (DESIGN §5), as a pure function of the queue and the employees.
+/// Who gets which task (docs/scheduling.md, "When it assigns"), as a pure function of the queue and the employees.
 ///
 /// Order: the most urgent effective priority first (1 is most urgent; waiting improves it one
 /// level per `agingStep`, so nothing starves), then the oldest. Eligible: an employee with free

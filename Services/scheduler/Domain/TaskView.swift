@@ -1,7 +1,7 @@
 import Foundation
 
 /// The scheduler's view of one task, following the `task.*` events, which are the authority
-/// (DESIGN §3): an event for a version the view has passed changes nothing.
+/// (docs/events.md, "Consuming: the inbox"): an event for a version the view has passed changes nothing.
 struct TaskView: Sendable, Equatable {
     enum Stage: String, Sendable, CaseIterable {
         /// Waiting in the queue.

@@ -2,7 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 
-/// The events a transition publishes (DESIGN §3.1, §4), all carrying the task's new version.
+/// The events a transition publishes (docs/events.md, "The catalogue"; docs/tasks.md, "Lifecycle"), all carrying the task's new version.
 struct TaskEvents {
     let correlationId: UUID
     var causationId: UUID?

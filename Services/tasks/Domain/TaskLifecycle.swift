@@ -1,7 +1,7 @@
 import EventContracts
 import Foundation
 
-/// The task state machine of DESIGN §4, without I/O: given a task's state and what happened, the
+/// The task state machine of docs/tasks.md ("Lifecycle"), without I/O: given a task's state and what happened, the
 /// next state — or why that cannot happen now. Every accepted transition bumps the version; the
 /// service stores the result with a conditional update on the old version, one audit row and
 /// the events.

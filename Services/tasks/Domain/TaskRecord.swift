@@ -1,6 +1,6 @@
 import Foundation
 
-/// A task as stored and as the API shows it (DESIGN §7 shape, plus a few more fields).
+/// A task as stored and as the API shows it (docs/tasks.md, "API").
 struct TaskRecord: Codable, Sendable, Equatable {
     var id: UUID
     var name: String

@@ -1,4 +1,4 @@
-/// Where a task is in its lifecycle (DESIGN §4).
+/// Where a task is in its lifecycle (docs/tasks.md, "Lifecycle").
 enum TaskStatus: String, Codable, Sendable, CaseIterable {
     case pending = "PENDING"
     case assigned = "ASSIGNED"
