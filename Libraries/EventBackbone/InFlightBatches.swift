@@ -1,3 +1,4 @@
+import Resilience
 import Synchronization
 
 /// What a relay has sent: batches the broker has not confirmed yet, positions confirmed but not

@@ -1,3 +1,4 @@
+import Resilience
 import Synchronization
 
 /// What this process's commits have handed one relay and it has not taken yet, and whether it

@@ -60,7 +60,7 @@ struct NotificationSocket: Sendable {
             resumeFrom = value
         }
         let audience: Audience = claims.role == .admin ? .admins : .employee(claims.sub)
-        let subscription = await hub.subscribe(audience)
+        let subscription = try await hub.subscribe(audience)
         defer { hub.unsubscribe(subscription) }
         let session = claims.role == .employee ? try? await presence.open(employee: claims.sub) : nil
         let from = resumeFrom ?? subscription.start

@@ -35,7 +35,6 @@ final class FeedHub: Service, Sendable {
         var nextID = 0
         /// Mailboxes by audience key (`Audience.key`, as the log stores it).
         var subscribers: [String: [Int: Mailbox<Notification>]] = [:]
-        var waitingForStart: [CheckedContinuation<Void, Never>] = []
         /// Statements of this replica's writer begun and not yet handed over: their rows' wake-up
         /// can come before them, and should not have them read back.
         var writesInFlight = 0
@@ -48,6 +47,8 @@ final class FeedHub: Service, Sendable {
     private let state = Mutex(State())
     /// Rung by each hand-over.
     private let handoff = WakeSignal()
+    /// Rung once the log has been read for the first time (subscribers wait for it).
+    private let started = Wakeup()
     static let pageSize = 1_000
     /// Rows read and posted at once: at most half a mailbox, so a page alone never overflows a
     /// client that keeps up.
@@ -66,9 +67,11 @@ final class FeedHub: Service, Sendable {
     /// How many clients are subscribed now.
     var subscriberCount: Int { state.withLock { $0.subscribers.values.reduce(0) { $0 + $1.count } } }
 
-    /// Registers a client of `audience`. Waits until the hub has read the log once.
-    func subscribe(_ audience: Audience) async -> Subscription {
+    /// Registers a client of `audience`. Waits until the hub has read the log once (throws if
+    /// the task is cancelled first).
+    func subscribe(_ audience: Audience) async throws -> Subscription {
         while true {
+            let seen = started.count
             let subscription = state.withLock { state -> Subscription? in
                 guard let highWater = state.position?.highWater else { return nil }
                 state.nextID += 1
@@ -77,14 +80,8 @@ final class FeedHub: Service, Sendable {
                 return Subscription(id: state.nextID, audience: audience, start: highWater, mailbox: mailbox)
             }
             if let subscription { return subscription }
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
-                    guard state.position == nil else { return true }
-                    state.waitingForStart.append(continuation)
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
+            await started.wait(beyond: seen)
+            try Task.checkCancellation()
         }
     }
 
@@ -116,12 +113,8 @@ final class FeedHub: Service, Sendable {
     private func follow(_ heartbeat: Heartbeat, _ recovered: @Sendable () -> Void) async throws {
         if state.withLock({ $0.position }) == nil {
             let latest = try await log.latestCursor()
-            let waiting = state.withLock { state in
-                state.position = FeedPosition(highWater: latest)
-                defer { state.waitingForStart.removeAll() }
-                return state.waitingForStart
-            }
-            waiting.forEach { $0.resume() }
+            state.withLock { $0.position = FeedPosition(highWater: latest) }
+            started.signal()
         }
         while !Task.isCancelled {
             heartbeat.beat()

@@ -18,15 +18,14 @@ final class Mailbox<Item: Sendable>: Sendable {
     private struct State {
         var items: [Item] = []
         var overflowed = false
-        var waiter: CheckedContinuation<Void, Never>?
-        /// Numbers each wait, so a timeout that fires before its wait began is not lost.
-        var waits = 0
-        var wokenWait = 0
-        var overflowWatcher: CheckedContinuation<Void, Never>?
     }
 
     let capacity: Int
     private let state = Mutex(State())
+    /// Rung by every post, and by the overflow.
+    private let arrived = Wakeup()
+    /// Rung by the overflow.
+    private let overflowing = Wakeup()
 
     init(capacity: Int) {
         precondition(capacity > 0)
@@ -35,62 +34,35 @@ final class Mailbox<Item: Sendable>: Sendable {
 
     /// Queues `item` for the session; on overflow drops it and marks the mailbox.
     func post(_ item: Item) {
-        let (waiter, watcher) = state.withLock { state -> (CheckedContinuation<Void, Never>?, CheckedContinuation<Void, Never>?) in
-            guard !state.overflowed else { return (nil, nil) }
-            if state.items.count >= capacity {
+        let overflowedNow = state.withLock { state -> Bool? in
+            guard !state.overflowed else { return nil }
+            guard state.items.count < capacity else {
                 state.overflowed = true
                 state.items.removeAll()
-                defer { state.waiter = nil; state.overflowWatcher = nil }
-                return (state.waiter, state.overflowWatcher)
+                return true
             }
             state.items.append(item)
-            defer { state.waiter = nil }
-            return (state.waiter, nil)
+            return false
         }
-        waiter?.resume()
-        watcher?.resume()
+        guard let overflowedNow else { return }
+        arrived.signal()
+        if overflowedNow { overflowing.signal() }
     }
 
     /// Everything queued, waiting (until `timeout` or cancellation) when there is nothing.
     func next(timeout: Duration) async -> Delivery {
+        let seen = arrived.count
         if let ready = take() { return ready }
-        let wait = state.withLock { state in
-            state.waits += 1
-            return state.waits
-        }
-        let alarm = Alarm(after: timeout) { self.wake(wait) }
-        defer { alarm.cancel() }
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
-                    guard state.items.isEmpty, !state.overflowed, state.wokenWait != wait else { return true }
-                    state.waiter = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            self.wake(wait)
-        }
+        await arrived.wait(beyond: seen, timeout: timeout)
         return take() ?? .none
     }
 
     /// Returns once the mailbox overflows (or the waiting task is cancelled).
     func overflow() async {
-        await withTaskCancellationHandler {
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                let ready = state.withLock { state -> Bool in
-                    guard !state.overflowed, !Task.isCancelled else { return true }
-                    state.overflowWatcher = continuation
-                    return false
-                }
-                if ready { continuation.resume() }
-            }
-        } onCancel: {
-            state.withLock { state in
-                defer { state.overflowWatcher = nil }
-                return state.overflowWatcher
-            }?.resume()
+        while true {
+            let seen = overflowing.count
+            guard !isOverflowed, !Task.isCancelled else { return }
+            await overflowing.wait(beyond: seen)
         }
     }
 
@@ -106,13 +78,5 @@ final class Mailbox<Item: Sendable>: Sendable {
             defer { state.items.removeAll(keepingCapacity: true) }
             return .items(state.items)
         }
-    }
-
-    private func wake(_ wait: Int) {
-        state.withLock { state in
-            state.wokenWait = wait
-            defer { state.waiter = nil }
-            return state.waiter
-        }?.resume()
     }
 }

@@ -1,4 +1,4 @@
-import EventBackbone
+import Resilience
 import Testing
 
 /// A wait ends when signalled (or already signalled), when its time runs out, or at once when
