@@ -293,31 +293,37 @@ let package = Package(
         // A database of its own for each integration test of a service's statements.
         .target(
             name: "ScratchDatabase",
-            dependencies: ["Persistence", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Persistence", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/ScratchDatabase", swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TasksServiceTests",
             dependencies: [
-                "TasksService", "TasksAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "TasksService", "TasksAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime", "NotifierAPI"], path: "Tests/NotifierServiceTests",
+            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime", "NotifierAPI"],
+            path: "Tests/NotifierServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "SchedulerServiceTests",
             dependencies: [
-                "SchedulerService", "SchedulerAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SchedulerService", "SchedulerAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime", "AnalyticsAPI"], path: "Tests/AnalyticsServiceTests",
+            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime", "AnalyticsAPI"],
+            path: "Tests/AnalyticsServiceTests",
             swiftSettings: swiftSettings
         ),
         .testTarget(

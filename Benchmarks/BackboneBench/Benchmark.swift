@@ -117,7 +117,8 @@ struct Benchmark: AsyncParsableCommand {
                         }
                         let seqs = (first + index)..<(first + min(index + perTransaction, count))
                         try await client.withTransaction(logger: Servers.logger) { connection in
-                            try await outbox.append(seqs.map { SequencedEvents.event(type: type, seq: $0) }, on: connection, logger: Servers.logger)
+                            try await outbox.append(
+                                seqs.map { SequencedEvents.event(type: type, seq: $0) }, on: connection, logger: Servers.logger)
                         }
                         let now = Date().timeIntervalSince1970
                         for seq in seqs { committed[seq] = now }
@@ -139,9 +140,11 @@ struct Benchmark: AsyncParsableCommand {
     }
 
     func latencies(commits: [Int: Double], schema: String, client: PostgresClient) async throws -> Percentiles {
-        let rows = try await client.query(PostgresQuery(unsafeSQL:
-            "SELECT seq, extract(epoch FROM at)::float8 FROM \(schema).handled WHERE seq >= 10000000"
-        ))
+        let rows = try await client.query(
+            PostgresQuery(
+                unsafeSQL:
+                    "SELECT seq, extract(epoch FROM at)::float8 FROM \(schema).handled WHERE seq >= 10000000"
+            ))
         var samples: [Double] = []
         for try await (seq, handled) in rows.decode((Int, Double).self) {
             if let committed = commits[seq] { samples.append((handled - committed) * 1_000) }

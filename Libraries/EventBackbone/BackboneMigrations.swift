@@ -13,48 +13,52 @@ import Persistence
 /// inbox); ``leanIndexes(schema:version:)`` keeps only what a query needs.
 public enum BackboneMigrations {
     public static func outboxAndInbox(schema: String, version: Int) -> Migration {
-        Migration(version: version, name: "outbox and inbox", statements: [
-            """
-            CREATE TABLE \(schema).outbox (
-                position bigserial PRIMARY KEY,
-                event_id uuid NOT NULL UNIQUE,
-                event_type text NOT NULL,
-                body text NOT NULL,
-                created_at timestamptz NOT NULL DEFAULT now(),
-                published_at timestamptz)
-            """,
-            "CREATE INDEX outbox_pending ON \(schema).outbox (position) WHERE published_at IS NULL",
-            """
-            CREATE FUNCTION \(schema).outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
-            BEGIN
-                PERFORM pg_notify('\(Outbox.channel(schema))', '');
-                RETURN NULL;
-            END $$
-            """,
-            """
-            CREATE TRIGGER outbox_notify AFTER INSERT ON \(schema).outbox
-            FOR EACH STATEMENT EXECUTE FUNCTION \(schema).outbox_notify()
-            """,
-            """
-            CREATE TABLE \(schema).inbox (
-                queue text NOT NULL,
-                message_id uuid NOT NULL,
-                handled_at timestamptz NOT NULL DEFAULT now(),
-                PRIMARY KEY (queue, message_id))
-            """,
-            "CREATE INDEX inbox_handled_at ON \(schema).inbox (handled_at)",
-        ])
+        Migration(
+            version: version, name: "outbox and inbox",
+            statements: [
+                """
+                CREATE TABLE \(schema).outbox (
+                    position bigserial PRIMARY KEY,
+                    event_id uuid NOT NULL UNIQUE,
+                    event_type text NOT NULL,
+                    body text NOT NULL,
+                    created_at timestamptz NOT NULL DEFAULT now(),
+                    published_at timestamptz)
+                """,
+                "CREATE INDEX outbox_pending ON \(schema).outbox (position) WHERE published_at IS NULL",
+                """
+                CREATE FUNCTION \(schema).outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    PERFORM pg_notify('\(Outbox.channel(schema))', '');
+                    RETURN NULL;
+                END $$
+                """,
+                """
+                CREATE TRIGGER outbox_notify AFTER INSERT ON \(schema).outbox
+                FOR EACH STATEMENT EXECUTE FUNCTION \(schema).outbox_notify()
+                """,
+                """
+                CREATE TABLE \(schema).inbox (
+                    queue text NOT NULL,
+                    message_id uuid NOT NULL,
+                    handled_at timestamptz NOT NULL DEFAULT now(),
+                    PRIMARY KEY (queue, message_id))
+                """,
+                "CREATE INDEX inbox_handled_at ON \(schema).inbox (handled_at)",
+            ])
     }
 
     /// The outbox without its NOTIFY trigger: PostgreSQL serialises the commits of transactions
     /// that NOTIFY, and the relay is now woken in-process after the commit (`Outbox.written`).
     /// Published rows are no longer kept, so those left from before go.
     public static func wokenInProcess(schema: String, version: Int) -> Migration {
-        Migration(version: version, name: "outbox relay woken in-process", statements: [
-            "DROP TRIGGER outbox_notify ON \(schema).outbox",
-            "DROP FUNCTION \(schema).outbox_notify()",
-            "DELETE FROM \(schema).outbox WHERE published_at IS NOT NULL",
-        ])
+        Migration(
+            version: version, name: "outbox relay woken in-process",
+            statements: [
+                "DROP TRIGGER outbox_notify ON \(schema).outbox",
+                "DROP FUNCTION \(schema).outbox_notify()",
+                "DELETE FROM \(schema).outbox WHERE published_at IS NOT NULL",
+            ])
     }
 
     /// Only the indexes a query uses. A lifecycle writes ~6 outbox rows and ~15 inbox rows, and
@@ -67,12 +71,14 @@ public enum BackboneMigrations {
     /// - the inbox's `handled_at`, read only by the age prune, becomes a BRIN index: rows arrive in
     ///   time order, and inserting into an unsummarised block range costs nothing.
     public static func leanIndexes(schema: String, version: Int) -> Migration {
-        Migration(version: version, name: "only the outbox and inbox indexes a query uses", statements: [
-            "DROP INDEX \(schema).outbox_pending",
-            "ALTER TABLE \(schema).outbox DROP COLUMN published_at",
-            "ALTER TABLE \(schema).outbox DROP CONSTRAINT outbox_event_id_key",
-            "DROP INDEX \(schema).inbox_handled_at",
-            "CREATE INDEX inbox_handled_at ON \(schema).inbox USING brin (handled_at)",
-        ])
+        Migration(
+            version: version, name: "only the outbox and inbox indexes a query uses",
+            statements: [
+                "DROP INDEX \(schema).outbox_pending",
+                "ALTER TABLE \(schema).outbox DROP COLUMN published_at",
+                "ALTER TABLE \(schema).outbox DROP CONSTRAINT outbox_event_id_key",
+                "DROP INDEX \(schema).inbox_handled_at",
+                "CREATE INDEX inbox_handled_at ON \(schema).inbox USING brin (handled_at)",
+            ])
     }
 }

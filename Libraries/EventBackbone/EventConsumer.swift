@@ -197,7 +197,8 @@ public final class EventConsumer: Service, Sendable {
                     return
                 }
                 let delay = options.backoff.delay(attempt: outage)
-                logger.warning("database unreachable; holding the message", metadata: ["event.id": "\(item.event.id)", "retry.in": "\(delay)"])
+                logger.warning(
+                    "database unreachable; holding the message", metadata: ["event.id": "\(item.event.id)", "retry.in": "\(delay)"])
                 outage += 1
                 try? await Task.sleep(for: delay)
             }
@@ -225,10 +226,12 @@ public final class EventConsumer: Service, Sendable {
             await deadLetter(item.delivery, reason: reason, attempts: item.event.attempt)
             return
         }
-        logger.warning("handler failed; will retry", metadata: [
-            "event.id": "\(item.event.id)", "event.type": "\(item.event.type)",
-            "attempt": "\(item.event.attempt)", "error": "\(reason)",
-        ])
+        logger.warning(
+            "handler failed; will retry",
+            metadata: [
+                "event.id": "\(item.event.id)", "event.type": "\(item.event.type)",
+                "attempt": "\(item.event.attempt)", "error": "\(reason)",
+            ])
         var headers = item.delivery.headers
         headers[DeliveryHeaders.attempt] = .integer(Int64(item.event.attempt))
         // On its way back from the retry queue the message carries that queue's routing key.
@@ -238,9 +241,11 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {
-        logger.error("dead-lettering a message", metadata: [
-            "message.id": "\(delivery.messageId ?? "-")", "reason": "\(reason)", "attempts": "\(attempts)",
-        ])
+        logger.error(
+            "dead-lettering a message",
+            metadata: [
+                "message.id": "\(delivery.messageId ?? "-")", "reason": "\(reason)", "attempts": "\(attempts)",
+            ])
         var headers = delivery.headers
         headers[DeliveryHeaders.error] = .string(String(reason.prefix(1_000)))
         headers[DeliveryHeaders.attempts] = .integer(Int64(attempts))

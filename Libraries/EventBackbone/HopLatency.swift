@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Messaging
 import Metrics
 import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// How long an event spends on each hop of the backbone, as histograms on every service's
 /// `/metrics` (docs/events.md, "How long a hop takes"):

@@ -96,7 +96,8 @@ public final class OutboxRelay: Service, Sendable {
                     // (ending, it would take the whole service down with it).
                     self.active.withLock { $0 = false }
                     let delay = self.options.backoff.delay(attempt: attempt)
-                    self.logger.warning("outbox relay interrupted", metadata: ["error": "\(String(reflecting: error))", "retry.in": "\(delay)"])
+                    self.logger.warning(
+                        "outbox relay interrupted", metadata: ["error": "\(String(reflecting: error))", "retry.in": "\(delay)"])
                     attempt += 1
                     try? await Task.sleep(for: delay)
                 }
@@ -299,10 +300,13 @@ public final class OutboxRelay: Service, Sendable {
         )
         var events: [PendingEvent] = []
         for try await (position, id, type, body) in rows.decode((Int64, UUID, String, String).self) {
-            events.append(PendingEvent(position: position, message: OutgoingMessage(
-                exchange: Exchanges.events, routingKey: type, body: Array(body.utf8),
-                messageId: id.uuidString, type: type
-            )))
+            events.append(
+                PendingEvent(
+                    position: position,
+                    message: OutgoingMessage(
+                        exchange: Exchanges.events, routingKey: type, body: Array(body.utf8),
+                        messageId: id.uuidString, type: type
+                    )))
         }
         return events
     }

@@ -40,8 +40,8 @@ enum Timestamps {
         var text = text
         return text.withUTF8 { bytes -> Int64? in
             guard bytes.count == 24, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-                  bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
-                  bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z")
+                bytes[10] == UInt8(ascii: "T"), bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"),
+                bytes[19] == UInt8(ascii: "."), bytes[23] == UInt8(ascii: "Z")
             else { return nil }
             func number(_ start: Int, _ count: Int) -> Int64? {
                 var value: Int64 = 0
@@ -53,10 +53,10 @@ enum Timestamps {
                 return value
             }
             guard let year = number(0, 4), let month = number(5, 2), let day = number(8, 2),
-                  let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
-                  let millisecond = number(20, 3),
-                  year >= 1583, (1...12).contains(month), (1...daysIn(month: month, of: year)).contains(day),
-                  hour < 24, minute < 60, second < 60
+                let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2),
+                let millisecond = number(20, 3),
+                year >= 1583, (1...12).contains(month), (1...daysIn(month: month, of: year)).contains(day),
+                hour < 24, minute < 60, second < 60
             else { return nil }
             let days = self.days(fromCivil: year, month, day)
             return days * millisecondsPerDay + ((hour * 60 + minute) * 60 + second) * 1_000 + millisecond

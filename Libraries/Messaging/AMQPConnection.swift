@@ -222,9 +222,11 @@ public final class AMQPConnection: Service, Sendable {
             } catch {
                 markDown(String(describing: error))
                 let delay = options.backoff.delay(attempt: attempt)
-                logger.warning("broker unavailable, retrying", metadata: [
-                    "amqp.connection": "\(options.name)", "error": "\(error)", "retry.in": "\(delay)",
-                ])
+                logger.warning(
+                    "broker unavailable, retrying",
+                    metadata: [
+                        "amqp.connection": "\(options.name)", "error": "\(error)", "retry.in": "\(delay)",
+                    ])
                 attempt += 1
                 sleep(for: delay)
             }
@@ -255,9 +257,11 @@ public final class AMQPConnection: Service, Sendable {
             try loop.session.consume(queue, consumerTag: queue, prefetch: subscription.prefetch)
         }
         shared.withLock { $0.status = .up }
-        logger.info("connected to broker", metadata: [
-            "amqp.connection": "\(options.name)", "amqp.host": "\(url.host)", "amqp.port": "\(url.port)",
-        ])
+        logger.info(
+            "connected to broker",
+            metadata: [
+                "amqp.connection": "\(options.name)", "amqp.host": "\(url.host)", "amqp.port": "\(url.port)",
+            ])
     }
 
     /// Runs commands and reads frames until asked to stop or the connection breaks.

@@ -15,7 +15,7 @@ public struct AMQPURL: Sendable, Equatable {
 
     public init(parsing text: String) throws {
         guard let components = URLComponents(string: text), let scheme = components.scheme,
-              ["amqp", "amqps"].contains(scheme)
+            ["amqp", "amqps"].contains(scheme)
         else { throw InvalidURL(description: "expected amqp://user:password@host:port/vhost (or amqps://)") }
         guard let host = components.host, !host.isEmpty else { throw InvalidURL(description: "the host is missing") }
         useTLS = scheme == "amqps"

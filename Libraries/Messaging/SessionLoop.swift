@@ -42,11 +42,13 @@ final class SessionLoop {
         ]) { $1 }
         if queue.singleActiveConsumer { main["x-single-active-consumer"] = .boolean(true) }
         try session.declareQueue(queue.name, arguments: main)
-        try session.declareQueue(queue.retryQueue, arguments: common.merging([
-            "x-message-ttl": .integer(queue.retryDelay.milliseconds),
-            "x-dead-letter-exchange": .string(""),
-            "x-dead-letter-routing-key": .string(queue.name),
-        ]) { $1 })
+        try session.declareQueue(
+            queue.retryQueue,
+            arguments: common.merging([
+                "x-message-ttl": .integer(queue.retryDelay.milliseconds),
+                "x-dead-letter-exchange": .string(""),
+                "x-dead-letter-routing-key": .string(queue.name),
+            ]) { $1 })
         try session.declareQueue(queue.deadQueue, arguments: common)
         try session.bindQueue(queue.deadQueue, exchange: Exchanges.deadLetters, routingKey: queue.name)
         for key in queue.bindings {

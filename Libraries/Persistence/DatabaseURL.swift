@@ -24,7 +24,7 @@ public struct DatabaseURL: Sendable, Equatable {
 
     public init(parsing text: String) throws {
         guard let components = URLComponents(string: text),
-              let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
+            let scheme = components.scheme, ["postgres", "postgresql"].contains(scheme)
         else { throw InvalidURL(description: "expected postgres://role:password@host:port/database") }
         guard let host = components.host, !host.isEmpty else { throw InvalidURL(description: "the host is missing") }
         guard let username = components.user, !username.isEmpty else {

@@ -29,19 +29,21 @@ public struct MigrationRunner: Sendable {
             )
             try await ensureSchema(on: connection, logger: logger)
             try await connection.query(
-                PostgresQuery(unsafeSQL: """
-                    CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
-                        version integer PRIMARY KEY,
-                        name text NOT NULL,
-                        applied_at timestamptz NOT NULL DEFAULT now())
-                    """),
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TABLE IF NOT EXISTS \(schema).schema_migrations (
+                            version integer PRIMARY KEY,
+                            name text NOT NULL,
+                            applied_at timestamptz NOT NULL DEFAULT now())
+                        """),
                 logger: logger
             )
             try await connection.query(
-                PostgresQuery(unsafeSQL: """
-                    INSERT INTO \(schema).schema_migrations (version, name) VALUES (1, 'create schema')
-                    ON CONFLICT (version) DO NOTHING
-                    """),
+                PostgresQuery(
+                    unsafeSQL: """
+                        INSERT INTO \(schema).schema_migrations (version, name) VALUES (1, 'create schema')
+                        ON CONFLICT (version) DO NOTHING
+                        """),
                 logger: logger
             )
             let applied = try await appliedVersions(on: connection, logger: logger)
@@ -54,7 +56,8 @@ public struct MigrationRunner: Sendable {
                     "INSERT INTO \(unescaped: schema).schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
                     logger: logger
                 )
-                logger.info("applied migration", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
+                logger.info(
+                    "applied migration", metadata: ["migration.version": "\(migration.version)", "migration.name": "\(migration.name)"])
                 newlyApplied.append(migration.version)
             }
             return newlyApplied

@@ -57,9 +57,11 @@ public final class ServiceDatabase: Service, Sendable {
                 return
             } catch {
                 let delay = backoff.delay(attempt: attempt)
-                logger.warning("database not reachable, retrying", metadata: [
-                    "error": "\(String(reflecting: error))", "retry.in": "\(delay)",
-                ])
+                logger.warning(
+                    "database not reachable, retrying",
+                    metadata: [
+                        "error": "\(String(reflecting: error))", "retry.in": "\(delay)",
+                    ])
                 attempt += 1
                 try? await Task.sleep(for: delay)
             }

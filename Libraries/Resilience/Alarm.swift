@@ -13,7 +13,8 @@ public struct Alarm: Sendable {
     public init(after delay: Duration, _ fire: @escaping @Sendable () -> Void) {
         let (seconds, attoseconds) = delay.components
         let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
-        let amount: TimeAmount = nanoseconds.overflow
+        let amount: TimeAmount =
+            nanoseconds.overflow
             ? .hours(24 * 365)
             : .nanoseconds(max(0, nanoseconds.partialValue &+ attoseconds / 1_000_000_000))
         scheduled = MultiThreadedEventLoopGroup.singleton.any().scheduleTask(in: amount, fire)

@@ -104,7 +104,7 @@ public struct EnvironmentReader: Sendable {
             }.joined(separator: ",")
         }
         guard let schemeEnd = text.range(of: "://"), let at = text.range(of: "@", range: schemeEnd.upperBound..<text.endIndex),
-              let colon = text.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
+            let colon = text.range(of: ":", range: schemeEnd.upperBound..<at.lowerBound)
         else { return text }
         return text.replacingCharacters(in: colon.upperBound..<at.lowerBound, with: "***")
     }

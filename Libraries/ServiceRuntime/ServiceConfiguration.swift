@@ -37,11 +37,13 @@ public struct ServiceConfiguration: Sendable {
         amqp = try env.parsed("ORCH_AMQP_URL", default: "amqp://guest:guest@127.0.0.1:5672/%2f", AMQPURL.init(parsing:))
         amqpQueueType = try env.choice("ORCH_AMQP_QUEUE_TYPE", default: QueueType.classic)
         amqpCAFile = env.optionalString("ORCH_AMQP_CA_FILE")
-        redis = service.usesRedis
+        redis =
+            service.usesRedis
             ? try env.parsed("ORCH_REDIS_URL", default: "redis://127.0.0.1:6379", RedisURL.init(parsing:))
             : nil
         logLevel = try env.logLevel("ORCH_LOG_LEVEL", default: .info)
-        inboxRetention = try env.duration("ORCH_INBOX_RETENTION", default: .seconds(7 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400)))
+        inboxRetention = try env.duration(
+            "ORCH_INBOX_RETENTION", default: .seconds(7 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400)))
         // The built-in key is for a developer's loopback stack only; anything reachable from
         // elsewhere must bring its own.
         let loopback = ["127.0.0.1", "localhost", "::1"].contains(httpHost)

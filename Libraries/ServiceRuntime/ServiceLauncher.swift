@@ -79,7 +79,8 @@ public enum ServiceLauncher {
         return Application(
             router: parts.router,
             server: parts.own.server,
-            configuration: .init(address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
+            configuration: .init(
+                address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
             services: parts.dependencies.services + parts.own.services,
             logger: logger
         )
@@ -93,7 +94,8 @@ public enum ServiceLauncher {
         registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         logger: Logger,
         setUp: ServiceSetUp
-    ) throws -> (router: Router<ServiceRequestContext>, dependencies: ServiceDependencies, own: ServiceAssembly, document: OpenAPIDocument?) {
+    ) throws -> (router: Router<ServiceRequestContext>, dependencies: ServiceDependencies, own: ServiceAssembly, document: OpenAPIDocument?)
+    {
         let dependencies = ServiceDependencies(descriptor: descriptor, configuration: configuration, logger: logger)
         let context = ServiceContext(
             descriptor: descriptor, configuration: configuration, dependencies: dependencies,
@@ -124,7 +126,9 @@ public struct ServiceContext: Sendable {
 
     /// A consumer of `queue` through the service's inbox, on a broker connection of its own
     /// (consuming and publishing do not share one): the services to run, connection first.
-    public func consumer(of queue: String, handlers: EventHandlers, options consumerOptions: EventConsumer.Options = .init()) -> [any Service] {
+    public func consumer(
+        of queue: String, handlers: EventHandlers, options consumerOptions: EventConsumer.Options = .init()
+    ) -> [any Service] {
         var options = AMQPConnection.Options()
         options.name = "amqp-\(descriptor.name)-consumer"
         options.caFile = configuration.amqpCAFile

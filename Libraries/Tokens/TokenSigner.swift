@@ -37,7 +37,8 @@ public struct TokenSigner: Sendable {
     }
 
     /// A token for `subject` valid for `lifetime` from `now`.
-    public func issue(subject: UUID, role: Role, now: Date = Date(), lifetime: TimeInterval) throws -> (token: String, claims: TokenClaims) {
+    public func issue(subject: UUID, role: Role, now: Date = Date(), lifetime: TimeInterval) throws -> (token: String, claims: TokenClaims)
+    {
         let claims = TokenClaims(subject: subject, role: role, issuedAt: now, expiresAt: now.addingTimeInterval(lifetime))
         return (try sign(claims), claims)
     }
@@ -58,7 +59,7 @@ public struct TokenSigner: Sendable {
     private func verifyAfresh(_ token: String) throws(TokenError) -> TokenClaims {
         let parts = token.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 3, let headerBytes = Base64URL.decode(parts[0]),
-              let payloadBytes = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
+            let payloadBytes = Base64URL.decode(parts[1]), let signature = Base64URL.decode(parts[2])
         else { throw .malformed }
         guard let header = try? JSONDecoder().decode(Header.self, from: Data(headerBytes)) else { throw .malformed }
         guard header.alg == "HS256" else { throw .unsupportedAlgorithm(header.alg) }

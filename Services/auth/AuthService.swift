@@ -17,9 +17,11 @@ enum AuthService {
         let hasher = PasswordHasher(cost: settings.bcryptCost)
         AuthController(users: users, hasher: hasher, signer: context.signer, settings: settings).addRoutes(to: router)
         guard let admin = settings.bootstrapAdmin else { return ServiceAssembly() }
-        return ServiceAssembly(services: [BootstrapAdmin(
-            username: admin.username, password: admin.password, users: users, hasher: hasher,
-            database: context.dependencies.database, logger: context.logger
-        )])
+        return ServiceAssembly(services: [
+            BootstrapAdmin(
+                username: admin.username, password: admin.password, users: users, hasher: hasher,
+                database: context.dependencies.database, logger: context.logger
+            )
+        ])
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import EventBackbone
+import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
@@ -15,8 +15,10 @@ enum NotifierService {
     /// WebSocket and long-poll routes.
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let environment = context.configuration.environment
-        let longPoll = try environment.duration("ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
-        let retention = try environment.duration("ORCH_NOTIFIER_RETENTION", default: .seconds(86_400), in: .seconds(60)...(.seconds(30 * 86_400)))
+        let longPoll = try environment.duration(
+            "ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
+        let retention = try environment.duration(
+            "ORCH_NOTIFIER_RETENTION", default: .seconds(86_400), in: .seconds(60)...(.seconds(30 * 86_400)))
         let client = context.dependencies.database.client
         var log = NotificationLog(client: client, logger: context.logger)
         let presenceTTL = try environment.duration("ORCH_NOTIFIER_PRESENCE_TTL", default: .seconds(15), in: .seconds(1)...(.seconds(600)))

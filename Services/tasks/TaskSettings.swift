@@ -19,7 +19,8 @@ struct TaskSettings: Sendable {
             multiplier: Double(try environment.integer("ORCH_TASKS_RETRY_MULTIPLIER", default: 2, in: 1...10)),
             maximum: try environment.duration("ORCH_TASKS_RETRY_MAX", default: .seconds(600), in: .zero...(.seconds(86_400)))
         )
-        flaggedTimeout = try environment.duration("ORCH_TASKS_FLAGGED_TIMEOUT", default: .seconds(300), in: .seconds(1)...(.seconds(86_400)))
+        flaggedTimeout = try environment.duration(
+            "ORCH_TASKS_FLAGGED_TIMEOUT", default: .seconds(300), in: .seconds(1)...(.seconds(86_400)))
         declineHold = try environment.duration("ORCH_TASKS_DECLINE_HOLD", default: .seconds(300), in: .zero...(.seconds(86_400)))
         sweepInterval = try environment.duration("ORCH_TASKS_SWEEP_INTERVAL", default: .seconds(2), in: .milliseconds(100)...(.seconds(60)))
     }

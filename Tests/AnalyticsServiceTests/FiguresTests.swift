@@ -40,10 +40,13 @@ import Testing
     @Test func eventsKeepTheRightTimes() throws {
         let (task, start) = (UUID(), Date(timeIntervalSince1970: 1_764_500_000))
         func event(_ type: String, version: Int, at seconds: Double) -> TaskEventFact {
-            TaskEventFact(eventId: UUID(), type: type, taskId: task, version: version, assigneeId: nil, at: start.addingTimeInterval(seconds))
+            TaskEventFact(
+                eventId: UUID(), type: type, taskId: task, version: version, assigneeId: nil, at: start.addingTimeInterval(seconds))
         }
         // A second offer keeps the first's time as the first, its own as the latest.
-        let run = [event("task.assigned", version: 2, at: 1), event("task.requeued", version: 3, at: 2), event("task.assigned", version: 4, at: 3)]
+        let run = [
+            event("task.assigned", version: 2, at: 1), event("task.requeued", version: 3, at: 2), event("task.assigned", version: 4, at: 3),
+        ]
         let row = try #require(TaskRowFold.fold(run, stored: [:])[task])
         #expect(row.firstAssignedAt == start.addingTimeInterval(1) && row.assignedAt == start.addingTimeInterval(3))
         #expect(row.createdAt == nil && row.acceptedAt == nil && row.completedAt == nil && row.failedAt == nil)

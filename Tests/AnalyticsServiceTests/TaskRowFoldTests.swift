@@ -65,11 +65,13 @@ import Testing
         var generator = SeededGenerator(seed: UInt64(seed + 1))
         let other = UUID()
         // The other task fails once with a retry: its requeue shares the fail's version.
-        var events = lifecycle + [
-            event("task.created", version: 1, at: 0, task: other), event("task.assigned", version: 2, at: 1, task: other),
-            event("task.failed", version: 3, at: 2, willRetry: true, task: other), event("task.requeued", version: 3, at: 2, task: other),
-            event("task.cancelled", version: 4, at: 7, task: other),
-        ]
+        var events =
+            lifecycle + [
+                event("task.created", version: 1, at: 0, task: other), event("task.assigned", version: 2, at: 1, task: other),
+                event("task.failed", version: 3, at: 2, willRetry: true, task: other),
+                event("task.requeued", version: 3, at: 2, task: other),
+                event("task.cancelled", version: 4, at: 7, task: other),
+            ]
         events.shuffle(using: &generator)
         var oneByOne: [UUID: TaskRowFold] = [:]
         for fact in events { merge(TaskRowFold.fold([fact], stored: oneByOne.mapValues(\.state)), into: &oneByOne) }

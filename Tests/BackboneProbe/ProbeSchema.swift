@@ -8,14 +8,19 @@ import ServiceLifecycle
 /// A schema with the backbone's tables and `handled`, where probe consumers record each event.
 public enum ProbeSchema {
     public static func prepare(_ schema: String, on client: PostgresClient, logger: Logger) async throws {
-        try await MigrationRunner(schema: schema, migrations: [
-            BackboneMigrations.outboxAndInbox(schema: schema, version: 2),
-            Migration(version: 3, name: "handled", statements: [
-                "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())",
-            ]),
-            BackboneMigrations.wokenInProcess(schema: schema, version: 4),
-            BackboneMigrations.leanIndexes(schema: schema, version: 5),
-        ]).run(on: client, logger: logger)
+        try await MigrationRunner(
+            schema: schema,
+            migrations: [
+                BackboneMigrations.outboxAndInbox(schema: schema, version: 2),
+                Migration(
+                    version: 3, name: "handled",
+                    statements: [
+                        "CREATE TABLE \(schema).handled (seq integer NOT NULL, event_id uuid NOT NULL, at timestamptz NOT NULL DEFAULT clock_timestamp())"
+                    ]),
+                BackboneMigrations.wokenInProcess(schema: schema, version: 4),
+                BackboneMigrations.leanIndexes(schema: schema, version: 5),
+            ]
+        ).run(on: client, logger: logger)
     }
 
     /// Records a handled event, from inside the consumer's transaction.

@@ -6,10 +6,12 @@ import Messaging
 /// test or benchmark run, so order and loss can be checked at the far end.
 public enum SequencedEvents {
     public static func event(type: String, seq: Int, id: UUID = UUID()) -> EncodedEvent {
-        EncodedEvent(id: id, type: type, body: """
-            {"id":"\(id.uuidString)","type":"\(type)","version":1,"occurredAt":"\(Date().formatted(.iso8601))",\
-            "source":"probe","correlationId":"\(UUID().uuidString)","causationId":null,"data":{"seq":\(seq)}}
-            """)
+        EncodedEvent(
+            id: id, type: type,
+            body: """
+                {"id":"\(id.uuidString)","type":"\(type)","version":1,"occurredAt":"\(Date().formatted(.iso8601))",\
+                "source":"probe","correlationId":"\(UUID().uuidString)","causationId":null,"data":{"seq":\(seq)}}
+                """)
     }
 
     /// The same event as a message ready to publish directly.

@@ -10,12 +10,15 @@ struct BackboneIndexesTests {
         let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: TestServers.logger)
         try await TestServers.running([client]) {
             let schema = try await TestServers.makeSchema(client)
-            let rows = try await client.query(PostgresQuery(unsafeSQL: """
-                SELECT i.relname, am.amname FROM pg_index x
-                JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
-                JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
-                WHERE n.nspname = '\(schema)' AND t.relname IN ('outbox', 'inbox') ORDER BY 1
-                """)).collect()
+            let rows = try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT i.relname, am.amname FROM pg_index x
+                        JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
+                        JOIN pg_namespace n ON n.oid = t.relnamespace JOIN pg_am am ON am.oid = i.relam
+                        WHERE n.nspname = '\(schema)' AND t.relname IN ('outbox', 'inbox') ORDER BY 1
+                        """)
+            ).collect()
             let indexes = try rows.map { try $0.decode((String, String).self) }.map { "\($0.0) \($0.1)" }
             #expect(indexes == ["inbox_handled_at brin", "inbox_pkey btree", "outbox_pkey btree"])
             try await TestServers.dropSchema(schema, client)

@@ -20,7 +20,8 @@ struct EventConsumerTests {
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
-        _ handling: Handling = .oneByOne, _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
+        _ handling: Handling = .oneByOne,
+        _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
         let client = PostgresClient(configuration: TestServers.databaseURL.clientConfiguration, backgroundLogger: logger)
@@ -119,7 +120,9 @@ struct EventConsumerTests {
     func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async throws -> T? {
         await withTaskGroup(of: T?.self) { group in
             group.addTask { await body() }
-            group.addTask { try? await Task.sleep(for: limit); return nil }
+            group.addTask {
+                try? await Task.sleep(for: limit); return nil
+            }
             let first = await group.next() ?? nil
             group.cancelAll()
             return first
@@ -130,9 +133,10 @@ struct EventConsumerTests {
     func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow(handling: Handling) async throws {
         try await withConsumer(handling) { client, schema, events, publisher, queue in
             try await publisher.publish((1...20).map { events.message(seq: $0) })
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 19
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 19
+                })
             let dead = try await deadLetters(of: queue, expecting: 1)
             #expect(dead.count == 1)
             let letter = try #require(dead.first)
@@ -151,12 +155,19 @@ struct EventConsumerTests {
             let id = UUID()
             try await publisher.publish(
                 [events.message(seq: 1, id: id), events.message(seq: 1, id: id)] + (2...4).map { events.message(seq: $0) }
-                    + [OutgoingMessage(exchange: Exchanges.events, routingKey: events.type, body: Array(#"{"id":"\#(UUID())","type":"\#(events.type)","version":1,"occurredAt":"2026-01-01T00:00:00.000Z","source":"test","correlationId":"\#(UUID())","causationId":null,"data":{}}"#.utf8))]
+                    + [
+                        OutgoingMessage(
+                            exchange: Exchanges.events, routingKey: events.type,
+                            body: Array(
+                                #"{"id":"\#(UUID())","type":"\#(events.type)","version":1,"occurredAt":"2026-01-01T00:00:00.000Z","source":"test","correlationId":"\#(UUID())","causationId":null,"data":{}}"#
+                                    .utf8))
+                    ]
                     + (6...9).map { events.message(seq: $0) }
             )
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 8
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 8
+                })
             let dead = try await deadLetters(of: queue, expecting: 1)
             #expect(dead.count == 1 && dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
             #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 8)
@@ -168,9 +179,10 @@ struct EventConsumerTests {
         try await withConsumer(handling) { client, schema, events, publisher, _ in
             let id = UUID()
             try await publisher.publish([events.message(seq: 1, id: id), events.message(seq: 1, id: id), events.message(seq: 2)])
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
+                })
             try await Task.sleep(for: .milliseconds(500))
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
         }
@@ -181,17 +193,19 @@ struct EventConsumerTests {
             let before = Self.firstTries.load(ordering: .relaxed)
             let id = UUID()
             try await publisher.publish([events.message(seq: 1, id: id)])
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1
+                })
             #expect(Self.firstTries.load(ordering: .relaxed) == before + 1)
             // Again, alone: the first try's claim fails the statement; the usual way skips it.
             try await publisher.publish([events.message(seq: 1, id: id)])
             // Declined by the first try: handled the usual way.
             try await publisher.publish([events.message(seq: 3)])
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
+                })
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 2)
@@ -205,14 +219,16 @@ struct EventConsumerTests {
         try await withConsumer { client, schema, events, publisher, _ in
             let id = UUID()
             try await publisher.publish([events.message(seq: 1, id: id)])
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1
+                })
             #expect(try await Inbox(schema: schema, retention: .seconds(3_600)).prune(client, logger: TestServers.logger) == 0)
             try await publisher.publish([events.message(seq: 1, id: id), events.message(seq: 2)])
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 2", client) == 1
+                })
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
         }
     }
@@ -228,9 +244,10 @@ struct EventConsumerTests {
             #expect(dead.first?.body == Array("not json".utf8))
             #expect(dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
             #expect(dead.first?.headers[DeliveryHeaders.error]?.string?.contains("cannot decode") == true)
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
+                })
         }
     }
 
@@ -238,9 +255,10 @@ struct EventConsumerTests {
         try await withConsumer { client, schema, events, publisher, _ in
             let messages = (6...1_005).map { events.message(seq: $0) }
             try await publisher.publish(messages)
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1_000
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 1_000
+                })
             let order = try await client.query(PostgresQuery(unsafeSQL: "SELECT seq FROM \(schema).handled ORDER BY at, seq"))
                 .collect().map { try $0.decode(Int.self) }
             #expect(order == Array(6...1_005))

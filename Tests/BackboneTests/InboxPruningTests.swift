@@ -12,9 +12,11 @@ struct InboxPruningTests {
             let schema = try await TestServers.makeSchema(client)
             // Five rows eight days old, one six days old, one a minute old.
             for age in ["8 days", "8 days", "8 days", "8 days", "8 days", "6 days", "1 minute"] {
-                try await client.query(PostgresQuery(unsafeSQL: """
-                    INSERT INTO \(schema).inbox (queue, message_id, handled_at) VALUES ('q', gen_random_uuid(), now() - interval '\(age)')
-                    """))
+                try await client.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            INSERT INTO \(schema).inbox (queue, message_id, handled_at) VALUES ('q', gen_random_uuid(), now() - interval '\(age)')
+                            """))
             }
             var inbox = Inbox(schema: schema, retention: .seconds(7 * 86_400))
             inbox.chunk = 2

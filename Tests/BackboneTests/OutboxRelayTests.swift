@@ -1,4 +1,3 @@
-@testable import EventBackbone
 import Foundation
 import Messaging
 import Persistence
@@ -6,6 +5,8 @@ import PostgresNIO
 import Resilience
 import Synchronization
 import Testing
+
+@testable import EventBackbone
 
 @Suite(.enabled(if: TestServers.configured, "needs the servers compose/local test starts"), .serialized)
 struct OutboxRelayTests {
@@ -200,7 +201,8 @@ struct OutboxRelayTests {
             let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             var options = OutboxRelay.Options()
             options.standbyCheck = .milliseconds(200)
-            let standby = OutboxRelay(schema: schema, database: TestServers.databaseURL, publisher: publisher, options: options, logger: logger)
+            let standby = OutboxRelay(
+                schema: schema, database: TestServers.databaseURL, publisher: publisher, options: options, logger: logger)
             try await leader.listen(on: Outbox.channel(schema)) { notifications in
                 try await TestServers.running([publisher, standby]) {
                     try await withThrowingTaskGroup(of: Void.self) { group in
@@ -251,9 +253,10 @@ struct OutboxRelayTests {
             // session, after the stall limit, publishes the event (and may send again what the
             // old one had not deleted: consumers drop such duplicates).
             #expect(try await TestServers.eventually(within: .seconds(15)) { Set(collector.seqs.withLock { $0 }) == [1, 2] })
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
+                })
         }
     }
 
@@ -266,13 +269,17 @@ struct OutboxRelayTests {
         options.markInterval = .milliseconds(20)
         options.backoff = Backoff(initial: .milliseconds(50), maximum: .milliseconds(200))
         try await withRelay(options: options) { client, schema, events, collector, _ in
-            try await client.query(PostgresQuery(unsafeSQL: """
-                CREATE FUNCTION \(schema).refuse() RETURNS trigger LANGUAGE plpgsql AS
-                    $$ BEGIN RAISE EXCEPTION 'deletes refused'; END $$
-                """))
-            try await client.query(PostgresQuery(unsafeSQL: """
-                CREATE TRIGGER refuse BEFORE DELETE ON \(schema).outbox FOR EACH STATEMENT EXECUTE FUNCTION \(schema).refuse()
-                """))
+            try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE FUNCTION \(schema).refuse() RETURNS trigger LANGUAGE plpgsql AS
+                            $$ BEGIN RAISE EXCEPTION 'deletes refused'; END $$
+                        """))
+            try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        CREATE TRIGGER refuse BEFORE DELETE ON \(schema).outbox FOR EACH STATEMENT EXECUTE FUNCTION \(schema).refuse()
+                        """))
             let outbox = Outbox(schema: schema)
             try await client.transaction(logger: TestServers.logger) { connection in
                 try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
@@ -284,9 +291,10 @@ struct OutboxRelayTests {
                 try await outbox.append([events.encoded(seq: 2)], on: connection, logger: TestServers.logger)
             }
             #expect(try await TestServers.eventually { collector.seqs.withLock { $0 }.contains(2) })
-            #expect(try await TestServers.eventually {
-                try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
-            })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).outbox", client) == 0
+                })
         }
     }
 }

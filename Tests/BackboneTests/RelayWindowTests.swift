@@ -1,5 +1,6 @@
-@testable import EventBackbone
 import Testing
+
+@testable import EventBackbone
 
 /// The relay sends a handed-over row without reading its table only when no position below it is
 /// missing — the rule that keeps a task's events in order (docs/events.md, "Publishing").

@@ -1,6 +1,7 @@
-@testable import EventContracts
 import Foundation
 import Testing
+
+@testable import EventContracts
 
 /// The hand-written RFC 3339 path must say exactly what Foundation's format styles say.
 @Suite struct TimestampTests {
@@ -39,7 +40,8 @@ import Testing
 
     @Test(arguments: [
         "2026-12-01T07:10:27Z", "2026-12-01T07:10:27.5Z", "2026-12-01T07:10:27.558+00:00", "2026-12-01 07:10:27.558Z",
-        "2026-13-01T07:10:27.558Z", "1582-10-15T00:00:00.000Z", "2026-02-29T07:10:27.558Z", "2026-12-01T24:10:27.558Z", "2026-12-01T07:10:27.5x8Z", "",
+        "2026-13-01T07:10:27.558Z", "1582-10-15T00:00:00.000Z", "2026-02-29T07:10:27.558Z", "2026-12-01T24:10:27.558Z",
+        "2026-12-01T07:10:27.5x8Z", "",
     ])
     func anyOtherFormIsLeftToTheFormatStyles(text: String) {
         #expect(Timestamps.parse(text) == nil)

@@ -52,8 +52,9 @@ struct RedisConnectionTests {
         let name = "victim-\(UUID().uuidString.prefix(8))"
         _ = try await redis.send(["CLIENT", "SETNAME", name])
         let clients = try await admin.send(["CLIENT", "LIST"]).text ?? ""
-        let id = try #require(clients.split(separator: "\n").first { $0.contains("name=\(name)") }?
-            .split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
+        let id = try #require(
+            clients.split(separator: "\n").first { $0.contains("name=\(name)") }?
+                .split(separator: " ").first { $0.hasPrefix("id=") }?.dropFirst(3))
         #expect(try await admin.send(["CLIENT", "KILL", "ID", String(id)]) == .integer(1))
         // The first command notices the broken connection; the next one reconnects.
         _ = try? await redis.send(["PING"])

@@ -1,8 +1,9 @@
 import Foundation
-@testable import KeyValueStore
 import Logging
 import Synchronization
 import Testing
+
+@testable import KeyValueStore
 
 @Suite(.enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"] != nil, "needs ORCH_TEST_REDIS_URL"))
 struct RedisLockTests {

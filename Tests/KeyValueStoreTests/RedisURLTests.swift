@@ -3,7 +3,8 @@ import Testing
 
 @Suite struct RedisURLTests {
     @Test func parsesHostPortPasswordAndDatabase() throws {
-        #expect(try RedisURL(parsing: "redis://:s3cret@cache:7000/2") == RedisURL(host: "cache", port: 7000, password: "s3cret", database: 2))
+        #expect(
+            try RedisURL(parsing: "redis://:s3cret@cache:7000/2") == RedisURL(host: "cache", port: 7000, password: "s3cret", database: 2))
         #expect(try RedisURL(parsing: "redis://127.0.0.1") == RedisURL(host: "127.0.0.1", port: 6379))
     }
 

@@ -41,7 +41,9 @@ struct AMQPConnectionTests {
         let url = try AMQPURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_URL"]!)
         let connection = AMQPConnection(url: url, logger: logger)
         func message(to exchange: String) -> OutgoingMessage {
-            OutgoingMessage(exchange: exchange, routingKey: "test.sequence", body: Array("{}".utf8), messageId: UUID().uuidString, type: "test.sequence")
+            OutgoingMessage(
+                exchange: exchange, routingKey: "test.sequence", body: Array("{}".utf8), messageId: UUID().uuidString, type: "test.sequence"
+            )
         }
         try await whileRunning(connection) {
             #expect(try await eventually(within: .seconds(10)) { connection.probe() == .up })

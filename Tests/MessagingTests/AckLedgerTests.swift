@@ -1,5 +1,6 @@
-@testable import Messaging
 import Testing
+
+@testable import Messaging
 
 @Suite struct AckLedgerTests {
     func ledger(delivered tags: ClosedRange<UInt64>) -> AckLedger {

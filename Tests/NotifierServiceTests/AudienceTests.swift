@@ -39,13 +39,18 @@ import Testing
     }
 
     @Test func reservationsAndAvailabilityGoToThatEmployee() {
-        #expect(Audience.of(ReservationExpired(taskId: task, employeeId: alice, reservationId: bob, expectedVersion: 2)) == [.admins, .employee(alice)])
-        #expect(Audience.of(EmployeeAvailabilityChanged(employeeId: bob, availability: .away, reason: "employee")) == [.admins, .employee(bob)])
+        #expect(
+            Audience.of(ReservationExpired(taskId: task, employeeId: alice, reservationId: bob, expectedVersion: 2)) == [
+                .admins, .employee(alice),
+            ])
+        #expect(
+            Audience.of(EmployeeAvailabilityChanged(employeeId: bob, availability: .away, reason: "employee")) == [.admins, .employee(bob)])
     }
 
     @Test func nothingPrivateLeaksToOthers() {
         let adminsOnly: [any EventPayload] = [
-            TaskCreated(taskId: task, version: 1, assigneeId: alice, name: "n", priority: 3, requiredSkills: [], maxAttempts: 3, createdBy: bob),
+            TaskCreated(
+                taskId: task, version: 1, assigneeId: alice, name: "n", priority: 3, requiredSkills: [], maxAttempts: 3, createdBy: bob),
             TaskAssignmentRejected(taskId: task, version: 2, assigneeId: alice, employeeId: alice, reservationId: bob, reason: "stale"),
             PresenceOnline(employeeId: alice, at: Date()),
             PresenceOffline(employeeId: alice, at: Date()),
@@ -59,11 +64,12 @@ import Testing
     }
 
     @Test func theFeedCarriesTaskAvailabilityPresenceAndAnalyticsEvents() {
-        #expect(Set(NotificationLog.feedTypes) == [
-            "task.created", "task.assigned", "task.assignment_rejected", "task.accepted", "task.progressed", "task.completed",
-            "task.failed", "task.requeued", "task.cancelled", "task.overdue", "task.flagged", "task.commented",
-            "presence.online", "presence.offline", "employee.availability_changed", "employee.gone", "reservation.expired",
-            "analytics.updated", "assignment.refused",
-        ])
+        #expect(
+            Set(NotificationLog.feedTypes) == [
+                "task.created", "task.assigned", "task.assignment_rejected", "task.accepted", "task.progressed", "task.completed",
+                "task.failed", "task.requeued", "task.cancelled", "task.overdue", "task.flagged", "task.commented",
+                "presence.online", "presence.offline", "employee.availability_changed", "employee.gone", "reservation.expired",
+                "analytics.updated", "assignment.refused",
+            ])
     }
 }

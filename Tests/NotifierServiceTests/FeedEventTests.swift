@@ -56,8 +56,10 @@ import Testing
 
     @Test func anEventWithoutADataObjectIsPoison() throws {
         let id = UUID.random()
-        for body in [#"{"id":"\#(id)","type":"task.completed","occurredAt":"2026-12-01T07:10:27.558Z","data":"x"}"#, "not json",
-                     #"{"id":"\#(id)","type":"task.completed","occurredAt":"2026-12-01T07:10:27.558Z"}"#] {
+        for body in [
+            #"{"id":"\#(id)","type":"task.completed","occurredAt":"2026-12-01T07:10:27.558Z","data":"x"}"#, "not json",
+            #"{"id":"\#(id)","type":"task.completed","occurredAt":"2026-12-01T07:10:27.558Z"}"#,
+        ] {
             let event = IncomingEvent(id: id, type: "task.completed", body: Array(body.utf8), attempt: 1)
             #expect(throws: PoisonMessage.self) { try FeedEvent(event) }
         }
@@ -73,11 +75,16 @@ import Testing
         // An id that is not a UUID, a required field missing: the contract type cannot be read,
         // so nobody's audience can be known — dead-lettered, never shown to the wrong person.
         let id = UUID.random()
-        for data in [#"{"taskId":"\#(UUID())","version":2,"assigneeId":"not-a-uuid","reservationId":"\#(UUID())","attempt":1}"#,
-                     #"{"taskId":"\#(UUID())","version":2}"#] {
-            let body = #"{"id":"\#(id)","type":"task.assigned","version":1,"occurredAt":"2026-12-01T07:10:27.558Z","source":"scheduler","#
+        for data in [
+            #"{"taskId":"\#(UUID())","version":2,"assigneeId":"not-a-uuid","reservationId":"\#(UUID())","attempt":1}"#,
+            #"{"taskId":"\#(UUID())","version":2}"#,
+        ] {
+            let body =
+                #"{"id":"\#(id)","type":"task.assigned","version":1,"occurredAt":"2026-12-01T07:10:27.558Z","source":"scheduler","#
                 + #""correlationId":"\#(UUID())","data":\#(data)}"#
-            #expect(throws: PoisonMessage.self) { try FeedEvent(IncomingEvent(id: id, type: "task.assigned", body: Array(body.utf8), attempt: 1)) }
+            #expect(throws: PoisonMessage.self) {
+                try FeedEvent(IncomingEvent(id: id, type: "task.assigned", body: Array(body.utf8), attempt: 1))
+            }
         }
     }
 

@@ -5,7 +5,9 @@ import Testing
 
 @Suite struct FeedPositionTests {
     func entries(_ cursors: ClosedRange<Int64>, audience: String = "admins") -> [FeedHub.Entry] {
-        cursors.map { FeedHub.Entry(audience: audience, notification: .init(cursor: $0, type: "task.created", occurredAt: Date(), data: "{}")) }
+        cursors.map {
+            FeedHub.Entry(audience: audience, notification: .init(cursor: $0, type: "task.created", occurredAt: Date(), data: "{}"))
+        }
     }
 
     func cursors(_ entries: [FeedHub.Entry]?) -> [Int64]? { entries?.map(\.notification.cursor) }

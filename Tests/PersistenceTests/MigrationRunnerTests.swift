@@ -9,13 +9,17 @@ struct MigrationRunnerTests {
 
     func migrations(_ schema: String) -> [Migration] {
         [
-            Migration(version: 2, name: "create widgets", statements: [
-                "CREATE TABLE \(schema).widgets (id integer PRIMARY KEY, name text NOT NULL)",
-                "CREATE INDEX widgets_name ON \(schema).widgets (name)",
-            ]),
-            Migration(version: 3, name: "add colour", statements: [
-                "ALTER TABLE \(schema).widgets ADD COLUMN colour text",
-            ]),
+            Migration(
+                version: 2, name: "create widgets",
+                statements: [
+                    "CREATE TABLE \(schema).widgets (id integer PRIMARY KEY, name text NOT NULL)",
+                    "CREATE INDEX widgets_name ON \(schema).widgets (name)",
+                ]),
+            Migration(
+                version: 3, name: "add colour",
+                statements: [
+                    "ALTER TABLE \(schema).widgets ADD COLUMN colour text"
+                ]),
         ]
     }
 
@@ -30,8 +34,10 @@ struct MigrationRunnerTests {
             #expect(try await runner.run(on: client, logger: logger) == [2, 3])
             #expect(try await runner.run(on: client, logger: logger) == [])
             try await client.query(PostgresQuery(unsafeSQL: "INSERT INTO \(schema).widgets (id, name, colour) VALUES (1, 'a', 'red')"))
-            let versions = try await client.query(PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations ORDER BY version"))
-                .collect().map { try $0.decode(Int.self) }
+            let versions = try await client.query(
+                PostgresQuery(unsafeSQL: "SELECT version FROM \(schema).schema_migrations ORDER BY version")
+            )
+            .collect().map { try $0.decode(Int.self) }
             #expect(versions == [1, 2, 3])
             try await dropSchema(schema, client)
         }
@@ -64,10 +70,12 @@ struct MigrationRunnerTests {
         let schema = TestDatabase.uniqueSchema()
         try await TestDatabase.withClient { client in
             let broken = [
-                Migration(version: 2, name: "half", statements: [
-                    "CREATE TABLE \(schema).first (id integer)",
-                    "CREATE TABLE \(schema).first (id integer)",
-                ]),
+                Migration(
+                    version: 2, name: "half",
+                    statements: [
+                        "CREATE TABLE \(schema).first (id integer)",
+                        "CREATE TABLE \(schema).first (id integer)",
+                    ])
             ]
             await #expect(throws: (any Error).self) {
                 try await MigrationRunner(schema: schema, migrations: broken).run(on: client, logger: logger)

@@ -59,8 +59,10 @@ import Testing
                 #expect(total == value + 10)
                 // Two statements whose full names share their first 63 bytes, on one connection.
                 let (one, two) = try await client.withConnection { connection in
-                    let one = try await connection.rows(of: FirstOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint"), logger: Logger(label: "test"))
-                    let two = try await connection.rows(of: SecondOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint * 2"), logger: Logger(label: "test"))
+                    let one = try await connection.rows(
+                        of: FirstOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint"), logger: Logger(label: "test"))
+                    let two = try await connection.rows(
+                        of: SecondOfTwoStatementsInAFileWithALongName(query: "SELECT \(value)::bigint * 2"), logger: Logger(label: "test"))
                     return (try one[0].decode(Int.self), try two[0].decode(Int.self))
                 }
                 #expect(one == value && two == 2 * value)

@@ -33,7 +33,10 @@ import Testing
         let task = Task {
             withUnsafeCurrentTask { $0?.cancel() }
             var runs = 0
-            await Backoff().repeatUntilCancelled { _, _ in } _: { _ in runs += 1 }
+            await Backoff().repeatUntilCancelled { _, _ in
+            } _: { _ in
+                runs += 1
+            }
             return runs
         }
         #expect(await task.value == 0)

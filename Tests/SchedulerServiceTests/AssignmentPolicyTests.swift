@@ -22,7 +22,8 @@ import Testing
     }
 
     @Test func mostUrgentFirstThenOldest() {
-        let young1 = task(1, ageSeconds: 1), old1 = task(1, ageSeconds: 5), urgent3 = task(3, ageSeconds: 30), low5 = task(5, ageSeconds: 50)
+        let young1 = task(1, ageSeconds: 1), old1 = task(1, ageSeconds: 5), urgent3 = task(3, ageSeconds: 30),
+            low5 = task(5, ageSeconds: 50)
         #expect(policy.order([low5, young1, urgent3, old1], at: now).map(\.id) == [old1, young1, urgent3, low5].map(\.id))
     }
 
@@ -116,9 +117,10 @@ import Testing
         var clock = now
         var servedAt: Int?
         for minute in 0..<60 {
-            queue.append(QueuedTask(
-                id: UUID(), version: 1, priority: 1, requiredSkills: [], createdAt: clock, avoidEmployeeId: nil, notBefore: nil
-            ))
+            queue.append(
+                QueuedTask(
+                    id: UUID(), version: 1, priority: 1, requiredSkills: [], createdAt: clock, avoidEmployeeId: nil, notBefore: nil
+                ))
             guard let proposal = policy.plan(queue: queue, candidates: [employee()], at: clock).first else { break }
             queue.removeAll { $0.id == proposal.taskId }
             if proposal.taskId == low.id {

@@ -28,16 +28,18 @@ struct CreatedAloneTests {
     }
 
     @Test func aNewTaskJoinsTheQueueWithItsClaimAndARedeliveryWritesNothing() async throws {
-        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "created") { client in
+        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "created") {
+            client in
             let store = SchedulerStore(client: client, logger: logger)
             let task = created(), message = UUID()
             let first = try await client.withConnection { try await store.createdAlone(task, at: Date(), claim: claim(message), on: $0) }
             #expect(first)
             #expect(try await count("SELECT count(*)::int FROM scheduler.inbox WHERE message_id = '\(message)'", client) == 1)
-            #expect(try await count(
-                "SELECT count(*)::int FROM scheduler.tasks WHERE id = '\(task.taskId)' AND known AND stage = 'PENDING' AND version = 1 AND priority = 2",
-                client
-            ) == 1)
+            #expect(
+                try await count(
+                    "SELECT count(*)::int FROM scheduler.tasks WHERE id = '\(task.taskId)' AND known AND stage = 'PENDING' AND version = 1 AND priority = 2",
+                    client
+                ) == 1)
             #expect(try await store.roundInputs(limit: 10).queue.map(\.id) == [task.taskId])
 
             let again = try await client.withConnection { try await store.createdAlone(task, at: Date(), claim: claim(message), on: $0) }
@@ -47,7 +49,8 @@ struct CreatedAloneTests {
     }
 
     @Test func aTaskTheSchedulerAlreadyHasAViewOfIsLeftToTheUsualTransaction() async throws {
-        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "created") { client in
+        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "created") {
+            client in
             let store = SchedulerStore(client: client, logger: logger)
             let task = created(), message = UUID()
             // A later event came first: the view exists, not known yet (`TaskView.unknown`, moved on).
@@ -61,9 +64,10 @@ struct CreatedAloneTests {
             let handled = try await client.withConnection { try await store.createdAlone(task, at: Date(), claim: claim(message), on: $0) }
             #expect(!handled)
             #expect(try await count("SELECT count(*)::int FROM scheduler.inbox", client) == 0)
-            #expect(try await count(
-                "SELECT count(*)::int FROM scheduler.tasks WHERE id = '\(task.taskId)' AND NOT known AND stage = 'ASSIGNED'", client
-            ) == 1)
+            #expect(
+                try await count(
+                    "SELECT count(*)::int FROM scheduler.tasks WHERE id = '\(task.taskId)' AND NOT known AND stage = 'ASSIGNED'", client
+                ) == 1)
         }
     }
 }

@@ -20,7 +20,8 @@ struct RoundStatementTests {
     /// `ready` (capacity 3, holding `proposed`), `offline`, `full` (capacity 1, holding one);
     /// `waiting` at version 1, `renewed` at version 3, `unknown` waiting without its creation.
     func withStore(_ body: @Sendable (SchedulerStore, PostgresClient) async throws -> Void) async throws {
-        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "rounds") { client in
+        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "rounds") {
+            client in
             let logger = Logger(label: "round-test")
             try await seed(client, logger)
             try await body(SchedulerStore(client: client, logger: logger), client)
@@ -65,7 +66,9 @@ struct RoundStatementTests {
     /// The proposals in the outbox: task id → the version the event carries.
     func outbox(_ client: PostgresClient) async throws -> [UUID: Int] {
         var events: [UUID: Int] = [:]
-        for try await body in try await client.query("SELECT body FROM scheduler.outbox", logger: Logger(label: "round-test")).decode(String.self) {
+        for try await body in try await client.query("SELECT body FROM scheduler.outbox", logger: Logger(label: "round-test")).decode(
+            String.self)
+        {
             let event = try EventCoding.decode(AssignmentProposed.self, from: Array(body.utf8))
             events[event.data.taskId] = event.data.expectedVersion
         }
@@ -93,7 +96,8 @@ struct RoundStatementTests {
             let limited = try await store.roundInputs(limit: 1)
             #expect(limited.queue.map(\.id) == [renewed])  // base priority first
 
-            try await client.query("UPDATE scheduler.tasks SET stage = 'CANCELLED' WHERE stage = 'PENDING'", logger: Logger(label: "round-test"))
+            try await client.query(
+                "UPDATE scheduler.tasks SET stage = 'CANCELLED' WHERE stage = 'PENDING'", logger: Logger(label: "round-test"))
             let idle = try await store.roundInputs(limit: 10)
             #expect(idle.queue.isEmpty)
             #expect(idle.candidates.isEmpty)  // nobody is read when nothing waits

@@ -43,7 +43,9 @@ import Testing
 
     @Test func staleEventsWriteNothing() {
         let stored = [task: TaskView(stage: .completed, version: 9, lastEvent: "task.completed")]
-        let fold = TaskViewFold([event(.accepted, version: 3, at: 2), event(.assigned(assignee: alice, reservation: UUID()), version: 2, at: 1)], stored: stored)
+        let fold = TaskViewFold(
+            [event(.accepted, version: 3, at: 2), event(.assigned(assignee: alice, reservation: UUID()), version: 2, at: 1)], stored: stored
+        )
         #expect(fold.written.isEmpty && fold.offeredAt.isEmpty)
     }
 

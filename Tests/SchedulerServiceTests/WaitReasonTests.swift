@@ -6,14 +6,18 @@ import Testing
 @Suite struct WaitReasonTests {
     let now = Date(timeIntervalSince1970: 1_800_000_000)
 
-    func task(skills: Set<String> = ["billing"], notBefore: Date? = nil, avoid: UUID? = nil, avoidUntil: Date? = nil) -> AssignmentPolicy.QueuedTask {
+    func task(
+        skills: Set<String> = ["billing"], notBefore: Date? = nil, avoid: UUID? = nil, avoidUntil: Date? = nil
+    ) -> AssignmentPolicy.QueuedTask {
         AssignmentPolicy.QueuedTask(
             id: UUID(), version: 1, priority: 3, requiredSkills: skills, createdAt: now, avoidEmployeeId: avoid, notBefore: notBefore,
             avoidUntil: avoidUntil
         )
     }
 
-    func person(online: Bool = true, available: Bool = true, load: Int = 0, skills: Set<String> = ["billing"], active: Bool = true) -> WaitReason.Employee {
+    func person(
+        online: Bool = true, available: Bool = true, load: Int = 0, skills: Set<String> = ["billing"], active: Bool = true
+    ) -> WaitReason.Employee {
         WaitReason.Employee(id: UUID(), active: active, online: online, available: available, load: load, capacity: 1, skills: skills)
     }
 

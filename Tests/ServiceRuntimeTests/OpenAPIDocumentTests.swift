@@ -24,18 +24,19 @@ import Testing
     }
 
     @Test func referencesIntoTheCommonFileBecomeLocalAndItsPartsAreCopiedIn() throws {
-        let document = try OpenAPIDocument(yaml: """
-            openapi: 3.1.0
-            paths:
-              /api/things/{id}:
-                get:
-                  responses:
-                    '200': {description: A thing, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
-                    '404': {$ref: '../../Libraries/ServiceRuntime/OpenAPI/common.yaml#/components/responses/NotFound'}
-            components:
-              schemas:
-                Thing: {type: object, properties: {due: {type: string, example: 2026-12-01}}}
-            """, common: common)
+        let document = try OpenAPIDocument(
+            yaml: """
+                openapi: 3.1.0
+                paths:
+                  /api/things/{id}:
+                    get:
+                      responses:
+                        '200': {description: A thing, content: {application/json: {schema: {$ref: '#/components/schemas/Thing'}}}}
+                        '404': {$ref: '../../Libraries/ServiceRuntime/OpenAPI/common.yaml#/components/responses/NotFound'}
+                components:
+                  schemas:
+                    Thing: {type: object, properties: {due: {type: string, example: 2026-12-01}}}
+                """, common: common)
         let json = try served(document)
         let paths = try #require(json["paths"] as? [String: Any])
         #expect(Set(paths.keys) == ["/api/things/{id}", "/health/live"])
@@ -50,7 +51,10 @@ import Testing
     }
 
     @Test(arguments: [
-        ("paths: {/x: {get: {responses: {'200': {$ref: 'other.yaml#/components/responses/Ok'}}}}}", OpenAPIDocument.BundlingError.foreignReference("other.yaml#/components/responses/Ok")),
+        (
+            "paths: {/x: {get: {responses: {'200': {$ref: 'other.yaml#/components/responses/Ok'}}}}}",
+            OpenAPIDocument.BundlingError.foreignReference("other.yaml#/components/responses/Ok")
+        ),
         ("paths: {/x: {get: {responses: {'200': {$ref: 'common.yaml'}}}}}", .foreignReference("common.yaml")),
         ("paths: {/health/live: {get: {}}}", .definedTwice("paths./health/live")),
         ("components: {schemas: {Error: {type: string}}}", .definedTwice("components.schemas.Error")),
@@ -68,10 +72,11 @@ import Testing
         let router = Router()
         router.get("/api/things/:id") { _, _ in "a thing" }
         router.post("/api/things") { _, _ in "made" }
-        let document = try OpenAPIDocument(yaml: """
-            paths:
-              /api/things/{id}: {get: {}, delete: {}}
-            """, common: "{}")
+        let document = try OpenAPIDocument(
+            yaml: """
+                paths:
+                  /api/things/{id}: {get: {}, delete: {}}
+                """, common: "{}")
         let contract = RouteContract(router: router, document: document)
         #expect(contract.undeclared == ["POST /api/things"])
         #expect(contract.unrouted == ["DELETE /api/things/{id}"])

@@ -3,14 +3,15 @@ import Testing
 @testable import ServiceRuntime
 
 @Suite struct RouteCatalogueTests {
-    let catalogue = RouteCatalogue(openAPI: """
-        {"openapi": "3.1.0", "paths": {
-          "/api/admin/tasks": {"get": {}, "post": {}},
-          "/api/admin/tasks/{id}": {"get": {}, "parameters": []},
-          "/api/admin/tasks/{id}/assign/{employeeId}": {"post": {}},
-          "/api/admin/tasks/{id}/retry": {"post": {}}
-        }}
-        """)
+    let catalogue = RouteCatalogue(
+        openAPI: """
+            {"openapi": "3.1.0", "paths": {
+              "/api/admin/tasks": {"get": {}, "post": {}},
+              "/api/admin/tasks/{id}": {"get": {}, "parameters": []},
+              "/api/admin/tasks/{id}/assign/{employeeId}": {"post": {}},
+              "/api/admin/tasks/{id}/retry": {"post": {}}
+            }}
+            """)
 
     @Test func aLiteralPathHasItsDeclaredMethods() {
         #expect(catalogue.methods(for: "/api/admin/tasks") == ["GET", "POST"])

@@ -12,7 +12,9 @@ import Testing
         let configuration = try ServiceConfiguration(service: auth, environment: [:])
         #expect(configuration.httpHost == "127.0.0.1")
         #expect(configuration.httpPort == 8081)
-        #expect(configuration.database == DatabaseURL(host: "127.0.0.1", port: 5432, username: "orch_auth", password: "orch_auth", database: "orchestrator"))
+        #expect(
+            configuration.database
+                == DatabaseURL(host: "127.0.0.1", port: 5432, username: "orch_auth", password: "orch_auth", database: "orchestrator"))
         #expect(configuration.amqp.host == "127.0.0.1")
         #expect(configuration.amqp.port == 5672)
         #expect(configuration.amqp.virtualHost == "/")
@@ -30,15 +32,19 @@ import Testing
     }
 
     @Test func readsEveryVariable() throws {
-        let configuration = try ServiceConfiguration(service: auth, environment: [
-            "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
-            "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
-            "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
-            "ORCH_LOG_LEVEL": "debug", "ORCH_INBOX_RETENTION": "48h", "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
-        ])
+        let configuration = try ServiceConfiguration(
+            service: auth,
+            environment: [
+                "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
+                "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
+                "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
+                "ORCH_LOG_LEVEL": "debug", "ORCH_INBOX_RETENTION": "48h",
+                "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
+            ])
         #expect(configuration.httpHost == "0.0.0.0")
         #expect(configuration.httpPort == 9000)
-        #expect(configuration.database == DatabaseURL(host: "db.internal", port: 6543, username: "me", password: "s@cret", database: "prod"))
+        #expect(
+            configuration.database == DatabaseURL(host: "db.internal", port: 6543, username: "me", password: "s@cret", database: "prod"))
         #expect(configuration.amqp.useTLS)
         #expect(configuration.amqp.virtualHost == "orch")
         #expect(configuration.amqpQueueType == .quorum)

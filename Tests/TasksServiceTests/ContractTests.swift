@@ -1,5 +1,5 @@
-import TasksAPI
 import ServiceRuntime
+import TasksAPI
 import Testing
 
 @testable import TasksService

@@ -67,7 +67,8 @@ import Testing
 
     @Test func anOfferKnowsWhenItLapsesUntilItIsAnswered() throws {
         let lapse = Date(timeIntervalSince1970: 1_800_000_060)
-        let (offered, _) = try Lifecycle.apply(.assign(employeeId: employee, reservationId: reservation, expiresAt: lapse), to: state(.pending))
+        let (offered, _) = try Lifecycle.apply(
+            .assign(employeeId: employee, reservationId: reservation, expiresAt: lapse), to: state(.pending))
         #expect(offered.offerExpiresAt == lapse)
         #expect(try Lifecycle.apply(.accept, to: offered).0.offerExpiresAt == nil)
         let (declined, _) = try Lifecycle.apply(.requeue(.declined), to: offered)

@@ -74,7 +74,9 @@ struct TransitionStatementTests {
                         let change = try await repository.transition(before.id, action, actor: nil, events: { _ in [try marker.event()] })
                         #expect(allowed, "\(action.name) from \(status) was written though the rules refuse it")
                         let after = try #require(try await repository.find(before.id))
-                        #expect(after.version == 8 && after.status == change.after.status && after.offerExpiresAt == change.after.offerExpiresAt)
+                        #expect(
+                            after.version == 8 && after.status == change.after.status && after.offerExpiresAt == change.after.offerExpiresAt
+                        )
                         #expect(try await counts(before.id, client) == (audits + 1, events + 1))
                     } catch TaskRepository.TransitionFailure.conflict(let current, let version) {
                         #expect(!allowed, "\(action.name) from \(status) was refused though the rules allow it")
@@ -271,8 +273,11 @@ struct EncodedEventMarker: Sendable {
     let taskId: UUID
 
     func event() throws -> EncodedEvent {
-        try EncodedEvent(EventEnvelope(source: "tasks", correlationId: UUID(), data: TaskFlagged(
-            taskId: taskId, version: 8, assigneeId: UUID(), reason: "marker"
-        )))
+        try EncodedEvent(
+            EventEnvelope(
+                source: "tasks", correlationId: UUID(),
+                data: TaskFlagged(
+                    taskId: taskId, version: 8, assigneeId: UUID(), reason: "marker"
+                )))
     }
 }

@@ -31,14 +31,15 @@ struct CLIError: Error, CustomStringConvertible {
         // Every service's error body (docs/api.md): its text fields are what a person and a script act on.
         let error = (try? JSONDecoder().decode(ErrorBody.self, from: body))?.error.compactMapValues(\.text)
         let message = error?["message"] ?? String(decoding: body.prefix(300), as: UTF8.self)
-        let code: Int32 = switch status {
-        case 401: 3
-        case 403: 4
-        case 404: 5
-        case 409: 6
-        case 400, 413, 422: 7
-        default: 1
-        }
+        let code: Int32 =
+            switch status {
+            case 401: 3
+            case 403: 4
+            case 404: 5
+            case 409: 6
+            case 400, 413, 422: 7
+            default: 1
+            }
         let details = (error ?? [:]).filter { $0.key != "message" && $0.key != "code" }
         return CLIError(message: "\(status): \(message)", exitCode: code, status: status, details: details)
     }

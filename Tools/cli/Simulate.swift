@@ -92,7 +92,9 @@ struct Simulate: AsyncParsableCommand {
             var team: [(Int, SimulatedEmployee)] = []
             for index in 0..<count {
                 if index >= 4, let done = try await group.next() { team.append(done) }
-                group.addTask { (index, try await SimulatedEmployee.register(index: index, run: run, skills: skills, admin: admin, url: url)) }
+                group.addTask {
+                    (index, try await SimulatedEmployee.register(index: index, run: run, skills: skills, admin: admin, url: url))
+                }
             }
             for try await done in group { team.append(done) }
             return team.sorted { $0.0 < $1.0 }.map(\.1)
@@ -108,7 +110,9 @@ struct Simulate: AsyncParsableCommand {
             let online = page.items.filter(\.online).compactMap { UUID(uuidString: $0.id) }
             let missing = wanted.subtracting(online).count
             if missing == 0 { return }
-            guard Date() < deadline else { throw CLIError(message: "the scheduler saw \(missing) of \(wanted.count) employees offline after 30 s", exitCode: 1) }
+            guard Date() < deadline else {
+                throw CLIError(message: "the scheduler saw \(missing) of \(wanted.count) employees offline after 30 s", exitCode: 1)
+            }
             try await Task.sleep(for: .milliseconds(200))
         }
     }

@@ -36,7 +36,9 @@ struct SimulatedEmployee: Sendable {
             email: "\(username)@example.com", fullName: "Simulated \(index)", password: password, username: username
         )
         let user = try await requests.answer { try await admin.auth.register(body: .json(registration)).created.body.json }
-        guard let id = UUID(uuidString: user.id) else { throw CLIError(message: "registration answered with the id \(user.id)", exitCode: 1) }
+        guard let id = UUID(uuidString: user.id) else {
+            throw CLIError(message: "registration answered with the id \(user.id)", exitCode: 1)
+        }
         let capacity = 1 + index % 3
         let held = [skills[index % skills.count], skills[(index + 1) % skills.count]]
         _ = try await requests.answer {
@@ -47,7 +49,8 @@ struct SimulatedEmployee: Sendable {
         }
         var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
         if socket.hasSuffix("/") { socket.removeLast() }
-        return SimulatedEmployee(id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(), socketURL: "\(socket)/ws")
+        return SimulatedEmployee(
+            id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(), socketURL: "\(socket)/ws")
     }
 
     /// Holds the WebSocket open and handles every offer, until cancelled; after a drop it
@@ -120,7 +123,8 @@ struct SimulatedEmployee: Sendable {
         let (tasks, path) = (client.tasks, TasksAPI.Operations.AcceptTask.Input.Path(id: taskId.uuidString))
         do {
             if case .refused(let error, _) = try await requests.send({ try await tasks.acceptTask(path: path).ok.body.json }),
-               error.details["status"] != "IN_PROGRESS" {
+                error.details["status"] != "IN_PROGRESS"
+            {
                 return await ledger.released(taskId, by: id, reason: error.message)
             }
             try await Task.sleep(for: behaviour.handlingTime() / 2)

@@ -150,13 +150,18 @@ struct Report {
                 report.lost += 1
                 lost = true
             }
-            report.timeline.append(TimelineEntry(
-                id: id.uuidString.lowercased(), priority: entry.priority, status: status, lost: lost,
-                duplicated: duplicatedTasks.contains(id), createdAt: Self.epoch(entry.createdAt),
-                firstOfferAt: Self.epoch(entry.firstOfferAt), endedAt: Self.epoch(entry.endedAt)
-            ))
-            if entry.completions > 0, status != "COMPLETED" { report.disagreements.append("\(id): employees completed it, the API says \(status)") }
-            if entry.finalFailure, status != "FAILED" { report.disagreements.append("\(id): employees failed it for good, the API says \(status)") }
+            report.timeline.append(
+                TimelineEntry(
+                    id: id.uuidString.lowercased(), priority: entry.priority, status: status, lost: lost,
+                    duplicated: duplicatedTasks.contains(id), createdAt: Self.epoch(entry.createdAt),
+                    firstOfferAt: Self.epoch(entry.firstOfferAt), endedAt: Self.epoch(entry.endedAt)
+                ))
+            if entry.completions > 0, status != "COMPLETED" {
+                report.disagreements.append("\(id): employees completed it, the API says \(status)")
+            }
+            if entry.finalFailure, status != "FAILED" {
+                report.disagreements.append("\(id): employees failed it for good, the API says \(status)")
+            }
             if !entry.terminal, status == "COMPLETED" || status == "FAILED" {
                 let why = entry.lastRelease.map { " (last let go: \($0))" } ?? ""
                 report.disagreements.append("\(id): the API says \(status), no employee saw it end\(why)")
@@ -173,14 +178,18 @@ struct Report {
             let index = min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))
             return (values[index] * 100).rounded() / 100
         }
-        report.latency = ["p50Ms": percentile(latencies, 0.5), "p90Ms": percentile(latencies, 0.9), "p99Ms": percentile(latencies, 0.99),
-                          "maxMs": percentile(latencies, 1)]
+        report.latency = [
+            "p50Ms": percentile(latencies, 0.5), "p90Ms": percentile(latencies, 0.9), "p99Ms": percentile(latencies, 0.99),
+            "maxMs": percentile(latencies, 1),
+        ]
         for priority in 1...5 {
             let waits = entries.values.filter { $0.priority == priority }.compactMap { entry -> Double? in
                 guard let offered = entry.firstOfferAt, let created = entry.createdAt else { return nil }
                 return offered.timeIntervalSince(created)
             }
-            if !waits.isEmpty { report.waitByPriority[String(priority)] = (waits.reduce(0, +) / Double(waits.count) * 100_000).rounded() / 100 }
+            if !waits.isEmpty {
+                report.waitByPriority[String(priority)] = (waits.reduce(0, +) / Double(waits.count) * 100_000).rounded() / 100
+            }
         }
         report.lifecyclesPerSecond = seconds > 0 ? (Double(report.completed + report.failed) / seconds * 100).rounded() / 100 : 0
         let completedBy = await ledger.completedBy
@@ -236,7 +245,8 @@ struct Report {
     }
 
     func print() {
-        Swift.print("""
+        Swift.print(
+            """
             tasks        created \(created), completed \(completed), failed \(failed), still open \(stillOpen)
             lost         \(lost)
             duplicated   \(duplicated)

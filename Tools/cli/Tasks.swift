@@ -37,7 +37,8 @@ struct Tasks: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Tasks, newest first, a page at a time, optionally filtered.")
         @OptionGroup var options: GlobalOptions
-        @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status: TasksAPI.Operations.ListTasks.Input.Query.StatusPayload?
+        @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status:
+            TasksAPI.Operations.ListTasks.Input.Query.StatusPayload?
         @Option(help: "1 (most urgent) to 5.") var priority: Int?
         @Option(help: "An employee's id.") var assignee: String?
         @Flag(help: "Only open tasks past their due time.") var overdue = false
@@ -58,7 +59,8 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a task; the scheduler offers it at once to the fairest eligible employee.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a task; the scheduler offers it at once to the fairest eligible employee.")
         @OptionGroup var options: GlobalOptions
         @Option(help: "What the task is called (1–200 characters).") var name: String
         @Option(help: "What needs doing.") var description: String = ""
@@ -99,13 +101,16 @@ struct Tasks: AsyncParsableCommand {
                 print("due: \(Output.time(task.dueAt))\(Tasks.isOverdue(task) ? " (overdue)" : "")")
                 print("attempts: \(task.attempt) of \(task.maxAttempts)")
                 print("\ncomments:")
-                Output.table(["createdAt", "authorId", "message"], detail.value2.comments.map { [Output.time($0.createdAt), $0.authorId, $0.message] })
+                Output.table(
+                    ["createdAt", "authorId", "message"],
+                    detail.value2.comments.map { [Output.time($0.createdAt), $0.authorId, $0.message] })
                 print("\naudit trail:")
                 Output.table(
                     ["at", "action", "actorId", "assigneeId", "from", "to", "reason"],
                     detail.value2.audit.map { entry in
                         [
-                            Output.time(entry.at), entry.action, Output.text(entry.actorId), Output.text(entry.assigneeId), Output.text(entry.from),
+                            Output.time(entry.at), entry.action, Output.text(entry.actorId), Output.text(entry.assigneeId),
+                            Output.text(entry.from),
                             entry.to, Output.text(entry.reason),
                         ]
                     }
@@ -134,19 +139,23 @@ struct Tasks: AsyncParsableCommand {
         @Argument var id: String
 
         func run() async throws {
-            try await running { Tasks.show(try await options.client().tasks.retryTask(path: .init(id: id)).ok.body.json, json: options.json) }
+            try await running {
+                Tasks.show(try await options.client().tasks.retryTask(path: .init(id: id)).ok.body.json, json: options.json)
+            }
         }
     }
 
     struct Cancel: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Cancel a task that has not ended; its assignee is told, with your reason.")
+        static let configuration = CommandConfiguration(
+            abstract: "Cancel a task that has not ended; its assignee is told, with your reason.")
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The task's id.") var id: String
         @Option(help: "Why (optional, at most 1,000 characters); shown to the assignee.") var reason: String?
 
         func run() async throws {
             try await running {
-                let cancelled = try await options.client().tasks.cancelTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body.json
+                let cancelled = try await options.client().tasks.cancelTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body
+                    .json
                 Tasks.show(cancelled, json: options.json)
             }
         }

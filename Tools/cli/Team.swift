@@ -17,7 +17,8 @@ struct Queue: AsyncParsableCommand {
                 ["taskId", "name", "priority", "effectivePriority", "waitingSeconds", "requiredSkills", "waitingFor"],
                 queue.items.map { entry in
                     [
-                        entry.taskId, entry.name, String(entry.priority), String(entry.effectivePriority), Output.number(entry.waitingSeconds),
+                        entry.taskId, entry.name, String(entry.priority), String(entry.effectivePriority),
+                        Output.number(entry.waitingSeconds),
                         Output.list(entry.requiredSkills), entry.waitingFor.text,
                     ]
                 }
@@ -39,7 +40,8 @@ struct Employees: AsyncParsableCommand {
                 ["id", "username", "online", "availability", "load", "capacity", "skills", "idleSince"],
                 team.items.map { employee in
                     [
-                        employee.id, employee.username, Output.yesNo(employee.online), employee.availability.rawValue, String(employee.load),
+                        employee.id, employee.username, Output.yesNo(employee.online), employee.availability.rawValue,
+                        String(employee.load),
                         String(employee.capacity), Output.list(employee.skills), Output.time(employee.idleSince),
                     ]
                 }
@@ -65,13 +67,18 @@ struct Stats: AsyncParsableCommand {
             print("window \(figures.window)")
             print("tasks by status:        \(pairs(figures.tasksByStatus.additionalProperties))")
             print("open tasks by priority: \(pairs(figures.openTasksByPriority.additionalProperties))")
-            print("per minute:             completed \(Output.number(rates.completed)), created \(Output.number(rates.created)), failed \(Output.number(rates.failed))")
+            print(
+                "per minute:             completed \(Output.number(rates.completed)), created \(Output.number(rates.created)), failed \(Output.number(rates.failed))"
+            )
             for (label, stats) in [("wait", figures.waitTime), ("acceptance", figures.acceptanceTime), ("handling", figures.handlingTime)] {
-                print("\(label.padding(toLength: 23, withPad: " ", startingAt: 0)) n \(stats.count), mean \(milliseconds(stats.meanMs)) ms, "
-                    + "p50 \(milliseconds(stats.p50Ms)) ms, p90 \(milliseconds(stats.p90Ms)) ms, p99 \(milliseconds(stats.p99Ms)) ms")
+                print(
+                    "\(label.padding(toLength: 23, withPad: " ", startingAt: 0)) n \(stats.count), mean \(milliseconds(stats.meanMs)) ms, "
+                        + "p50 \(milliseconds(stats.p50Ms)) ms, p90 \(milliseconds(stats.p90Ms)) ms, p99 \(milliseconds(stats.p99Ms)) ms")
             }
             let fairness = figures.fairness
-            print("overdue \(figures.overdueTasks), retries \(figures.retries), fairness employees \(fairness.employees), jainIndex \(Output.number(fairness.jainIndex))")
+            print(
+                "overdue \(figures.overdueTasks), retries \(figures.retries), fairness employees \(fairness.employees), jainIndex \(Output.number(fairness.jainIndex))"
+            )
         }
     }
 }

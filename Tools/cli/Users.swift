@@ -52,7 +52,8 @@ struct Users: AsyncParsableCommand {
                     throw CLIError(message: "give --password or ORCH_NEW_PASSWORD", exitCode: 7)
                 }
                 let body = AuthAPI.Components.Schemas.RegisterRequest(
-                    email: email, fullName: fullName, password: password, role: try Users.role(role, as: AuthAPI.Components.Schemas.RegisterRequest.RolePayload.self),
+                    email: email, fullName: fullName, password: password,
+                    role: try Users.role(role, as: AuthAPI.Components.Schemas.RegisterRequest.RolePayload.self),
                     username: username
                 )
                 Users.show(try await options.client().auth.register(body: .json(body)).created.body.json, json: options.json)
@@ -79,7 +80,8 @@ struct Users: AsyncParsableCommand {
                     role: try role.map { try Users.role($0, as: AuthAPI.Components.Schemas.UpdateUserRequest.RolePayload.self) },
                     skills: skills.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
                 )
-                Users.show(try await options.client().auth.updateUser(path: .init(id: id), body: .json(body)).ok.body.json, json: options.json)
+                Users.show(
+                    try await options.client().auth.updateUser(path: .init(id: id), body: .json(body)).ok.body.json, json: options.json)
             }
         }
     }

@@ -50,8 +50,13 @@ struct Watch: AsyncParsableCommand {
                     }
                     attempt = 0
                     switch close?.closeCode {
-                    case .some(.unknown(4401)): throw CLIError(message: "the server refused the token: run `orchestrator login`", exitCode: 3)
-                    case .some(.unknown(4001)): throw CLIError(message: "the session expired: run `orchestrator login`, then watch --after \(progress.state.withLock { $0.cursor ?? 0 })", exitCode: 3)
+                    case .some(.unknown(4401)):
+                        throw CLIError(message: "the server refused the token: run `orchestrator login`", exitCode: 3)
+                    case .some(.unknown(4001)):
+                        throw CLIError(
+                            message:
+                                "the session expired: run `orchestrator login`, then watch --after \(progress.state.withLock { $0.cursor ?? 0 })",
+                            exitCode: 3)
                     default: break
                     }
                 } catch let error as CLIError {
@@ -69,7 +74,9 @@ struct Watch: AsyncParsableCommand {
     func show(_ text: String, progress: Progress) {
         // A frame carries the notifier document's Notification (docs/notifications.md).
         let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .custom { decoder in try MillisecondTimes().decode(decoder.singleValueContainer().decode(String.self)) }
+        decoder.dateDecodingStrategy = .custom { decoder in
+            try MillisecondTimes().decode(decoder.singleValueContainer().decode(String.self))
+        }
         guard let message = try? decoder.decode(NotifierAPI.Components.Schemas.Notification.self, from: Data(text.utf8)) else { return }
         let wanted = type.map { message._type.hasPrefix($0) } ?? true
         progress.state.withLock { state in

@@ -50,7 +50,8 @@ struct Work: AsyncParsableCommand {
     struct Decline: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Turn an offer down: it goes back to the queue for someone else; you stay available for other work.",
-            discussion: "The task is not offered to you again for ORCH_TASKS_DECLINE_HOLD (5 minutes by default), even when nobody else can take it."
+            discussion:
+                "The task is not offered to you again for ORCH_TASKS_DECLINE_HOLD (5 minutes by default), even when nobody else can take it."
         )
         @OptionGroup var options: GlobalOptions
         @Argument(help: "The task's id.") var id: String
@@ -58,7 +59,8 @@ struct Work: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let task = try await options.client().tasks.declineTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body.json
+                let task = try await options.client().tasks.declineTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body
+                    .json
                 options.json ? Output.json(encoding: task) : print("declined; \(task.name) is back in the queue")
             }
         }

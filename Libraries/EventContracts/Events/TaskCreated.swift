@@ -15,7 +15,10 @@ public struct TaskCreated: EventPayload {
     public var maxAttempts: Int
     public var createdBy: UUID
 
-    public init(taskId: UUID, version: Int, assigneeId: UUID? = nil, name: String, priority: Int, requiredSkills: [String], dueAt: Date? = nil, maxAttempts: Int, createdBy: UUID) {
+    public init(
+        taskId: UUID, version: Int, assigneeId: UUID? = nil, name: String, priority: Int, requiredSkills: [String], dueAt: Date? = nil,
+        maxAttempts: Int, createdBy: UUID
+    ) {
         self.taskId = taskId
         self.version = version
         self.assigneeId = assigneeId

@@ -18,7 +18,7 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
                 error.status, code: Self.code(for: error.status.code), message: error.body ?? error.status.reasonPhrase,
                 headers: error.headers
             )
-        } catch where DatabaseOutage.isOutage(error) {
+        } catch  where DatabaseOutage.isOutage(error) {
             context.logger.warning("database unavailable", metadata: ["error": "\(String(reflecting: error))"])
             throw APIError(
                 .serviceUnavailable, code: "unavailable", message: "the database is unavailable; try again shortly",
@@ -46,4 +46,3 @@ public struct JSONErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 }
-

@@ -43,16 +43,19 @@ struct TaskRowFold: Sendable, Equatable {
     /// `stored` is the row as read (locked) before the run; nil when there is none yet.
     init(stored: Stored?, first: TaskEventFact) {
         let status = TaskStatusOrder.status(after: first.type, willRetry: first.willRetry)
-        state = stored ?? Stored(
-            status: status ?? "PENDING", version: status == nil ? 0 : first.version,
-            lastEvent: status == nil ? "none" : first.type, assigneeId: first.assigneeId
-        )
+        state =
+            stored
+            ?? Stored(
+                status: status ?? "PENDING", version: status == nil ? 0 : first.version,
+                lastEvent: status == nil ? "none" : first.type, assigneeId: first.assigneeId
+            )
         if stored == nil { stamp(first) } else { apply(first) }
     }
 
     mutating func apply(_ fact: TaskEventFact) {
         if let status = TaskStatusOrder.status(after: fact.type, willRetry: fact.willRetry),
-           TaskStatusOrder.applies(fact.type, version: fact.version, over: state.version, storedEvent: state.lastEvent) {
+            TaskStatusOrder.applies(fact.type, version: fact.version, over: state.version, storedEvent: state.lastEvent)
+        {
             state = Stored(status: status, version: fact.version, lastEvent: fact.type, assigneeId: fact.assigneeId)
         }
         stamp(fact)

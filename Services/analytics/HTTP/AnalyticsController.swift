@@ -21,7 +21,9 @@ struct AnalyticsController: Sendable {
     func window(_ request: Request, default fallback: Duration = .seconds(3_600)) throws -> (Duration, String) {
         guard let text = request.uri.queryParameters["window"].map(String.init) else { return (fallback, "1h") }
         guard let window = EnvironmentReader.parseDuration(text), window >= .seconds(60), window <= retention else {
-            throw APIError.invalid("window", "window must be a duration from 1m to the retention (\(EnvironmentReader.durationText(retention))), such as 15m, 1h or 24h")
+            throw APIError.invalid(
+                "window",
+                "window must be a duration from 1m to the retention (\(EnvironmentReader.durationText(retention))), such as 15m, 1h or 24h")
         }
         return (window, text)
     }
@@ -45,7 +47,8 @@ struct AnalyticsController: Sendable {
             fairness: Documented.Fairness(employees: shares.count, jainIndex: (FairnessIndex.jain(shares) * 10_000).rounded() / 10_000),
             generatedAt: Date(), handlingTime: handlingTime.body, longestWaiting: longestWaiting?.body,
             openTasksByPriority: .init(additionalProperties: openByPriority), overdueTasks: overdue,
-            perMinute: Documented.RatesPerMinute(completed: rate("task.completed"), created: rate("task.created"), failed: rate("task.failed")),
+            perMinute: Documented.RatesPerMinute(
+                completed: rate("task.completed"), created: rate("task.created"), failed: rate("task.failed")),
             retries: retries, tasksByStatus: .init(additionalProperties: byStatus), waitTime: waitTime.body, window: label
         )
     }
@@ -55,7 +58,8 @@ struct AnalyticsController: Sendable {
         let completed = counts["task.completed"] ?? 0, failed = counts["task.failed"] ?? 0
         let busy = try await store.busySeconds(of: employee.id, window: window)
         let utilisation = busy / (window.seconds * Double(max(employee.capacity, 1)))
-        let handlingTime = try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window, assignee: employee.id)
+        let handlingTime = try await store.durations(
+            AnalyticsStore.handlingTime, endingAt: "completed_at", window: window, assignee: employee.id)
         let load = try await store.currentLoad(of: employee.id)
         return Documented.EmployeeFigures(
             assigned: counts["task.assigned"] ?? 0, capacity: employee.capacity, completed: completed, currentLoad: load,
@@ -74,8 +78,12 @@ struct AnalyticsController: Sendable {
 
     @Sendable func employee(request: Request, context: ServiceRequestContext) async throws -> Documented.EmployeeFigures {
         let caller = try context.requireIdentity()
-        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else { throw APIError.malformed("id must be a UUID") }
-        guard caller.isAdmin || caller.userId == id else { throw APIError(.forbidden, code: "forbidden", message: "an employee may read only their own figures") }
+        guard let text = context.parameters.get("id"), let id = UUID(uuidString: text) else {
+            throw APIError.malformed("id must be a UUID")
+        }
+        guard caller.isAdmin || caller.userId == id else {
+            throw APIError(.forbidden, code: "forbidden", message: "an employee may read only their own figures")
+        }
         let (window, label) = try window(request)
         guard let employee = try await store.employees(id).first else { throw APIError.notFound("employee") }
         return try await figures(of: employee, window: window, label: label)
@@ -88,14 +96,14 @@ struct AnalyticsController: Sendable {
             throw APIError.invalid("metric", "metric must be one of \(Self.metrics.joined(separator: ", "))")
         }
         let (window, label) = try window(request)
-        let buckets: [AnalyticsStore.Bucket] = switch metric {
-        case "throughput": try await store.countSeries(of: "task.completed", window: window)
-        case "created": try await store.countSeries(of: "task.created", window: window)
-        case "failed": try await store.countSeries(of: "task.failed", window: window)
-        case "wait": try await store.durationSeries(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
-        default: try await store.durationSeries(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
-        }
+        let buckets: [AnalyticsStore.Bucket] =
+            switch metric {
+            case "throughput": try await store.countSeries(of: "task.completed", window: window)
+            case "created": try await store.countSeries(of: "task.created", window: window)
+            case "failed": try await store.countSeries(of: "task.failed", window: window)
+            case "wait": try await store.durationSeries(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
+            default: try await store.durationSeries(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
+            }
         return Documented.Series(buckets: buckets.map(\.body), metric: metric, window: label)
     }
 }
-

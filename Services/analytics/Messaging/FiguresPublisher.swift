@@ -27,7 +27,11 @@ final class FiguresPublisher: Service, Sendable {
         await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
                 try? await Task.sleep(for: self.interval)
-                guard self.state.withLock({ state in defer { state.dirty = false }; return state.dirty }) else { continue }
+                guard
+                    self.state.withLock({ state in
+                        defer { state.dirty = false }; return state.dirty
+                    })
+                else { continue }
                 do {
                     try await withDeadline(.seconds(15)) { try await self.publishChanges() }
                 } catch {

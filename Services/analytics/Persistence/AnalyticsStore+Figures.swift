@@ -87,13 +87,15 @@ extension AnalyticsStore {
     }
 
     func longestWaiting() async throws -> Waiting? {
-        guard let row = try await client.query(
-            """
-            SELECT id, priority, created_at, extract(epoch FROM now() - created_at)::float8 FROM analytics.tasks
-            WHERE known AND status = 'PENDING' AND created_at IS NOT NULL ORDER BY created_at LIMIT 1
-            """,
-            logger: logger
-        ).collect().first else { return nil }
+        guard
+            let row = try await client.query(
+                """
+                SELECT id, priority, created_at, extract(epoch FROM now() - created_at)::float8 FROM analytics.tasks
+                WHERE known AND status = 'PENDING' AND created_at IS NOT NULL ORDER BY created_at LIMIT 1
+                """,
+                logger: logger
+            ).collect().first
+        else { return nil }
         let (id, priority, createdAt, waiting) = try row.decode((UUID, Int?, Date, Double).self)
         return Waiting(taskId: id, priority: priority, createdAt: createdAt, waitingSeconds: (waiting * 1_000).rounded() / 1_000)
     }

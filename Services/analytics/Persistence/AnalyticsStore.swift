@@ -27,58 +27,62 @@ struct AnalyticsStore: Sendable {
         let factRows = String(decoding: try encoder.encode(batch.facts.map(FactRow.init)), as: UTF8.self)
         let events = Dictionary(grouping: batch.facts, by: \.taskId)
         // In id order, so two replicas writing overlapping batches take the rows in one order.
-        let taskRows = String(decoding: try encoder.encode(TaskRowFold.fold(batch.facts, stored: [:]).map { id, row in
-            TaskRow((id, row), events: events[id, default: []].map(\.eventId))
-        }.sorted { $0.id.uuidString < $1.id.uuidString }), as: UTF8.self)
+        let taskRows = String(
+            decoding: try encoder.encode(
+                TaskRowFold.fold(batch.facts, stored: [:]).map { id, row in
+                    TaskRow((id, row), events: events[id, default: []].map(\.eventId))
+                }.sorted { $0.id.uuidString < $1.id.uuidString }), as: UTF8.self)
         let profileRows = String(decoding: try encoder.encode(batch.newestProfiles), as: UTF8.self)
         let newer = "\(TaskStatusOrder.rankSQL("excluded")) > \(TaskStatusOrder.rankSQL("t"))"
-        _ = try await connection.rows(of: RecordBatch(query: """
-            WITH claimed AS (
-                INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
-                SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
-                ON CONFLICT DO NOTHING RETURNING message_id
-            ), fact AS (
-                INSERT INTO analytics.facts (event_id, type, task_id, employee_id, detail, at)
-                SELECT event_id, type, task_id, employee_id, detail, at
-                FROM jsonb_to_recordset(\(factRows)::jsonb)
-                    AS f(event_id uuid, type text, task_id uuid, employee_id uuid, detail text, at timestamptz)
-                WHERE f.event_id IN (SELECT message_id FROM claimed)
-                ON CONFLICT DO NOTHING
-            ), profile AS (
-                INSERT INTO analytics.employees AS e (id, username, is_employee, active, capacity, profile_at)
-                SELECT id, username, is_employee, active, capacity, profile_at
-                FROM jsonb_to_recordset(\(profileRows)::jsonb) AS p(event_id uuid, id uuid, username text, is_employee bool,
-                    active bool, capacity int, profile_at timestamptz)
-                WHERE p.event_id IN (SELECT message_id FROM claimed)
-                ON CONFLICT (id) DO UPDATE SET username = excluded.username, is_employee = excluded.is_employee,
-                    active = excluded.active, capacity = excluded.capacity, profile_at = excluded.profile_at
-                WHERE e.profile_at <= excluded.profile_at
-            )
-            INSERT INTO analytics.tasks AS t (id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
-                accepted_at, completed_at, failed_at, known, priority, due_at, overdue)
-            SELECT id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
-                accepted_at, completed_at, failed_at, known, priority, due_at, overdue
-            FROM jsonb_to_recordset(\(taskRows)::jsonb) AS r(id uuid, status text, version int, last_event text, assignee_id uuid,
-                created_at timestamptz, first_assigned_at timestamptz, assigned_at timestamptz, accepted_at timestamptz,
-                completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz, overdue bool,
-                events uuid[])
-            WHERE r.events && ARRAY(SELECT message_id FROM claimed)
-            ON CONFLICT (id) DO UPDATE SET
-                status = CASE WHEN \(unescaped: newer) THEN excluded.status ELSE t.status END,
-                assignee_id = CASE WHEN \(unescaped: newer) THEN excluded.assignee_id ELSE t.assignee_id END,
-                version = CASE WHEN \(unescaped: newer) THEN excluded.version ELSE t.version END,
-                last_event = CASE WHEN \(unescaped: newer) THEN excluded.last_event ELSE t.last_event END,
-                created_at = least(t.created_at, excluded.created_at),
-                first_assigned_at = least(t.first_assigned_at, excluded.first_assigned_at),
-                assigned_at = greatest(t.assigned_at, excluded.assigned_at),
-                accepted_at = greatest(t.accepted_at, excluded.accepted_at),
-                completed_at = greatest(t.completed_at, excluded.completed_at),
-                failed_at = greatest(t.failed_at, excluded.failed_at),
-                known = t.known OR excluded.known,
-                priority = CASE WHEN excluded.known THEN excluded.priority ELSE t.priority END,
-                due_at = CASE WHEN excluded.known THEN excluded.due_at ELSE t.due_at END,
-                overdue = t.overdue OR excluded.overdue
-            """), logger: logger)
+        _ = try await connection.rows(
+            of: RecordBatch(
+                query: """
+                    WITH claimed AS (
+                        INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                        SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
+                        ON CONFLICT DO NOTHING RETURNING message_id
+                    ), fact AS (
+                        INSERT INTO analytics.facts (event_id, type, task_id, employee_id, detail, at)
+                        SELECT event_id, type, task_id, employee_id, detail, at
+                        FROM jsonb_to_recordset(\(factRows)::jsonb)
+                            AS f(event_id uuid, type text, task_id uuid, employee_id uuid, detail text, at timestamptz)
+                        WHERE f.event_id IN (SELECT message_id FROM claimed)
+                        ON CONFLICT DO NOTHING
+                    ), profile AS (
+                        INSERT INTO analytics.employees AS e (id, username, is_employee, active, capacity, profile_at)
+                        SELECT id, username, is_employee, active, capacity, profile_at
+                        FROM jsonb_to_recordset(\(profileRows)::jsonb) AS p(event_id uuid, id uuid, username text, is_employee bool,
+                            active bool, capacity int, profile_at timestamptz)
+                        WHERE p.event_id IN (SELECT message_id FROM claimed)
+                        ON CONFLICT (id) DO UPDATE SET username = excluded.username, is_employee = excluded.is_employee,
+                            active = excluded.active, capacity = excluded.capacity, profile_at = excluded.profile_at
+                        WHERE e.profile_at <= excluded.profile_at
+                    )
+                    INSERT INTO analytics.tasks AS t (id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
+                        accepted_at, completed_at, failed_at, known, priority, due_at, overdue)
+                    SELECT id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
+                        accepted_at, completed_at, failed_at, known, priority, due_at, overdue
+                    FROM jsonb_to_recordset(\(taskRows)::jsonb) AS r(id uuid, status text, version int, last_event text, assignee_id uuid,
+                        created_at timestamptz, first_assigned_at timestamptz, assigned_at timestamptz, accepted_at timestamptz,
+                        completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz, overdue bool,
+                        events uuid[])
+                    WHERE r.events && ARRAY(SELECT message_id FROM claimed)
+                    ON CONFLICT (id) DO UPDATE SET
+                        status = CASE WHEN \(unescaped: newer) THEN excluded.status ELSE t.status END,
+                        assignee_id = CASE WHEN \(unescaped: newer) THEN excluded.assignee_id ELSE t.assignee_id END,
+                        version = CASE WHEN \(unescaped: newer) THEN excluded.version ELSE t.version END,
+                        last_event = CASE WHEN \(unescaped: newer) THEN excluded.last_event ELSE t.last_event END,
+                        created_at = least(t.created_at, excluded.created_at),
+                        first_assigned_at = least(t.first_assigned_at, excluded.first_assigned_at),
+                        assigned_at = greatest(t.assigned_at, excluded.assigned_at),
+                        accepted_at = greatest(t.accepted_at, excluded.accepted_at),
+                        completed_at = greatest(t.completed_at, excluded.completed_at),
+                        failed_at = greatest(t.failed_at, excluded.failed_at),
+                        known = t.known OR excluded.known,
+                        priority = CASE WHEN excluded.known THEN excluded.priority ELSE t.priority END,
+                        due_at = CASE WHEN excluded.known THEN excluded.due_at ELSE t.due_at END,
+                        overdue = t.overdue OR excluded.overdue
+                    """), logger: logger)
     }
 
     /// A batch's statement (prepared: it runs for every batch).
@@ -102,9 +106,17 @@ struct AnalyticsStore: Sendable {
         init(_ entry: (key: UUID, value: TaskRowFold), events: [UUID]) {
             self.events = events
             let row = entry.value
-            (id, status, version, last_event, assignee_id) = (entry.key, row.state.status, row.state.version, row.state.lastEvent, row.state.assigneeId)
-            (created_at, first_assigned_at, assigned_at) = (row.createdAt.map(EventCoding.timestamp), row.firstAssignedAt.map(EventCoding.timestamp), row.assignedAt.map(EventCoding.timestamp))
-            (accepted_at, completed_at, failed_at) = (row.acceptedAt.map(EventCoding.timestamp), row.completedAt.map(EventCoding.timestamp), row.failedAt.map(EventCoding.timestamp))
+            (id, status, version, last_event, assignee_id) = (
+                entry.key, row.state.status, row.state.version, row.state.lastEvent, row.state.assigneeId
+            )
+            (created_at, first_assigned_at, assigned_at) = (
+                row.createdAt.map(EventCoding.timestamp), row.firstAssignedAt.map(EventCoding.timestamp),
+                row.assignedAt.map(EventCoding.timestamp)
+            )
+            (accepted_at, completed_at, failed_at) = (
+                row.acceptedAt.map(EventCoding.timestamp), row.completedAt.map(EventCoding.timestamp),
+                row.failedAt.map(EventCoding.timestamp)
+            )
             (due_at, known, priority, overdue) = (row.dueAt.map(EventCoding.timestamp), row.known, row.priority, row.overdue)
         }
     }

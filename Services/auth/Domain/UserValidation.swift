@@ -45,8 +45,8 @@ enum UserValidation {
         let trimmed = value.trimmingSpaces
         let parts = trimmed.split(separator: "@", omittingEmptySubsequences: false)
         guard value.schemaLength <= 254, parts.count == 2, !parts[0].isEmpty,
-              parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
-              !trimmed.contains(where: \.isWhitespace)
+            parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !trimmed.contains(where: \.isWhitespace)
         else { throw Violation(field: "email", message: "email is not a plausible address") }
         return trimmed
     }

@@ -114,7 +114,9 @@ struct AuthController: Sendable {
         let size = try request.integer("size", default: 20, in: 1...100)
         var role: Role?
         if let text = query["role"] {
-            guard let value = Role(rawValue: String(text).uppercased()) else { throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE") }
+            guard let value = Role(rawValue: String(text).uppercased()) else {
+                throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE")
+            }
             role = value
         }
         var active: Bool?
@@ -137,9 +139,11 @@ struct AuthController: Sendable {
         if id == identity.userId, body.active == false || role == .employee {
             throw APIError.invalid(body.active == false ? "active" : "role", "an admin cannot deactivate or demote themselves")
         }
-        guard let user = try await users.update(
-            id: id, role: role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID.random()
-        ) else { throw APIError.notFound("user") }
+        guard
+            let user = try await users.update(
+                id: id, role: role, skills: skills, capacity: capacity, active: body.active, correlationId: UUID.random()
+            )
+        else { throw APIError.notFound("user") }
         return user.body
     }
 

@@ -23,7 +23,8 @@ struct FeedEvent: Equatable {
         } else {
             // A member name written with escapes: the object again, as JSON of its own.
             let object = try JSONSerialization.jsonObject(with: Data(event.body)) as? [String: Any]
-            data = String(decoding: try JSONSerialization.data(withJSONObject: object?["data"] ?? [:], options: [.sortedKeys]), as: UTF8.self)
+            data = String(
+                decoding: try JSONSerialization.data(withJSONObject: object?["data"] ?? [:], options: [.sortedKeys]), as: UTF8.self)
         }
     }
 

@@ -77,7 +77,8 @@ enum RawJSON {
             // A number, true, false or null: up to the next delimiter.
             var index = start
             while index < json.count, !isWhitespace(json[index]),
-                  json[index] != UInt8(ascii: ","), json[index] != UInt8(ascii: "}"), json[index] != UInt8(ascii: "]") {
+                json[index] != UInt8(ascii: ","), json[index] != UInt8(ascii: "}"), json[index] != UInt8(ascii: "]")
+            {
                 index += 1
             }
             return index

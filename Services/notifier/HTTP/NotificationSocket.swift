@@ -39,7 +39,8 @@ struct NotificationSocket: Sendable {
             var answer = HTTPFields()
             if let accepted = credentials.protocolToAccept { answer[.secWebSocketProtocol] = accepted }
             return .upgrade(answer) { inbound, outbound, context in
-                try await serve(token: credentials.token, after: query["after"], inbound: inbound, outbound: outbound, logger: context.logger)
+                try await serve(
+                    token: credentials.token, after: query["after"], inbound: inbound, outbound: outbound, logger: context.logger)
             }
         }
     }
@@ -107,7 +108,9 @@ struct NotificationSocket: Sendable {
 
     /// Replays the log from `start` up to where the subscription went live, then sends what the
     /// hub posts, skipping anything already sent.
-    private func push(_ subscription: FeedHub.Subscription, from start: Int64, until expiry: Date, outbound: WebSocketOutboundWriter) async throws -> Ending {
+    private func push(
+        _ subscription: FeedHub.Subscription, from start: Int64, until expiry: Date, outbound: WebSocketOutboundWriter
+    ) async throws -> Ending {
         var cursor = start
         while cursor < subscription.start {
             let batch = try await log.after(cursor, for: subscription.audience, limit: 500)

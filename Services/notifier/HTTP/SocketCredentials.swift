@@ -23,7 +23,9 @@ struct SocketCredentials: Equatable {
         let offered = headers[values: .secWebSocketProtocol]
             .flatMap { $0.split(separator: ",") }
             .map { $0.trimmingCharacters(in: .whitespaces) }
-        let protocolToken = offered.first { $0.hasPrefix(Self.bearerProtocolPrefix) }.map { String($0.dropFirst(Self.bearerProtocolPrefix.count)) }
+        let protocolToken = offered.first { $0.hasPrefix(Self.bearerProtocolPrefix) }.map {
+            String($0.dropFirst(Self.bearerProtocolPrefix.count))
+        }
         protocolToAccept = offered.contains(Self.applicationProtocol) ? Self.applicationProtocol : nil
         if let authorization = headers[.authorization], authorization.lowercased().hasPrefix("bearer ") {
             token = String(authorization.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)

@@ -153,7 +153,10 @@ final class FeedHub: Service, Sendable {
             while true {
                 let reach = feed.reach
                 let (needed, writing) = state.withLock { state in
-                    (state.position?.needsRead(newestNotified: reach.newest, blindWakes: reach.blindWakes) ?? true, state.writesInFlight > 0)
+                    (
+                        state.position?.needsRead(newestNotified: reach.newest, blindWakes: reach.blindWakes) ?? true,
+                        state.writesInFlight > 0
+                    )
                 }
                 guard needed else { break }
                 let left = deadline - ContinuousClock.now

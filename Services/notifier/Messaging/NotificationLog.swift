@@ -54,20 +54,22 @@ struct NotificationLog: Sendable {
         storing?()
         var entries: [FeedHub.Entry] = []
         defer { stored?(entries) }
-        let inserted = try await connection.rows(of: Store(query: """
-            WITH claimed AS (
-                INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
-                SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
-                ON CONFLICT DO NOTHING RETURNING message_id
-            ), writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
-            INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
-            SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
-            FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
-                WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
-            WHERE entry.event_id IN (SELECT message_id FROM claimed)
-            ORDER BY entry.n
-            RETURNING cursor, event_id, audience
-            """), logger: logger)
+        let inserted = try await connection.rows(
+            of: Store(
+                query: """
+                    WITH claimed AS (
+                        INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                        SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
+                        ON CONFLICT DO NOTHING RETURNING message_id
+                    ), writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
+                    INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
+                    SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
+                    FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
+                        WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
+                    WHERE entry.event_id IN (SELECT message_id FROM claimed)
+                    ORDER BY entry.n
+                    RETURNING cursor, event_id, audience
+                    """), logger: logger)
         // The statement committed (it runs alone, autocommitted): its rows are in the log.
         guard stored != nil, !inserted.isEmpty else { return }
         let committedAt = HopLatency.now()
@@ -134,14 +136,18 @@ struct NotificationLog: Sendable {
 
     /// Every audience's entries after `cursor`, in order.
     func everything(after cursor: Int64, limit: Int) async throws -> [FeedHub.Entry] {
-        let rows = try await client.rows(of: Everything(query: """
-            SELECT cursor, audience, type, occurred_at, data FROM notifier.notifications
-            WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
-            """), logger: logger)
+        let rows = try await client.rows(
+            of: Everything(
+                query: """
+                    SELECT cursor, audience, type, occurred_at, data FROM notifier.notifications
+                    WHERE cursor > \(cursor) ORDER BY cursor LIMIT \(limit)
+                    """), logger: logger)
         var entries: [FeedHub.Entry] = []
         for row in rows {
             let (cursor, audience, type, occurredAt, data) = try row.decode((Int64, String, String, Date, String).self)
-            entries.append(FeedHub.Entry(audience: audience, notification: Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
+            entries.append(
+                FeedHub.Entry(
+                    audience: audience, notification: Notification(cursor: cursor, type: type, occurredAt: occurredAt, data: data)))
         }
         return entries
     }

@@ -3,8 +3,8 @@ import EventContracts
 import Foundation
 import KeyValueStore
 import Logging
-import PostgresNIO
 import Persistence
+import PostgresNIO
 import Resilience
 import ServiceLifecycle
 import Synchronization
@@ -94,10 +94,14 @@ final class Presence: Service, Sendable {
         let live = sessions.withLock { Array($0) }
         for start in stride(from: 0, to: live.count, by: Self.upkeepBatch) {
             let batch = live[start..<min(start + Self.upkeepBatch, live.count)]
-            let replies = try await redis.pipeline(batch.map { session in
-                ["EVAL", Self.openScript, "2", Self.leases(session.employee), Self.onlineSet, session.id, String(expiry()), String(now()),
-                 session.employee.uuidString]
-            })
+            let replies = try await redis.pipeline(
+                batch.map { session in
+                    [
+                        "EVAL", Self.openScript, "2", Self.leases(session.employee), Self.onlineSet, session.id, String(expiry()),
+                        String(now()),
+                        session.employee.uuidString,
+                    ]
+                })
             for (session, reply) in zip(batch, replies) where reply == .integer(1) {
                 logger.info("presence restored after Redis lost it", metadata: ["employee": "\(session.employee)"])
                 try await publish(PresenceOnline(employeeId: session.employee, at: .nowToTheMillisecond))
@@ -113,9 +117,10 @@ final class Presence: Service, Sendable {
         }
         for start in stride(from: 0, to: employees.count, by: Self.upkeepBatch) {
             let batch = employees[start..<min(start + Self.upkeepBatch, employees.count)]
-            let replies = try await redis.pipeline(batch.map { employee in
-                ["EVAL", Self.closeScript, "2", Self.leases(employee), Self.onlineSet, "", String(now()), employee.uuidString]
-            })
+            let replies = try await redis.pipeline(
+                batch.map { employee in
+                    ["EVAL", Self.closeScript, "2", Self.leases(employee), Self.onlineSet, "", String(now()), employee.uuidString]
+                })
             for (employee, reply) in zip(batch, replies) where reply == .integer(1) {
                 try await publish(PresenceOffline(employeeId: employee, at: .nowToTheMillisecond))
             }

@@ -41,7 +41,8 @@ struct WaitReason: Sendable, Equatable, Codable {
         let skilled = employees.filter { $0.active && task.requiredSkills.isSubset(of: $0.skills) }
         let skills = task.requiredSkills.sorted().joined(separator: ", ")
         guard !skilled.isEmpty else {
-            return WaitReason(code: .noSkill, text: "nobody active holds \(task.requiredSkills.count == 1 ? "the skill" : "all the skills") \(skills)")
+            return WaitReason(
+                code: .noSkill, text: "nobody active holds \(task.requiredSkills.count == 1 ? "the skill" : "all the skills") \(skills)")
         }
         let online = skilled.filter(\.online)
         guard !online.isEmpty else { return WaitReason(code: .nobodyOnline, text: "nobody who can take it is online") }

@@ -50,7 +50,9 @@ final class Assigner: Service, Sendable {
             while !Task.isCancelled {
                 await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
-                if let since = self.woken.withLock({ woken -> Int64? in defer { woken = nil }; return woken }) {
+                if let since = self.woken.withLock({ woken -> Int64? in
+                    defer { woken = nil }; return woken
+                }) {
                     self.wakeDelay.recordNanoseconds(max(0, HopLatency.now() - since) * 1_000)
                 }
                 do {

@@ -103,7 +103,8 @@ struct SchedulerEventHandlers: Sendable {
     ) -> @Sendable (IncomingEvent) throws -> TaskEvent {
         { event in
             let envelope = try event.decode(Payload.self)
-            return .changed(.init(taskId: envelope.data.taskId, change: change(envelope.data), version: envelope.data.version, at: envelope.occurredAt))
+            return .changed(
+                .init(taskId: envelope.data.taskId, change: change(envelope.data), version: envelope.data.version, at: envelope.occurredAt))
         }
     }
 
@@ -119,9 +120,11 @@ struct SchedulerEventHandlers: Sendable {
         case .due:
             try await carryOut([request], on: connection)
         case .held:
-            logger.info("manual assignment held until the task's view catches up", metadata: [
-                "task.id": "\(request.taskId)", "version": "\(request.version.map(String.init) ?? "-")",
-            ])
+            logger.info(
+                "manual assignment held until the task's view catches up",
+                metadata: [
+                    "task.id": "\(request.taskId)", "version": "\(request.version.map(String.init) ?? "-")",
+                ])
         case .alreadyHeld:
             try await refuse(request, reason: "another manual assignment of the task is waiting", on: connection)
         }

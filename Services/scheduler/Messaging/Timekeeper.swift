@@ -63,11 +63,13 @@ struct Timekeeper: Service {
                 ).collect()
                 guard !claimed.isEmpty else { return }
                 let correlationId = UUID.random()
-                let expired = ReservationExpired(taskId: taskId, employeeId: employeeId, reservationId: reservationId, expectedVersion: version)
+                let expired = ReservationExpired(
+                    taskId: taskId, employeeId: employeeId, reservationId: reservationId, expectedVersion: version)
                 try await store.outbox.append(
                     EventEnvelope(source: "scheduler", correlationId: correlationId, data: expired), on: connection, logger: logger
                 )
-                try await store.setAvailability(employeeId, to: .away, reason: "reservation_expired", correlationId: correlationId, on: connection)
+                try await store.setAvailability(
+                    employeeId, to: .away, reason: "reservation_expired", correlationId: correlationId, on: connection)
             }
             logger.info("reservation expired", metadata: ["task.id": "\(taskId)", "employee.id": "\(employeeId)"])
         }
@@ -103,7 +105,9 @@ struct Timekeeper: Service {
                 // Nothing to release: the departure changes nothing and is not announced.
                 guard !held.isEmpty else { return }
                 try await store.outbox.append(
-                    EventEnvelope(source: "scheduler", correlationId: UUID.random(), data: EmployeeGone(employeeId: employeeId, taskIds: held, since: since)),
+                    EventEnvelope(
+                        source: "scheduler", correlationId: UUID.random(),
+                        data: EmployeeGone(employeeId: employeeId, taskIds: held, since: since)),
                     on: connection, logger: logger
                 )
                 logger.info("employee gone", metadata: ["employee.id": "\(employeeId)", "tasks": "\(held.count)"])

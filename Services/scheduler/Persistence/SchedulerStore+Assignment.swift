@@ -1,8 +1,8 @@
 import EventBackbone
 import EventContracts
 import Foundation
-import PostgresNIO
 import Persistence
+import PostgresNIO
 
 /// Reading the queue and the candidates, and making proposals under conditional updates: the
 /// employee's row is locked while their load is counted, and the task moves out of PENDING only
@@ -23,24 +23,26 @@ extension SchedulerStore {
     /// load (docs/benchmarks.md). Both halves share the statement's snapshot; each row says
     /// which half it belongs to, and the columns the halves do not share are NULL in the other.
     func roundInputs(limit: Int) async throws -> (queue: [AssignmentPolicy.QueuedTask], candidates: [AssignmentPolicy.Candidate]) {
-        let rows = try await client.rows(of: RoundInputs(query: """
-            WITH waiting AS MATERIALIZED (
-                SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
-                FROM scheduler.tasks WHERE stage = 'PENDING' AND known
-                ORDER BY priority, created_at LIMIT \(limit)
-            ), held AS MATERIALIZED (
-                SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
-                WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
-            )
-            SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
-            FROM waiting
-            UNION ALL
-            SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL
-            FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
-            WHERE EXISTS (SELECT 1 FROM waiting)
-                AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
-                AND coalesce(h.load, 0) < e.capacity
-            """), logger: logger)
+        let rows = try await client.rows(
+            of: RoundInputs(
+                query: """
+                    WITH waiting AS MATERIALIZED (
+                        SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+                        FROM scheduler.tasks WHERE stage = 'PENDING' AND known
+                        ORDER BY priority, created_at LIMIT \(limit)
+                    ), held AS MATERIALIZED (
+                        SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
+                        WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+                    )
+                    SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+                    FROM waiting
+                    UNION ALL
+                    SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL
+                    FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
+                    WHERE EXISTS (SELECT 1 FROM waiting)
+                        AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
+                        AND coalesce(h.load, 0) < e.capacity
+                    """), logger: logger)
         var queue: [AssignmentPolicy.QueuedTask] = []
         var candidates: [AssignmentPolicy.Candidate] = []
         for row in rows {
@@ -49,10 +51,12 @@ extension SchedulerStore {
                 (Bool, UUID, Int, Int, [String], Date?, UUID?, Date?, Date?).self
             )
             if isTask {
-                queue.append(.init(
-                    id: id, version: first, priority: second, requiredSkills: Set(skills), createdAt: moment ?? .distantPast,  // NOT NULL for a task
-                    avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
-                ))
+                // `moment` is created_at, NOT NULL for a task.
+                queue.append(
+                    .init(
+                        id: id, version: first, priority: second, requiredSkills: Set(skills), createdAt: moment ?? .distantPast,
+                        avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
+                    ))
             } else {
                 candidates.append(.init(id: id, skills: Set(skills), capacity: first, load: second, lastAssignedAt: moment))
             }
@@ -100,10 +104,12 @@ extension SchedulerStore {
             var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
         }
         var employees: [UUID: Employee] = [:]
-        let rows = try await connection.rows(of: LockEmployees(query: """
-            SELECT id, is_employee, active, online, availability, capacity, skills FROM scheduler.employees
-            WHERE id = ANY(\(employeeIds)) ORDER BY id FOR UPDATE
-            """), logger: logger)
+        let rows = try await connection.rows(
+            of: LockEmployees(
+                query: """
+                    SELECT id, is_employee, active, online, availability, capacity, skills FROM scheduler.employees
+                    WHERE id = ANY(\(employeeIds)) ORDER BY id FOR UPDATE
+                    """), logger: logger)
         for row in rows {
             let (id, isEmployee, active, online, availability, capacity, skills) = try row.decode(
                 (UUID, Bool, Bool, Bool, String, Int, [String]).self
@@ -113,10 +119,12 @@ extension SchedulerStore {
                 capacity: capacity, skills: Set(skills)
             )
         }
-        let loads = try await connection.rows(of: Loads(query: """
-            SELECT assignee_id, count(*)::int FROM scheduler.tasks
-            WHERE assignee_id = ANY(\(employeeIds)) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
-            """), logger: logger)
+        let loads = try await connection.rows(
+            of: Loads(
+                query: """
+                    SELECT assignee_id, count(*)::int FROM scheduler.tasks
+                    WHERE assignee_id = ANY(\(employeeIds)) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+                    """), logger: logger)
         for row in loads {
             let (id, load) = try row.decode((UUID, Int).self)
             employees[id]?.load = load
@@ -126,7 +134,9 @@ extension SchedulerStore {
         var accepted: [(index: Int, reservation: UUID)] = []
         for (index, intent) in intents.enumerated() {
             let employee = employees[intent.employeeId]
-            let target = employee.map { AssignmentPolicy.ManualTarget(isEmployee: $0.isEmployee, active: $0.active, capacity: $0.capacity, load: $0.load) }
+            let target = employee.map {
+                AssignmentPolicy.ManualTarget(isEmployee: $0.isEmployee, active: $0.active, capacity: $0.capacity, load: $0.load)
+            }
             if let refusal = AssignmentPolicy.refusal(employee: target) {
                 outcomes[index] = .failure(.employee(refusal))
             } else if let employee, !intent.manual, !employee.online {
@@ -160,13 +170,15 @@ extension SchedulerStore {
         if planned {
             for intent in chosen { versions[intent.taskId] = intent.expectedVersion }
         } else {
-            let moved = try await connection.rows(of: Propose(query: """
-                UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
-                FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
-                            \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
-                WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
-                RETURNING t.id, t.version
-                """), logger: logger)
+            let moved = try await connection.rows(
+                of: Propose(
+                    query: """
+                        UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
+                        FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
+                                    \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
+                        WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
+                        RETURNING t.id, t.version
+                        """), logger: logger)
             for row in moved {
                 let (id, version) = try row.decode((UUID, Int).self)
                 versions[id] = version
@@ -186,9 +198,10 @@ extension SchedulerStore {
                 taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version,
                 reservationSeconds: reservationTimeout?.seconds
             )
-            let event = try EncodedEvent(EventEnvelope(
-                source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
-            ))
+            let event = try EncodedEvent(
+                EventEnvelope(
+                    source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
+                ))
             events.append(event)
             eventTasks.append(intent.taskId)
             eventEmployees.append(intent.employeeId)
@@ -198,39 +211,43 @@ extension SchedulerStore {
         guard !events.isEmpty else { return outcomes.map { $0! } }
         let written: [PostgresRow]
         if planned {
-            written = try await connection.rows(of: ProposeAndOffer(query: """
-                WITH moved AS (
-                    UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation,
-                        updated_at = now()
-                    FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[],
-                                \(accepted.map(\.reservation))::uuid[], \(chosen.map { $0.expectedVersion ?? -1 })::int[])
-                        AS p(task, employee, reservation, version)
-                    WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND t.version = p.version
-                    RETURNING t.id, p.employee
-                ), offered AS (
-                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
-                )
-                INSERT INTO scheduler.outbox (event_id, event_type, body)
-                SELECT id, type, body
-                FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[])
-                    WITH ORDINALITY AS event(id, type, body, task, n)
-                WHERE event.task IN (SELECT id FROM moved)
-                ORDER BY n
-                RETURNING event_id, position
-                """), logger: logger)
+            written = try await connection.rows(
+                of: ProposeAndOffer(
+                    query: """
+                        WITH moved AS (
+                            UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation,
+                                updated_at = now()
+                            FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[],
+                                        \(accepted.map(\.reservation))::uuid[], \(chosen.map { $0.expectedVersion ?? -1 })::int[])
+                                AS p(task, employee, reservation, version)
+                            WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND t.version = p.version
+                            RETURNING t.id, p.employee
+                        ), offered AS (
+                            UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
+                        )
+                        INSERT INTO scheduler.outbox (event_id, event_type, body)
+                        SELECT id, type, body
+                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[])
+                            WITH ORDINALITY AS event(id, type, body, task, n)
+                        WHERE event.task IN (SELECT id FROM moved)
+                        ORDER BY n
+                        RETURNING event_id, position
+                        """), logger: logger)
         } else {
             // The employees' last offers and the proposals' events, in one statement.
-            written = try await connection.rows(of: Offered(query: """
-                WITH offered AS (
-                    UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
-                )
-                INSERT INTO scheduler.outbox (event_id, event_type, body)
-                SELECT id, type, body
-                FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
-                    WITH ORDINALITY AS event(id, type, body, n)
-                ORDER BY n
-                RETURNING event_id, position
-                """), logger: logger)
+            written = try await connection.rows(
+                of: Offered(
+                    query: """
+                        WITH offered AS (
+                            UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
+                        )
+                        INSERT INTO scheduler.outbox (event_id, event_type, body)
+                        SELECT id, type, body
+                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
+                            WITH ORDINALITY AS event(id, type, body, n)
+                        ORDER BY n
+                        RETURNING event_id, position
+                        """), logger: logger)
         }
         let positions = try Outbox.positions(written)
         // A planned task that did not move (another replica's proposal, a change since the plan)

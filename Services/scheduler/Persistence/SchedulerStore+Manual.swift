@@ -29,12 +29,14 @@ extension SchedulerStore {
             if request.isDue(known: known, version: version) { return .due }
         }
         let unknown = TaskView.unknown
-        let locked = try await connection.rows(of: LockView(query: """
-            INSERT INTO scheduler.tasks AS t (id, stage, version, last_event)
-            VALUES (\(request.taskId), \(unknown.stage.rawValue), \(unknown.version), \(unknown.lastEvent))
-            ON CONFLICT (id) DO UPDATE SET updated_at = t.updated_at
-            RETURNING t.known, t.version, t.held_assignment IS NOT NULL
-            """), logger: logger)
+        let locked = try await connection.rows(
+            of: LockView(
+                query: """
+                    INSERT INTO scheduler.tasks AS t (id, stage, version, last_event)
+                    VALUES (\(request.taskId), \(unknown.stage.rawValue), \(unknown.version), \(unknown.lastEvent))
+                    ON CONFLICT (id) DO UPDATE SET updated_at = t.updated_at
+                    RETURNING t.known, t.version, t.held_assignment IS NOT NULL
+                    """), logger: logger)
         guard let lockedRow = locked.first else { throw NoRowReturned(statement: "the held view's upsert") }
         let (known, version, holding) = try lockedRow.decode((Bool, Int, Bool).self)
         // Another replica may have caught the view up between the read and the lock.

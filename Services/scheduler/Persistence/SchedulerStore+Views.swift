@@ -11,23 +11,26 @@ extension SchedulerStore {
 
     /// Waiting tasks, at most `limit` of them by base priority and age (all when nil).
     func queueDetails(limit: Int? = nil) async throws -> [WaitingTask] {
-        let rows = try await client.rows(of: Queue(query: """
-            SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name, avoid_until
-            FROM scheduler.tasks WHERE stage = 'PENDING' AND known
-            ORDER BY priority, created_at LIMIT \(limit ?? Int(Int32.max))
-            """), logger: logger)
+        let rows = try await client.rows(
+            of: Queue(
+                query: """
+                    SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, name, avoid_until
+                    FROM scheduler.tasks WHERE stage = 'PENDING' AND known
+                    ORDER BY priority, created_at LIMIT \(limit ?? Int(Int32.max))
+                    """), logger: logger)
         var tasks: [WaitingTask] = []
         for row in rows {
             let (id, version, priority, skills, createdAt, avoid, notBefore, name, avoidUntil) = try row.decode(
                 (UUID, Int, Int, [String], Date, UUID?, Date?, String, Date?).self
             )
-            tasks.append(WaitingTask(
-                task: .init(
-                    id: id, version: version, priority: priority, requiredSkills: Set(skills), createdAt: createdAt,
-                    avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
-                ),
-                name: name
-            ))
+            tasks.append(
+                WaitingTask(
+                    task: .init(
+                        id: id, version: version, priority: priority, requiredSkills: Set(skills), createdAt: createdAt,
+                        avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
+                    ),
+                    name: name
+                ))
         }
         return tasks
     }
@@ -69,10 +72,11 @@ extension SchedulerStore {
         for try await (id, username, fullName, active, online, availability, load, capacity, skills, idle, offline, reason) in rows.decode(
             (UUID, String, String, Bool, Bool, String, Int, Int, [String], Date?, Date?, String?).self
         ) {
-            employees.append(EmployeeSummary(
-                id: id, username: username, fullName: fullName, active: active, online: online, availability: availability,
-                availabilityReason: reason, load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
-            ))
+            employees.append(
+                EmployeeSummary(
+                    id: id, username: username, fullName: fullName, active: active, online: online, availability: availability,
+                    availabilityReason: reason, load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
+                ))
         }
         return employees
     }

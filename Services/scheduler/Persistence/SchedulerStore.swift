@@ -90,23 +90,25 @@ struct SchedulerStore: Sendable {
                 created_at: EventCoding.timestamp(at), version: task.version
             )
         }
-        let held = try await connection.rows(of: Created(query: """
-            WITH written AS (
-                INSERT INTO scheduler.tasks AS t (id, known, name, priority, required_skills, created_at, stage, version, last_event)
-                SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
-                       \(TaskView.Change.created.eventType)
-                FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
-                    AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
-                ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
-                    required_skills = excluded.required_skills, created_at = excluded.created_at,
-                    -- a row only a held request made (TaskView.unknown, version 0) takes the creation's view
-                    stage = CASE WHEN t.version < excluded.version THEN excluded.stage ELSE t.stage END,
-                    last_event = CASE WHEN t.version < excluded.version THEN excluded.last_event ELSE t.last_event END,
-                    version = GREATEST(t.version, excluded.version)
-                RETURNING t.id, t.known, t.version, t.held_assignment
-            )
-            SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
-            """), logger: logger)
+        let held = try await connection.rows(
+            of: Created(
+                query: """
+                    WITH written AS (
+                        INSERT INTO scheduler.tasks AS t (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                        SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
+                               \(TaskView.Change.created.eventType)
+                        FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
+                            AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
+                        ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
+                            required_skills = excluded.required_skills, created_at = excluded.created_at,
+                            -- a row only a held request made (TaskView.unknown, version 0) takes the creation's view
+                            stage = CASE WHEN t.version < excluded.version THEN excluded.stage ELSE t.stage END,
+                            last_event = CASE WHEN t.version < excluded.version THEN excluded.last_event ELSE t.last_event END,
+                            version = GREATEST(t.version, excluded.version)
+                        RETURNING t.id, t.known, t.version, t.held_assignment
+                    )
+                    SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
+                    """), logger: logger)
         return try await dueHeldAssignments(in: held, on: connection)
     }
 
@@ -118,18 +120,20 @@ struct SchedulerStore: Sendable {
     /// meanwhile fails the statement.
     func createdAlone(_ task: TaskCreated, at: Date, claim: InboxClaim, on connection: PostgresConnection) async throws -> Bool {
         precondition(claim.inbox == "scheduler.inbox" && claim.ids.count == 1, "one message of the scheduler's inbox")
-        let rows = try await connection.rows(of: CreatedAlone(query: """
-            WITH written AS (
-                INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
-                VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at),
-                        \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType))
-                ON CONFLICT (id) DO NOTHING
-                RETURNING id
-            ), claimed AS (
-                INSERT INTO scheduler.inbox (queue, message_id) SELECT \(claim.queue), \(claim.ids[0]) FROM written
-            )
-            SELECT count(*)::int FROM written
-            """), logger: logger)
+        let rows = try await connection.rows(
+            of: CreatedAlone(
+                query: """
+                    WITH written AS (
+                        INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                        VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at),
+                                \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType))
+                        ON CONFLICT (id) DO NOTHING
+                        RETURNING id
+                    ), claimed AS (
+                        INSERT INTO scheduler.inbox (queue, message_id) SELECT \(claim.queue), \(claim.ids[0]) FROM written
+                    )
+                    SELECT count(*)::int FROM written
+                    """), logger: logger)
         return try rows.first?.decode(Int.self) == 1
     }
 
@@ -140,10 +144,12 @@ struct SchedulerStore: Sendable {
     func apply(_ events: [TaskViewFold.Event], on connection: PostgresConnection) async throws -> [HeldAssignment] {
         guard !events.isEmpty else { return [] }
         let ids = Array(Set(events.map(\.taskId)))
-        let rows = try await connection.rows(of: LockViews(query: """
-            SELECT id, stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
-            FROM scheduler.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
-            """), logger: logger)
+        let rows = try await connection.rows(
+            of: LockViews(
+                query: """
+                    SELECT id, stage, version, last_event, assignee_id, reservation_id, avoid_employee_id, not_before, avoid_until
+                    FROM scheduler.tasks WHERE id = ANY(\(ids)) ORDER BY id FOR UPDATE
+                    """), logger: logger)
         var stored: [UUID: TaskView] = [:]
         for row in rows {
             let (id, stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil) =
@@ -159,28 +165,30 @@ struct SchedulerStore: Sendable {
         // deadlock; a row another replica inserted meanwhile is overwritten only by a newer view.
         let written = fold.written.sorted { $0.key.uuidString < $1.key.uuidString }.map(ViewRow.init)
         let offers = fold.offeredAt.map { OfferRow(id: $0.key, at: EventCoding.timestamp($0.value)) }
-        let held = try await connection.rows(of: WriteViews(query: """
-            WITH offered AS (
-                UPDATE scheduler.employees e SET last_assigned_at = o.at
-                FROM jsonb_to_recordset(\(try Self.json(offers))::jsonb) AS o(id uuid, at timestamptz)
-                WHERE e.id = o.id AND (e.last_assigned_at IS NULL OR e.last_assigned_at < o.at)
-            ), written AS (
-                INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
-                                                  avoid_employee_id, not_before, avoid_until, updated_at)
-                SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
-                       avoid_until, now()
-                FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
-                    AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
-                         avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
-                ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
-                    assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
-                    expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
-                    avoid_until = excluded.avoid_until, updated_at = now()
-                WHERE t.version <= excluded.version
-                RETURNING t.id, t.known, t.version, t.held_assignment
-            )
-            SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
-            """), logger: logger)
+        let held = try await connection.rows(
+            of: WriteViews(
+                query: """
+                    WITH offered AS (
+                        UPDATE scheduler.employees e SET last_assigned_at = o.at
+                        FROM jsonb_to_recordset(\(try Self.json(offers))::jsonb) AS o(id uuid, at timestamptz)
+                        WHERE e.id = o.id AND (e.last_assigned_at IS NULL OR e.last_assigned_at < o.at)
+                    ), written AS (
+                        INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
+                                                          avoid_employee_id, not_before, avoid_until, updated_at)
+                        SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
+                               avoid_until, now()
+                        FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
+                            AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
+                                 avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
+                        ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
+                            assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
+                            expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
+                            avoid_until = excluded.avoid_until, updated_at = now()
+                        WHERE t.version <= excluded.version
+                        RETURNING t.id, t.known, t.version, t.held_assignment
+                    )
+                    SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
+                    """), logger: logger)
         return try await dueHeldAssignments(in: held, on: connection)
     }
 

@@ -13,10 +13,13 @@ struct TaskEvents {
 
     func assigned(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
         let task = change.after
-        return [try envelope(TaskAssigned(
-            taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reservationId: task.reservationId!,
-            attempt: task.attempt, expiresAt: task.offerExpiresAt
-        ))]
+        return [
+            try envelope(
+                TaskAssigned(
+                    taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reservationId: task.reservationId!,
+                    attempt: task.attempt, expiresAt: task.offerExpiresAt
+                ))
+        ]
     }
 
     func accepted(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
@@ -25,9 +28,12 @@ struct TaskEvents {
 
     func progressed(_ change: TaskRepository.Change, note: String?) throws -> [EncodedEvent] {
         let task = change.after
-        return [try envelope(TaskProgressed(
-            taskId: task.id, version: task.version, assigneeId: task.assigneeId!, progress: task.progress, note: note
-        ))]
+        return [
+            try envelope(
+                TaskProgressed(
+                    taskId: task.id, version: task.version, assigneeId: task.assigneeId!, progress: task.progress, note: note
+                ))
+        ]
     }
 
     func completed(_ change: TaskRepository.Change, message: String) throws -> [EncodedEvent] {
@@ -43,38 +49,49 @@ struct TaskEvents {
         switch change.outcome {
         case .failedWillRetry(let next):
             return [
-                try envelope(TaskFailed(
-                    taskId: task.id, version: task.version, assigneeId: employee, message: message,
-                    attempt: change.before.attempt, willRetry: true
-                )),
-                try envelope(TaskRequeued(
-                    taskId: task.id, version: task.version, assigneeId: nil, reason: .retry, avoidEmployeeId: employee,
-                    notBefore: backoff.notBefore(attempt: next, now: now)
-                )),
+                try envelope(
+                    TaskFailed(
+                        taskId: task.id, version: task.version, assigneeId: employee, message: message,
+                        attempt: change.before.attempt, willRetry: true
+                    )),
+                try envelope(
+                    TaskRequeued(
+                        taskId: task.id, version: task.version, assigneeId: nil, reason: .retry, avoidEmployeeId: employee,
+                        notBefore: backoff.notBefore(attempt: next, now: now)
+                    )),
             ]
         default:
-            return [try envelope(TaskFailed(
-                taskId: task.id, version: task.version, assigneeId: employee, message: message,
-                attempt: change.before.attempt, willRetry: false
-            ))]
+            return [
+                try envelope(
+                    TaskFailed(
+                        taskId: task.id, version: task.version, assigneeId: employee, message: message,
+                        attempt: change.before.attempt, willRetry: false
+                    ))
+            ]
         }
     }
 
     func requeued(_ change: TaskRepository.Change, reason: RequeueReason) throws -> [EncodedEvent] {
         // An offer that lapsed or an employee who left: prefer someone else next time.
         let avoid = reason == .reservationExpired || reason == .employeeGone ? change.before.assigneeId : nil
-        return [try envelope(TaskRequeued(
-            taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: reason, avoidEmployeeId: avoid,
-            notBefore: nil
-        ))]
+        return [
+            try envelope(
+                TaskRequeued(
+                    taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: reason, avoidEmployeeId: avoid,
+                    notBefore: nil
+                ))
+        ]
     }
 
     /// The employee turned the offer down: someone else gets it, and they do not before `avoidUntil`.
     func declined(_ change: TaskRepository.Change, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
-        [try envelope(TaskRequeued(
-            taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: .declined,
-            avoidEmployeeId: change.before.assigneeId, notBefore: nil, avoidUntil: avoidUntil, message: reason
-        ))]
+        [
+            try envelope(
+                TaskRequeued(
+                    taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: .declined,
+                    avoidEmployeeId: change.before.assigneeId, notBefore: nil, avoidUntil: avoidUntil, message: reason
+                ))
+        ]
     }
 
     func flagged(_ change: TaskRepository.Change, reason: String) throws -> [EncodedEvent] {
@@ -89,9 +106,12 @@ struct TaskEvents {
 
     /// A comment, for the task's assignee (and the admins' feed).
     func commented(_ comment: Comment, task: TaskRecord) throws -> [EncodedEvent] {
-        [try envelope(TaskCommented(
-            taskId: task.id, version: task.version, assigneeId: task.assigneeId, commentId: comment.id, authorId: comment.authorId,
-            message: comment.message
-        ))]
+        [
+            try envelope(
+                TaskCommented(
+                    taskId: task.id, version: task.version, assigneeId: task.assigneeId, commentId: comment.id, authorId: comment.authorId,
+                    message: comment.message
+                ))
+        ]
     }
 }

@@ -20,8 +20,9 @@ struct TaskLifecycle {
         var offerExpiresAt: Date? = nil
 
         static func new(maxAttempts: Int) -> State {
-            State(status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: maxAttempts,
-                  progress: 0, flagged: false, version: 1)
+            State(
+                status: .pending, assigneeId: nil, reservationId: nil, attempt: 1, maxAttempts: maxAttempts,
+                progress: 0, flagged: false, version: 1)
         }
     }
 

@@ -32,15 +32,18 @@ struct AdminTasksController: Sendable {
             flagged: false, dueAt: new.dueAt, offerExpiresAt: nil, version: 1, createdBy: admin.userId, createdAt: now, updatedAt: now
         )
         let idempotency = try request.headers[.idempotencyKey].map { key in
-            guard (1...200).contains(key.schemaLength) else { throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters") }
+            guard (1...200).contains(key.schemaLength) else {
+                throw APIError.invalid("Idempotency-Key", "Idempotency-Key must be 1–200 characters")
+            }
             return (key: key, hash: try Self.fingerprint(new))
         }
         switch try await tasks.create(task, idempotency: idempotency, correlationId: UUID.random()) {
         case .created(let task): return EditedResponse(status: .created, response: task.body)
         case .replayed(let task): return EditedResponse(status: .ok, response: task.body)
         case .keyReused:
-            throw APIError(.unprocessableContent, code: "idempotency_key_reused",
-                           message: "this Idempotency-Key was used with a different body")
+            throw APIError(
+                .unprocessableContent, code: "idempotency_key_reused",
+                message: "this Idempotency-Key was used with a different body")
         }
     }
 
@@ -51,7 +54,9 @@ struct AdminTasksController: Sendable {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !name.isEmpty, body.name.schemaLength <= 200 else { throw APIError.invalid("name", "name must be 1–200 characters") }
         let description = body.description ?? ""
-        guard description.schemaLength <= 10_000 else { throw APIError.invalid("description", "description must be at most 10,000 characters") }
+        guard description.schemaLength <= 10_000 else {
+            throw APIError.invalid("description", "description must be at most 10,000 characters")
+        }
         guard (1...5).contains(body.priority) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
         let maxAttempts = body.maxAttempts ?? settings.defaultMaxAttempts
         guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }
@@ -129,10 +134,13 @@ struct AdminTasksController: Sendable {
         let employee = try TaskRoutes.uuid(context, "employeeId")
         guard let task = try await tasks.find(id) else { throw APIError.notFound("task") }
         guard task.status == .pending else {
-            throw APIError.conflict("only a PENDING task can be assigned", details: ["status": task.status.rawValue, "version": String(task.version)])
+            throw APIError.conflict(
+                "only a PENDING task can be assigned", details: ["status": task.status.rawValue, "version": String(task.version)])
         }
         let events = TaskEvents(correlationId: UUID.random())
-        try await tasks.publish([try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId, version: task.version))])
+        try await tasks.publish([
+            try events.envelope(AssignmentRequested(taskId: id, employeeId: employee, requestedBy: admin.userId, version: task.version))
+        ])
         return EditedResponse(status: .accepted, response: Documented.Accepted("the scheduler will offer the task to the employee"))
     }
 

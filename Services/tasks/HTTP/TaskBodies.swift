@@ -54,7 +54,8 @@ extension TaskStatus {
 
 extension Comment {
     var body: Documented.Comment {
-        Documented.Comment(authorId: authorId.uuidString, createdAt: createdAt, id: id.uuidString, message: message, taskId: taskId.uuidString)
+        Documented.Comment(
+            authorId: authorId.uuidString, createdAt: createdAt, id: id.uuidString, message: message, taskId: taskId.uuidString)
     }
 }
 

@@ -40,7 +40,8 @@ enum TaskRoutes {
         } catch TaskRepository.TransitionFailure.notFound {
             throw APIError.notFound("task")
         } catch TaskRepository.TransitionFailure.conflict(let status, let version),
-            TaskRepository.TransitionFailure.stale(let status, let version) {
+            TaskRepository.TransitionFailure.stale(let status, let version)
+        {
             throw APIError.conflict(
                 "not allowed while the task is \(status.rawValue)",
                 details: ["status": status.rawValue, "version": String(version)]

@@ -52,10 +52,12 @@ struct TaskEventHandlers: Sendable {
         do {
             try await offer(event, on: connection)
         } catch let failure as TaskRepository.TransitionFailure {
-            let (version, reason): (Int, String) = switch failure {
-            case .notFound: (0, "unknown_task")
-            case .conflict(let status, let version), .stale(let status, let version): (version, "task is \(status.rawValue) at version \(version)")
-            }
+            let (version, reason): (Int, String) =
+                switch failure {
+                case .notFound: (0, "unknown_task")
+                case .conflict(let status, let version), .stale(let status, let version):
+                    (version, "task is \(status.rawValue) at version \(version)")
+                }
             let rejected = TaskAssignmentRejected(
                 taskId: proposal.taskId, version: version, assigneeId: nil, employeeId: proposal.employeeId,
                 reservationId: proposal.reservationId, reason: reason

@@ -54,7 +54,9 @@ extension TaskRepository {
             logger: logger
         )
         var entries: [AuditEntry] = []
-        for try await (actor, action, from, to, reason, at, assignee) in rows.decode((UUID?, String, String?, String, String?, Date, UUID?).self) {
+        for try await (actor, action, from, to, reason, at, assignee) in rows.decode(
+            (UUID?, String, String?, String, String?, Date, UUID?).self)
+        {
             entries.append(AuditEntry(actorId: actor, action: action, from: from, to: to, reason: reason, at: at, assigneeId: assignee))
         }
         return entries
@@ -74,10 +76,11 @@ extension TaskRepository {
     /// The employee's ended attempts, newest first: each completion, each failure (also one that
     /// was retried, so the task has moved on since), each cancellation of work they held.
     func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int) {
-        let total = try await client.query(
-            "SELECT count(*) FROM tasks.audit a WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')",
-            logger: logger
-        ).collect().first?.decode(Int.self) ?? 0
+        let total =
+            try await client.query(
+                "SELECT count(*) FROM tasks.audit a WHERE a.assignee_id = \(employee) AND a.action IN ('complete', 'fail', 'cancel')",
+                logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.columnsOfT), a.action, a.at FROM tasks.audit a JOIN tasks.tasks t ON t.id = a.task_id
@@ -86,13 +89,16 @@ extension TaskRepository {
             """,
             logger: logger
         ).collect()
-        return (try rows.map { row in
-            let columns = row.makeRandomAccess()
-            let action = try columns[columns.count - 2].decode(String.self)
-            return EndedAttempt(
-                task: try Self.task(row), outcome: EndedAttempt.outcome(of: action), finishedAt: try columns[columns.count - 1].decode(Date.self)
-            )
-        }, total)
+        return (
+            try rows.map { row in
+                let columns = row.makeRandomAccess()
+                let action = try columns[columns.count - 2].decode(String.self)
+                return EndedAttempt(
+                    task: try Self.task(row), outcome: EndedAttempt.outcome(of: action),
+                    finishedAt: try columns[columns.count - 1].decode(Date.self)
+                )
+            }, total
+        )
     }
 
     func counts(of employee: UUID) async throws -> [String: Int] {

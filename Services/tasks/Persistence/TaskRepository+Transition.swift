@@ -55,7 +55,8 @@ extension TaskRepository {
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
         events: @Sendable (Change) throws -> [EncodedEvent]
     ) async throws -> Change {
-        precondition(claim.map { $0.inbox == "tasks.inbox" && $0.ids.count == 1 } ?? true, "a transition claims one message of tasks' inbox")
+        precondition(
+            claim.map { $0.inbox == "tasks.inbox" && $0.ids.count == 1 } ?? true, "a transition claims one message of tasks' inbox")
         let change = try await decide(
             id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
             hint: hint, claim: claim, authorize: authorize, events: events
@@ -143,42 +144,44 @@ extension TaskRepository {
         let id = before.id
         let now = after.updatedAt
         let status = after.status.rawValue
-        let written = try await connection.rows(of: TransitionWrite(query: """
-            WITH moved AS (
-                UPDATE tasks.tasks SET status = \(status), assignee_id = \(after.assigneeId),
-                    reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
-                    flagged = \(after.flagged), version = \(after.version), updated_at = tasks.to_ms(\(now)),
-                    offer_expires_at = \(after.offerExpiresAt),
-                    assigned_at = CASE WHEN \(status) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
-                    accepted_at = CASE WHEN \(status) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
-                    completed_at = CASE WHEN \(status) = 'COMPLETED' THEN \(now) ELSE completed_at END,
-                    failed_at = CASE WHEN \(status) = 'FAILED' THEN \(now) ELSE failed_at END,
-                    cancelled_at = CASE WHEN \(status) = 'CANCELLED' THEN \(now) ELSE cancelled_at END
-                WHERE id = \(id) AND version = \(before.version) AND (\(claimQueue)::text IS NULL OR NOT EXISTS (
-                    SELECT 1 FROM tasks.inbox WHERE queue = \(claimQueue) AND message_id = \(claimId)))
-                RETURNING id
-            ), claimed AS (
-                INSERT INTO tasks.inbox (queue, message_id) SELECT \(claimQueue), \(claimId) FROM moved WHERE \(claimQueue)::text IS NOT NULL
-            ), audited AS (
-                INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
-                SELECT id, \(actor), \(action.name), \(before.status.rawValue), \(status), \(reason),
-                       \(after.assigneeId ?? before.assigneeId) FROM moved
-            ), commented AS (
-                INSERT INTO tasks.comments (id, task_id, author_id, message, created_at)
-                SELECT \(comment?.id), id, \(comment?.authorId), \(comment?.message), \(comment?.createdAt)
-                FROM moved WHERE \(comment?.id)::uuid IS NOT NULL
-            ), published AS (
-                INSERT INTO tasks.outbox (event_id, event_type, body)
-                SELECT event.id, event.type, event.body FROM moved,
-                    unnest(\(encoded.map(\.id))::uuid[], \(encoded.map(\.type))::text[], \(encoded.map(\.body))::text[])
-                    WITH ORDINALITY AS event(id, type, body, n)
-                ORDER BY event.n
-                RETURNING event_id, position
-            )
-            SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns),
-                (SELECT array_agg(event_id ORDER BY position) FROM published), (SELECT array_agg(position ORDER BY position) FROM published)
-            FROM tasks.tasks WHERE id = \(id)
-            """), logger: logger)
+        let written = try await connection.rows(
+            of: TransitionWrite(
+                query: """
+                    WITH moved AS (
+                        UPDATE tasks.tasks SET status = \(status), assignee_id = \(after.assigneeId),
+                            reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
+                            flagged = \(after.flagged), version = \(after.version), updated_at = tasks.to_ms(\(now)),
+                            offer_expires_at = \(after.offerExpiresAt),
+                            assigned_at = CASE WHEN \(status) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
+                            accepted_at = CASE WHEN \(status) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
+                            completed_at = CASE WHEN \(status) = 'COMPLETED' THEN \(now) ELSE completed_at END,
+                            failed_at = CASE WHEN \(status) = 'FAILED' THEN \(now) ELSE failed_at END,
+                            cancelled_at = CASE WHEN \(status) = 'CANCELLED' THEN \(now) ELSE cancelled_at END
+                        WHERE id = \(id) AND version = \(before.version) AND (\(claimQueue)::text IS NULL OR NOT EXISTS (
+                            SELECT 1 FROM tasks.inbox WHERE queue = \(claimQueue) AND message_id = \(claimId)))
+                        RETURNING id
+                    ), claimed AS (
+                        INSERT INTO tasks.inbox (queue, message_id) SELECT \(claimQueue), \(claimId) FROM moved WHERE \(claimQueue)::text IS NOT NULL
+                    ), audited AS (
+                        INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
+                        SELECT id, \(actor), \(action.name), \(before.status.rawValue), \(status), \(reason),
+                               \(after.assigneeId ?? before.assigneeId) FROM moved
+                    ), commented AS (
+                        INSERT INTO tasks.comments (id, task_id, author_id, message, created_at)
+                        SELECT \(comment?.id), id, \(comment?.authorId), \(comment?.message), \(comment?.createdAt)
+                        FROM moved WHERE \(comment?.id)::uuid IS NOT NULL
+                    ), published AS (
+                        INSERT INTO tasks.outbox (event_id, event_type, body)
+                        SELECT event.id, event.type, event.body FROM moved,
+                            unnest(\(encoded.map(\.id))::uuid[], \(encoded.map(\.type))::text[], \(encoded.map(\.body))::text[])
+                            WITH ORDINALITY AS event(id, type, body, n)
+                        ORDER BY event.n
+                        RETURNING event_id, position
+                    )
+                    SELECT (SELECT count(*)::int FROM moved), \(unescaped: Self.columns),
+                        (SELECT array_agg(event_id ORDER BY position) FROM published), (SELECT array_agg(position ORDER BY position) FROM published)
+                    FROM tasks.tasks WHERE id = \(id)
+                    """), logger: logger)
         guard let row = written.first else { return .overtaken(nil) }
         let columns = row.makeRandomAccess()
         guard try columns[0].decode(Int.self) == 1 else {

@@ -59,10 +59,13 @@ struct TaskRepository: Sendable {
     /// Either way it is one autocommitted statement; a key used before costs a second, to read
     /// what it made.
     func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> CreateResult {
-        let created = try EncodedEvent(EventEnvelope(source: "tasks", correlationId: correlationId, data: TaskCreated(
-            taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
-            requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
-        )))
+        let created = try EncodedEvent(
+            EventEnvelope(
+                source: "tasks", correlationId: correlationId,
+                data: TaskCreated(
+                    taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
+                    requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
+                )))
         let made = try await client.withConnection { connection in
             try await insert(task, announcing: created, idempotency: idempotency, on: connection)
         }
@@ -97,31 +100,33 @@ struct TaskRepository: Sendable {
         // The key's row goes in first and gates the rest: `ON CONFLICT DO NOTHING` waits for a
         // concurrent first use of the key to commit, then inserts nothing. Its foreign key is
         // checked at the end of the statement, when the task is there.
-        let rows = try await connection.rows(of: TaskInsert(query: """
-            WITH claimed AS (
-                INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
-                SELECT \(task.createdBy), \(idempotency?.key), \(idempotency?.hash), \(task.id)
-                WHERE \(idempotency?.key)::text IS NOT NULL
-                ON CONFLICT (created_by, key) DO NOTHING
-                RETURNING task_id
-            ), inserted AS (
-                INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
-                    progress, flagged, due_at, version, created_by, created_at, updated_at)
-                SELECT \(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
-                    \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
-                    \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt))
-                WHERE \(idempotency?.key)::text IS NULL OR EXISTS (SELECT FROM claimed)
-                RETURNING id
-            ), audited AS (
-                INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
-                SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
-            ), published AS (
-                INSERT INTO tasks.outbox (event_id, event_type, body)
-                SELECT \(created.id), \(created.type), \(created.body) FROM inserted
-                RETURNING position
-            )
-            SELECT position FROM published
-            """), logger: logger)
+        let rows = try await connection.rows(
+            of: TaskInsert(
+                query: """
+                    WITH claimed AS (
+                        INSERT INTO tasks.idempotency_keys (created_by, key, request_hash, task_id)
+                        SELECT \(task.createdBy), \(idempotency?.key), \(idempotency?.hash), \(task.id)
+                        WHERE \(idempotency?.key)::text IS NOT NULL
+                        ON CONFLICT (created_by, key) DO NOTHING
+                        RETURNING task_id
+                    ), inserted AS (
+                        INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
+                            progress, flagged, due_at, version, created_by, created_at, updated_at)
+                        SELECT \(task.id), \(task.name), \(task.description), \(task.priority), \(task.requiredSkills),
+                            \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
+                            \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt))
+                        WHERE \(idempotency?.key)::text IS NULL OR EXISTS (SELECT FROM claimed)
+                        RETURNING id
+                    ), audited AS (
+                        INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
+                        SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
+                    ), published AS (
+                        INSERT INTO tasks.outbox (event_id, event_type, body)
+                        SELECT \(created.id), \(created.type), \(created.body) FROM inserted
+                        RETURNING position
+                    )
+                    SELECT position FROM published
+                    """), logger: logger)
         return try rows.first?.decode(Int64.self)
     }
 
