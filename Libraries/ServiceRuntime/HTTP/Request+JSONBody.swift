@@ -37,14 +37,15 @@ extension Request {
         } catch DecodingError.valueNotFound(let expected, let context) {
             let field = context.codingPath.map(\.stringValue).joined(separator: ".")
             throw APIError.invalid(field, "\(field) must be \(Self.describe(expected)), not null")
-        } catch DecodingError.dataCorrupted(let context) where !context.codingPath.isEmpty {
-            let field = context.codingPath.map(\.stringValue).joined(separator: ".")
-            throw APIError.invalid(field, "\(field) has an invalid value")
-        } catch DecodingError.dataCorrupted where Self.fractionalNumber(in: data) != nil {
+        } catch DecodingError.dataCorrupted(let context) {
+            if !context.codingPath.isEmpty {
+                let field = context.codingPath.map(\.stringValue).joined(separator: ".")
+                throw APIError.invalid(field, "\(field) has an invalid value")
+            }
             // Foundation refuses a number an integer field cannot hold (1.5, 1e300) without
             // saying where; every number the API takes is a whole one, so that number is it.
-            let field = Self.fractionalNumber(in: data)!
-            throw APIError.invalid(field, "\(field) must be a whole number")
+            if let field = Self.fractionalNumber(in: data) { throw APIError.invalid(field, "\(field) must be a whole number") }
+            throw APIError.malformed("the body is not valid JSON")
         } catch {
             throw APIError.malformed("the body is not valid JSON")
         }

@@ -30,17 +30,12 @@ extension Role {
         }
     }
 
-    /// A role as a request gives it: nil when left out or null; ADMIN or EMPLOYEE, nothing else.
-    static func given(_ role: Documented.RegisterRequest.RolePayload?) throws -> Role? {
-        try role.map { try given(rawValue: $0.rawValue) }
-    }
-
-    static func given(_ role: Documented.UpdateUserRequest.RolePayload?) throws -> Role? {
-        try role.map { try given(rawValue: $0.rawValue) }
-    }
-
-    private static func given(rawValue: String) throws -> Role {
-        guard let role = Role(rawValue: rawValue) else { throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE") }
-        return role
+    /// A role as a request gives it (each request type has its own generated enum of the same
+    /// values): nil when left out or null; ADMIN or EMPLOYEE, nothing else.
+    static func given<Given: RawRepresentable<String>>(_ role: Given?) throws -> Role? {
+        try role.map { given in
+            guard let role = Role(rawValue: given.rawValue) else { throw APIError.invalid("role", "role must be ADMIN or EMPLOYEE") }
+            return role
+        }
     }
 }

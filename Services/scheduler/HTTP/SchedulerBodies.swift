@@ -33,7 +33,7 @@ extension Availability {
 extension SchedulerStore.EmployeeSummary {
     var body: Documented.Employee {
         Documented.Employee(
-            active: active, availability: (Availability(rawValue: availability) ?? .away).body, availabilityReason: availabilityReason,
+            active: active, availability: availability.body, availabilityReason: availabilityReason,
             capacity: capacity, fullName: fullName, id: id.uuidString, idleSince: idleSince, load: load, offlineSince: offlineSince,
             online: online, skills: skills, username: username
         )

@@ -26,7 +26,7 @@ struct SchedulerController: Sendable {
         let waiting = try await store.queueDetails()
         let team = try await store.employeeSummaries().map { e in
             WaitReason.Employee(
-                id: e.id, active: e.active, online: e.online, available: e.availability == Availability.available.rawValue, load: e.load,
+                id: e.id, active: e.active, online: e.online, available: e.availability == .available, load: e.load,
                 capacity: e.capacity, skills: Set(e.skills)
             )
         }

@@ -1,3 +1,4 @@
+import EventContracts
 import Foundation
 import Persistence
 import PostgresNIO
@@ -41,7 +42,7 @@ extension SchedulerStore {
         var fullName: String
         var active: Bool
         var online: Bool
-        var availability: String
+        var availability: Availability
         /// Why the availability last changed (`reservation_expired`, `employee`, …).
         var availabilityReason: String?
         var load: Int
@@ -72,9 +73,11 @@ extension SchedulerStore {
         for try await (id, username, fullName, active, online, availability, load, capacity, skills, idle, offline, reason) in rows.decode(
             (UUID, String, String, Bool, Bool, String, Int, Int, [String], Date?, Date?, String?).self
         ) {
+            // The availability column's CHECK allows AVAILABLE and AWAY only.
             employees.append(
                 EmployeeSummary(
-                    id: id, username: username, fullName: fullName, active: active, online: online, availability: availability,
+                    id: id, username: username, fullName: fullName, active: active, online: online,
+                    availability: Availability(rawValue: availability) ?? .away,
                     availabilityReason: reason, load: load, capacity: capacity, skills: skills, idleSince: idle, offlineSince: offline
                 ))
         }
