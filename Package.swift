@@ -167,7 +167,7 @@ let package = Package(
         .executableTarget(
             name: "TasksService",
             dependencies: [
-                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "TasksAPI",
+                "ServiceRuntime", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Tokens", "TasksAPI",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -298,11 +298,24 @@ let package = Package(
             ],
             path: "Tests/ScratchDatabase", swiftSettings: swiftSettings
         ),
+        // Calling a service's routes in process, as a client would (the controller tests).
+        .target(
+            name: "RouteTesting",
+            dependencies: [
+                "EventContracts", "ServiceRuntime", "Tokens",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Tests/RouteTesting", swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "TasksServiceTests",
             dependencies: [
-                "TasksService", "TasksAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime",
+                "TasksService", "TasksAPI", "EventContracts", "Persistence", "RouteTesting", "ScratchDatabase", "ServiceRuntime",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/TasksServiceTests",
             swiftSettings: swiftSettings

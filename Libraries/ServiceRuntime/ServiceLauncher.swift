@@ -101,17 +101,26 @@ public enum ServiceLauncher {
             descriptor: descriptor, configuration: configuration, dependencies: dependencies,
             signer: TokenSigner(keys: configuration.tokenKeys), logger: logger
         )
-        let router = Router(context: ServiceRequestContext.self)
-        router.add(middleware: ServiceHeaderMiddleware(service: descriptor.name))
-        router.add(middleware: JSONErrorMiddleware())
-        router.add(middleware: MetricsMiddleware())
-        router.add(middleware: LogRequestsMiddleware(.debug))
+        let router = router(for: descriptor.name)
         HealthController(service: descriptor.name, checks: dependencies.healthChecks).addRoutes(to: router)
         MetricsController(registry: registry).addRoutes(to: router)
         let own = try setUp(router, context)
         let document = try descriptor.resources.map(OpenAPIDocument.load(from:))
         document.map { OpenAPIController(document: $0).addRoutes(to: router) }
         return (router, dependencies, own, document)
+    }
+}
+
+extension ServiceLauncher {
+    /// A router with what every route of a service runs behind: the service's header, errors as
+    /// JSON, request metrics and logs. The controller tests build a service's routes on it too.
+    public static func router(for service: String) -> Router<ServiceRequestContext> {
+        let router = Router(context: ServiceRequestContext.self)
+        router.add(middleware: ServiceHeaderMiddleware(service: service))
+        router.add(middleware: JSONErrorMiddleware())
+        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: LogRequestsMiddleware(.debug))
+        return router
     }
 }
 

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
+import Tokens
 
 /// The tasks service as the shared runtime sees it.
 enum TasksService {
@@ -14,17 +15,20 @@ enum TasksService {
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let settings = try TaskSettings(context.configuration.environment)
         let tasks = TaskRepository(client: context.dependencies.database.client, logger: context.logger)
-        let signer = context.signer
+        addRoutes(to: router, tasks: tasks, settings: settings, signer: context.signer)
+        let consumer = context.consumer(
+            of: "tasks.scheduling", handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers
+        )
+        return ServiceAssembly(services: consumer + [TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)])
+    }
+
+    /// The HTTP routes over any store of tasks: the seam the controller tests build on.
+    static func addRoutes(to router: Router<ServiceRequestContext>, tasks: some TaskStore, settings: TaskSettings, signer: TokenSigner) {
         AdminTasksController(tasks: tasks, settings: settings)
             .addRoutes(to: router, signer: BearerTokenMiddleware(signer: signer, requiring: .admin))
         EmployeeTasksController(tasks: tasks, settings: settings).addRoutes(
             to: router, employees: BearerTokenMiddleware(signer: signer, requiring: .employee),
             anyone: BearerTokenMiddleware(signer: signer)
         )
-
-        let consumer = context.consumer(
-            of: "tasks.scheduling", handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers
-        )
-        return ServiceAssembly(services: consumer + [TaskSweeper(tasks: tasks, settings: settings, logger: context.logger)])
     }
 }

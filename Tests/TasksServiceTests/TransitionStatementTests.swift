@@ -78,7 +78,7 @@ struct TransitionStatementTests {
                             after.version == 8 && after.status == change.after.status && after.offerExpiresAt == change.after.offerExpiresAt
                         )
                         #expect(try await counts(before.id, client) == (audits + 1, events + 1))
-                    } catch TaskRepository.TransitionFailure.conflict(let current, let version) {
+                    } catch TransitionFailure.conflict(let current, let version) {
                         #expect(!allowed, "\(action.name) from \(status) was refused though the rules allow it")
                         #expect(current == status && version == 7)
                         #expect(try await counts(before.id, client) == (audits, events), "a refused \(action.name) wrote something")
@@ -101,7 +101,7 @@ struct TransitionStatementTests {
                         do {
                             _ = try await repository.transition(before.id, .complete, actor: nil, events: { _ in [try marker.event()] })
                             return true
-                        } catch TaskRepository.TransitionFailure.conflict(let status, let version) {
+                        } catch TransitionFailure.conflict(let status, let version) {
                             #expect(status == .completed && version == 8)
                             return false
                         }
@@ -119,7 +119,7 @@ struct TransitionStatementTests {
         try await withRepository { repository, client in
             let before = try await task(in: .inProgress, repository, client)
             let (audits, events) = try await counts(before.id, client)
-            await #expect(throws: TaskRepository.TransitionFailure.stale(current: .inProgress, version: 7)) {
+            await #expect(throws: TransitionFailure.stale(current: .inProgress, version: 7)) {
                 _ = try await repository.transition(before.id, .complete, actor: nil, expectedVersion: 6, events: { _ in [] })
             }
             #expect(try await counts(before.id, client) == (audits, events))
@@ -158,7 +158,7 @@ extension TransitionStatementTests {
             #expect(try await repository.find(before.id)?.version == 8)
 
             // The same message again (a redelivery): nothing moves, nothing is written.
-            await #expect(throws: TaskRepository.TransitionFailure.self) { try await progress(60) }
+            await #expect(throws: TransitionFailure.self) { try await progress(60) }
             #expect(try await inboxRows(message, client) == 1)
             #expect(try await counts(before.id, client) == (audits + 1, events + 1))
             #expect(try await repository.find(before.id)?.progress == 50)
@@ -221,7 +221,7 @@ struct TransitionHintTests {
             let cancelled = try await created(repository)
             try await client.query("UPDATE tasks.tasks SET status = 'CANCELLED', version = 7 WHERE id = \(cancelled.id)", logger: logger)
             let (audits, events) = try await statements.counts(cancelled.id, client)
-            await #expect(throws: TaskRepository.TransitionFailure.conflict(current: .cancelled, version: 7)) {
+            await #expect(throws: TransitionFailure.conflict(current: .cancelled, version: 7)) {
                 _ = try await repository.transition(cancelled.id, assign(UUID.random()), actor: nil, events: { _ in [] })
             }
             #expect(try await statements.counts(cancelled.id, client) == (audits, events))
@@ -260,7 +260,7 @@ struct TransitionHintTests {
             // …and another writer's version 2, which cancelled the task.
             try await client.query("UPDATE tasks.tasks SET status = 'CANCELLED', version = 2 WHERE id = \(task.id)", logger: logger)
             // Started from the rolled-back offer, Alice's accept would pass the version check.
-            await #expect(throws: TaskRepository.TransitionFailure.conflict(current: .cancelled, version: 2)) {
+            await #expect(throws: TransitionFailure.conflict(current: .cancelled, version: 2)) {
                 _ = try await repository.transition(task.id, .accept, actor: alice, events: { _ in [] })
             }
             #expect(try await repository.find(task.id)?.status == .cancelled)

@@ -11,7 +11,15 @@ struct TaskEvents {
         try EncodedEvent(EventEnvelope(source: "tasks", correlationId: correlationId, causationId: causationId, data: data))
     }
 
-    func assigned(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
+    func created(_ task: TaskRecord) throws -> EncodedEvent {
+        try envelope(
+            TaskCreated(
+                taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
+                requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
+            ))
+    }
+
+    func assigned(_ change: TaskChange) throws -> [EncodedEvent] {
         let task = change.after
         return [
             try envelope(
@@ -22,11 +30,11 @@ struct TaskEvents {
         ]
     }
 
-    func accepted(_ change: TaskRepository.Change) throws -> [EncodedEvent] {
+    func accepted(_ change: TaskChange) throws -> [EncodedEvent] {
         [try envelope(TaskAccepted(taskId: change.after.id, version: change.after.version, assigneeId: change.after.assigneeId!))]
     }
 
-    func progressed(_ change: TaskRepository.Change, note: String?) throws -> [EncodedEvent] {
+    func progressed(_ change: TaskChange, note: String?) throws -> [EncodedEvent] {
         let task = change.after
         return [
             try envelope(
@@ -36,14 +44,14 @@ struct TaskEvents {
         ]
     }
 
-    func completed(_ change: TaskRepository.Change, message: String) throws -> [EncodedEvent] {
+    func completed(_ change: TaskChange, message: String) throws -> [EncodedEvent] {
         let task = change.after
         return [try envelope(TaskCompleted(taskId: task.id, version: task.version, assigneeId: task.assigneeId!, message: message))]
     }
 
     /// `task.failed`, and with attempts left `task.requeued{retry}` avoiding the employee until
     /// the backoff has passed.
-    func failed(_ change: TaskRepository.Change, message: String, backoff: RetryBackoff, now: Date) throws -> [EncodedEvent] {
+    func failed(_ change: TaskChange, message: String, backoff: RetryBackoff, now: Date) throws -> [EncodedEvent] {
         let employee = change.before.assigneeId!
         let task = change.after
         switch change.outcome {
@@ -71,7 +79,7 @@ struct TaskEvents {
         }
     }
 
-    func requeued(_ change: TaskRepository.Change, reason: RequeueReason) throws -> [EncodedEvent] {
+    func requeued(_ change: TaskChange, reason: RequeueReason) throws -> [EncodedEvent] {
         // An offer that lapsed or an employee who left: prefer someone else next time.
         let avoid = reason == .reservationExpired || reason == .employeeGone ? change.before.assigneeId : nil
         return [
@@ -84,7 +92,7 @@ struct TaskEvents {
     }
 
     /// The employee turned the offer down: someone else gets it, and they do not before `avoidUntil`.
-    func declined(_ change: TaskRepository.Change, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
+    func declined(_ change: TaskChange, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
         [
             try envelope(
                 TaskRequeued(
@@ -94,12 +102,12 @@ struct TaskEvents {
         ]
     }
 
-    func flagged(_ change: TaskRepository.Change, reason: String) throws -> [EncodedEvent] {
+    func flagged(_ change: TaskChange, reason: String) throws -> [EncodedEvent] {
         let task = change.after
         return [try envelope(TaskFlagged(taskId: task.id, version: task.version, assigneeId: task.assigneeId!, reason: reason))]
     }
 
-    func cancelled(_ change: TaskRepository.Change, by admin: UUID, reason: String?) throws -> [EncodedEvent] {
+    func cancelled(_ change: TaskChange, by admin: UUID, reason: String?) throws -> [EncodedEvent] {
         let task = change.after
         return [try envelope(TaskCancelled(taskId: task.id, version: task.version, assigneeId: task.assigneeId, by: admin, reason: reason))]
     }

@@ -7,8 +7,8 @@ import ServiceRuntime
 import TasksAPI
 
 /// `/api/admin/tasks…`: create, list, inspect, assign by hand, retry, cancel.
-struct AdminTasksController: Sendable {
-    let tasks: TaskRepository
+struct AdminTasksController<Tasks: TaskStore>: Sendable {
+    let tasks: Tasks
     let settings: TaskSettings
 
     func addRoutes(to router: Router<ServiceRequestContext>, signer: BearerTokenMiddleware) {
@@ -48,7 +48,7 @@ struct AdminTasksController: Sendable {
     }
 
     /// How far in the past a due date may be at creation: clock skew, a repeated request.
-    static let pastDueGrace: TimeInterval = 60
+    static var pastDueGrace: TimeInterval { 60 }
 
     func validate(_ body: Documented.CreateTask) throws -> NewTask {
         let name = body.name.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -88,7 +88,7 @@ struct AdminTasksController: Sendable {
 
     @Sendable func list(request: Request, context: ServiceRequestContext) async throws -> TaskPage {
         let query = request.uri.queryParameters
-        var filter = TaskRepository.Filter()
+        var filter = TaskFilter()
         if let text = query["status"] {
             guard let status = TaskStatus(rawValue: String(text).uppercased()) else {
                 throw APIError.invalid("status", "status must be one of \(TaskStatus.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -149,7 +149,9 @@ struct AdminTasksController: Sendable {
         let id = try TaskRoutes.uuid(context, "id")
         let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
-            try await tasks.transition(id, .retry, actor: admin.userId, reason: "admin retry") { change in
+            try await tasks.transition(
+                id, .retry, actor: admin.userId, reason: "admin retry", expectedVersion: nil, comment: nil, authorize: { _ in }
+            ) { change in
                 try events.requeued(change, reason: .adminRetry)
             }.after.body
         }
@@ -162,7 +164,10 @@ struct AdminTasksController: Sendable {
         let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: Documented.Reason.self))
         let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
-            try await tasks.transition(id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin") { change in
+            try await tasks.transition(
+                id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin", expectedVersion: nil, comment: nil,
+                authorize: { _ in }
+            ) { change in
                 try events.cancelled(change, by: admin.userId, reason: reason)
             }.after.body
         }

@@ -7,8 +7,8 @@ import TasksAPI
 
 /// `/api/employee/tasks…`: the employee's own work. Acting on a task that is not theirs is 403;
 /// an action the task's state does not allow is 409 with the current state.
-struct EmployeeTasksController: Sendable {
-    let tasks: TaskRepository
+struct EmployeeTasksController<Tasks: TaskStore>: Sendable {
+    let tasks: Tasks
     let settings: TaskSettings
 
     func addRoutes(to router: Router<ServiceRequestContext>, employees: BearerTokenMiddleware, anyone: BearerTokenMiddleware) {
@@ -121,7 +121,7 @@ struct EmployeeTasksController: Sendable {
     /// Applies `action` to one of the caller's own tasks, with its comment if any.
     private func act(
         _ action: TaskLifecycle.Action, _ request: Request, _ context: ServiceRequestContext, comment: String? = nil, reason: String? = nil,
-        events make: @escaping @Sendable (TaskEvents, TaskRepository.Change) throws -> [EncodedEvent]
+        events make: @escaping @Sendable (TaskEvents, TaskChange) throws -> [EncodedEvent]
     ) async throws -> Documented.Task {
         let me = try context.requireIdentity().userId
         let id = try TaskRoutes.uuid(context, "id")
@@ -130,7 +130,7 @@ struct EmployeeTasksController: Sendable {
         let comment = comment.map { Comment(id: UUID.random(), taskId: id, authorId: me, message: $0, createdAt: .nowToTheMillisecond) }
         return try await TaskRoutes.run {
             try await tasks.transition(
-                id, action, actor: me, reason: reason, comment: comment,
+                id, action, actor: me, reason: reason, expectedVersion: nil, comment: comment,
                 authorize: { task in guard task.assigneeId == me else { throw APIError.forbidden } },
                 events: { change in try make(events, change) }
             ).after.body

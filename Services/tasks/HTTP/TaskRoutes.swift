@@ -37,10 +37,10 @@ enum TaskRoutes {
     static func run<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch TaskRepository.TransitionFailure.notFound {
+        } catch TransitionFailure.notFound {
             throw APIError.notFound("task")
-        } catch TaskRepository.TransitionFailure.conflict(let status, let version),
-            TaskRepository.TransitionFailure.stale(let status, let version)
+        } catch TransitionFailure.conflict(let status, let version),
+            TransitionFailure.stale(let status, let version)
         {
             throw APIError.conflict(
                 "not allowed while the task is \(status.rawValue)",

@@ -19,7 +19,7 @@ struct TaskEventHandlers: Sendable {
             do {
                 try await offer(event, on: connection, claim: claim)
                 return true
-            } catch is TaskRepository.TransitionFailure {
+            } catch is TransitionFailure {
                 return false
             }
         }
@@ -51,7 +51,7 @@ struct TaskEventHandlers: Sendable {
         let events = events(for: event)
         do {
             try await offer(event, on: connection)
-        } catch let failure as TaskRepository.TransitionFailure {
+        } catch let failure as TransitionFailure {
             let (version, reason): (Int, String) =
                 switch failure {
                 case .notFound: (0, "unknown_task")
@@ -76,11 +76,11 @@ struct TaskEventHandlers: Sendable {
                 expectedVersion: expiry.expectedVersion, hint: tasks.recent.hint(expiry.taskId),
                 authorize: { task in
                     guard task.reservationId == expiry.reservationId else {
-                        throw TaskRepository.TransitionFailure.stale(current: task.status, version: task.version)
+                        throw TransitionFailure.stale(current: task.status, version: task.version)
                     }
                 }
             ) { change in try events.requeued(change, reason: .reservationExpired) }
-        } catch is TaskRepository.TransitionFailure {
+        } catch is TransitionFailure {
             logger.debug("reservation expiry for a task that moved on", metadata: ["task.id": "\(expiry.taskId)"])
         }
     }
@@ -108,7 +108,7 @@ struct TaskEventHandlers: Sendable {
                         id, .flag, on: connection, actor: nil, reason: "employee gone", expectedVersion: version
                     ) { change in try events.flagged(change, reason: "employee_gone") }
                 }
-            } catch is TaskRepository.TransitionFailure {
+            } catch is TransitionFailure {
                 continue
             }
         }

@@ -5,18 +5,8 @@ import PostgresNIO
 
 /// Reads for the API, comments, and events that change no task.
 extension TaskRepository {
-    struct Filter: Sendable {
-        var status: TaskStatus?
-        var priority: Int?
-        var assignee: UUID?
-        var createdFrom: Date?
-        var createdTo: Date?
-        /// Only open tasks past their due time.
-        var overdue = false
-    }
-
     /// Newest first, ties broken by id, so pages are stable.
-    func list(_ filter: Filter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
+    func list(_ filter: TaskFilter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
         func filtered(_ head: String, _ tail: String = "") -> PostgresQuery {
             """
             \(unescaped: head) FROM tasks.tasks

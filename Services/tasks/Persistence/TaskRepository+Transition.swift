@@ -5,21 +5,6 @@ import Persistence
 import PostgresNIO
 
 extension TaskRepository {
-    /// A transition that happened: the task before and after, and what it meant.
-    struct Change: Sendable {
-        let before: TaskRecord
-        let after: TaskRecord
-        let outcome: TaskLifecycle.Outcome
-    }
-
-    enum TransitionFailure: Error, Equatable {
-        case notFound
-        /// The lifecycle does not allow the action now, or the task moved on meanwhile.
-        case conflict(current: TaskStatus, version: Int)
-        /// `expectedVersion` was given and the task is no longer at it (events from the past).
-        case stale(current: TaskStatus, version: Int)
-    }
-
     /// Applies `action` to a task: take it as this process last committed it (`RecentTasks`) or
     /// read it, let `authorize` see it (and throw to refuse), apply the lifecycle, then write
     /// everything in **one statement** — the row updated only if its version did not change
@@ -30,8 +15,8 @@ extension TaskRepository {
         _ id: UUID, _ action: TaskLifecycle.Action, actor: UUID?, reason: String? = nil, expectedVersion: Int? = nil,
         comment: Comment? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
-        events: @Sendable (Change) throws -> [EncodedEvent]
-    ) async throws -> Change {
+        events: @Sendable (TaskChange) throws -> [EncodedEvent]
+    ) async throws -> TaskChange {
         try await client.withConnection { connection in
             try await transition(
                 id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
@@ -53,8 +38,8 @@ extension TaskRepository {
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String? = nil,
         expectedVersion: Int? = nil, comment: Comment? = nil, hint: TaskRecord? = nil, claim: InboxClaim? = nil,
         authorize: @Sendable (TaskRecord) throws -> Void = { _ in },
-        events: @Sendable (Change) throws -> [EncodedEvent]
-    ) async throws -> Change {
+        events: @Sendable (TaskChange) throws -> [EncodedEvent]
+    ) async throws -> TaskChange {
         precondition(
             claim.map { $0.inbox == "tasks.inbox" && $0.ids.count == 1 } ?? true, "a transition claims one message of tasks' inbox")
         let change = try await decide(
@@ -70,8 +55,8 @@ extension TaskRepository {
         _ id: UUID, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
         expectedVersion: Int?, comment: Comment?, hint: TaskRecord?, claim: InboxClaim?,
         authorize: @Sendable (TaskRecord) throws -> Void,
-        events: @Sendable (Change) throws -> [EncodedEvent]
-    ) async throws -> Change {
+        events: @Sendable (TaskChange) throws -> [EncodedEvent]
+    ) async throws -> TaskChange {
         func attempt(from before: TaskRecord) async throws -> Attempt {
             try authorize(before)
             if let expectedVersion, expectedVersion != before.version {
@@ -84,14 +69,14 @@ extension TaskRepository {
             } catch {
                 throw TransitionFailure.conflict(current: before.status, version: before.version)
             }
-            let change = Change(before: before, after: before.with(next, at: Date.nowToTheMillisecond), outcome: outcome)
+            let change = TaskChange(before: before, after: before.with(next, at: Date.nowToTheMillisecond), outcome: outcome)
             return try await write(
                 change, action, on: connection, actor: actor, reason: reason, comment: comment, claim: claim, events: try events(change)
             )
         }
 
         /// The change, or the conflict a lost race is — with the row as it is now.
-        func settle(_ attempt: Attempt, from before: TaskRecord) async throws -> Change {
+        func settle(_ attempt: Attempt, from before: TaskRecord) async throws -> TaskChange {
             switch attempt {
             case .written(let change):
                 return change
@@ -129,14 +114,14 @@ extension TaskRepository {
     /// What became of a write: made, or not because the row is no longer at the version the
     /// change was worked out from — then the row as the statement found it (nil: no such task).
     private enum Attempt {
-        case written(Change)
+        case written(TaskChange)
         case overtaken(TaskRecord?)
     }
 
     /// The one statement of a transition; it also returns the row as the statement found it, for
     /// a write that did not happen.
     private func write(
-        _ change: Change, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
+        _ change: TaskChange, _ action: TaskLifecycle.Action, on connection: PostgresConnection, actor: UUID?, reason: String?,
         comment: Comment?, claim: InboxClaim?, events encoded: [EncodedEvent]
     ) async throws -> Attempt {
         let (before, after) = (change.before, change.after)

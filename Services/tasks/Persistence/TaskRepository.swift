@@ -7,7 +7,7 @@ import PostgresNIO
 
 /// Tasks, comments, the audit trail and idempotency keys in the `tasks` schema. Every change is
 /// one transaction: the row (conditional on its version), one audit row, and its events.
-struct TaskRepository: Sendable {
+struct TaskRepository: TaskStore {
     let client: PostgresClient
     let logger: Logger
     let outbox = Outbox(schema: "tasks")
@@ -47,25 +47,11 @@ struct TaskRepository: Sendable {
         )
     }
 
-    enum CreateResult {
-        case created(TaskRecord)
-        /// The same idempotency key and body as before: the task made then.
-        case replayed(TaskRecord)
-        /// The same idempotency key with a different body.
-        case keyReused
-    }
-
     /// Creates a task, its audit row and `task.created`; with an idempotency key, at most once.
     /// Either way it is one autocommitted statement; a key used before costs a second, to read
     /// what it made.
-    func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> CreateResult {
-        let created = try EncodedEvent(
-            EventEnvelope(
-                source: "tasks", correlationId: correlationId,
-                data: TaskCreated(
-                    taskId: task.id, version: task.version, assigneeId: nil, name: task.name, priority: task.priority,
-                    requiredSkills: task.requiredSkills, dueAt: task.dueAt, maxAttempts: task.maxAttempts, createdBy: task.createdBy
-                )))
+    func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> TaskCreation {
+        let created = try TaskEvents(correlationId: correlationId).created(task)
         let made = try await client.withConnection { connection in
             try await insert(task, announcing: created, idempotency: idempotency, on: connection)
         }

@@ -1,0 +1,72 @@
+import EventBackbone
+import Foundation
+
+/// What the HTTP routes need of the tasks they keep: `TaskRepository` in PostgreSQL, and the
+/// in-memory store the controller tests run against (docs/architecture.md, "Tests"). Every
+/// method keeps the repository's guarantee: a change and the events it announces are stored
+/// together or not at all.
+protocol TaskStore: Sendable {
+    /// Creates a task, its audit row and `task.created`; with an idempotency key, at most once.
+    func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> TaskCreation
+    func find(_ id: UUID) async throws -> TaskRecord?
+    /// Newest first, ties broken by id, so pages are stable.
+    func list(_ filter: TaskFilter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int)
+    /// Oldest first.
+    func comments(of taskId: UUID) async throws -> [Comment]
+    /// In the order the transitions happened.
+    func auditTrail(of taskId: UUID) async throws -> [AuditEntry]
+    /// Offers awaiting acceptance and tasks in progress, oldest first.
+    func current(of employee: UUID) async throws -> [TaskRecord]
+    /// The employee's ended attempts, newest first.
+    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int)
+    /// How many of the employee's tasks are in each status (every status present).
+    func counts(of employee: UUID) async throws -> [String: Int]
+    /// Adds a comment and the events `make` returns for its task; false when there is no such
+    /// task. `make` may throw to refuse, and then nothing is stored.
+    func addComment(_ comment: Comment, events make: @Sendable (TaskRecord) throws -> [EncodedEvent]) async throws -> Bool
+    /// Events that change no task (manual assignment requests, requests for work).
+    func publish(_ events: [EncodedEvent]) async throws
+    /// Applies `action`: `authorize` sees the task first (and throws to refuse), then the
+    /// lifecycle decides, and the task, one audit row, the comment if any and `events` are
+    /// stored — only if the task did not move meanwhile. Throws `TransitionFailure`.
+    func transition(
+        _ id: UUID, _ action: TaskLifecycle.Action, actor: UUID?, reason: String?, expectedVersion: Int?, comment: Comment?,
+        authorize: @Sendable (TaskRecord) throws -> Void,
+        events: @Sendable (TaskChange) throws -> [EncodedEvent]
+    ) async throws -> TaskChange
+}
+
+/// A transition that happened: the task before and after, and what it meant.
+struct TaskChange: Sendable {
+    let before: TaskRecord
+    let after: TaskRecord
+    let outcome: TaskLifecycle.Outcome
+}
+
+enum TransitionFailure: Error, Equatable {
+    case notFound
+    /// The lifecycle does not allow the action now, or the task moved on meanwhile.
+    case conflict(current: TaskStatus, version: Int)
+    /// `expectedVersion` was given and the task is no longer at it (events from the past).
+    case stale(current: TaskStatus, version: Int)
+}
+
+/// What a creation did.
+enum TaskCreation {
+    case created(TaskRecord)
+    /// The same idempotency key and body as before: the task made then.
+    case replayed(TaskRecord)
+    /// The same idempotency key with a different body.
+    case keyReused
+}
+
+/// Which tasks an admin's list shows.
+struct TaskFilter: Sendable {
+    var status: TaskStatus?
+    var priority: Int?
+    var assignee: UUID?
+    var createdFrom: Date?
+    var createdTo: Date?
+    /// Only open tasks past their due time.
+    var overdue = false
+}

@@ -1,0 +1,235 @@
+import EventContracts
+import Foundation
+import HTTPTypes
+import RouteTesting
+import TasksAPI
+import Testing
+
+@testable import TasksService
+
+/// `/api/admin/tasks…` over the in-memory store: every route's answer and every refusal a
+/// client can cause.
+@Suite struct AdminTaskRoutesTests {
+    typealias Task = Components.Schemas.Task
+
+    @Test func everyRouteWantsAValidToken() async throws {
+        let harness = try TasksRouteHarness()
+        let operations = try RouteTesting.operations(of: TasksService.descriptor)
+        #expect(operations.count == 17)
+        try await harness.run { client in
+            for (method, uri) in operations {
+                for caller in [RouteTesting.anonymous, RouteTesting.expired(.admin), RouteTesting.forged(.admin)] {
+                    let reply = try await client.send(method, uri, as: caller, json: "{}")
+                    #expect(reply.status == .unauthorized, "\(method) \(uri)")
+                    #expect(reply.code == "unauthenticated")
+                }
+            }
+        }
+    }
+
+    @Test func anEmployeeMayNotUseTheAdminRoutes() async throws {
+        let harness = try TasksRouteHarness()
+        let task = harness.task(.failed)
+        try await harness.run { client in
+            for (method, uri) in [
+                (.post, "/api/admin/tasks"), (.get, "/api/admin/tasks"), (.get, "/api/admin/tasks/\(task.id)"),
+                (.post, "/api/admin/tasks/\(task.id)/assign/\(harness.employee.id)"), (.post, "/api/admin/tasks/\(task.id)/retry"),
+                (.post, "/api/admin/tasks/\(task.id)/cancel"),
+            ] as [(HTTPRequest.Method, String)] {
+                let reply = try await client.send(method, uri, as: harness.employee, json: #"{"name": "x", "priority": 1}"#)
+                #expect(reply.status == .forbidden, "\(method) \(uri)")
+            }
+        }
+        #expect(harness.store.published.isEmpty)
+    }
+
+    @Test func createStoresTheTaskAndAnnouncesIt() async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let reply = try await client.send(
+                .post, "/api/admin/tasks", as: harness.admin,
+                json: #"{"name": "  Check invoice 7  ", "priority": 2, "requiredSkills": ["billing"]}"#)
+            #expect(reply.status == .created)
+            let task = try reply.decode(Task.self)
+            #expect(task.name == "Check invoice 7")
+            #expect(task.status == .pending)
+            #expect(task.maxAttempts == 3)
+            #expect(task.version == 1)
+            #expect(task.createdBy == harness.admin.id.uuidString)
+            let id = try #require(UUID(uuidString: task.id))
+            let stored = try #require(try await harness.store.find(id))
+            #expect(stored.requiredSkills == ["billing"])
+        }
+        #expect(harness.published() == ["task.created"])
+        #expect(try harness.last(TaskCreated.self)?.priority == 2)
+    }
+
+    @Test func anIdempotencyKeyMakesOneTaskPerBody() async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let body = #"{"name": "Once", "priority": 3}"#
+            let first = try await client.send(.post, "/api/admin/tasks", as: harness.admin, json: body, headers: [.idempotencyKey: "k-1"])
+            let again = try await client.send(.post, "/api/admin/tasks", as: harness.admin, json: body, headers: [.idempotencyKey: "k-1"])
+            #expect(first.status == .created)
+            #expect(again.status == .ok)
+            #expect(try again.decode(Task.self).id == first.decode(Task.self).id)
+            let other = try await client.send(
+                .post, "/api/admin/tasks", as: harness.admin, json: #"{"name": "Other", "priority": 3}"#, headers: [.idempotencyKey: "k-1"])
+            #expect(other.status == .unprocessableContent)
+            #expect(other.code == "idempotency_key_reused")
+            let tooLong = try await client.send(
+                .post, "/api/admin/tasks", as: harness.admin, json: body, headers: [.idempotencyKey: String(repeating: "k", count: 201)])
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.error["field"] == "Idempotency-Key")
+        }
+        #expect(harness.published() == ["task.created"])
+    }
+
+    @Test(arguments: [
+        (#"{"name": "", "priority": 1}"#, "name"), (#"{"name": "x", "priority": 0}"#, "priority"),
+        (#"{"name": "x", "priority": 6}"#, "priority"), (#"{"name": "x", "priority": 1, "maxAttempts": 21}"#, "maxAttempts"),
+        (#"{"name": "x", "priority": 1, "dueAt": "2020-01-01T00:00:00Z"}"#, "dueAt"),
+        (#"{"name": "x", "priority": 1, "requiredSkills": [""]}"#, "requiredSkills"),
+        (#"{"name": "x", "priority": 1.5}"#, "priority"),
+    ])
+    func createRefusesAnInvalidTask(body: String, field: String) async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let reply = try await client.send(.post, "/api/admin/tasks", as: harness.admin, json: body)
+            #expect(reply.status == .unprocessableContent, "\(reply.text)")
+            #expect(reply.error["field"] == field, "\(reply.text)")
+        }
+        #expect(harness.store.published.isEmpty)
+    }
+
+    @Test(arguments: ["{", #"{"priority": 1}"#, "[]", ""])
+    func createRefusesABodyThatIsNotATask(body: String) async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let reply = try await client.send(.post, "/api/admin/tasks", as: harness.admin, json: body)
+            #expect([.badRequest, .unprocessableContent].contains(reply.status), "\(reply.text)")
+            #expect(reply.code != nil)
+        }
+        #expect(harness.store.published.isEmpty)
+    }
+
+    @Test func theListFiltersAndPages() async throws {
+        let harness = try TasksRouteHarness()
+        let start = Date.nowToTheMillisecond
+        for minute in 0..<5 { harness.task(.pending, priority: 1, createdAt: start + Double(minute) * 60) }
+        harness.task(.inProgress, assignee: harness.employee, priority: 2, createdAt: start + 600)
+        try await harness.run { client in
+            let pending = try await client.send(.get, "/api/admin/tasks?status=pending&size=2&page=1", as: harness.admin)
+            #expect(pending.status == .ok)
+            let page = try pending.decode(TaskPage.self)
+            #expect(page.total == 5)
+            #expect(page.items.count == 2)
+            #expect(page.items.map(\.createdAt) == [start + 120, start + 60])
+            let theirs = try await client.send(.get, "/api/admin/tasks?assignee=\(harness.employee.id)", as: harness.admin)
+            #expect(try theirs.decode(TaskPage.self).items.map(\.status) == [.inProgress])
+            let urgent = try await client.send(.get, "/api/admin/tasks?priority=2", as: harness.admin)
+            #expect(try urgent.decode(TaskPage.self).total == 1)
+        }
+    }
+
+    @Test(arguments: [
+        ("status=LOST", "status"), ("priority=9", "priority"), ("assignee=me", "assignee"), ("overdue=maybe", "overdue"),
+        ("createdFrom=yesterday", "createdFrom"), ("size=101", "size"), ("page=-1", "page"),
+    ])
+    func theListRefusesABadFilter(query: String, field: String) async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let reply = try await client.send(.get, "/api/admin/tasks?\(query)", as: harness.admin)
+            #expect(reply.status == .unprocessableContent, "\(reply.text)")
+            #expect(reply.error["field"] == field, "\(reply.text)")
+        }
+    }
+
+    @Test func theDetailCarriesTheAuditTrailAndComments() async throws {
+        let harness = try TasksRouteHarness()
+        try await harness.run { client in
+            let created = try await client.send(.post, "/api/admin/tasks", as: harness.admin, json: #"{"name": "Audit me", "priority": 4}"#)
+            let id = try created.decode(Task.self).id
+            _ = try await client.send(.post, "/api/tasks/\(id)/comments", as: harness.admin, json: #"{"message": "urgent after all"}"#)
+            let detail = try await client.send(.get, "/api/admin/tasks/\(id)", as: harness.admin)
+            #expect(detail.status == .ok)
+            let body = try detail.decode(TaskDetail.self)
+            #expect(body.value1.name == "Audit me")
+            #expect(body.value2.audit.map(\.action) == ["create"])
+            #expect(body.value2.comments.map(\.message) == ["urgent after all"])
+            #expect(try await client.send(.get, "/api/admin/tasks/\(UUID())", as: harness.admin).status == .notFound)
+            let malformed = try await client.send(.get, "/api/admin/tasks/not-a-uuid", as: harness.admin)
+            #expect(malformed.status == .badRequest)
+            #expect(malformed.code == "malformed_request")
+        }
+    }
+
+    @Test func assigningByHandAsksTheSchedulerForAPendingTaskOnly() async throws {
+        let harness = try TasksRouteHarness()
+        let pending = harness.task(.pending)
+        let held = harness.task(.inProgress, assignee: harness.colleague)
+        try await harness.run { client in
+            let asked = try await client.send(.post, "/api/admin/tasks/\(pending.id)/assign/\(harness.employee.id)", as: harness.admin)
+            #expect(asked.status == .accepted)
+            #expect(try asked.decode(Components.Schemas.Accepted.self).status == .accepted)
+            let busy = try await client.send(.post, "/api/admin/tasks/\(held.id)/assign/\(harness.employee.id)", as: harness.admin)
+            #expect(busy.status == .conflict)
+            #expect(busy.error["status"] == "IN_PROGRESS")
+            let missing = try await client.send(.post, "/api/admin/tasks/\(UUID())/assign/\(harness.employee.id)", as: harness.admin)
+            #expect(missing.status == .notFound)
+            let badEmployee = try await client.send(.post, "/api/admin/tasks/\(pending.id)/assign/nobody", as: harness.admin)
+            #expect(badEmployee.status == .badRequest)
+        }
+        #expect(harness.published() == ["assignment.requested"])
+        let request = try #require(try harness.last(AssignmentRequested.self))
+        #expect(request.employeeId == harness.employee.id)
+        #expect(request.version == pending.version)
+        #expect(request.requestedBy == harness.admin.id)
+    }
+
+    @Test func retryGivesAFailedTaskAFreshStart() async throws {
+        let harness = try TasksRouteHarness()
+        let failed = harness.task(.failed, assignee: harness.employee, attempt: 3)
+        let pending = harness.task(.pending)
+        try await harness.run { client in
+            let retried = try await client.send(.post, "/api/admin/tasks/\(failed.id)/retry", as: harness.admin)
+            #expect(retried.status == .ok)
+            let task = try retried.decode(Task.self)
+            #expect(task.status == .pending)
+            #expect(task.attempt == 1)
+            #expect(task.assigneeId == nil)
+            let refused = try await client.send(.post, "/api/admin/tasks/\(pending.id)/retry", as: harness.admin)
+            #expect(refused.status == .conflict)
+            #expect(refused.error["status"] == "PENDING")
+            #expect(refused.error["version"] == "3")
+            #expect(try await client.send(.post, "/api/admin/tasks/\(UUID())/retry", as: harness.admin).status == .notFound)
+        }
+        #expect(harness.published() == ["task.requeued"])
+        #expect(try harness.last(TaskRequeued.self)?.reason == .adminRetry)
+    }
+
+    @Test func cancelEndsAnOpenTaskWithTheReasonItsAssigneeIsShown() async throws {
+        let harness = try TasksRouteHarness()
+        let held = harness.task(.inProgress, assignee: harness.employee)
+        let done = harness.task(.completed, assignee: harness.employee)
+        try await harness.run { client in
+            let tooLong = try await client.send(
+                .post, "/api/admin/tasks/\(held.id)/cancel", as: harness.admin,
+                body: Components.Schemas.Reason(reason: String(repeating: "r", count: 1_001)))
+            #expect(tooLong.status == .unprocessableContent)
+            #expect(tooLong.error["field"] == "reason")
+            let cancelled = try await client.send(
+                .post, "/api/admin/tasks/\(held.id)/cancel", as: harness.admin, json: #"{"reason": " customer withdrew "}"#)
+            #expect(cancelled.status == .ok)
+            #expect(try cancelled.decode(Task.self).status == .cancelled)
+            let again = try await client.send(.post, "/api/admin/tasks/\(done.id)/cancel", as: harness.admin)
+            #expect(again.status == .conflict)
+            #expect(again.error["status"] == "COMPLETED")
+        }
+        #expect(harness.published() == ["task.cancelled"])
+        let event = try #require(try harness.last(TaskCancelled.self))
+        #expect(event.reason == "customer withdrew")
+        #expect(event.assigneeId == harness.employee.id)
+        #expect(try await harness.store.auditTrail(of: held.id).last?.reason == "customer withdrew")
+    }
+}

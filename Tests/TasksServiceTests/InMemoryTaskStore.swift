@@ -1,0 +1,137 @@
+import EventBackbone
+import Foundation
+import Synchronization
+
+@testable import TasksService
+
+/// The tasks a controller test works on, kept in memory: the same lifecycle decides as in
+/// `TaskRepository`, under one lock, so a change and its events are stored together or not at
+/// all. What the PostgreSQL statements guarantee beyond that (the conditional update against a
+/// concurrent writer, the inbox claim) is tested against PostgreSQL in TransitionStatementTests.
+final class InMemoryTaskStore: TaskStore {
+    struct State {
+        var tasks: [UUID: TaskRecord] = [:]
+        var audit: [(taskId: UUID, entry: AuditEntry)] = []
+        var comments: [Comment] = []
+        var keys: [String: (hash: String, taskId: UUID)] = [:]
+        /// Every event stored, in the order the outbox would publish them.
+        var published: [EncodedEvent] = []
+    }
+
+    let state = Mutex(State())
+
+    /// A task as a test needs it, written as is (no audit row, no event).
+    func put(_ task: TaskRecord) {
+        state.withLock { $0.tasks[task.id] = task }
+    }
+
+    var published: [EncodedEvent] { state.withLock { $0.published } }
+
+    func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> TaskCreation {
+        let created = try TaskEvents(correlationId: correlationId).created(task)
+        return state.withLock { state in
+            if let idempotency {
+                let key = "\(task.createdBy) \(idempotency.key)"
+                if let earlier = state.keys[key] {
+                    return earlier.hash == idempotency.hash ? .replayed(state.tasks[earlier.taskId]!) : .keyReused
+                }
+                state.keys[key] = (idempotency.hash, task.id)
+            }
+            state.tasks[task.id] = task
+            state.audit.append(
+                (task.id, AuditEntry(actorId: task.createdBy, action: "create", to: task.status.rawValue, at: task.createdAt)))
+            state.published.append(created)
+            return .created(task)
+        }
+    }
+
+    func find(_ id: UUID) async throws -> TaskRecord? {
+        state.withLock { $0.tasks[id] }
+    }
+
+    func list(_ filter: TaskFilter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
+        let now = Date()
+        let matching = state.withLock { Array($0.tasks.values) }.filter { task in
+            (filter.status.map { task.status == $0 } ?? true) && (filter.priority.map { task.priority == $0 } ?? true)
+                && (filter.assignee.map { task.assigneeId == $0 } ?? true)
+                && (filter.createdFrom.map { task.createdAt >= $0 } ?? true) && (filter.createdTo.map { task.createdAt < $0 } ?? true)
+                && (!filter.overdue || (task.dueAt.map { $0 < now } ?? false) && !task.status.isTerminal)
+        }.sorted { ($0.createdAt, $1.id.uuidString) > ($1.createdAt, $0.id.uuidString) }
+        return (Array(matching.dropFirst(page * size).prefix(size)), matching.count)
+    }
+
+    func comments(of taskId: UUID) async throws -> [Comment] {
+        state.withLock { $0.comments.filter { $0.taskId == taskId } }
+    }
+
+    func auditTrail(of taskId: UUID) async throws -> [AuditEntry] {
+        state.withLock { $0.audit.filter { $0.taskId == taskId }.map(\.entry) }
+    }
+
+    func current(of employee: UUID) async throws -> [TaskRecord] {
+        state.withLock { Array($0.tasks.values) }
+            .filter { $0.assigneeId == employee && [.assigned, .inProgress].contains($0.status) }
+            .sorted { ($0.updatedAt, $0.id.uuidString) < ($1.updatedAt, $1.id.uuidString) }
+    }
+
+    func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int) {
+        let ended = state.withLock { state in
+            state.audit.reversed().filter { $0.entry.assigneeId == employee && ["complete", "fail", "cancel"].contains($0.entry.action) }
+                .map {
+                    EndedAttempt(task: state.tasks[$0.taskId]!, outcome: EndedAttempt.outcome(of: $0.entry.action), finishedAt: $0.entry.at)
+                }
+        }
+        return (Array(ended.dropFirst(page * size).prefix(size)), ended.count)
+    }
+
+    func counts(of employee: UUID) async throws -> [String: Int] {
+        var counts = Dictionary(uniqueKeysWithValues: TaskStatus.allCases.map { ($0.rawValue, 0) })
+        for task in state.withLock({ Array($0.tasks.values) }) where task.assigneeId == employee { counts[task.status.rawValue]! += 1 }
+        return counts
+    }
+
+    func addComment(_ comment: Comment, events make: @Sendable (TaskRecord) throws -> [EncodedEvent]) async throws -> Bool {
+        try state.withLock { state in
+            guard let task = state.tasks[comment.taskId] else { return false }
+            let events = try make(task)
+            state.comments.append(comment)
+            state.published += events
+            return true
+        }
+    }
+
+    func publish(_ events: [EncodedEvent]) async throws {
+        state.withLock { $0.published += events }
+    }
+
+    func transition(
+        _ id: UUID, _ action: TaskLifecycle.Action, actor: UUID?, reason: String?, expectedVersion: Int?, comment: Comment?,
+        authorize: @Sendable (TaskRecord) throws -> Void,
+        events: @Sendable (TaskChange) throws -> [EncodedEvent]
+    ) async throws -> TaskChange {
+        try state.withLock { state in
+            guard let before = state.tasks[id] else { throw TransitionFailure.notFound }
+            try authorize(before)
+            if let expectedVersion, expectedVersion != before.version {
+                throw TransitionFailure.stale(current: before.status, version: before.version)
+            }
+            guard let (next, outcome) = try? TaskLifecycle.apply(action, to: before.lifecycle) else {
+                throw TransitionFailure.conflict(current: before.status, version: before.version)
+            }
+            let change = TaskChange(before: before, after: before.with(next, at: .nowToTheMillisecond), outcome: outcome)
+            let encoded = try events(change)
+            state.tasks[id] = change.after
+            state.audit.append(
+                (
+                    id,
+                    AuditEntry(
+                        actorId: actor, action: action.name, from: before.status.rawValue, to: next.status.rawValue, reason: reason,
+                        at: change.after.updatedAt, assigneeId: change.after.assigneeId ?? before.assigneeId
+                    )
+                ))
+            comment.map { state.comments.append($0) }
+            state.published += encoded
+            return change
+        }
+    }
+}
