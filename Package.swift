@@ -287,7 +287,12 @@ let package = Package(
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AuthServiceTests", dependencies: ["AuthService", "ServiceRuntime", "AuthAPI"], path: "Tests/AuthServiceTests",
+            name: "AuthServiceTests",
+            dependencies: [
+                "AuthService", "ServiceRuntime", "AuthAPI", "EventContracts", "RouteTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
+            path: "Tests/AuthServiceTests",
             swiftSettings: swiftSettings
         ),
         // A database of its own for each integration test of a service's statements.

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
+import Tokens
 
 /// The auth service as the shared runtime sees it.
 enum AuthService {
@@ -15,7 +16,7 @@ enum AuthService {
         let settings = try AuthSettings(context.configuration.environment)
         let users = UserRepository(client: context.dependencies.database.client, logger: context.logger)
         let hasher = PasswordHasher(cost: settings.bcryptCost)
-        AuthController(users: users, hasher: hasher, signer: context.signer, settings: settings).addRoutes(to: router)
+        addRoutes(to: router, users: users, hasher: hasher, signer: context.signer, settings: settings)
         guard let admin = settings.bootstrapAdmin else { return ServiceAssembly() }
         return ServiceAssembly(services: [
             BootstrapAdmin(
@@ -23,5 +24,12 @@ enum AuthService {
                 database: context.dependencies.database, logger: context.logger
             )
         ])
+    }
+
+    /// The HTTP routes over any store of accounts: the seam the controller tests build on.
+    static func addRoutes(
+        to router: Router<ServiceRequestContext>, users: some UserStore, hasher: PasswordHasher, signer: TokenSigner, settings: AuthSettings
+    ) {
+        AuthController(users: users, hasher: hasher, signer: signer, settings: settings).addRoutes(to: router)
     }
 }

@@ -43,7 +43,7 @@ struct BootstrapAdmin: Service {
         do {
             try await users.insert(admin, passwordHash: try await hasher.hash(password), correlationId: UUID.random())
             logger.notice("created the first admin", metadata: ["user.name": "\(username)"])
-        } catch UserRepository.InsertError.duplicate {
+        } catch is DuplicateUser {
             return  // another replica was quicker
         }
     }

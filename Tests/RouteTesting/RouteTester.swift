@@ -47,6 +47,12 @@ public struct Caller: Sendable {
     public let id: UUID
     public let role: Role
     public let token: String?
+
+    public init(id: UUID, role: Role, token: String?) {
+        self.id = id
+        self.role = role
+        self.token = token
+    }
 }
 
 /// Sends requests to the routes under test.
@@ -91,6 +97,16 @@ public struct Reply: Sendable {
             let error = object["error"] as? [String: Any]
         else { return [:] }
         return error.compactMapValues { $0 as? String ?? ($0 as? NSNumber)?.stringValue }
+    }
+
+    /// The fields a 422 names, each problem of a form reported at once (`error.errors`) or the one
+    /// (`error.field`).
+    public var invalidFields: [String] {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any],
+            let error = object["error"] as? [String: Any]
+        else { return [] }
+        if let errors = error["errors"] as? [[String: Any]] { return errors.compactMap { $0["field"] as? String } }
+        return (error["field"] as? String).map { [$0] } ?? []
     }
 
     /// The error's code ("unauthenticated", "invalid_value", …), nil when the body has none.

@@ -9,8 +9,8 @@ import Tokens
 
 /// `/api/auth/…`: registration, login, refresh, the caller's own account, and the admin's
 /// account management.
-struct AuthController: Sendable {
-    let users: UserRepository
+struct AuthController<Users: UserStore>: Sendable {
+    let users: Users
     let hasher: PasswordHasher
     let signer: TokenSigner
     let settings: AuthSettings
@@ -60,8 +60,8 @@ struct AuthController: Sendable {
         )
         do {
             try await users.insert(user, passwordHash: try await hasher.hash(body.password), correlationId: UUID.random())
-        } catch UserRepository.InsertError.duplicate(let field) {
-            throw APIError.conflict("\(field) is already taken", details: ["field": field])
+        } catch let duplicate as DuplicateUser {
+            throw APIError.conflict("\(duplicate.field) is already taken", details: ["field": duplicate.field])
         }
         return EditedResponse(status: .created, response: user.body)
     }

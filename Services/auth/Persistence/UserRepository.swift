@@ -7,14 +7,10 @@ import PostgresNIO
 
 /// Accounts and failed logins in the `auth` schema. Every change writes its event to the outbox
 /// in the same transaction.
-struct UserRepository: Sendable {
+struct UserRepository: UserStore {
     let client: PostgresClient
     let logger: Logger
     private let outbox = Outbox(schema: "auth")
-
-    enum InsertError: Error {
-        case duplicate(field: String)
-    }
 
     private static let columns = "id, username, full_name, email, role, skills, capacity, active, created_at, updated_at"
 
@@ -44,11 +40,10 @@ struct UserRepository: Sendable {
             }
         } catch let error as PSQLError where error.serverInfo?[.sqlState] == "23505" {
             let constraint = error.serverInfo?[.constraintName] ?? ""
-            throw InsertError.duplicate(field: constraint.contains("email") ? "email" : "username")
+            throw DuplicateUser(field: constraint.contains("email") ? "email" : "username")
         }
     }
 
-    /// The account and its password hash, by username (case-insensitive).
     func find(username: String) async throws -> (User, String)? {
         let rows = try await client.query(
             "SELECT \(unescaped: Self.columns), password_hash FROM auth.users WHERE lower(username) = lower(\(username))",
@@ -80,7 +75,6 @@ struct UserRepository: Sendable {
         return (try rows.map(Self.user), total)
     }
 
-    /// Applies the given changes and publishes `user.updated`; nil when there is no such user.
     func update(
         id: UUID, role: Role?, skills: [String]?, capacity: Int?, active: Bool?, correlationId: UUID
     ) async throws -> User? {
@@ -102,7 +96,6 @@ struct UserRepository: Sendable {
         }
     }
 
-    /// How long ago each failure within `window` happened, for the username and for the client.
     func failures(username: String, client address: String, window: Duration) async throws -> (username: [Duration], client: [Duration]) {
         let seconds = Double(window.components.seconds)
         let rows = try await client.query(
@@ -128,7 +121,6 @@ struct UserRepository: Sendable {
         )
     }
 
-    /// A successful login forgives the username's failures; old records of any kind go too.
     func clearFailures(username: String, olderThan window: Duration) async throws {
         let seconds = Double(window.components.seconds)
         try await client.query(
