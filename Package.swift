@@ -183,7 +183,7 @@ let package = Package(
         .executableTarget(
             name: "SchedulerService",
             dependencies: [
-                "SchedulerAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "KeyValueStore",
+                "SchedulerAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "KeyValueStore", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -333,8 +333,9 @@ let package = Package(
         .testTarget(
             name: "SchedulerServiceTests",
             dependencies: [
-                "SchedulerService", "SchedulerAPI", "EventContracts", "Persistence", "ScratchDatabase", "ServiceRuntime",
+                "SchedulerService", "SchedulerAPI", "EventContracts", "Persistence", "RouteTesting", "ScratchDatabase", "ServiceRuntime",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/SchedulerServiceTests",
             swiftSettings: swiftSettings

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
+import Tokens
 
 /// The scheduler service as the shared runtime sees it.
 enum SchedulerService {
@@ -19,13 +20,22 @@ enum SchedulerService {
             client: context.dependencies.database.client, logger: context.logger, reservationTimeout: settings.reservationTimeout
         )
         let assigner = Assigner(store: store, redis: redis, settings: settings, logger: context.logger)
-        SchedulerController(store: store, settings: settings, assigner: assigner).addRoutes(
-            to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
-            employees: BearerTokenMiddleware(signer: context.signer, requiring: .employee)
-        )
+        addRoutes(to: router, views: store, settings: settings, signer: context.signer, wake: { assigner.wake() })
         let consumer = context.consumer(
             of: "scheduler.events", handlers: SchedulerEventHandlers(store: store, assigner: assigner, logger: context.logger).handlers
         )
         return ServiceAssembly(services: consumer + [assigner, Timekeeper(store: store, settings: settings, logger: context.logger)])
+    }
+
+    /// The HTTP routes over any views of the queue and the team: the seam the controller tests
+    /// build on. `wake` starts an assignment round.
+    static func addRoutes(
+        to router: Router<ServiceRequestContext>, views: some SchedulerViews, settings: SchedulerSettings, signer: TokenSigner,
+        wake: @escaping @Sendable () -> Void
+    ) {
+        SchedulerController(store: views, settings: settings, wake: wake).addRoutes(
+            to: router, admins: BearerTokenMiddleware(signer: signer, requiring: .admin),
+            employees: BearerTokenMiddleware(signer: signer, requiring: .employee)
+        )
     }
 }

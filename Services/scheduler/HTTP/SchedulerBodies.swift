@@ -30,7 +30,7 @@ extension Availability {
     }
 }
 
-extension SchedulerStore.EmployeeSummary {
+extension EmployeeSummary {
     var body: Documented.Employee {
         Documented.Employee(
             active: active, availability: availability.body, availabilityReason: availabilityReason,

@@ -6,10 +6,11 @@ import ServiceRuntime
 
 /// `/api/scheduler/…`: the live queue and the employees as the scheduler sees them (admins), and
 /// an employee's own availability.
-struct SchedulerController: Sendable {
-    let store: SchedulerStore
+struct SchedulerController<Views: SchedulerViews>: Sendable {
+    let store: Views
     let settings: SchedulerSettings
-    let assigner: Assigner
+    /// Starts an assignment round at once (an employee became available).
+    let wake: @Sendable () -> Void
 
     func addRoutes(to router: Router<ServiceRequestContext>, admins: BearerTokenMiddleware, employees: BearerTokenMiddleware) {
         router.group("/api/scheduler/queue").add(middleware: admins).get(use: queue)
@@ -23,8 +24,8 @@ struct SchedulerController: Sendable {
         let limit = try request.integer("limit", default: 100, in: 1...1_000)
         let now = Date()
         let policy = AssignmentPolicy(agingStep: settings.agingStep)
-        let waiting = try await store.queueDetails()
-        let team = try await store.employeeSummaries().map { e in
+        let waiting = try await store.queueDetails(limit: nil)
+        let team = try await store.employeeSummaries(only: nil).map { e in
             WaitReason.Employee(
                 id: e.id, active: e.active, online: e.online, available: e.availability == .available, load: e.load,
                 capacity: e.capacity, skills: Set(e.skills)
@@ -46,7 +47,7 @@ struct SchedulerController: Sendable {
     }
 
     @Sendable func employeeList(request: Request, context: ServiceRequestContext) async throws -> Documented.EmployeeList {
-        Documented.EmployeeList(items: try await store.employeeSummaries().map(\.body))
+        Documented.EmployeeList(items: try await store.employeeSummaries(only: nil).map(\.body))
     }
 
     /// `GET /api/scheduler/me`: the caller's own line of the employees list.
@@ -61,10 +62,8 @@ struct SchedulerController: Sendable {
     @Sendable func setAvailability(request: Request, context: ServiceRequestContext) async throws -> Documented.AvailabilityChange {
         let me = try context.requireIdentity().userId
         let availability = Availability(try await request.decodeJSON(as: Documented.AvailabilityRequest.self).availability)
-        let changed = try await store.client.transaction(logger: context.logger) { connection in
-            try await store.setAvailability(me, to: availability, reason: "employee", correlationId: UUID.random(), on: connection)
-        }
-        if changed, availability == .available { assigner.wake() }
+        let changed = try await store.setAvailability(me, to: availability, reason: "employee", correlationId: UUID.random())
+        if changed, availability == .available { wake() }
         return Documented.AvailabilityChange(availability: availability.body, changed: changed, employeeId: me.uuidString)
     }
 }

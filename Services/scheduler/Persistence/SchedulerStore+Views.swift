@@ -4,13 +4,7 @@ import Persistence
 import PostgresNIO
 
 /// What the routes show: the whole queue with names, and every employee with their load.
-extension SchedulerStore {
-    struct WaitingTask: Sendable {
-        var task: AssignmentPolicy.QueuedTask
-        var name: String
-    }
-
-    /// Waiting tasks, at most `limit` of them by base priority and age (all when nil).
+extension SchedulerStore: SchedulerViews {
     func queueDetails(limit: Int? = nil) async throws -> [WaitingTask] {
         let rows = try await client.rows(
             of: Queue(
@@ -36,24 +30,6 @@ extension SchedulerStore {
         return tasks
     }
 
-    struct EmployeeSummary: Codable, Sendable {
-        var id: UUID
-        var username: String
-        var fullName: String
-        var active: Bool
-        var online: Bool
-        var availability: Availability
-        /// Why the availability last changed (`reservation_expired`, `employee`, …).
-        var availabilityReason: String?
-        var load: Int
-        var capacity: Int
-        var skills: [String]
-        /// When they were last given a task (nil: never).
-        var idleSince: Date?
-        var offlineSince: Date?
-    }
-
-    /// Every employee, or only the one with id `only`.
     func employeeSummaries(only: UUID? = nil) async throws -> [EmployeeSummary] {
         let rows = try await client.query(
             """
@@ -82,6 +58,12 @@ extension SchedulerStore {
                 ))
         }
         return employees
+    }
+
+    func setAvailability(_ id: UUID, to availability: Availability, reason: String, correlationId: UUID) async throws -> Bool {
+        try await client.transaction(logger: logger) { connection in
+            try await setAvailability(id, to: availability, reason: reason, correlationId: correlationId, on: connection)
+        }
     }
 }
 
