@@ -216,7 +216,7 @@ let package = Package(
         .executableTarget(
             name: "AnalyticsService",
             dependencies: [
-                "AnalyticsAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence",
+                "AnalyticsAPI", "ServiceRuntime", "EventBackbone", "EventContracts", "Persistence", "Tokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -341,7 +341,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "AnalyticsServiceTests", dependencies: ["AnalyticsService", "ServiceRuntime", "AnalyticsAPI"],
+            name: "AnalyticsServiceTests",
+            dependencies: [
+                "AnalyticsService", "ServiceRuntime", "AnalyticsAPI", "RouteTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "Tests/AnalyticsServiceTests",
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
+import Tokens
 
 /// The analytics service as the shared runtime sees it.
 enum AnalyticsService {
@@ -18,10 +19,7 @@ enum AnalyticsService {
         )
         let store = AnalyticsStore(client: context.dependencies.database.client, logger: context.logger)
         let publisher = FiguresPublisher(store: store, logger: context.logger)
-        AnalyticsController(store: store, retention: retention).addRoutes(
-            to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin),
-            anyone: BearerTokenMiddleware(signer: context.signer)
-        )
+        addRoutes(to: router, figures: store, retention: retention, signer: context.signer)
         let consumer = context.consumer(
             of: "analytics.events", handlers: AnalyticsEventHandlers(store: store, publisher: publisher).handlers
         )
@@ -29,5 +27,14 @@ enum AnalyticsService {
             try await store.prune(olderThan: retention)
         }
         return ServiceAssembly(services: consumer + [publisher, pruner])
+    }
+
+    /// The HTTP routes over any source of figures: the seam the controller tests build on.
+    static func addRoutes(
+        to router: Router<ServiceRequestContext>, figures: some AnalyticsFigures, retention: Duration, signer: TokenSigner
+    ) {
+        AnalyticsController(store: figures, retention: retention).addRoutes(
+            to: router, admins: BearerTokenMiddleware(signer: signer, requiring: .admin), anyone: BearerTokenMiddleware(signer: signer)
+        )
     }
 }

@@ -12,16 +12,16 @@ extension Documented.EmployeeFigures: ResponseEncodable {}
 extension Documented.EmployeeFiguresList: ResponseEncodable {}
 extension Documented.Series: ResponseEncodable {}
 
-extension AnalyticsStore.DurationStats {
+extension DurationStats {
     var body: Documented.DurationStats { Documented.DurationStats(count: count, meanMs: meanMs, p50Ms: p50Ms, p90Ms: p90Ms, p99Ms: p99Ms) }
 }
 
-extension AnalyticsStore.Waiting {
+extension Waiting {
     var body: Documented.Waiting {
         Documented.Waiting(createdAt: createdAt, priority: priority, taskId: taskId.uuidString, waitingSeconds: waitingSeconds)
     }
 }
 
-extension AnalyticsStore.Bucket {
+extension Bucket {
     var body: Documented.Bucket { Documented.Bucket(count: count, meanMs: meanMs, minute: minute, p50Ms: p50Ms, p90Ms: p90Ms) }
 }

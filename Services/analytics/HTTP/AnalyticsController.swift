@@ -5,8 +5,8 @@ import ServiceRuntime
 
 /// `/api/analytics/…`: the operational overview and time series (admins), and employee
 /// performance (admins; an employee may read their own).
-struct AnalyticsController: Sendable {
-    let store: AnalyticsStore
+struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
+    let store: Figures
     /// How far back the per-minute series go (and the longest window).
     let retention: Duration
 
@@ -30,15 +30,15 @@ struct AnalyticsController: Sendable {
 
     @Sendable func overview(request: Request, context: ServiceRequestContext) async throws -> Documented.Overview {
         let (window, label) = try window(request)
-        let counts = try await store.eventCounts(window: window)
+        let counts = try await store.eventCounts(window: window, employee: nil)
         let minutes = window.seconds / 60
         func rate(_ type: String) -> Double { ((Double(counts[type] ?? 0) / minutes) * 100).rounded() / 100 }
         let shares = try await store.assignmentsPerCapacity(window: window)
         let byStatus = try await store.countsByStatus()
         let openByPriority = try await store.openByPriority()
-        let waitTime = try await store.durations(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
-        let acceptanceTime = try await store.durations(AnalyticsStore.acceptanceTime, endingAt: "accepted_at", window: window)
-        let handlingTime = try await store.durations(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
+        let waitTime = try await store.durations(.wait, window: window, assignee: nil)
+        let acceptanceTime = try await store.durations(.acceptance, window: window, assignee: nil)
+        let handlingTime = try await store.durations(.handling, window: window, assignee: nil)
         let longestWaiting = try await store.longestWaiting()
         let overdue = try await store.overdueOpen()
         let retries = try await store.retries(window: window)
@@ -53,13 +53,12 @@ struct AnalyticsController: Sendable {
         )
     }
 
-    func figures(of employee: AnalyticsStore.EmployeeRow, window: Duration, label: String) async throws -> Documented.EmployeeFigures {
+    func figures(of employee: EmployeeRow, window: Duration, label: String) async throws -> Documented.EmployeeFigures {
         let counts = try await store.eventCounts(window: window, employee: employee.id)
         let completed = counts["task.completed"] ?? 0, failed = counts["task.failed"] ?? 0
         let busy = try await store.busySeconds(of: employee.id, window: window)
         let utilisation = busy / (window.seconds * Double(max(employee.capacity, 1)))
-        let handlingTime = try await store.durations(
-            AnalyticsStore.handlingTime, endingAt: "completed_at", window: window, assignee: employee.id)
+        let handlingTime = try await store.durations(.handling, window: window, assignee: employee.id)
         let load = try await store.currentLoad(of: employee.id)
         return Documented.EmployeeFigures(
             assigned: counts["task.assigned"] ?? 0, capacity: employee.capacity, completed: completed, currentLoad: load,
@@ -72,7 +71,7 @@ struct AnalyticsController: Sendable {
     @Sendable func employeeList(request: Request, context: ServiceRequestContext) async throws -> Documented.EmployeeFiguresList {
         let (window, label) = try window(request)
         var items: [Documented.EmployeeFigures] = []
-        for employee in try await store.employees() { items.append(try await figures(of: employee, window: window, label: label)) }
+        for employee in try await store.employees(nil) { items.append(try await figures(of: employee, window: window, label: label)) }
         return Documented.EmployeeFiguresList(items: items)
     }
 
@@ -89,20 +88,20 @@ struct AnalyticsController: Sendable {
         return try await figures(of: employee, window: window, label: label)
     }
 
-    static let metrics = ["throughput", "created", "failed", "wait", "handling"]
+    static var metrics: [String] { ["throughput", "created", "failed", "wait", "handling"] }
 
     @Sendable func timeseries(request: Request, context: ServiceRequestContext) async throws -> Documented.Series {
         guard let metric = request.uri.queryParameters["metric"].map(String.init), Self.metrics.contains(metric) else {
             throw APIError.invalid("metric", "metric must be one of \(Self.metrics.joined(separator: ", "))")
         }
         let (window, label) = try window(request)
-        let buckets: [AnalyticsStore.Bucket] =
+        let buckets: [Bucket] =
             switch metric {
             case "throughput": try await store.countSeries(of: "task.completed", window: window)
             case "created": try await store.countSeries(of: "task.created", window: window)
             case "failed": try await store.countSeries(of: "task.failed", window: window)
-            case "wait": try await store.durationSeries(AnalyticsStore.waitTime, endingAt: "first_assigned_at", window: window)
-            default: try await store.durationSeries(AnalyticsStore.handlingTime, endingAt: "completed_at", window: window)
+            case "wait": try await store.durationSeries(.wait, window: window)
+            default: try await store.durationSeries(.handling, window: window)
             }
         return Documented.Series(buckets: buckets.map(\.body), metric: metric, window: label)
     }

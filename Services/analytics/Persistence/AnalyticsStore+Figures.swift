@@ -3,20 +3,11 @@ import PostgresNIO
 
 /// The figures, computed in PostgreSQL from the tasks and facts over a window ending now.
 /// Percentiles interpolate between the closest ranks (`percentile_cont`).
-extension AnalyticsStore {
+extension AnalyticsStore: AnalyticsFigures {
     static let open = "('PENDING', 'ASSIGNED', 'IN_PROGRESS')"
 
-    struct DurationStats: Codable, Sendable, Equatable {
-        var count: Int
-        var meanMs: Double?
-        var p50Ms: Double?
-        var p90Ms: Double?
-        var p99Ms: Double?
-    }
-
-    /// Statistics of `duration` (an SQL interval expression over `analytics.tasks`) for the tasks
-    /// whose `end` column falls in the window, optionally of one assignee.
-    func durations(_ duration: String, endingAt end: String, window: Duration, assignee: UUID? = nil) async throws -> DurationStats {
+    func durations(_ span: Span, window: Duration, assignee: UUID?) async throws -> DurationStats {
+        let (duration, end) = (span.interval, span.end)
         let row = try await client.query(
             """
             SELECT count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
@@ -33,10 +24,6 @@ extension AnalyticsStore {
         return DurationStats(count: count, meanMs: rounded(mean), p50Ms: rounded(p50), p90Ms: rounded(p90), p99Ms: rounded(p99))
     }
 
-    static let waitTime = "first_assigned_at - created_at"
-    static let acceptanceTime = "accepted_at - assigned_at"
-    static let handlingTime = "completed_at - accepted_at"
-
     func countsByStatus() async throws -> [String: Int] {
         // Kept by the triggers on analytics.tasks (migration 5): six rows, however many tasks.
         try await keyedCounts("SELECT status, tasks::int FROM analytics.status_counts WHERE tasks <> 0")
@@ -48,8 +35,7 @@ extension AnalyticsStore {
         )
     }
 
-    /// How many events of each type happened in the window (of one employee, when given).
-    func eventCounts(window: Duration, employee: UUID? = nil) async throws -> [String: Int] {
+    func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         let rows = try await client.query(
             """
@@ -79,13 +65,6 @@ extension AnalyticsStore {
         ).collect().first?.decode(Int.self) ?? 0
     }
 
-    struct Waiting: Codable, Sendable, Equatable {
-        var taskId: UUID
-        var priority: Int?
-        var createdAt: Date
-        var waitingSeconds: Double
-    }
-
     func longestWaiting() async throws -> Waiting? {
         guard
             let row = try await client.query(
@@ -100,7 +79,6 @@ extension AnalyticsStore {
         return Waiting(taskId: id, priority: priority, createdAt: createdAt, waitingSeconds: (waiting * 1_000).rounded() / 1_000)
     }
 
-    /// Tasks assigned in the window per unit of capacity, for every employee assigned any.
     func assignmentsPerCapacity(window: Duration) async throws -> [Double] {
         let rows = try await client.query(
             """
@@ -115,13 +93,7 @@ extension AnalyticsStore {
         return values
     }
 
-    struct EmployeeRow: Sendable {
-        var id: UUID
-        var username: String
-        var capacity: Int
-    }
-
-    func employees(_ id: UUID? = nil) async throws -> [EmployeeRow] {
+    func employees(_ id: UUID?) async throws -> [EmployeeRow] {
         let rows = try await client.query(
             """
             SELECT id, username, capacity FROM analytics.employees
@@ -143,7 +115,6 @@ extension AnalyticsStore {
         ).collect().first?.decode(Int.self) ?? 0
     }
 
-    /// Seconds of work in progress (accepted until completed, failed or now) inside the window.
     func busySeconds(of employee: UUID, window: Duration) async throws -> Double {
         try await client.query(
             """
@@ -156,15 +127,6 @@ extension AnalyticsStore {
         ).collect().first?.decode(Double.self) ?? 0
     }
 
-    struct Bucket: Codable, Sendable, Equatable {
-        var minute: Date
-        var count: Int
-        var meanMs: Double?
-        var p50Ms: Double?
-        var p90Ms: Double?
-    }
-
-    /// Per-minute counts of one event type over the window.
     func countSeries(of type: String, window: Duration) async throws -> [Bucket] {
         let rows = try await client.query(
             """
@@ -178,8 +140,8 @@ extension AnalyticsStore {
         return buckets
     }
 
-    /// Per-minute statistics of a duration, by the minute its `end` column falls in.
-    func durationSeries(_ duration: String, endingAt end: String, window: Duration) async throws -> [Bucket] {
+    func durationSeries(_ span: Span, window: Duration) async throws -> [Bucket] {
+        let (duration, end) = (span.interval, span.end)
         let rows = try await client.query(
             """
             SELECT date_trunc('minute', e), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
@@ -203,5 +165,25 @@ extension AnalyticsStore {
         let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
         for try await (key, count) in rows.decode((String?, Int).self) { counts[key ?? "unknown"] = count }
         return counts
+    }
+}
+
+extension Span {
+    /// The span as an SQL interval over `analytics.tasks`.
+    var interval: String {
+        switch self {
+        case .wait: "first_assigned_at - created_at"
+        case .acceptance: "accepted_at - assigned_at"
+        case .handling: "completed_at - accepted_at"
+        }
+    }
+
+    /// The column a span ends at: which window it falls in.
+    var end: String {
+        switch self {
+        case .wait: "first_assigned_at"
+        case .acceptance: "accepted_at"
+        case .handling: "completed_at"
+        }
     }
 }

@@ -1,0 +1,75 @@
+import Foundation
+
+/// What the analytics routes read: `AnalyticsStore`, computed in PostgreSQL, and the fixed figures
+/// the controller tests set (docs/architecture.md, "Tests"). Windows end now.
+protocol AnalyticsFigures: Sendable {
+    /// Statistics of `span` for the tasks whose span ended in the window, optionally of one assignee.
+    func durations(_ span: Span, window: Duration, assignee: UUID?) async throws -> DurationStats
+    /// Tasks by status (only statuses with any).
+    func countsByStatus() async throws -> [String: Int]
+    /// Open tasks by priority ("1"…"5").
+    func openByPriority() async throws -> [String: Int]
+    /// How many events of each type happened in the window (of one employee, when given).
+    func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int]
+    /// Failures in the window that were retried.
+    func retries(window: Duration) async throws -> Int
+    /// Open tasks past their due time.
+    func overdueOpen() async throws -> Int
+    /// The task waiting longest, if any.
+    func longestWaiting() async throws -> Waiting?
+    /// Tasks assigned in the window per unit of capacity, for every employee assigned any.
+    func assignmentsPerCapacity(window: Duration) async throws -> [Double]
+    /// Every employee by username, or only the one with id `id`.
+    func employees(_ id: UUID?) async throws -> [EmployeeRow]
+    /// Tasks offered to or in progress with the employee now.
+    func currentLoad(of employee: UUID) async throws -> Int
+    /// Seconds of work in progress (accepted until completed, failed or now) inside the window.
+    func busySeconds(of employee: UUID, window: Duration) async throws -> Double
+    /// Per-minute counts of one event type over the window.
+    func countSeries(of type: String, window: Duration) async throws -> [Bucket]
+    /// Per-minute statistics of `span`, by the minute it ended in.
+    func durationSeries(_ span: Span, window: Duration) async throws -> [Bucket]
+}
+
+/// A stretch of a task's life the figures measure.
+enum Span: String, Sendable, CaseIterable {
+    /// Created until first offered.
+    case wait
+    /// Offered until accepted.
+    case acceptance
+    /// Accepted until completed.
+    case handling
+}
+
+/// How long a span took: count, mean and percentiles in milliseconds (nil: no tasks).
+struct DurationStats: Codable, Sendable, Equatable {
+    var count: Int
+    var meanMs: Double?
+    var p50Ms: Double?
+    var p90Ms: Double?
+    var p99Ms: Double?
+}
+
+/// The task waiting longest.
+struct Waiting: Codable, Sendable, Equatable {
+    var taskId: UUID
+    var priority: Int?
+    var createdAt: Date
+    var waitingSeconds: Double
+}
+
+/// An employee as the figures need them.
+struct EmployeeRow: Sendable {
+    var id: UUID
+    var username: String
+    var capacity: Int
+}
+
+/// One minute of a series.
+struct Bucket: Codable, Sendable, Equatable {
+    var minute: Date
+    var count: Int
+    var meanMs: Double?
+    var p50Ms: Double?
+    var p90Ms: Double?
+}
