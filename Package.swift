@@ -326,7 +326,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
-            name: "NotifierServiceTests", dependencies: ["NotifierService", "ServiceRuntime", "NotifierAPI"],
+            name: "NotifierServiceTests",
+            dependencies: [
+                "NotifierService", "ServiceRuntime", "NotifierAPI", "Resilience", "RouteTesting",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ],
             path: "Tests/NotifierServiceTests",
             swiftSettings: swiftSettings
         ),

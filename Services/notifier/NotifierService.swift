@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import ServiceLifecycle
 import ServiceRuntime
+import Tokens
 
 /// The notifier service as the shared runtime sees it.
 enum NotifierService {
@@ -25,8 +26,9 @@ enum NotifierService {
         let feed = FeedSignal(database: context.configuration.database, logger: context.logger)
         guard let redis = context.dependencies.redis else { preconditionFailure("the notifier uses Redis") }
         let presence = Presence(redis: redis, client: client, ttl: presenceTTL, logger: context.logger)
-        NotificationsController(log: log, feed: feed, longPoll: longPoll, presence: presence)
-            .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: context.signer))
+        addRoutes(to: router, log: log, growth: feed, longPoll: longPoll, signer: context.signer) { employee in
+            _ = try? await presence.open(employee: employee, id: "long-poll", keptAlive: false)
+        }
         let sendBuffer = try environment.integer("ORCH_NOTIFIER_SEND_BUFFER", default: 1_000, in: 10...100_000)
         let hub = FeedHub(log: log, feed: feed, mailboxCapacity: sendBuffer, logger: context.logger)
         let socket = NotificationSocket(log: log, hub: hub, signer: context.signer, presence: presence)
@@ -49,5 +51,15 @@ enum NotifierService {
             ],
             server: socket.server()
         )
+    }
+
+    /// The long-poll route over any log: the seam the controller tests build on. `online` marks
+    /// a long-polling employee online.
+    static func addRoutes(
+        to router: Router<ServiceRequestContext>, log: some NotificationReader, growth: some LogGrowth, longPoll: Duration,
+        signer: TokenSigner, online: @escaping @Sendable (UUID) async -> Void
+    ) {
+        NotificationsController(log: log, feed: growth, longPoll: longPoll, online: online)
+            .addRoutes(to: router, signedIn: BearerTokenMiddleware(signer: signer))
     }
 }

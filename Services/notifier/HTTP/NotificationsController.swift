@@ -6,11 +6,12 @@ import ServiceRuntime
 /// `GET /api/notifications?after=CURSOR`: the long-poll fallback. Answers at once when the caller
 /// has notifications after the cursor, otherwise waits up to the configured time for some.
 /// Without `after` it answers at once with no items and the cursor to continue from.
-struct NotificationsController: Sendable {
-    let log: NotificationLog
-    let feed: FeedSignal
+struct NotificationsController<Log: NotificationReader, Growth: LogGrowth>: Sendable {
+    let log: Log
+    let feed: Growth
     let longPoll: Duration
-    let presence: Presence
+    /// Marks a long-polling employee online (a presence lease).
+    let online: @Sendable (UUID) async -> Void
 
     /// `{"items": [...], "nextCursor"}`, written by hand so each event's data passes through as
     /// it was published.
@@ -36,7 +37,7 @@ struct NotificationsController: Sendable {
         let audience: Audience = caller.isAdmin ? .admins : .employee(caller.userId)
         if !caller.isAdmin {
             // A long-polling employee is online until one lease TTL after their last poll.
-            _ = try? await presence.open(employee: caller.userId, id: "long-poll", keptAlive: false)
+            await online(caller.userId)
         }
         guard let text = request.uri.queryParameters["after"] else {
             return Page(items: [], nextCursor: try await log.latestCursor())

@@ -26,13 +26,11 @@ final class FeedSignal: Service, Sendable {
         self.logger = logger
     }
 
-    /// Increases every time the log grows.
     var generation: Int { grown.count }
 
     /// How far the wake-ups so far said the log goes, and how many did not say.
     var reach: (newest: Int64, blindWakes: Int) { reached.withLock { ($0.newest, $0.blindWakes) } }
 
-    /// Returns once the log grew past `generation`, or after `timeout`.
     func wait(beyond generation: Int, timeout: Duration) async {
         await grown.wait(beyond: generation, timeout: timeout)
     }

@@ -118,7 +118,6 @@ struct NotificationLog: Sendable {
         }
     }
 
-    /// What `audience` has not seen after `cursor`, in order.
     func after(_ cursor: Int64, for audience: Audience, limit: Int) async throws -> [Notification] {
         let rows = try await client.query(
             """
@@ -152,7 +151,6 @@ struct NotificationLog: Sendable {
         return entries
     }
 
-    /// The newest cursor of the whole log: where a client with no cursor starts.
     func latestCursor() async throws -> Int64 {
         try await client.query("SELECT coalesce(max(cursor), 0)::bigint FROM notifier.notifications", logger: logger)
             .collect().first?.decode(Int64.self) ?? 0
