@@ -10,7 +10,7 @@ import Testing
 /// `GET /api/notifications` (the long-poll fallback) over an in-memory log: where a client
 /// without a cursor starts, who sees which entries, a poll that waits for the log to grow, one
 /// that times out, and a bad cursor.
-@Suite struct NotificationsRouteTests {
+@Suite struct NotificationsRoutesTests {
     struct Page: Decodable {
         struct Item: Decodable {
             let cursor: Int64
