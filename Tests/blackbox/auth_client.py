@@ -7,10 +7,19 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from typing import Any, NamedTuple
+
+
+class Reply(NamedTuple):
+    """An answer: its status, its headers (looked up case-insensitively) and its parsed JSON (None
+    when empty; the bytes when not JSON). Unpacks as (status, headers, body)."""
+    status: int
+    headers: Any
+    body: Any
 
 
 def call(url, method="GET", body=None, token=None, headers=None, raw=None, timeout=15):
-    """Returns (status, headers — looked up case-insensitively —, parsed JSON or None)."""
+    """The `Reply` to one request."""
     data = raw if raw is not None else (json.dumps(body).encode() if body is not None else None)
     request = urllib.request.Request(url, data=data, method=method)
     if data is not None:
@@ -22,14 +31,14 @@ def call(url, method="GET", body=None, token=None, headers=None, raw=None, timeo
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             payload = response.read()
-            return response.status, response.headers, json.loads(payload) if payload else None
+            return Reply(response.status, response.headers, json.loads(payload) if payload else None)
     except urllib.error.HTTPError as error:
         payload = error.read()
         try:
             parsed = json.loads(payload) if payload else None
         except ValueError:
             parsed = payload
-        return error.code, error.headers, parsed
+        return Reply(error.code, error.headers, parsed)
 
 
 def unique_name(prefix="user"):

@@ -99,16 +99,16 @@ def test_a_known_history_in_any_order_with_duplicates_yields_exact_figures(api, 
 def test_who_may_read_what_and_bad_parameters(api, admin):
     alice, alice_token, _ = employee(api)
     bob, _, _ = employee(api)
-    wait_for(lambda: call(api(f"/api/analytics/employees/{alice['id']}"), token=admin)[0] == 200, 15,
+    wait_for(lambda: call(api(f"/api/analytics/employees/{alice['id']}"), token=admin).status == 200, 15,
              what="analytics to learn the employee")
-    assert call(api(f"/api/analytics/employees/{alice['id']}"), token=alice_token)[0] == 200
+    assert call(api(f"/api/analytics/employees/{alice['id']}"), token=alice_token).status == 200
     status, _, error = call(api(f"/api/analytics/employees/{bob['id']}"), token=alice_token)
     assert status == 403 and error["error"]["code"] == "forbidden"
     for path in ("/api/analytics/overview", "/api/analytics/employees", "/api/analytics/timeseries?metric=throughput"):
-        assert call(api(path))[0] == 401
-        assert call(api(path), token=alice_token)[0] == 403
-    assert call(api(f"/api/analytics/employees/{uuid.uuid4()}"), token=admin)[0] == 404
-    assert call(api("/api/analytics/employees/not-a-uuid"), token=admin)[0] == 400
+        assert call(api(path)).status == 401
+        assert call(api(path), token=alice_token).status == 403
+    assert call(api(f"/api/analytics/employees/{uuid.uuid4()}"), token=admin).status == 404
+    assert call(api("/api/analytics/employees/not-a-uuid"), token=admin).status == 400
     for bad in ("/api/analytics/timeseries?metric=nonsense", "/api/analytics/timeseries",
                 "/api/analytics/overview?window=forever", "/api/analytics/overview?window=30s",
                 "/api/analytics/overview?window=400h"):

@@ -42,13 +42,13 @@ def employee(api, available=False, **overrides):
     if not available:
         # Wait until the change is in the feeds, so a test's own cursor starts after it.
         admin = admin_token(api)
-        cursor = call(api("/api/notifications"), token=admin)[2]["nextCursor"]
+        cursor = call(api("/api/notifications"), token=admin).body["nextCursor"]
         status, _, reply = call(api("/api/scheduler/me/availability"), "PUT", {"availability": "AWAY"}, token=session["token"])
         assert status == 200, reply
 
         def announced():
             nonlocal cursor
-            page = call(api(f"/api/notifications?after={cursor}"), token=admin)[2]
+            page = call(api(f"/api/notifications?after={cursor}"), token=admin).body
             cursor = page["nextCursor"]
             return any(n["type"] == "employee.availability_changed" and n["data"]["employeeId"].lower() == user["id"].lower()
                        for n in page["items"])
@@ -233,7 +233,7 @@ def test_bad_tokens_are_401_on_a_protected_route(api, secrets, kind):
 def test_a_token_made_by_any_standard_library_with_the_shared_secret_is_accepted(api, secrets):
     user, _, _ = employee(api)
     token = make_token(secrets[0], secrets[1], user["id"], "EMPLOYEE")
-    assert call(api("/api/auth/me"), token=token)[0] == 200
+    assert call(api("/api/auth/me"), token=token).status == 200
 
 
 # --- throttling ------------------------------------------------------------------------------
@@ -279,23 +279,23 @@ def test_a_deactivated_user_cannot_log_in_or_refresh(api, admin):
     assert status == 200 and updated["active"] is False
     status, _, error = login(api, body["username"], body["password"], client="10.10.0.1")
     assert status == 403 and error["error"]["code"] == "account_disabled"
-    assert call(api("/api/auth/refresh"), "POST", token=token)[0] == 403
+    assert call(api("/api/auth/refresh"), "POST", token=token).status == 403
 
 
 def test_an_employee_on_an_admin_route_is_403(api):
     user, token, _ = employee(api)
-    assert call(api("/api/auth/users"), token=token)[0] == 403
-    assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"capacity": 5}, token=token)[0] == 403
+    assert call(api("/api/auth/users"), token=token).status == 403
+    assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"capacity": 5}, token=token).status == 403
 
 
 def test_users_can_read_themselves_but_not_others(api, admin):
     first, token, _ = employee(api)
     second, _, _ = employee(api)
-    assert call(api(f"/api/auth/users/{first['id']}"), token=token)[0] == 200
-    assert call(api(f"/api/auth/users/{second['id']}"), token=token)[0] == 403
-    assert call(api(f"/api/auth/users/{second['id']}"), token=admin)[0] == 200
-    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), token=admin)[0] == 404
-    assert call(api("/api/auth/users/not-a-uuid"), token=admin)[0] == 400
+    assert call(api(f"/api/auth/users/{first['id']}"), token=token).status == 200
+    assert call(api(f"/api/auth/users/{second['id']}"), token=token).status == 403
+    assert call(api(f"/api/auth/users/{second['id']}"), token=admin).status == 200
+    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), token=admin).status == 404
+    assert call(api("/api/auth/users/not-a-uuid"), token=admin).status == 400
 
 
 def test_admin_lists_with_paging_and_filters(api, admin):
@@ -307,7 +307,7 @@ def test_admin_lists_with_paging_and_filters(api, admin):
     status, _, next_page = call(api("/api/auth/users?size=2&page=1&role=EMPLOYEE&active=true"), token=admin)
     assert not {u["id"] for u in page["items"]} & {u["id"] for u in next_page["items"]}
     for query in ("size=0", "size=101", "page=-1", "role=BOSS", "active=maybe", "size=ten"):
-        assert call(api(f"/api/auth/users?{query}"), token=admin)[0] == 422, query
+        assert call(api(f"/api/auth/users?{query}"), token=admin).status == 422, query
 
 
 def test_admin_updates_skills_capacity_and_role(api, admin):
@@ -316,8 +316,8 @@ def test_admin_updates_skills_capacity_and_role(api, admin):
                               {"skills": ["billing", " french ", "billing"], "capacity": 4}, token=admin)
     assert status == 200 and updated["skills"] == ["billing", "french"] and updated["capacity"] == 4
     for body in ({"capacity": 0}, {"capacity": 51}, {"skills": ["x" * 65]}, {"role": "BOSS"}, {"active": "yes"}):
-        assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", body, token=admin)[0] == 422, body
-    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), "PATCH", {"capacity": 2}, token=admin)[0] == 404
+        assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", body, token=admin).status == 422, body
+    assert call(api(f"/api/auth/users/{uuid.uuid4()}"), "PATCH", {"capacity": 2}, token=admin).status == 404
 
 
 def test_the_openapi_document_is_served_through_the_edge(api):
@@ -370,7 +370,7 @@ def test_the_suites_admin_token_is_renewed_once_it_nears_its_expiry(api, secrets
     now = int(time.time())
     # The token the suite would hold after running past its lifetime: validly signed, expired.
     expired = make_token(kid, secret, claims["sub"], "ADMIN", iat=now - 1200, exp=now - 300)
-    assert call(api("/api/auth/me"), token=expired)[0] == 401
+    assert call(api("/api/auth/me"), token=expired).status == 401
     admin_login.current = expired
     renewed = admin_login.token
     assert renewed != expired and claims_of(renewed)["exp"] > now + admin_login.margin

@@ -33,7 +33,7 @@ def topology(request, stack, api, admin_login):
 def clear_the_floor(api, admin):
     for status in ("PENDING", "ASSIGNED"):
         while True:
-            page = call(api(f"/api/admin/tasks?status={status}&size=100"), token=admin)[2]
+            page = call(api(f"/api/admin/tasks?status={status}&size=100"), token=admin).body
             if not page["items"]:
                 break
             for task in page["items"]:
@@ -279,7 +279,7 @@ def test_a_reconnecting_websocket_misses_nothing(topology, stack, api, admin):
         assert status == 202, reply
     wait_for(lambda: all(task_of(api, admin, t["id"])["status"] == "ASSIGNED" for t in tasks), 10, what="the assignments")
     # The log holds what was missed; the reconnection replays exactly that, in order.
-    missed = call(api(f"/api/notifications?after={cursor}"), token=token)[2]["items"]
+    missed = call(api(f"/api/notifications?after={cursor}"), token=token).body["items"]
     with socket(stack, token, after=cursor) as again:
         replayed = receive(again, len(missed), timeout=10)
         assert [m["cursor"] for m in replayed] == [m["cursor"] for m in missed]

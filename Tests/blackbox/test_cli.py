@@ -433,7 +433,7 @@ def test_assign_and_retry_print_what_their_json_says(api, admin, broker, admin_c
 
     task = create(maxAttempts=1)
     offer(broker, api, admin, task, worker["id"])
-    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", {}, token=token)[0] == 200
+    assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", {}, token=token).status == 200
     status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "no answer"}, token=token)
     assert status == 200 and failed["status"] == "FAILED", failed
 

@@ -113,7 +113,7 @@ def test_bad_tokens_and_cursors_are_refused(api, stack):
     kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
     expired = make_token(kid, secret, str(uuid.uuid4()), "EMPLOYEE", iat=int(time.time()) - 7200, exp=int(time.time()) - 3600)
     for token in (None, "garbage", expired, make_token(kid, "z" * 40, str(uuid.uuid4()), "ADMIN")):
-        assert call(api("/api/notifications?after=0"), token=token)[0] == 401
+        assert call(api("/api/notifications?after=0"), token=token).status == 401
     _, token, _ = employee(api)
     for after in ("-1", "ten", "1.5"):
-        assert call(api(f"/api/notifications?after={after}"), token=token)[0] == 422
+        assert call(api(f"/api/notifications?after={after}"), token=token).status == 422

@@ -72,5 +72,5 @@ def test_a_consumer_whose_queue_is_deleted_declares_it_again_and_goes_on_consumi
     user = str(uuid.uuid4())
     broker.publish("user.registered", {"userId": user, "username": f"requeued-{user[:6]}", "fullName": "Queue Test",
                                        "role": "EMPLOYEE", "skills": [], "capacity": 1, "active": True}, source="auth")
-    wait_for(lambda: call(stack.edge(f"/api/analytics/employees/{user}"), token=admin)[0] == 200, 15,
+    wait_for(lambda: call(stack.edge(f"/api/analytics/employees/{user}"), token=admin).status == 200, 15,
              what="the event consumed from the queue declared again")

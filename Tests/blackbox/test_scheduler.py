@@ -27,7 +27,7 @@ def create(api, admin, priority=3, skills=(), name=None):
 
 
 def task_of(api, admin, task_id):
-    return call(api(f"/api/admin/tasks/{task_id}"), token=admin)[2]
+    return call(api(f"/api/admin/tasks/{task_id}"), token=admin).body
 
 
 def scheduled(api, admin, employee_id):
@@ -158,13 +158,13 @@ def test_a_failed_task_is_not_offered_again_before_its_retry_time_even_to_the_on
     [offer] = worker.offers()
     for attempt in (1, 2):
         assert offer["data"]["taskId"].lower() == task["id"].lower()
-        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token)[0] == 200
+        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token).status == 200
         status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": f"attempt {attempt} failed"},
                                  token=worker.token)
         failed_at = time.time()
         assert status == 200 and failed["status"] == "PENDING", failed
         # The retry's not-before time, as the scheduler's queue shows it.
-        entry = wait_for(lambda: next((e for e in call(api("/api/scheduler/queue?limit=1000"), token=admin)[2]["items"]
+        entry = wait_for(lambda: next((e for e in call(api("/api/scheduler/queue?limit=1000"), token=admin).body["items"]
                                        if e["taskId"].lower() == task["id"].lower() and e.get("notBefore")), None),
                          10, interval=0.05, what="the retry in the queue with its not-before time")
         not_before = datetime.fromisoformat(entry["notBefore"].replace("Z", "+00:00")).timestamp()
@@ -189,7 +189,7 @@ def test_a_declined_offer_goes_to_someone_else_never_straight_back_and_the_decli
     # Alone, the decliner is not offered it again (the hold is five minutes) …
     assert decliner.offers(timeout=2) == []
     assert task_of(api, admin, task["id"])["status"] == "PENDING"
-    me = call(api("/api/scheduler/me"), token=decliner.token)[2]
+    me = call(api("/api/scheduler/me"), token=decliner.token).body
     assert me["availability"] == "AVAILABLE" and me["load"] == 0
     # … but anyone else is, at once, and the decliner gets the next task they can take.
     other.set(api, "AVAILABLE")
@@ -260,18 +260,18 @@ def test_a_manual_assignment_that_overtakes_the_task_waits_for_it_and_a_second_o
 def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
     worker = workers()
     for path in ("/api/scheduler/queue", "/api/scheduler/employees"):
-        assert call(api(path))[0] == 401
-        assert call(api(path), token=worker.token)[0] == 403
-    assert call(api("/api/scheduler/queue?limit=0"), token=admin)[0] == 422
-    assert call(api("/api/scheduler/queue?limit=x"), token=admin)[0] == 422
+        assert call(api(path)).status == 401
+        assert call(api(path), token=worker.token).status == 403
+    assert call(api("/api/scheduler/queue?limit=0"), token=admin).status == 422
+    assert call(api("/api/scheduler/queue?limit=x"), token=admin).status == 422
     url = api("/api/scheduler/me/availability")
-    assert call(url, "PUT", {"availability": "AWAY"})[0] == 401
-    assert call(url, "PUT", {"availability": "AWAY"}, token=admin)[0] == 403
+    assert call(url, "PUT", {"availability": "AWAY"}).status == 401
+    assert call(url, "PUT", {"availability": "AWAY"}, token=admin).status == 403
     status, _, error = call(url, "PUT", {"availability": "BUSY"}, token=worker.token)
     assert status == 422 and "availability" in error["error"]["message"]
-    assert call(url, "PUT", {}, token=worker.token)[0] == 422
-    assert call(url, "PUT", raw=b'{"availability": ', token=worker.token)[0] == 400
-    assert call(url, "PUT", raw=b"x" * 70_000, token=worker.token)[0] == 413
+    assert call(url, "PUT", {}, token=worker.token).status == 422
+    assert call(url, "PUT", raw=b'{"availability": ', token=worker.token).status == 400
+    assert call(url, "PUT", raw=b"x" * 70_000, token=worker.token).status == 413
     status, _, document = call(api("/openapi/scheduler.json"))
     assert status == 200 and "/api/scheduler/queue" in document["paths"]
 
@@ -279,15 +279,15 @@ def test_the_scheduler_routes_check_roles_and_input(api, admin, workers):
 def test_an_employee_reads_their_own_line_as_the_scheduler_sees_it(api, admin, workers):
     worker = workers(skills=["typing"], capacity=2)
     url = api("/api/scheduler/me")
-    assert call(url)[0] == 401
-    assert call(url, token=admin)[0] == 403
+    assert call(url).status == 401
+    assert call(url, token=admin).status == 403
     worker.set(api, "AWAY")
     status, _, me = call(url, token=worker.token)
     assert status == 200, me
     assert me["id"].lower() == worker.id.lower() and me["online"] is True and me["availability"] == "AWAY"
     assert me["capacity"] == 2 and me["skills"] == ["typing"] and me["load"] == 0
     worker.set(api, "AVAILABLE")
-    assert call(url, token=worker.token)[2]["availability"] == "AVAILABLE"
+    assert call(url, token=worker.token).body["availability"] == "AVAILABLE"
 
 
 @pytest.fixture
@@ -314,9 +314,9 @@ def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set
     assert task_of(api, admin, task["id"])["assigneeId"].lower() == other.id.lower()
     assert wait_for(lambda: scheduled(api, admin, slow.id)["availability"] == "AWAY", 5, what="the slow one set AWAY")
     # The employee is told why they are Away, live and on reload.
-    assert call(api("/api/scheduler/me"), token=slow.token)[2]["availabilityReason"] == "reservation_expired"
+    assert call(api("/api/scheduler/me"), token=slow.token).body["availabilityReason"] == "reservation_expired"
     assert [e["data"]["reason"] for e in events(slow.ws, "employee.availability_changed", 1)] == ["reservation_expired"]
-    audit = call(api(f"/api/admin/tasks/{task['id']}"), token=admin)[2]["audit"]
+    audit = call(api(f"/api/admin/tasks/{task['id']}"), token=admin).body["audit"]
     assert any("expired" in (entry.get("reason") or "") for entry in audit), audit
 
 

@@ -164,7 +164,7 @@ def test_two_schedulers_assign_a_thousand_tasks_once_each_within_capacity_skills
             if task_id in required:
                 assert required[task_id] <= person["skills"], (task_id, required[task_id], person["skills"])
 
-    statuses = list(pool.map(lambda t: call(api(f"/api/admin/tasks/{t}"), token=admin)[2]["status"], required))
+    statuses = list(pool.map(lambda t: call(api(f"/api/admin/tasks/{t}"), token=admin).body["status"], required))
     assert statuses.count("COMPLETED") == TASKS
 
     for skills in {tuple(g) for g in groups}:

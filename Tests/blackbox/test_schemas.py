@@ -49,7 +49,7 @@ def tokens(stack, api, admin_login):
     first = (stack.state / "admin-credentials").read_text().strip().split(":", 1)[0]
     page = 0
     while True:
-        users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"].token)[2]["items"]
+        users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"].token).body["items"]
         found = [user for user in users if user["username"] == first]
         if found or not users:
             break

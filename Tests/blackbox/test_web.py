@@ -241,7 +241,7 @@ def test_a_session_is_renewed_before_it_expires_and_ends_when_renewal_fails(stac
     page.wait(lambda: page.driver.execute_script(
         "return JSON.parse(sessionStorage.getItem('orchestrator.session') || 'null')?.token") not in (None, first), 15, "a renewed token")
     # A deactivated account cannot renew: back to the login page, with a message.
-    assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"active": False}, token=admin)[0] == 200
+    assert call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"active": False}, token=admin).status == 200
     page.driver.execute_script("""
         const s = JSON.parse(sessionStorage.getItem('orchestrator.session'));
         s.expiresAt = new Date(Date.now() + 61000).toISOString();
@@ -276,7 +276,7 @@ def test_after_the_notifier_restarts_the_page_resumes_by_cursor_and_misses_nothi
     staff.wait(lambda: staff.find("#connection").get_attribute("data-state") != "live", 10, "the page to notice")
     # Work offered while the page has no socket (manual assignment does not need presence).
     task = create(api, admin, skills=[f"other{uuid.uuid4().hex[:6]}"])
-    assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin)[0] == 202
+    assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin).status == 202
     staff.wait(lambda: task["name"] in staff.text("#offers"), 60, "the offer made during the outage")
     assert staff.find("#connection").get_attribute("data-state") == "live"
     # The page reconnected with the cursor it had reached, not from "now".
@@ -306,8 +306,8 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
     try:
         task = create(api, admin, skills=[skill], name=long_name)
         [offer] = worker.offers()
-        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token)[0] == 200
-        assert call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "done"}, token=worker.token)[0] == 200
+        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token).status == 200
+        assert call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "done"}, token=worker.token).status == 200
     finally:
         worker.close()
     # The completion's toast names the task.

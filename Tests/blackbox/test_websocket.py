@@ -51,7 +51,7 @@ def test_replay_after_a_cursor_then_live_events_in_order(stack, api, broker):
     missed = [str(uuid.uuid4()) for _ in range(3)]
     for task in missed:
         broker.publish("task.assigned", assigned(task, worker["id"]), source="tasks")
-    wait_for(lambda: len(call(api(f"/api/notifications?after={cursor}"), token=token)[2]["items"]) >= 3, 15,
+    wait_for(lambda: len(call(api(f"/api/notifications?after={cursor}"), token=token).body["items"]) >= 3, 15,
              what="the missed events stored")
     with socket(stack, token, after=cursor) as ws:
         replayed = receive(ws, 3)
@@ -131,7 +131,7 @@ def test_presence_lost_with_a_redis_restart_is_restored_and_ends_when_the_socket
     finally:
         ws.close()
     assert mine(broker.collect(watch, 10, until=lambda e: mine(e))) == ["presence.offline"]
-    seen = lambda: [e for e in call(api("/api/scheduler/employees"), token=admin)[2]["items"] if e["id"].lower() == worker["id"].lower()]
+    seen = lambda: [e for e in call(api("/api/scheduler/employees"), token=admin).body["items"] if e["id"].lower() == worker["id"].lower()]
     wait_for(lambda: seen() and not seen()[0]["online"], 10, what="the scheduler to see the employee offline")
 
 
