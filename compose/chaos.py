@@ -32,6 +32,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orchestrator_stack
+
 SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
 INFRASTRUCTURE = ["rabbitmq", "postgres", "redis"]
 ALL_FAULTS = [f"kill:{s}" for s in SERVICES] + ["expire-locks"] + [f"restart:{c}" for c in INFRASTRUCTURE]
@@ -44,50 +46,27 @@ def log(line: str) -> None:
     print(f"chaos: {line}", file=sys.stderr, flush=True)
 
 
-@dataclass
-class Stack:
-    """The running stack, as compose/local describes it in the environment."""
-    local: str
-    run: Path
-    edge: str
-    bin_dir: Path
-    redis_port: str
-    admin: tuple
-    instances: dict  # process name → port
-
-    @classmethod
-    def from_environment(cls):
-        env = os.environ
-        instances = dict(item.split("=") for item in env["ORCH_CHAOS_INSTANCES"].split())
-        username, password = env["ORCH_CHAOS_ADMIN"].split(":", 1)
-        return cls(local=env["ORCH_CHAOS_LOCAL"], run=Path(env["ORCH_CHAOS_RUN"]), edge=env["ORCH_CHAOS_EDGE"],
-                   bin_dir=Path(env["ORCH_CHAOS_BIN"]), redis_port=env["ORCH_CHAOS_REDIS_PORT"],
-                   admin=(username, password), instances={k: int(v) for k, v in instances.items()})
+class Stack(orchestrator_stack.Stack):
+    """The running stack (as compose/local describes it) and what a drill does to it."""
 
     def of(self, service: str) -> list:
-        return [name for name in self.instances if name == service or name.startswith(service + "-")]
+        return [name for name in self.processes if name == service or name.startswith(service + "-")]
 
     def pid(self, instance: str):
         try:
-            return int((self.run / f"{instance}.pid").read_text())
+            return super().pid(instance)
         except (OSError, ValueError):
             return None
 
     def ready(self, instance: str) -> bool:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.instances[instance]}/health/ready", timeout=1) as reply:
+            with urllib.request.urlopen(f"http://127.0.0.1:{self.processes[instance]}/health/ready", timeout=1) as reply:
                 return reply.status == 200
         except (OSError, urllib.error.URLError):
             return False
 
-    def compose(self, *args: str) -> str:
-        done = subprocess.run([self.local, *args], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError(f"compose/local {' '.join(args)} failed: {done.stderr.strip()[-500:]}")
-        return done.stdout
-
     def redis(self, *args: str) -> str:
-        return subprocess.run(["redis-cli", "-p", self.redis_port, *args], capture_output=True, text=True).stdout.strip()
+        return subprocess.run(["redis-cli", "-p", str(self.redis_port), *args], capture_output=True, text=True).stdout.strip()
 
     def dead_letters(self) -> dict:
         queues = {}
@@ -102,12 +81,13 @@ class Stack:
     def admin_token(self) -> str:
         """The first admin's token, renewed every five minutes."""
         if time.time() - self._token[0] > 300:
-            reply = self.call("POST", "/api/auth/login", {"username": self.admin[0], "password": self.admin[1]})
+            username, password = self.admin()
+            reply = self.call("POST", "/api/auth/login", {"username": username, "password": password})
             self._token = (time.time(), reply["token"])
         return self._token[1]
 
     def call(self, method: str, path: str, body=None, token=None):
-        request = urllib.request.Request(self.edge + path, method=method,
+        request = urllib.request.Request(self.edge(path), method=method,
                                          data=None if body is None else json.dumps(body).encode())
         request.add_header("Content-Type", "application/json")
         if token:
@@ -128,8 +108,8 @@ class Sampler(threading.Thread):
     def run(self):
         while not self.stopping.is_set():
             at = time.time()
-            ready = all(self.stack.ready(instance) for instance in self.stack.instances)
-            pids = {instance: self.stack.pid(instance) for instance in self.stack.instances}
+            ready = all(self.stack.ready(instance) for instance in self.stack.processes)
+            pids = {instance: self.stack.pid(instance) for instance in self.stack.processes}
             self.samples.append((at, ready, pids))
             self.stopping.wait(0.1)
 
@@ -235,9 +215,10 @@ class Simulation:
         self.timeline_file = folder / "timeline.json"
         self.progress = folder / "simulate.log"
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-        env.update(XDG_CONFIG_HOME=str(folder / "cli"), ORCH_URL=stack.edge, ORCH_PASSWORD=stack.admin[1])
+        username, password = stack.admin()
+        env.update(XDG_CONFIG_HOME=str(folder / "cli"), ORCH_URL=stack.edge(), ORCH_PASSWORD=password)
         binary = str(stack.bin_dir / "orchestrator")
-        login = subprocess.run([binary, "login", "--username", stack.admin[0]], env=env, capture_output=True, text=True)
+        login = subprocess.run([binary, "login", "--username", username], env=env, capture_output=True, text=True)
         if login.returncode != 0:
             raise RuntimeError(f"could not log in as the first admin: {login.stderr.strip()}")
         self.errors = open(self.progress, "w")
@@ -344,9 +325,9 @@ def check_team(stack: Stack, run: str):
 
 def main():
     arguments = parse_arguments()
-    stack = Stack.from_environment()
+    stack = Stack.load()
     chooser = random.Random(arguments.seed)
-    not_ready = [i for i in stack.instances if not stack.ready(i)]
+    not_ready = [i for i in stack.processes if not stack.ready(i)]
     if not_ready:
         sys.exit(f"chaos: the stack is not ready ({', '.join(not_ready)}); start it with compose/local up")
     dead_before = stack.dead_letters()

@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from stack import ROOT, state_dir  # noqa: E402
+from stack import ROOT, local_stack, state_dir  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -74,7 +74,7 @@ def cpu_ticks():
 
 def psql(sql):
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    port = os.environ.get("ORCH_PG_PORT", "5432")
+    port = str(local_stack().pg_port)
     out = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(state_dir() / "postgres" / "run"),
                           "-p", port, "-d", "orchestrator", "-Atc", sql], capture_output=True, text=True, check=True)
     return out.stdout.strip()
@@ -243,7 +243,7 @@ def main():
     args = parser.parse_args()
     config = tempfile.mkdtemp(prefix="flow-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    env.update(XDG_CONFIG_HOME=config, ORCH_URL=f"http://127.0.0.1:{os.environ.get('ORCH_PORT_BASE', '8080')}")
+    env.update(XDG_CONFIG_HOME=config, ORCH_URL=local_stack().edge())
     login(env)
     for rate in args.rate:
         print(f"--- {args.employees} employees, {args.tasks} tasks at {rate:g}/s", flush=True)

@@ -1,5 +1,5 @@
-"""What the Python benchmarks share (websockets 13 and pika, as in .build/test-venv): the local stack's secrets and processes, tokens, the
-broker, percentiles."""
+"""What the Python benchmarks share (websockets 13 and pika, as in .build/test-venv): the local stack
+(compose/orchestrator_stack.py), tokens, the broker, percentiles."""
 import hashlib
 import hmac
 import json
@@ -14,10 +14,17 @@ from pathlib import Path
 import websockets
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "compose"))
+import orchestrator_stack  # noqa: E402
+
+
+def local_stack():
+    """The running local stack (compose/local up), as it describes itself."""
+    return orchestrator_stack.Stack.load()
 
 
 def state_dir():
-    return Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
+    return local_stack().state
 
 
 def b64url(data: bytes) -> str:
@@ -25,9 +32,9 @@ def b64url(data: bytes) -> str:
 
 
 def signing_key():
-    text = os.environ.get("ORCH_TOKEN_SECRETS") or (state_dir() / "token-secrets").read_text().strip()
-    kid, secret = text.split(",")[0].split(":", 1)
-    return kid, secret
+    """The stack's signing key, or the first of ORCH_TOKEN_SECRETS when set (a stack elsewhere)."""
+    text = os.environ.get("ORCH_TOKEN_SECRETS")
+    return orchestrator_stack.signing_key_of(text) if text else local_stack().signing_key()
 
 
 def token(kid, secret, subject, role="EMPLOYEE", lifetime=3600):
@@ -41,7 +48,7 @@ def token(kid, secret, subject, role="EMPLOYEE", lifetime=3600):
 
 
 def service_pid(service):
-    return int((state_dir() / "run" / f"{service}.pid").read_text())
+    return local_stack().pid(service)
 
 
 def resident_mib(pid):

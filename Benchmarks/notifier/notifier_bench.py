@@ -27,7 +27,7 @@ import pika
 import websockets
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from stack import open_sockets, raise_file_limit, resident_mib, service_pid, signing_key, summary, token  # noqa: E402
+from stack import local_stack, open_sockets, raise_file_limit, resident_mib, service_pid, signing_key, summary, token  # noqa: E402
 
 
 def employee_token(kid, secret, employee):
@@ -159,9 +159,9 @@ async def latency(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--url", default=os.environ.get("ORCH_NOTIFIER_WS", "ws://127.0.0.1:8084"),
-                        help="the notifier itself, not the edge (default ws://127.0.0.1:8084)")
-    parser.add_argument("--amqp-port", type=int, default=int(os.environ.get("ORCH_AMQP_PORT", "5672")))
+    parser.add_argument("--url", default=os.environ.get("ORCH_NOTIFIER_WS"),
+                        help="the notifier itself, not the edge (default: the local stack's first notifier process)")
+    parser.add_argument("--amqp-port", type=int, help="the broker's port (default: the local stack's)")
     parser.add_argument("--concurrency", type=int, default=200, help="handshakes in flight")
     commands = parser.add_subparsers(dest="command", required=True)
     held = commands.add_parser("connections", help="how many sockets one notifier holds, and its memory")
@@ -174,6 +174,8 @@ def main():
     timed.add_argument("--warmup", type=float, default=5)
     timed.add_argument("--idle", type=int, default=0, help="more employees that only hold a socket open")
     args = parser.parse_args()
+    args.url = args.url or f"ws://127.0.0.1:{local_stack().port('notifier')}"
+    args.amqp_port = args.amqp_port or local_stack().amqp_port
     run = connections if args.command == "connections" else latency
     sys.exit(asyncio.run(run(args)))
 

@@ -18,7 +18,6 @@ second scheduler process (the release binary, on port 18983) runs beside the sta
 """
 import argparse
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -34,7 +33,7 @@ import asyncio
 import pika
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from stack import ROOT, open_sockets, raise_file_limit, signing_key, state_dir, summary, token  # noqa: E402
+from stack import ROOT, local_stack, open_sockets, raise_file_limit, signing_key, state_dir, summary, token  # noqa: E402
 
 
 def call(url, method="GET", body=None, bearer=None):
@@ -199,12 +198,8 @@ def latency(args):
 
 
 def second_scheduler(args):
-    secrets = (state_dir() / "token-secrets").read_text().strip()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    env.update(ORCH_HTTP_HOST="127.0.0.1", ORCH_HTTP_PORT="18983",
-               ORCH_DATABASE_URL=f"postgres://orch_scheduler:orch_scheduler@127.0.0.1:{args.pg_port}/orchestrator",
-               ORCH_AMQP_URL=f"amqp://guest:guest@127.0.0.1:{args.amqp_port}/%2f",
-               ORCH_REDIS_URL=f"redis://127.0.0.1:{args.redis_port}", ORCH_TOKEN_SECRETS=secrets, ORCH_LOG_LEVEL="warning")
+    # The stack's own scheduler's environment, on a port of its own.
+    env = local_stack().service_environment("scheduler", ORCH_HTTP_PORT="18983", ORCH_LOG_LEVEL="warning")
     process = subprocess.Popen([str(ROOT / ".build/release/orchestrator-scheduler")], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
@@ -255,11 +250,12 @@ def throughput(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--edge", default="http://127.0.0.1:8080")
-    parser.add_argument("--notifier", default="ws://127.0.0.1:8084")
-    parser.add_argument("--amqp-port", type=int, default=5672)
-    parser.add_argument("--pg-port", type=int, default=5432)
-    parser.add_argument("--redis-port", type=int, default=6379)
+    # Every default is the local stack's, as it describes itself (compose/orchestrator_stack.py).
+    parser.add_argument("--edge", help="the edge's URL")
+    parser.add_argument("--notifier", help="a notifier process's ws:// URL")
+    parser.add_argument("--amqp-port", type=int)
+    parser.add_argument("--pg-port", type=int)
+    parser.add_argument("--redis-port", type=int)
     commands = parser.add_subparsers(dest="command", required=True)
     timed = commands.add_parser("latency", help="task.created → task.assigned at a steady rate")
     timed.add_argument("--employees", type=int, default=50)
@@ -270,6 +266,12 @@ def main():
     drained.add_argument("--tasks", type=int, default=2000)
     drained.add_argument("--replicas", type=int, choices=(1, 2), default=1)
     args = parser.parse_args()
+    stack = local_stack()
+    args.edge = args.edge or stack.edge()
+    args.notifier = args.notifier or f"ws://127.0.0.1:{stack.port('notifier')}"
+    args.amqp_port = args.amqp_port or stack.amqp_port
+    args.pg_port = args.pg_port or stack.pg_port
+    args.redis_port = args.redis_port or stack.redis_port
     sys.exit(latency(args) if args.command == "latency" else throughput(args))
 
 

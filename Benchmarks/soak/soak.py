@@ -22,11 +22,15 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
+sys.path.insert(0, str(ROOT / "compose"))
+from orchestrator_stack import Stack  # noqa: E402
+
+STACK = Stack.load()
+SERVICES = list(STACK.services)
 
 
 def state_dir():
-    return Path(os.environ.get("ORCH_STACK_DIR", ROOT / ".local-stack"))
+    return STACK.state
 
 
 def resident_kib(pid):
@@ -89,9 +93,9 @@ def main():
         parser.error("need --minutes > 0, --rate > 0, --employees ≥ 1")
 
     folder = Path(tempfile.mkdtemp(prefix="orchestrator-soak-"))
-    username, password = (state_dir() / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = STACK.admin()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    env.update(XDG_CONFIG_HOME=str(folder), ORCH_URL=f"http://127.0.0.1:{os.environ.get('ORCH_PORT_BASE', '8080')}")
+    env.update(XDG_CONFIG_HOME=str(folder), ORCH_URL=STACK.edge())
     binary = str(ROOT / ".build/release/orchestrator")
     subprocess.run([binary, "login", "--username", username], env={**env, "ORCH_PASSWORD": password}, check=True, capture_output=True)
     stop_file, timeline_file, progress = folder / "stop", folder / "timeline.json", folder / "simulate.log"

@@ -1,4 +1,5 @@
 import AnalyticsAPI
+import RouteTesting
 import ServiceRuntime
 import Testing
 
@@ -10,6 +11,12 @@ import Testing
         let contract = try #require(try RouteContract.of(AnalyticsService.descriptor, setUp: AnalyticsService.setUp))
         #expect(contract.undeclared == [], "routed, not in Services/analytics/openapi.yaml")
         #expect(contract.unrouted == [], "in Services/analytics/openapi.yaml, not routed")
+    }
+
+    @Test func itsDefaultsAreThoseOfTheStackTable() throws {
+        let entry = try #require(try StackTable.entry(of: "analytics"), "compose/stack.conf has no line for analytics")
+        #expect(AnalyticsService.descriptor.defaultPort == entry.defaultPort, "compose/stack.conf")
+        #expect(AnalyticsService.descriptor.usesRedis == entry.usesRedis, "compose/stack.conf")
     }
 
     @Test func theGeneratedClientIsOfTheServedDocument() throws {

@@ -1,4 +1,5 @@
 import AuthAPI
+import RouteTesting
 import ServiceRuntime
 import Testing
 
@@ -10,6 +11,12 @@ import Testing
         let contract = try #require(try RouteContract.of(AuthService.descriptor, setUp: AuthService.setUp))
         #expect(contract.undeclared == [], "routed, not in Services/auth/openapi.yaml")
         #expect(contract.unrouted == [], "in Services/auth/openapi.yaml, not routed")
+    }
+
+    @Test func itsDefaultsAreThoseOfTheStackTable() throws {
+        let entry = try #require(try StackTable.entry(of: "auth"), "compose/stack.conf has no line for auth")
+        #expect(AuthService.descriptor.defaultPort == entry.defaultPort, "compose/stack.conf")
+        #expect(AuthService.descriptor.usesRedis == entry.usesRedis, "compose/stack.conf")
     }
 
     @Test func theGeneratedClientIsOfTheServedDocument() throws {

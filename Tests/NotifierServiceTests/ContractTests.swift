@@ -1,4 +1,5 @@
 import NotifierAPI
+import RouteTesting
 import ServiceRuntime
 import Testing
 
@@ -10,6 +11,12 @@ import Testing
         let contract = try #require(try RouteContract.of(NotifierService.descriptor, setUp: NotifierService.setUp))
         #expect(contract.undeclared == [], "routed, not in Services/notifier/openapi.yaml")
         #expect(contract.unrouted == [], "in Services/notifier/openapi.yaml, not routed")
+    }
+
+    @Test func itsDefaultsAreThoseOfTheStackTable() throws {
+        let entry = try #require(try StackTable.entry(of: "notifier"), "compose/stack.conf has no line for notifier")
+        #expect(NotifierService.descriptor.defaultPort == entry.defaultPort, "compose/stack.conf")
+        #expect(NotifierService.descriptor.usesRedis == entry.usesRedis, "compose/stack.conf")
     }
 
     @Test func theGeneratedClientIsOfTheServedDocument() throws {

@@ -1,3 +1,4 @@
+import RouteTesting
 import SchedulerAPI
 import ServiceRuntime
 import Testing
@@ -10,6 +11,12 @@ import Testing
         let contract = try #require(try RouteContract.of(SchedulerService.descriptor, setUp: SchedulerService.setUp))
         #expect(contract.undeclared == [], "routed, not in Services/scheduler/openapi.yaml")
         #expect(contract.unrouted == [], "in Services/scheduler/openapi.yaml, not routed")
+    }
+
+    @Test func itsDefaultsAreThoseOfTheStackTable() throws {
+        let entry = try #require(try StackTable.entry(of: "scheduler"), "compose/stack.conf has no line for scheduler")
+        #expect(SchedulerService.descriptor.defaultPort == entry.defaultPort, "compose/stack.conf")
+        #expect(SchedulerService.descriptor.usesRedis == entry.usesRedis, "compose/stack.conf")
     }
 
     @Test func theGeneratedClientIsOfTheServedDocument() throws {

@@ -1,3 +1,4 @@
+import RouteTesting
 import ServiceRuntime
 import TasksAPI
 import Testing
@@ -10,6 +11,12 @@ import Testing
         let contract = try #require(try RouteContract.of(TasksService.descriptor, setUp: TasksService.setUp))
         #expect(contract.undeclared == [], "routed, not in Services/tasks/openapi.yaml")
         #expect(contract.unrouted == [], "in Services/tasks/openapi.yaml, not routed")
+    }
+
+    @Test func itsDefaultsAreThoseOfTheStackTable() throws {
+        let entry = try #require(try StackTable.entry(of: "tasks"), "compose/stack.conf has no line for tasks")
+        #expect(TasksService.descriptor.defaultPort == entry.defaultPort, "compose/stack.conf")
+        #expect(TasksService.descriptor.usesRedis == entry.usesRedis, "compose/stack.conf")
     }
 
     @Test func theGeneratedClientIsOfTheServedDocument() throws {

@@ -6,6 +6,7 @@ operator would; nothing here imports the product's code.
 import json
 import os
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -14,7 +15,14 @@ from pathlib import Path
 
 import pytest
 
-SERVICES = ["auth", "tasks", "scheduler", "notifier", "analytics"]
+# The stack compose/local started, as it describes it (compose/stack.conf resolved into the state
+# folder's stack.json): read once, before collection, since tests are parametrised by its services.
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "compose"))
+from orchestrator_stack import Stack  # noqa: E402
+
+STACK = Stack.load()
+SERVICES = list(STACK.services)
+REDIS_USERS = {name for name, service in STACK.services.items() if service["redis"]}
 
 
 def pytest_configure(config):
@@ -26,66 +34,11 @@ def pytest_collection_modifyitems(items):
     """Tests marked `last` run after all the others, whatever their files are called or the order
     they were named in; the rest keep their order."""
     items.sort(key=lambda item: item.get_closest_marker("last") is not None)
-REDIS_USERS = {"scheduler", "notifier"}
-
-
-@dataclass
-class Stack:
-    root: Path
-    state: Path
-    bin_dir: Path
-    port_base: int
-    pg_port: int
-    amqp_port: int
-    redis_port: int
-
-    def port(self, service: str) -> int:
-        return self.port_base + SERVICES.index(service) + 1
-
-    def url(self, service: str, path: str) -> str:
-        return f"http://127.0.0.1:{self.port(service)}{path}"
-
-    def edge(self, path: str) -> str:
-        return f"http://127.0.0.1:{self.port_base}{path}"
-
-    def pid(self, service: str) -> int:
-        return int((self.state / "run" / f"{service}.pid").read_text().strip())
-
-    def compose(self, *args: str) -> None:
-        subprocess.run([str(self.root / "compose" / "local"), *args], check=True, timeout=180)
-
-    def service_environment(self, service: str, **overrides: str) -> dict:
-        """The environment a service of this stack runs with, for starting extra processes."""
-        env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-        env.update(
-            ORCH_HTTP_HOST="127.0.0.1",
-            ORCH_HTTP_PORT=str(self.port(service)),
-            ORCH_DATABASE_URL=f"postgres://orch_{service}:orch_{service}@127.0.0.1:{self.pg_port}/orchestrator",
-            ORCH_AMQP_URL=f"amqp://guest:guest@127.0.0.1:{self.amqp_port}/%2f",
-            ORCH_REDIS_URL=f"redis://127.0.0.1:{self.redis_port}",
-            ORCH_TOKEN_SECRETS=(self.state / "token-secrets").read_text().strip(),
-        )
-        # The service's own knobs, as the stack runs it.
-        env.update({k: v for k, v in os.environ.items() if k.startswith(f"ORCH_{service.upper()}_")})
-        env.update(overrides)
-        return env
-
-    def binary(self, service: str) -> str:
-        return str(self.bin_dir / f"orchestrator-{service}")
 
 
 @pytest.fixture(scope="session")
 def stack() -> Stack:
-    env = os.environ
-    return Stack(
-        root=Path(env["ORCH_ROOT"]),
-        state=Path(env["ORCH_STACK_DIR"]),
-        bin_dir=Path(env["ORCH_BIN_DIR"]),
-        port_base=int(env["ORCH_PORT_BASE"]),
-        pg_port=int(env["ORCH_PG_PORT"]),
-        amqp_port=int(env["ORCH_AMQP_PORT"]),
-        redis_port=int(env["ORCH_REDIS_PORT"]),
-    )
+    return STACK
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -190,7 +143,7 @@ def admin_login(stack):
     use it, never once up front."""
     from auth_client import Login, claims_of
 
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = stack.admin()
     login = Login(stack.edge("/api/auth/login"), username, password, client="10.250.0.1")
     assert claims_of(login.token)["role"] == "ADMIN"
     return login

@@ -6,12 +6,11 @@ import os
 import statistics
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 
 from auth_client import Login, b64url, b64url_decode, call, claims_of, make_token, unique_name
-from conftest import wait_for
+from conftest import STACK, wait_for
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +61,7 @@ _admin_logins = {}
 def admin_token(api):
     """The first admin's token (logged in again whenever it nears its expiry)."""
     if api("") not in _admin_logins:
-        username, password = (Path(os.environ["ORCH_STACK_DIR"]) / "admin-credentials").read_text().strip().split(":", 1)
+        username, password = STACK.admin()
         _admin_logins[api("")] = Login(api("/api/auth/login"), username, password, client="10.250.0.2")
     return _admin_logins[api("")].token
 

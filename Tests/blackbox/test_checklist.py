@@ -242,9 +242,9 @@ def test_killing_the_scheduler_and_the_tasks_service_in_a_burst_loses_and_duplic
 
 def simulator_environment(stack, tmp_path):
     """An environment in which `orchestrator` is logged in as the first admin."""
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = stack.admin()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    env.update(XDG_CONFIG_HOME=str(tmp_path), ORCH_URL=f"http://127.0.0.1:{stack.port_base}", ORCH_PASSWORD=password)
+    env.update(XDG_CONFIG_HOME=str(tmp_path), ORCH_URL=f"http://127.0.0.1:{stack.edge_port}", ORCH_PASSWORD=password)
     login = subprocess.run([str(stack.bin_dir / "orchestrator"), "login", "--username", username], env=env, capture_output=True)
     assert login.returncode == 0, login.stderr
     return env

@@ -19,7 +19,7 @@ def cli(stack, tmp_path):
     def run(*args, password=None, timeout=30, url=None):
         env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
         env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
-        env["ORCH_URL"] = url or f"http://127.0.0.1:{stack.port_base}"
+        env["ORCH_URL"] = url or f"http://127.0.0.1:{stack.edge_port}"
         if password is not None:
             env["ORCH_PASSWORD"] = password
         done = subprocess.run([str(stack.bin_dir / "orchestrator"), *args], env=env, capture_output=True, text=True,
@@ -31,7 +31,7 @@ def cli(stack, tmp_path):
 
 @pytest.fixture
 def admin_cli(stack, cli):
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = stack.admin()
     status, out, err = cli("login", "--username", username, password=password)
     assert status == 0, err
     assert f"logged in as {username} (ADMIN)" in out
@@ -49,7 +49,7 @@ def test_login_keeps_a_token_only_the_user_can_read_and_logout_forgets_it(admin_
 
 
 def test_a_wrong_password_exits_3_with_the_servers_message(stack, cli):
-    username = (stack.state / "admin-credentials").read_text().split(":", 1)[0]
+    username = stack.admin()[0]
     status, _, err = cli("login", "--username", username, password="not the password")
     assert status == 3 and "401" in err
 
@@ -146,7 +146,7 @@ def test_an_answer_cut_off_mid_body_is_a_server_that_went_away_not_a_wrong_answe
 
 def test_watch_prints_live_events_and_resumes_after_a_cursor(stack, admin_cli):
     config = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    config.update(XDG_CONFIG_HOME=str(admin_cli.config), ORCH_URL=f"http://127.0.0.1:{stack.port_base}")
+    config.update(XDG_CONFIG_HOME=str(admin_cli.config), ORCH_URL=f"http://127.0.0.1:{stack.edge_port}")
     watcher = subprocess.Popen([str(stack.bin_dir / "orchestrator"), "watch", "--json", "--count", "1", "--type", "task.created"], env=config,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     import time
@@ -266,7 +266,7 @@ def test_an_employee_lists_accepts_and_declines_offers_and_an_admin_cancels_with
     assert status == 0 and "IN_PROGRESS" in out, err
     assert task_of(api, admin, first["id"])["audit"][-1]["reason"] == "not my area"
 
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = stack.admin()
     assert cli("login", "--username", username, password=password)[0] == 0
     status, out, err = cli("tasks", "cancel", second["id"], "--reason", "customer withdrew")
     assert status == 0 and "CANCELLED" in out, err

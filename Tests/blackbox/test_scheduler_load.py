@@ -82,7 +82,7 @@ def test_two_schedulers_assign_a_thousand_tasks_once_each_within_capacity_skills
     stop = threading.Event()
 
     async def work(person):
-        url = f"ws://127.0.0.1:{stack.port_base}/ws?token={person['token']}"
+        url = f"ws://127.0.0.1:{stack.edge_port}/ws?token={person['token']}"
         loop = asyncio.get_running_loop()
         async with websockets.connect(url, max_queue=None) as ws:
             person["connected"].set()

@@ -46,7 +46,7 @@ def tokens(stack, api, admin_login):
 
     made["restored"] = restored
     yield made
-    first = (stack.state / "admin-credentials").read_text().strip().split(":", 1)[0]
+    first = stack.admin()[0]
     page = 0
     while True:
         users = call(api(f"/api/auth/users?size=100&page={page}"), token=made["admin"].token).body["items"]

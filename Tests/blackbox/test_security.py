@@ -42,7 +42,7 @@ def test_every_answer_of_the_edge_carries_the_security_headers(stack, path, stat
     for directive in ("default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "frame-ancestors 'none'"):
         assert directive in policy
     # The web UI's own WebSocket is allowed, on the port the page came from.
-    assert f"ws://127.0.0.1:{stack.port_base}" in policy
+    assert f"ws://127.0.0.1:{stack.edge_port}" in policy
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert "Server" not in headers or headers["Server"] == "nginx"  # no version
 
@@ -99,9 +99,9 @@ def test_a_websocket_token_in_the_url_never_reaches_the_access_log(stack, api):
     _, token, _ = employee(api)
     from websockets.sync.client import connect
 
-    with connect(f"ws://127.0.0.1:{stack.port_base}/ws?token={token}&after=0", open_timeout=10, close_timeout=2):
+    with connect(f"ws://127.0.0.1:{stack.edge_port}/ws?token={token}&after=0", open_timeout=10, close_timeout=2):
         pass
-    with connect(f"ws://127.0.0.1:{stack.port_base}/ws?after=0", open_timeout=10, close_timeout=2,
+    with connect(f"ws://127.0.0.1:{stack.edge_port}/ws?after=0", open_timeout=10, close_timeout=2,
                  subprotocols=["orchestrator", f"bearer.{token}"]) as ws:
         assert ws.subprotocol == "orchestrator"
         ws.recv(timeout=10)  # the socket is authenticated: its replay arrives
@@ -129,7 +129,7 @@ def test_no_log_line_holds_a_password_a_token_or_the_token_secret(stack, api):
     """Every log of this run so far (the drill's included): services, edge, PostgreSQL,
     RabbitMQ, Redis. The test users' password and the first admin's, any signed token, the
     signing secret."""
-    _, admin_password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    _, admin_password = stack.admin()
     secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)[1]
     logs = sorted(p for p in (stack.state / "logs").glob("*.log") if p.name != "nginx-error.log")
     assert len(logs) >= 8

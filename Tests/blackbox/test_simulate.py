@@ -7,9 +7,9 @@ import subprocess
 
 
 def test_a_short_simulation_loses_and_duplicates_nothing(stack, tmp_path):
-    username, password = (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = stack.admin()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
-    env.update(XDG_CONFIG_HOME=str(tmp_path), ORCH_URL=f"http://127.0.0.1:{stack.port_base}", ORCH_PASSWORD=password)
+    env.update(XDG_CONFIG_HOME=str(tmp_path), ORCH_URL=f"http://127.0.0.1:{stack.edge_port}", ORCH_PASSWORD=password)
     binary = str(stack.bin_dir / "orchestrator")
     assert subprocess.run([binary, "login", "--username", username], env=env, capture_output=True).returncode == 0
     done = subprocess.run([binary, "simulate", "--employees", "6", "--tasks", "40", "--rate", "10", "--failure-rate", "0.15",

@@ -102,7 +102,7 @@ def pages(stack):
 
 
 def admin_credentials(stack):
-    return (stack.state / "admin-credentials").read_text().strip().split(":", 1)
+    return stack.admin()
 
 
 def skilled_employee(api, admin, skill):

@@ -16,7 +16,7 @@ from test_notifier import assigned, start
 
 
 def socket(stack, token, after=None):
-    url = f"ws://127.0.0.1:{stack.port_base}/ws?token={token}" + (f"&after={after}" if after is not None else "")
+    url = f"ws://127.0.0.1:{stack.edge_port}/ws?token={token}" + (f"&after={after}" if after is not None else "")
     return connect(url, open_timeout=10, close_timeout=5)
 
 
