@@ -17,10 +17,14 @@ class Broker:
         self.connection = pika.BlockingConnection(pika.ConnectionParameters(host="127.0.0.1", port=port))
         self.channel = self.connection.channel()
         self.channel.confirm_delivery()
+        #: task id → employee, for every task a test said (as tasks) was given to someone
+        self.handed_out = {}
 
     def publish(self, event_type, data, source="scheduler", message_id=None):
         """Publishes one event in the contract's envelope; returns its id."""
         event_id = message_id or str(uuid.uuid4())
+        if source == "tasks" and event_type in ("task.assigned", "task.accepted") and data.get("assigneeId"):
+            self.handed_out[data["taskId"]] = data["assigneeId"]
         body = json.dumps({"id": event_id, "type": event_type, "version": 1, "occurredAt": now_rfc3339(),
                            "source": source, "correlationId": str(uuid.uuid4()), "causationId": None, "data": data})
         self.channel.basic_publish(
@@ -48,6 +52,14 @@ class Broker:
                 continue
             events.append(json.loads(payload))
         return events
+
+    def take_back(self):
+        """Cancels every task a test handed out with made-up events, so the scheduler does not go
+        on counting them against their employees' capacity in the tests that follow."""
+        for task_id, employee_id in self.handed_out.items():
+            self.publish("task.cancelled", {"taskId": task_id, "version": 1_000_000, "assigneeId": employee_id,
+                                            "by": str(uuid.uuid4()), "reason": "a test's made-up task"}, source="tasks")
+        self.handed_out.clear()
 
     def close(self):
         self.connection.close()

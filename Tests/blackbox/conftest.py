@@ -162,4 +162,5 @@ def broker(stack):
 
     connection = Broker(stack.amqp_port)
     yield connection
+    connection.take_back()
     connection.close()
