@@ -164,3 +164,35 @@ def broker(stack):
     yield connection
     connection.take_back()
     connection.close()
+
+
+IMPATIENT_SCHEDULER_PORT = 19_630
+
+
+@pytest.fixture
+def impatient_scheduler(stack, tmp_path):
+    """A second scheduler process whose reservations expire after two seconds, and that announces
+    an employee gone after one second offline."""
+    with extra_process(stack, "scheduler", IMPATIENT_SCHEDULER_PORT, tmp_path / "scheduler-2.log", ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s",
+                       ORCH_SCHEDULER_GONE_GRACE="1s", ORCH_SCHEDULER_SWEEP_INTERVAL="200ms") as process:
+        yield process
+
+
+@pytest.fixture
+def pages(stack):
+    """Opens browser windows on the edge (`browser.Page`); each is closed at the end, and any error
+    their pages' scripts logged fails the test."""
+    from browser import Page
+
+    opened = []
+
+    def open_page(**kwargs):
+        page = Page(stack, **kwargs)
+        opened.append(page)
+        return page
+
+    yield open_page
+    errors = [error for page in opened for error in page.script_errors()]
+    for page in opened:
+        page.close()
+    assert errors == [], errors

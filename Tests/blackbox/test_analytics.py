@@ -8,7 +8,8 @@ from datetime import datetime, timedelta, timezone
 
 from auth_client import call
 from conftest import sql, wait_for
-from test_auth import employee
+from helpers import employee
+
 
 
 def stamp(moment):

@@ -9,61 +9,14 @@ import uuid
 
 import pytest
 
-from auth_client import Login, b64url, b64url_decode, call, claims_of, make_token, unique_name
-from conftest import STACK, wait_for
+from auth_client import b64url, b64url_decode, call, claims_of, make_token, unique_name
+from helpers import employee, login, register
 
 
 @pytest.fixture(scope="module")
 def secrets(stack):
     kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
     return kid, secret
-
-
-def register(api, **overrides):
-    body = {"username": unique_name(), "password": "correct horse battery", "fullName": "Test Person",
-            "email": f"{uuid.uuid4().hex[:12]}@example.com"}
-    body.update(overrides)
-    return call(api("/api/auth/register"), "POST", body), body
-
-
-def login(api, username, password, client=None):
-    headers = {"X-Forwarded-For": client} if client else None
-    return call(api("/api/auth/login"), "POST", {"username": username, "password": password}, headers=headers)
-
-
-def employee(api, available=False, **overrides):
-    """A new employee, logged in. AWAY unless `available`: the scheduler offers work only to
-    AVAILABLE employees, so tests that do not expect offers never receive another test's tasks."""
-    (status, _, user), body = register(api, **overrides)
-    assert status == 201, user
-    status, _, session = login(api, body["username"], body["password"], client=f"10.1.{uuid.uuid4().int % 250}.1")
-    assert status == 200, session
-    if not available:
-        # Wait until the change is in the feeds, so a test's own cursor starts after it.
-        admin = admin_token(api)
-        cursor = call(api("/api/notifications"), token=admin).body["nextCursor"]
-        status, _, reply = call(api("/api/scheduler/me/availability"), "PUT", {"availability": "AWAY"}, token=session["token"])
-        assert status == 200, reply
-
-        def announced():
-            nonlocal cursor
-            page = call(api(f"/api/notifications?after={cursor}"), token=admin).body
-            cursor = page["nextCursor"]
-            return any(n["type"] == "employee.availability_changed" and n["data"]["employeeId"].lower() == user["id"].lower()
-                       for n in page["items"])
-        wait_for(announced, 15, interval=0, what="the employee's AWAY to reach the feeds")
-    return user, session["token"], body
-
-
-_admin_logins = {}
-
-
-def admin_token(api):
-    """The first admin's token (logged in again whenever it nears its expiry)."""
-    if api("") not in _admin_logins:
-        username, password = STACK.admin()
-        _admin_logins[api("")] = Login(api("/api/auth/login"), username, password, client="10.250.0.2")
-    return _admin_logins[api("")].token
 
 
 # --- registration ---------------------------------------------------------------------------

@@ -13,10 +13,11 @@ import pytest
 
 from auth_client import call
 from conftest import get, wait_for
-from test_auth import employee
-from test_notifier import start
-from test_scheduler import Worker, create, events, scheduled, task_of
-from test_websocket import receive, socket
+from helpers import clear_the_floor, create_task, employee, events, receive, scheduled, socket, start, task_of, Worker
+
+
+
+
 
 
 @pytest.fixture(scope="module", params=[1, 2], ids=["one-of-each", "two-of-each"])
@@ -28,16 +29,6 @@ def topology(request, stack, api, admin_login):
     yield request.param
     if request.param != 1:
         stack.compose("scale", "1")
-
-
-def clear_the_floor(api, admin):
-    for status in ("PENDING", "ASSIGNED"):
-        while True:
-            page = call(api(f"/api/admin/tasks?status={status}&size=100"), token=admin).body
-            if not page["items"]:
-                break
-            for task in page["items"]:
-                call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
 
 
 @pytest.fixture
@@ -77,7 +68,7 @@ def two_workers_one_task_accepted(api, admin, team):
     it: (skill, workers by id, task, holder)."""
     needed = skill()
     by_id = {w.id.lower(): w for w in team(2, skills=[needed])}
-    task = create(api, admin, skills=[needed])
+    task = create_task(api, admin, skills=[needed])
     holder = by_id[assignee(api, admin, task["id"])]
     act(api, holder, task["id"], "accept")
     return needed, by_id, task, holder
@@ -88,7 +79,7 @@ def accepted_while_the_admin_watches(stack, api, admin, team):
     accept: (worker, task, admin's socket)."""
     needed = skill()
     [worker] = team(skills=[needed])
-    task = create(api, admin, skills=[needed])
+    task = create_task(api, admin, skills=[needed])
     worker.offers()
     watching = socket(stack, admin, after=start(api, admin))
     act(api, worker, task["id"], "accept")
@@ -98,7 +89,7 @@ def accepted_while_the_admin_watches(stack, api, admin, team):
 def test_an_admin_creates_tasks_of_every_priority_and_the_most_urgent_is_served_first(topology, api, admin, team):
     needed = skill()
     for priority in (3, 5, 1, 4, 2):
-        create(api, admin, priority=priority, skills=[needed])
+        create_task(api, admin, priority=priority, skills=[needed])
 
     def queued():
         status, _, queue = call(api("/api/scheduler/queue?limit=1000"), token=admin)
@@ -119,11 +110,11 @@ def test_an_admin_creates_tasks_of_every_priority_and_the_most_urgent_is_served_
 
 def test_tasks_go_by_themselves_to_idle_employees_never_to_busy_ones(topology, api, admin, team):
     needed, _, first, busy = two_workers_one_task_accepted(api, admin, team)
-    second = create(api, admin, skills=[needed])
+    second = create_task(api, admin, skills=[needed])
     idle = assignee(api, admin, second["id"])
     assert idle != busy.id.lower(), "the busy employee got a second task beyond their capacity"
     # Nobody is free now: a third task waits until someone finishes, then goes to them.
-    third = create(api, admin, skills=[needed])
+    third = create_task(api, admin, skills=[needed])
     time.sleep(1)
     assert task_of(api, admin, third["id"])["status"] == "PENDING"
     act(api, busy, first["id"], "complete", {"message": "done"})
@@ -135,7 +126,7 @@ def test_employees_are_notified_in_real_time_and_admins_see_it_too(topology, sta
     [worker] = team(skills=[needed])
     watching = socket(stack, admin, after=start(api, admin))
     started = time.monotonic()
-    task = create(api, admin, skills=[needed])
+    task = create_task(api, admin, skills=[needed])
     [offer] = worker.offers(timeout=5)
     elapsed = time.monotonic() - started
     assert offer["data"]["taskId"].lower() == task["id"].lower()
@@ -160,7 +151,7 @@ def test_progress_shows_up_live_for_the_admin(topology, stack, api, admin, team)
 def test_employees_complete_or_fail_with_a_comment(topology, api, admin, team):
     needed = skill()
     [worker] = team(skills=[needed], capacity=2)
-    done = create(api, admin, skills=[needed])
+    done = create_task(api, admin, skills=[needed])
     status, _, undone = call(api("/api/admin/tasks"), "POST", {"name": "call back", "description": "d", "priority": 2,
                                                                 "requiredSkills": [needed], "maxAttempts": 1}, token=admin)
     assert status == 201
@@ -273,7 +264,7 @@ def test_a_reconnecting_websocket_misses_nothing(topology, stack, api, admin):
     ws = socket(stack, token, after=cursor)
     ws.close()
     # While the employee is away from the socket, an admin hands them three tasks.
-    tasks = [create(api, admin, skills=[skill()]) for _ in range(3)]
+    tasks = [create_task(api, admin, skills=[skill()]) for _ in range(3)]
     for task in tasks:
         status, _, reply = call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin)
         assert status == 202, reply
@@ -287,7 +278,7 @@ def test_a_reconnecting_websocket_misses_nothing(topology, stack, api, admin):
         # (in any order: two schedulers need not keep the order they were asked in)
         assert sorted(offered) == sorted(t["id"].lower() for t in tasks)
         # …and carries on live.
-        late = create(api, admin, skills=[skill()])
+        late = create_task(api, admin, skills=[skill()])
         call(api(f"/api/admin/tasks/{late['id']}/assign/{worker['id']}"), "POST", token=admin)
         assert events(again, "task.assigned", 1, task_id=late["id"])
     for task in tasks + [late]:
@@ -320,7 +311,7 @@ def test_work_is_shared_fairly(topology, api, admin, team):
     for thread in threads:
         thread.start()
     for _ in range(total):
-        create(api, admin, skills=[needed])
+        create_task(api, admin, skills=[needed])
     finished.wait(60)
     finished.set()
     for thread in threads:

@@ -10,7 +10,8 @@ import uuid
 import pytest
 
 from auth_client import unique_name
-from test_auth import employee
+from helpers import employee, offer, task_of
+
 
 
 @pytest.fixture
@@ -241,7 +242,7 @@ def test_task_details_and_help_say_what_a_person_needs(admin_cli):
 
 
 def test_an_employee_lists_accepts_and_declines_offers_and_an_admin_cancels_with_a_reason(stack, api, admin, broker, cli):
-    from test_tasks import offer, task_of
+
     worker, _, body = employee(api)
     first = offer(broker, api, admin, call_create(api, admin), worker["id"])
     second = offer(broker, api, admin, call_create(api, admin), worker["id"])
@@ -412,7 +413,7 @@ def test_assign_and_retry_print_what_their_json_says(api, admin, broker, admin_c
     """`tasks assign` prints the answer's message as `--json` has it; `tasks retry` a FAILED
     task's row as `tasks show --json` has it afterwards."""
     from auth_client import call
-    from test_tasks import offer
+
 
     def create(**extra):
         status, _, task = call(api("/api/admin/tasks"), "POST", {"name": unique_name("cli-typed"), "priority": 2,

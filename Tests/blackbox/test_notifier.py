@@ -6,24 +6,14 @@ import uuid
 
 from auth_client import call, make_token
 from conftest import wait_for
-from test_auth import employee
+from helpers import assigned, employee, start
 
-
-def start(api, token):
-    status, _, page = call(api("/api/notifications"), token=token)
-    assert status == 200 and page["items"] == []
-    return page["nextCursor"]
 
 
 def poll(api, token, cursor):
     status, _, page = call(api(f"/api/notifications?after={cursor}"), token=token)
     assert status == 200, page
     return page
-
-
-def assigned(task_id, employee_id, version=2):
-    return {"taskId": task_id, "version": version, "assigneeId": employee_id, "reservationId": str(uuid.uuid4()),
-            "attempt": 1}
 
 
 def test_each_employee_sees_only_their_own_events_and_admins_see_all(api, admin, broker):

@@ -8,9 +8,10 @@ import uuid
 import pytest
 
 from conftest import extra_process
-from test_auth import employee
-from test_notifier import assigned, start
-from test_websocket import receive
+from helpers import assigned, employee, receive, start
+
+
+
 
 SECOND_PORT = 19_640
 

@@ -8,76 +8,11 @@ import uuid
 from datetime import datetime
 
 import pytest
-from websockets.exceptions import ConnectionClosed
 
 from auth_client import call, unique_name
-from conftest import extra_process, get, wait_for
-from test_auth import employee
-from test_websocket import receive, socket
+from conftest import get, wait_for
+from helpers import create_task, events, scheduled, socket, task_of, Worker
 
-SECOND_PORT = 19_630
-
-
-def create(api, admin, priority=3, skills=(), name=None):
-    status, _, task = call(api("/api/admin/tasks"), "POST",
-                           {"name": name or unique_name("task"), "description": "scheduler test", "priority": priority,
-                            "requiredSkills": list(skills)}, token=admin)
-    assert status == 201, task
-    return task
-
-
-def task_of(api, admin, task_id):
-    return call(api(f"/api/admin/tasks/{task_id}"), token=admin).body
-
-
-def scheduled(api, admin, employee_id):
-    """The scheduler's view of one employee."""
-    status, _, page = call(api("/api/scheduler/employees"), token=admin)
-    assert status == 200, page
-    return next((e for e in page["items"] if e["id"].lower() == employee_id.lower()), None)
-
-
-def events(ws, kind, count, timeout=10, task_id=None):
-    """The next `count` events of `kind` on a socket (for one task, if given); others are skipped."""
-    found, deadline = [], time.monotonic() + timeout
-    while len(found) < count and time.monotonic() < deadline:
-        for message in receive(ws, 1, max(0.05, deadline - time.monotonic())):
-            if message["type"] == kind and (task_id is None or message["data"]["taskId"].lower() == task_id.lower()):
-                found.append(message)
-    return found
-
-
-class Worker:
-    """An employee as the scheduler needs one: skills and capacity set, online, AVAILABLE."""
-
-    def __init__(self, stack, api, admin, skills=(), capacity=1, available=True):
-        self.user, self.token, _ = employee(api, available=available)
-        self.id = self.user["id"]
-        status, _, updated = call(api(f"/api/auth/users/{self.id}"), "PATCH",
-                                  {"skills": list(skills), "capacity": capacity}, token=admin)
-        assert status == 200, updated
-        self.ws = socket(stack, self.token)
-        wait_for(lambda: (lambda e: e and e["online"] and e["capacity"] == capacity
-                          and sorted(e["skills"]) == sorted(skills))(scheduled(api, admin, self.id)),
-                 15, what="the scheduler to see the employee online with their skills")
-
-    def set(self, api, availability):
-        status, _, reply = call(api("/api/scheduler/me/availability"), "PUT", {"availability": availability}, token=self.token)
-        assert status == 200, reply
-        return reply
-
-    def offers(self, count=1, timeout=10):
-        """The next `count` offers on the employee's socket (other messages are skipped)."""
-        return events(self.ws, "task.assigned", count, timeout)
-
-    def close(self):
-        # The sync client's reader holds one message until it is read: with several unread, it
-        # would not see the server's close frame and would wait out its close timeout.
-        try:
-            receive(self.ws, 10_000, timeout=0.05)
-        except ConnectionClosed:
-            pass
-        self.ws.close()
 
 
 @pytest.fixture
@@ -100,7 +35,7 @@ def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills
     unskilled = workers(skills=[])
     unskilled.set(api, "AWAY")  # leftover tasks from other tests must not reach this one either
     started = time.monotonic()
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     [offer] = skilled.offers()
     elapsed = time.monotonic() - started
     assert offer["data"]["taskId"] == task["id"] and offer["data"]["assigneeId"].lower() == skilled.id.lower()
@@ -117,7 +52,7 @@ def test_a_task_goes_at_once_to_the_online_available_employee_holding_its_skills
 def test_nobody_gets_a_task_they_lack_the_skills_for_and_it_waits_in_the_queue(api, admin, workers):
     worker = workers(skills=["typing"])
     worker.set(api, "AWAY")
-    task = create(api, admin, priority=1, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    task = create_task(api, admin, priority=1, skills=[f"rare{uuid.uuid4().hex[:6]}"])
     worker.set(api, "AVAILABLE")
     time.sleep(1.5)
     assert task_of(api, admin, task["id"])["status"] == "PENDING"
@@ -137,7 +72,7 @@ def test_an_away_employee_gets_nothing_until_available_again(api, admin, workers
     skill = f"s{uuid.uuid4().hex[:8]}"
     worker = workers(skills=[skill])
     worker.set(api, "AWAY")
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     assert worker.offers(timeout=1.5) == []
     reply = worker.set(api, "AVAILABLE")
     assert reply["availability"] == "AVAILABLE" and reply["changed"] is True
@@ -181,7 +116,7 @@ def test_a_declined_offer_goes_to_someone_else_never_straight_back_and_the_decli
     decliner = workers(skills=[skill])
     other = workers(skills=[skill])
     other.set(api, "AWAY")
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     [offer] = decliner.offers()
     assert offer["data"]["taskId"] == task["id"] and offer["data"]["expiresAt"]
     status, _, declined = call(api(f"/api/employee/tasks/{task['id']}/decline"), "POST", {"reason": "on leave"}, token=decliner.token)
@@ -194,7 +129,7 @@ def test_a_declined_offer_goes_to_someone_else_never_straight_back_and_the_decli
     # … but anyone else is, at once, and the decliner gets the next task they can take.
     other.set(api, "AVAILABLE")
     assert [o["data"]["taskId"] for o in other.offers()] == [task["id"]]
-    following = create(api, admin, skills=[skill])
+    following = create_task(api, admin, skills=[skill])
     assert [o["data"]["taskId"] for o in decliner.offers()] == [following["id"]]
     for done in (task, following):
         call(api(f"/api/admin/tasks/{done['id']}/cancel"), "POST", {}, token=admin)
@@ -203,7 +138,7 @@ def test_a_declined_offer_goes_to_someone_else_never_straight_back_and_the_decli
 def test_capacity_is_never_exceeded_and_freed_capacity_is_refilled_at_once(api, admin, workers):
     skill = f"s{uuid.uuid4().hex[:8]}"
     worker = workers(skills=[skill], capacity=2)
-    tasks = [create(api, admin, skills=[skill]) for _ in range(3)]
+    tasks = [create_task(api, admin, skills=[skill]) for _ in range(3)]
     offers = worker.offers(2)
     assert sorted(o["data"]["taskId"] for o in offers) == sorted(t["id"] for t in tasks[:2])
     assert worker.offers(timeout=1.5) == []
@@ -218,12 +153,12 @@ def test_an_admin_can_assign_by_hand_overriding_skills_but_never_capacity(api, a
     refusals = broker.watch("assignment.refused")
     worker = workers(skills=[], capacity=1)
     worker.set(api, "AWAY")  # manual assignment does not need the employee to be available
-    first = create(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    first = create_task(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
     status, _, reply = call(api(f"/api/admin/tasks/{first['id']}/assign/{worker.id}"), "POST", {}, token=admin)
     assert status == 202, reply
     [offer] = worker.offers()
     assert offer["data"]["taskId"] == first["id"]
-    second = create(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
+    second = create_task(api, admin, skills=[f"rare{uuid.uuid4().hex[:6]}"])
     status, _, reply = call(api(f"/api/admin/tasks/{second['id']}/assign/{worker.id}"), "POST", {}, token=admin)
     assert status == 202
     [refused] = broker.collect(refusals, 10, until=lambda events: len(events) >= 1)
@@ -290,22 +225,13 @@ def test_an_employee_reads_their_own_line_as_the_scheduler_sees_it(api, admin, w
     assert call(url, token=worker.token).body["availability"] == "AVAILABLE"
 
 
-@pytest.fixture
-def impatient_scheduler(stack, tmp_path):
-    """A second scheduler process whose reservations expire after two seconds, and that announces
-    an employee gone after one second offline."""
-    with extra_process(stack, "scheduler", SECOND_PORT, tmp_path / "scheduler-2.log", ORCH_SCHEDULER_RESERVATION_TIMEOUT="2s",
-                       ORCH_SCHEDULER_GONE_GRACE="1s", ORCH_SCHEDULER_SWEEP_INTERVAL="200ms") as process:
-        yield process
-
-
 def test_an_offer_not_accepted_in_time_goes_to_someone_else_and_the_first_is_set_away(
         api, admin, workers, impatient_scheduler):
     skill = f"s{uuid.uuid4().hex[:8]}"
     slow = workers(skills=[skill])
     other = workers(skills=[skill])
     other.set(api, "AWAY")
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     [offer] = slow.offers()
     assert offer["data"]["taskId"] == task["id"]
     other.set(api, "AVAILABLE")
@@ -325,7 +251,7 @@ def test_an_employee_offline_past_the_grace_period_is_gone_and_their_offer_goes_
     departures = broker.watch("employee.gone")
     skill = f"s{uuid.uuid4().hex[:8]}"
     leaving = workers(skills=[skill])
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     [offer] = leaving.offers()
     assert offer["data"]["taskId"] == task["id"]
     leaving.close()
@@ -343,7 +269,7 @@ def test_assignment_goes_on_without_redis_and_the_locks_come_back_with_it(stack,
     worker = workers(skills=[skill], capacity=2)
     stack.compose("infra", "stop", "redis")
     try:
-        task = create(api, admin, skills=[skill])
+        task = create_task(api, admin, skills=[skill])
         [offer] = worker.offers(timeout=15)
         assert offer["data"]["taskId"] == task["id"]
     finally:
@@ -354,5 +280,5 @@ def test_assignment_goes_on_without_redis_and_the_locks_come_back_with_it(stack,
     worker.ws.close()
     worker.ws = socket(stack, worker.token)
     wait_for(lambda: scheduled(api, admin, worker.id)["online"], 15, what="the worker online again")
-    second = create(api, admin, skills=[skill])
+    second = create_task(api, admin, skills=[skill])
     assert [o["data"]["taskId"] for o in worker.offers(timeout=15)] == [second["id"]]

@@ -16,8 +16,9 @@ import websockets
 
 from auth_client import call
 from conftest import extra_process, wait_for
-from test_auth import employee
-from test_scheduler import scheduled
+from helpers import employee, scheduled
+
+
 
 SECOND_PORT = 19_631
 TASKS = 1_000

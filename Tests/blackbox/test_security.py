@@ -10,8 +10,9 @@ import uuid
 import pytest
 
 from auth_client import call
-from conftest import get, wait_for
-from test_auth import employee, login, register
+from conftest import wait_for
+from helpers import employee, login, register
+
 
 # The test stack lists this origin in ORCH_EDGE_CORS_ORIGINS (compose/local test).
 ALLOWED_ORIGIN = "https://ops.example.test"

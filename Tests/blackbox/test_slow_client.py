@@ -8,8 +8,9 @@ import time
 import uuid
 
 import pika
+from helpers import receive, socket as websocket
 
-from test_websocket import receive, socket as websocket
+
 
 
 def raw_upgrade(port, token):

@@ -10,7 +10,8 @@ import pytest
 
 from auth_client import call, unique_name
 from conftest import wait_for
-from test_auth import employee
+from helpers import employee, offer, task_of
+
 
 
 def create(api, admin, **overrides):
@@ -19,18 +20,6 @@ def create(api, admin, **overrides):
     status, _, task = call(api("/api/admin/tasks"), "POST", body, token=admin)
     assert status == 201, task
     return task
-
-
-def task_of(api, admin, task_id):
-    return call(api(f"/api/admin/tasks/{task_id}"), token=admin).body
-
-
-def offer(broker, api, admin, task, employee_id):
-    """Publishes the scheduler's proposal and waits until tasks has offered the task."""
-    broker.publish("assignment.proposed", {"taskId": task["id"], "employeeId": employee_id,
-                                           "reservationId": str(uuid.uuid4()), "expectedVersion": task["version"]})
-    return wait_for(lambda: (lambda t: t if t["status"] == "ASSIGNED" else None)(task_of(api, admin, task["id"])),
-                    15, what="the task to be offered")
 
 
 def same(a, b):

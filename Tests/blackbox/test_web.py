@@ -7,117 +7,11 @@ import time
 import uuid
 from pathlib import Path
 
-import pytest
-from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions as seen
-from selenium.webdriver.support.ui import WebDriverWait
 
 from auth_client import call
-from test_auth import employee
-from test_checklist import clear_the_floor
-from test_scheduler import create, scheduled, task_of
-
-ARTIFACTS = Path(__file__).resolve().parents[2] / ".build" / "test-artifacts" / "web"
-
-# What a proxy that refuses WebSocket upgrades looks like to a page: every socket fails before
-# it opens.
-NO_WEBSOCKETS = """
-window.WebSocket = class extends EventTarget {
-  constructor(url) {
-    super(); this.url = url; this.readyState = 0;
-    setTimeout(() => { this.readyState = 3; this.onerror?.(new Event("error")); this.onclose?.(new CloseEvent("close", { code: 1006 })); }, 50);
-  }
-  send() { throw new Error("closed"); }
-  close() {}
-};
-"""
-
-
-class Page:
-    """One browser window on the edge."""
-
-    def __init__(self, stack, width=1280, height=900, websockets=True):
-        options = webdriver.ChromeOptions()
-        for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},{height}"):
-            options.add_argument(argument)
-        options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-        self.driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-        if not websockets:
-            self.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": NO_WEBSOCKETS})
-        self.base = stack.edge("/")
-        self.driver.get(self.base)
-
-    def find(self, selector, timeout=10):
-        return WebDriverWait(self.driver, timeout).until(seen.visibility_of_element_located((By.CSS_SELECTOR, selector)))
-
-    def wait(self, condition, timeout=10, what="the page to change"):
-        # Pages re-render what an event touched: an element found a moment ago may be gone.
-        try:
-            return WebDriverWait(self.driver, timeout, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]) \
-                .until(lambda _: condition())
-        except Exception:
-            self.shot(f"timeout-{uuid.uuid4().hex[:6]}")
-            pytest.fail(f"timed out waiting for {what}")
-
-    def text(self, selector):
-        return self.find(selector).text
-
-    def login(self, username, password):
-        self.find("#login-username").send_keys(username)
-        self.find("#login-password").send_keys(password)
-        self.find("#login-form button[type=submit]").click()
-        self.wait(lambda: self.find("#connection").get_attribute("data-state") in ("live", "polling"), 15, "the live feed")
-
-    def shot(self, name):
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        self.driver.save_screenshot(str(ARTIFACTS / f"{name}.png"))
-
-    def script_errors(self):
-        """Errors the page's own code logged (network errors of refused requests are the
-        server's answers, shown to the user; they are left out)."""
-        return [entry for entry in self.driver.get_log("browser") if entry["level"] == "SEVERE" and entry.get("source") != "network"]
-
-    def close(self):
-        self.driver.quit()
-
-
-@pytest.fixture
-def pages(stack):
-    opened = []
-
-    def open_page(**kwargs):
-        page = Page(stack, **kwargs)
-        opened.append(page)
-        return page
-
-    yield open_page
-    errors = [error for page in opened for error in page.script_errors()]
-    for page in opened:
-        page.close()
-    assert errors == [], errors
-
-
-def admin_credentials(stack):
-    return stack.admin()
-
-
-def skilled_employee(api, admin, skill):
-    """An AVAILABLE employee with `skill`, and the password to log in with. Tasks other tests
-    left waiting are cancelled first: they would be offered to this employee."""
-    clear_the_floor(api, admin)
-    user, _, body = employee(api, available=True)
-    status, _, _ = call(api(f"/api/auth/users/{user['id']}"), "PATCH", {"skills": [skill], "capacity": 3}, token=admin)
-    assert status == 200
-    return user, body["username"], body["password"]
-
-
-def card(page, container, name):
-    """The card in `container` (a CSS selector) of the task called `name`."""
-    return page.driver.find_element(By.XPATH, f"//*[@id='{container.lstrip('#')}']//article[.//h3[text()='{name}']]")
+from helpers import admin_credentials, card, clear_the_floor, create_task, employee, scheduled, skilled_employee, task_of, Worker
 
 
 def test_login_and_registration_show_what_is_wrong(stack, pages):
@@ -219,7 +113,7 @@ def test_without_websockets_the_pages_update_through_the_long_poll(stack, api, a
     # Offline to the scheduler without a socket? The long-poll keeps the employee online.
     from conftest import wait_for
     wait_for(lambda: (scheduled(api, admin, worker["id"]) or {}).get("online"), 15, what="the employee online by long-poll")
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer through the long-poll")
     assert "polling" in staff.text("#connection")
     staff.shot("employee-polling")
@@ -275,7 +169,7 @@ def test_after_the_notifier_restarts_the_page_resumes_by_cursor_and_misses_nothi
     os.kill(stack.pid("notifier"), signal.SIGKILL)
     staff.wait(lambda: staff.find("#connection").get_attribute("data-state") != "live", 10, "the page to notice")
     # Work offered while the page has no socket (manual assignment does not need presence).
-    task = create(api, admin, skills=[f"other{uuid.uuid4().hex[:6]}"])
+    task = create_task(api, admin, skills=[f"other{uuid.uuid4().hex[:6]}"])
     assert call(api(f"/api/admin/tasks/{task['id']}/assign/{worker['id']}"), "POST", token=admin).status == 202
     staff.wait(lambda: task["name"] in staff.text("#offers"), 60, "the offer made during the outage")
     assert staff.find("#connection").get_attribute("data-state") == "live"
@@ -295,7 +189,7 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
     """Long unbroken names (URLs, ticket ids) used to widen every page (a 1,987 px table in a
     1,134 px window), and a burst of completions stacked ~15 toasts nobody could dismiss, over the
     create form's Due field."""
-    from test_scheduler import Worker
+
 
     clear_the_floor(api, admin)
     skill = f"w{uuid.uuid4().hex[:8]}"
@@ -304,7 +198,7 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
     page.login(*admin_credentials(stack))
     worker = Worker(stack, api, admin, skills=[skill], capacity=1)
     try:
-        task = create(api, admin, skills=[skill], name=long_name)
+        task = create_task(api, admin, skills=[skill], name=long_name)
         [offer] = worker.offers()
         assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token).status == 200
         assert call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "done"}, token=worker.token).status == 200

@@ -11,9 +11,8 @@ from selenium.webdriver.common.by import By
 
 from auth_client import call, unique_name
 from conftest import wait_for
-from test_checklist import clear_the_floor
-from test_scheduler import Worker, create, impatient_scheduler, scheduled, task_of  # noqa: F401 (a fixture)
-from test_web import admin_credentials, card, pages, skilled_employee  # noqa: F401 (a fixture)
+
+from helpers import admin_credentials, card, clear_the_floor, create_task, scheduled, skilled_employee, task_of, Worker
 
 
 def employee_page(pages, api, admin, skill):
@@ -37,7 +36,7 @@ def confirm(page, reason=None):
 def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admin, pages):
     skill = f"w{uuid.uuid4().hex[:8]}"
     user, staff = employee_page(pages, api, admin, skill)
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
     offer = card(staff, "#offers", task["name"])
     clock = offer.find_element(By.CSS_SELECTOR, "[data-testid=offer-countdown]")
@@ -61,7 +60,7 @@ def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admi
 def test_a_comment_reaches_the_card_and_a_cancel_asks_why_and_tells_the_employee(stack, api, admin, pages):
     skill = f"w{uuid.uuid4().hex[:8]}"
     user, staff = employee_page(pages, api, admin, skill)
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
     card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
     staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
@@ -103,7 +102,7 @@ def test_a_comment_reaches_the_card_and_a_cancel_asks_why_and_tells_the_employee
 def test_an_offer_left_to_lapse_says_why_the_employee_is_now_away(api, admin, pages, impatient_scheduler):
     skill = f"w{uuid.uuid4().hex[:8]}"
     user, staff = employee_page(pages, api, admin, skill)
-    task = create(api, admin, skills=[skill])
+    task = create_task(api, admin, skills=[skill])
     staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
     staff.wait(lambda: "unanswered" in staff.text("#notices"), 20, "the notice that the offer lapsed")
     staff.wait(lambda: "unanswered" in staff.text("#availability-state"), 5, "the reason beside the availability")
@@ -117,7 +116,7 @@ def test_an_offer_left_to_lapse_says_why_the_employee_is_now_away(api, admin, pa
 
 def test_the_overdue_figure_leads_to_the_overdue_tasks(stack, api, admin, pages):
     late = (datetime.now(timezone.utc) - timedelta(seconds=20)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
-    task = create(api, admin, skills=[f"none{uuid.uuid4().hex[:6]}"], name=unique_name("late"))
+    task = create_task(api, admin, skills=[f"none{uuid.uuid4().hex[:6]}"], name=unique_name("late"))
     status, _, overdue = call(api("/api/admin/tasks"), "POST", {"name": unique_name("overdue"), "priority": 2, "dueAt": late,
                                                                 "requiredSkills": [f"none{uuid.uuid4().hex[:6]}"]}, token=admin)
     assert status == 201, overdue
@@ -166,7 +165,7 @@ def test_the_team_table_keeps_updating_after_a_save_and_assign_lists_who_can_tak
         assert chief.find(f"{row} input[name=capacity]").get_attribute("value") == "2"
         chief.shot("admin-team-after-save")
 
-        task = create(api, admin, skills=[f"none{uuid.uuid4().hex[:6]}"])
+        task = create_task(api, admin, skills=[f"none{uuid.uuid4().hex[:6]}"])
         chief.driver.get(chief.base + f"#/tasks/{task['id']}")
         # The list fills in once the page has asked the scheduler who can take the task.
         chief.wait(lambda: chief.driver.execute_script("return document.querySelectorAll('#assign-to optgroup').length") > 0,

@@ -1,5 +1,4 @@
 """The live feed over real WebSocket clients, through the edge."""
-import json
 import os
 import re
 import subprocess
@@ -7,28 +6,12 @@ import time
 import uuid
 
 from websockets.exceptions import ConnectionClosed
-from websockets.sync.client import connect
 
 from auth_client import call, make_token
 from conftest import get, wait_for
-from test_auth import employee
-from test_notifier import assigned, start
+from helpers import assigned, employee, receive, socket, start
 
 
-def socket(stack, token, after=None):
-    url = f"ws://127.0.0.1:{stack.edge_port}/ws?token={token}" + (f"&after={after}" if after is not None else "")
-    return connect(url, open_timeout=10, close_timeout=5)
-
-
-def receive(ws, count, timeout=10):
-    messages = []
-    deadline = time.time() + timeout
-    while len(messages) < count and time.time() < deadline:
-        try:
-            messages.append(json.loads(ws.recv(timeout=max(0.05, deadline - time.time()))))
-        except TimeoutError:
-            break
-    return messages
 
 
 def closed_with(ws, timeout=10):
