@@ -132,7 +132,56 @@ import Testing
         }
     }
 
+    @Test func searchFindsATaskByTheBeginningsOfWordsOfItsNameOrByItsId() async throws {
+        let harness = try TasksRouteHarness()
+        let invoice = harness.task(.pending)
+        var renamed = invoice
+        renamed.name = "Check INVOICE 50%_off"
+        harness.store.put(renamed)
+        var supplier = harness.task(.pending)
+        supplier.name = "Call the supplier 5"
+        harness.store.put(supplier)
+        let other = supplier
+        try await harness.run { client in
+            let byName = try await client.send(.get, "/api/admin/tasks?q=%20invoice%2050%25_", as: harness.admin)
+            #expect(byName.status == .ok)
+            #expect(try byName.decode(TaskPage.self).items.map(\.id) == [invoice.id.uuidString])
+            let byId = try await client.send(.get, "/api/admin/tasks?q=\(other.id.uuidString.lowercased())", as: harness.admin)
+            #expect(try byId.decode(TaskPage.self).items.map(\.id) == [other.id.uuidString])
+            let blank = try await client.send(.get, "/api/admin/tasks?q=%20%20", as: harness.admin)
+            #expect(try blank.decode(TaskPage.self).total == 2)
+            let beginnings = try await client.send(.get, "/api/admin/tasks?q=INVO%205", as: harness.admin)
+            #expect(try beginnings.decode(TaskPage.self).items.map(\.id) == [invoice.id.uuidString])
+            for nothing in ["nothing-like-it", "voice", "%25%25"] {
+                let none = try await client.send(.get, "/api/admin/tasks?q=\(nothing)", as: harness.admin)
+                #expect(try none.decode(TaskPage.self).total == 0, "q=\(nothing)")
+            }
+        }
+    }
+
+    @Test func theListFiltersBySkillAndSortsEitherWay() async throws {
+        let harness = try TasksRouteHarness()
+        let start = Date.nowToTheMillisecond
+        for (offset, priority) in [3, 1, 5, 2].enumerated() {
+            var task = harness.task(.pending, priority: priority, createdAt: start + Double(offset))
+            task.requiredSkills = priority == 5 ? ["Legal"] : ["billing"]
+            harness.store.put(task)
+        }
+        try await harness.run { client in
+            let urgentFirst = try await client.send(.get, "/api/admin/tasks?sort=priority", as: harness.admin)
+            #expect(try urgentFirst.decode(TaskPage.self).items.map(\.priority) == [1, 2, 3, 5])
+            let reversed = try await client.send(.get, "/api/admin/tasks?sort=-priority", as: harness.admin)
+            #expect(try reversed.decode(TaskPage.self).items.map(\.priority) == [5, 3, 2, 1])
+            let oldestFirst = try await client.send(.get, "/api/admin/tasks?sort=created", as: harness.admin)
+            #expect(try oldestFirst.decode(TaskPage.self).items.map(\.priority) == [3, 1, 5, 2])
+            let legal = try await client.send(.get, "/api/admin/tasks?skill=legal", as: harness.admin)
+            #expect(try legal.decode(TaskPage.self).items.map(\.priority) == [5])
+        }
+    }
+
     @Test(arguments: [
+        ("sort=cost", "sort"), ("sort=--priority", "sort"), ("q=\(String(repeating: "x", count: 201))", "q"), ("q=a%00b", "q"),
+        ("skill=\(String(repeating: "s", count: 65))", "skill"),
         ("status=LOST", "status"), ("priority=9", "priority"), ("assignee=me", "assignee"), ("overdue=maybe", "overdue"),
         ("createdFrom=yesterday", "createdFrom"), ("size=101", "size"), ("page=-1", "page"),
     ])

@@ -56,8 +56,34 @@ final class InMemoryTaskStore: TaskStore {
                 && (filter.assignee.map { task.assigneeId == $0 } ?? true)
                 && (filter.createdFrom.map { task.createdAt >= $0 } ?? true) && (filter.createdTo.map { task.createdAt < $0 } ?? true)
                 && (!filter.overdue || (task.dueAt.map { $0 < now } ?? false) && !task.status.isTerminal)
-        }.sorted { ($0.createdAt, $1.id.uuidString) > ($1.createdAt, $0.id.uuidString) }
+                && (filter.search.map { UUID(uuidString: $0).map { $0 == task.id } ?? TaskSearch.matches(task.name, $0) } ?? true)
+                && (filter.skill.map { skill in task.requiredSkills.contains { $0.lowercased() == skill.lowercased() } } ?? true)
+        }.sorted { Self.precedes($0, $1, by: filter.sort) }
         return (Array(matching.dropFirst(page * size).prefix(size)), matching.count)
+    }
+
+    /// The repository's ORDER BY (`TaskRepository.order`): the column, then newest first, then id.
+    static func precedes(_ a: TaskRecord, _ b: TaskRecord, by sort: TaskSort) -> Bool {
+        func compared<T: Comparable>(_ x: T, _ y: T) -> Bool? { x == y ? nil : (sort.descending ? x > y : x < y) }
+        let primary: Bool? =
+            switch sort.key {
+            case .created: compared(a.createdAt, b.createdAt)
+            case .updated: compared(a.updatedAt, b.updatedAt)
+            case .priority: compared(a.priority, b.priority)
+            case .name: compared(a.name.lowercased(), b.name.lowercased())
+            case .status:
+                compared(TaskStatus.allCases.firstIndex(of: a.status)!, TaskStatus.allCases.firstIndex(of: b.status)!)
+            case .due:
+                switch (a.dueAt, b.dueAt) {
+                case let (x?, y?): compared(x, y)
+                case (nil, nil): nil
+                case (_?, nil): true  // a due date that is not there comes last either way
+                case (nil, _?): false
+                }
+            }
+        if let primary { return primary }
+        if a.createdAt != b.createdAt { return a.createdAt > b.createdAt }
+        return a.id.uuidString < b.id.uuidString
     }
 
     func comments(of taskId: UUID) async throws -> [Comment] {

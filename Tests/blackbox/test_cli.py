@@ -67,6 +67,14 @@ def test_tasks_from_creation_to_cancellation(admin_cli):
     assert status == 0 and "id" in out.splitlines()[0] and "status" in out.splitlines()[0]
     status, out, _ = admin_cli("tasks", "show", task["id"])
     assert status == 0 and name in out and "audit trail:" in out and "comments:" in out
+    # Found by a part of its name (any case) or its id, among the tasks needing its skill.
+    status, out, err = admin_cli("tasks", "list", "--search", name[4:].upper(), "--skill", "RARE-cli-skill", "--sort=-priority", "--json")
+    assert status == 0, err
+    assert [t["id"] for t in json.loads(out)["items"]] == [task["id"]]
+    status, out, _ = admin_cli("tasks", "list", "--search", task["id"])
+    assert status == 0 and name in out and "(1 task)" in out
+    status, _, err = admin_cli("tasks", "list", "--sort", "cost")
+    assert status != 0 and "sort" in err
     status, out, _ = admin_cli("queue", "--json", "--limit", "1000")
     assert status == 0 and any(e["taskId"].lower() == task["id"].lower() for e in json.loads(out)["items"])
 

@@ -6,6 +6,7 @@ import TasksAPI
 typealias TaskRecord = TasksAPI.Components.Schemas.Task
 
 extension TasksAPI.Operations.ListTasks.Input.Query.StatusPayload: ExpressibleByArgument {}
+extension TasksAPI.Operations.ListTasks.Input.Query.SortPayload: ExpressibleByArgument {}
 
 struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -35,20 +36,27 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Tasks, newest first, a page at a time, optionally filtered.")
+        static let configuration = CommandConfiguration(
+            abstract: "Tasks, newest first (or as --sort says), a page at a time, optionally searched and filtered.")
         @OptionGroup var options: GlobalOptions
+        @Option(help: "A whole task id, or words that begin words of the name (ignoring case).") var search: String?
         @Option(help: "PENDING, ASSIGNED, IN_PROGRESS, COMPLETED, FAILED or CANCELLED.") var status:
             TasksAPI.Operations.ListTasks.Input.Query.StatusPayload?
         @Option(help: "1 (most urgent) to 5.") var priority: Int?
         @Option(help: "An employee's id.") var assignee: String?
+        @Option(help: "Only tasks that require this skill.") var skill: String?
         @Flag(help: "Only open tasks past their due time.") var overdue = false
+        @Option(
+            help: "created, updated, priority, due, status or name; a leading - reverses it (write --sort=-priority). Default -created.")
+        var sort: TasksAPI.Operations.ListTasks.Input.Query.SortPayload?
         @Option(help: "The page to show, from 0.") var page = 0
         @Option(help: "Tasks per page (1–100).") var size = 20
 
         func run() async throws {
             try await running {
                 let query = TasksAPI.Operations.ListTasks.Input.Query(
-                    status: status, priority: priority, assignee: assignee, overdue: overdue ? true : nil, page: page, size: size
+                    status: status, priority: priority, assignee: assignee, overdue: overdue ? true : nil, q: search, skill: skill,
+                    sort: sort, page: page, size: size
                 )
                 let result = try await options.client().tasks.listTasks(query: query).ok.body.json
                 if options.json { return Output.json(encoding: result) }

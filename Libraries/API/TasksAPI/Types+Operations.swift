@@ -49,6 +49,33 @@ public enum Operations {
                 public var createdFrom: Foundation.Date?
                 /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/createdTo`.
                 public var createdTo: Foundation.Date?
+                /// a whole task id, or words: every word typed begins a word of the name, ignoring case; blank is no search
+                ///
+                /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/q`.
+                public var q: Swift.String?
+                /// only tasks that require this skill (ignoring case)
+                ///
+                /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/skill`.
+                public var skill: Swift.String?
+                /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/sort`.
+                @frozen public enum SortPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                    case created = "created"
+                    case _hyphen_created = "-created"
+                    case updated = "updated"
+                    case _hyphen_updated = "-updated"
+                    case priority = "priority"
+                    case _hyphen_priority = "-priority"
+                    case due = "due"
+                    case _hyphen_due = "-due"
+                    case status = "status"
+                    case _hyphen_status = "-status"
+                    case name = "name"
+                    case _hyphen_name = "-name"
+                }
+                /// the order: a column, descending when it starts with -; ties newest first. Default -created
+                ///
+                /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/sort`.
+                public var sort: Operations.ListTasks.Input.Query.SortPayload?
                 /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/page`.
                 public var page: Swift.Int?
                 /// - Remark: Generated from `#/paths/api/admin/tasks/GET/query/size`.
@@ -62,6 +89,9 @@ public enum Operations {
                 ///   - overdue: true: only open tasks (PENDING, ASSIGNED, IN_PROGRESS) past their due time
                 ///   - createdFrom:
                 ///   - createdTo:
+                ///   - q: a whole task id, or words: every word typed begins a word of the name, ignoring case; blank is no search
+                ///   - skill: only tasks that require this skill (ignoring case)
+                ///   - sort: the order: a column, descending when it starts with -; ties newest first. Default -created
                 ///   - page:
                 ///   - size:
                 public init(
@@ -71,6 +101,9 @@ public enum Operations {
                     overdue: Swift.Bool? = nil,
                     createdFrom: Foundation.Date? = nil,
                     createdTo: Foundation.Date? = nil,
+                    q: Swift.String? = nil,
+                    skill: Swift.String? = nil,
+                    sort: Operations.ListTasks.Input.Query.SortPayload? = nil,
                     page: Swift.Int? = nil,
                     size: Swift.Int? = nil
                 ) {
@@ -80,6 +113,9 @@ public enum Operations {
                     self.overdue = overdue
                     self.createdFrom = createdFrom
                     self.createdTo = createdTo
+                    self.q = q
+                    self.skill = skill
+                    self.sort = sort
                     self.page = page
                     self.size = size
                 }

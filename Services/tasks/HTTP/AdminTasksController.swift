@@ -106,10 +106,30 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         }
         filter.createdFrom = try Self.time(query["createdFrom"], "createdFrom")
         filter.createdTo = try Self.time(query["createdTo"], "createdTo")
+        filter.search = try Self.text(query["q"], "q", upTo: 200)
+        filter.skill = try Self.text(query["skill"], "skill", upTo: SkillList.maximumLength)
+        if let text = query["sort"] {
+            guard let sort = TaskSort(String(text)) else {
+                throw APIError.invalid("sort", "sort must be one of \(TaskSort.spellings.joined(separator: ", "))")
+            }
+            filter.sort = sort
+        }
         let page = try request.integer("page", default: 0, in: 0...100_000)
         let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.list(filter, page: page, size: size)
         return TaskPage(items: items.map(\.body), page: page, size: size, total: total)
+    }
+
+    /// A free-text parameter: nil when absent or only white space, trimmed, at most `limit`
+    /// characters, no NUL (PostgreSQL's text cannot hold one).
+    static func text(_ text: Substring?, _ name: String, upTo limit: Int) throws -> String? {
+        guard let text else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !trimmed.isEmpty else { return nil }
+        guard String(text).schemaLength <= limit, !trimmed.contains("\u{0}") else {
+            throw APIError.invalid(name, "\(name) must be at most \(limit) characters, without NUL")
+        }
+        return trimmed
     }
 
     static func time(_ text: Substring?, _ name: String) throws -> Date? {

@@ -5,25 +5,59 @@ import PostgresNIO
 
 /// Reads for the API, comments, and events that change no task.
 extension TaskRepository {
-    /// Newest first, ties broken by id, so pages are stable.
     func list(_ filter: TaskFilter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
-        func filtered(_ head: String, _ tail: String = "") -> PostgresQuery {
-            """
-            \(unescaped: head) FROM tasks.tasks
-            WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
-            AND (\(filter.priority)::integer IS NULL OR priority = \(filter.priority))
-            AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
-            AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= tasks.to_ms(\(filter.createdFrom)))
-            AND (\(filter.createdTo)::timestamptz IS NULL OR created_at < tasks.to_ms(\(filter.createdTo)))
-            AND (NOT \(filter.overdue) OR (due_at < now() AND status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')))
-            \(unescaped: tail)
-            """
+        // A search is a whole id, or the beginnings of words of the name (TaskSearch); one with
+        // neither finds nothing (an empty tsquery matches no row). The words' ids are an array
+        // worked out once, looked up by the primary key: an `id IN (subquery)` under the OR that
+        // leaves it out when there are no words would be tested against every row of the table.
+        let id = filter.search.flatMap { UUID(uuidString: $0) }
+        let words = id == nil ? filter.search.map { TaskSearch.query($0) ?? "" } : nil
+        /// `head` over the filtered tasks, then `tail`. `fenced`: the rows are found in a subquery
+        /// planned on its own (`OFFSET 0`) and `tail` sorts what it found — for a search, which the
+        /// planner would otherwise meet by walking the newest-first index in the hope of a page of
+        /// matches early: every row of the table when nothing matches.
+        func filtered(_ head: String, _ tail: String = "", fenced: Bool = false) -> PostgresQuery {
+            let (open, close) = fenced ? ("SELECT * FROM (", "OFFSET 0) AS found \(tail)") : ("", tail)
+            return """
+                \(unescaped: open)\(unescaped: head) FROM tasks.tasks
+                WHERE (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
+                AND (\(filter.priority)::integer IS NULL OR priority = \(filter.priority))
+                AND (\(filter.assignee)::uuid IS NULL OR assignee_id = \(filter.assignee))
+                AND (\(filter.createdFrom)::timestamptz IS NULL OR created_at >= tasks.to_ms(\(filter.createdFrom)))
+                AND (\(filter.createdTo)::timestamptz IS NULL OR created_at < tasks.to_ms(\(filter.createdTo)))
+                AND (NOT \(filter.overdue) OR (due_at < now() AND status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')))
+                AND (\(id)::uuid IS NULL OR id = \(id))
+                AND (\(words)::text IS NULL OR id = ANY(ARRAY(
+                    SELECT w.id FROM tasks.task_words w WHERE w.words @@ to_tsquery('simple', \(words)))))
+                AND (\(filter.skill)::text IS NULL OR EXISTS (SELECT FROM unnest(required_skills) AS s WHERE lower(s) = lower(\(filter.skill))))
+                \(unescaped: close)
+                """
         }
         let total = try await client.query(filtered("SELECT count(*)"), logger: logger).collect().first?.decode(Int.self) ?? 0
         let rows = try await client.query(
-            filtered("SELECT \(Self.columns)", "ORDER BY created_at DESC, id LIMIT \(size) OFFSET \(page * size)"), logger: logger
+            filtered(
+                "SELECT \(Self.columns)", "ORDER BY \(Self.order(filter.sort)) LIMIT \(size) OFFSET \(page * size)",
+                fenced: filter.search != nil), logger: logger
         ).collect()
         return (try rows.map(Self.task), total)
+    }
+
+    /// `sort` as an ORDER BY: its column (a due date that is not there last either way), then the
+    /// newest first, then the id.
+    static func order(_ sort: TaskSort) -> String {
+        let direction = sort.descending ? "DESC" : "ASC"
+        let tieBreak = "created_at DESC, id"
+        switch sort.key {
+        case .created: return sort.descending ? tieBreak : "created_at ASC, id"
+        case .updated: return "updated_at \(direction), \(tieBreak)"
+        case .priority: return "priority \(direction), \(tieBreak)"
+        case .due: return "due_at \(direction) NULLS LAST, \(tieBreak)"
+        case .name: return "lower(name) \(direction), \(tieBreak)"
+        case .status:
+            // The lifecycle's order, not the alphabet's.
+            let order = TaskStatus.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            return "array_position(ARRAY[\(order)], status) \(direction), \(tieBreak)"
+        }
     }
 
     func comments(of taskId: UUID) async throws -> [Comment] {

@@ -106,6 +106,8 @@ struct TaskRepository: TaskStore {
                     ), audited AS (
                         INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
                         SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
+                    ), worded AS (
+                        INSERT INTO tasks.task_words (id, words) SELECT id, to_tsvector('simple', \(task.name)) FROM inserted
                     ), published AS (
                         INSERT INTO tasks.outbox (event_id, event_type, body)
                         SELECT \(created.id), \(created.type), \(created.body) FROM inserted

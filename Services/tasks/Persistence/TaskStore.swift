@@ -9,7 +9,7 @@ protocol TaskStore: Sendable {
     /// Creates a task, its audit row and `task.created`; with an idempotency key, at most once.
     func create(_ task: TaskRecord, idempotency: (key: String, hash: String)?, correlationId: UUID) async throws -> TaskCreation
     func find(_ id: UUID) async throws -> TaskRecord?
-    /// Newest first, ties broken by id, so pages are stable.
+    /// The tasks `filter` selects, in its order, one page of them, and how many it selects.
     func list(_ filter: TaskFilter, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int)
     /// Oldest first.
     func comments(of taskId: UUID) async throws -> [Comment]
@@ -60,7 +60,7 @@ enum TaskCreation {
     case keyReused
 }
 
-/// Which tasks an admin's list shows.
+/// Which tasks an admin's list shows, and in what order.
 struct TaskFilter: Sendable {
     var status: TaskStatus?
     var priority: Int?
@@ -69,4 +69,34 @@ struct TaskFilter: Sendable {
     var createdTo: Date?
     /// Only open tasks past their due time.
     var overdue = false
+    /// Tasks whose name contains this (ignoring case), or whose id it is.
+    var search: String?
+    /// Tasks that require this skill (ignoring case).
+    var skill: String?
+    var sort = TaskSort(key: .created, descending: true)
+}
+
+/// The order of a list: by one column, ties broken newest first, then by id, so pages are stable.
+struct TaskSort: Sendable, Equatable {
+    enum Key: String, Sendable, CaseIterable {
+        case created, updated, priority, due, status, name
+    }
+
+    var key: Key
+    var descending: Bool
+
+    /// `created`, `-priority`…: a key, descending when it starts with `-`; nil when it is none.
+    init?(_ text: String) {
+        let descending = text.hasPrefix("-")
+        guard let key = Key(rawValue: String(descending ? text.dropFirst() : Substring(text))) else { return nil }
+        self.init(key: key, descending: descending)
+    }
+
+    init(key: Key, descending: Bool) {
+        self.key = key
+        self.descending = descending
+    }
+
+    /// Every spelling the API accepts.
+    static var spellings: [String] { Key.allCases.flatMap { [$0.rawValue, "-\($0.rawValue)"] } }
 }

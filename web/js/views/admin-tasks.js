@@ -1,7 +1,7 @@
 // The admin's tasks: creating one (the API's validation messages shown at the fields), the list
 // with filters, and one task's detail with its comments, audit trail, retry, cancel and assign.
 import { api } from "../api.js";
-import { confirmAction, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
+import { confirmAction, debounce, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
 import { ATTEMPTS, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
 import { assignOptions, team } from "./admin-team.js";
 
@@ -58,40 +58,113 @@ export function due(task) {
   return isOverdue(task) ? h("span", { class: "overdue" }, `${when(task.dueAt)} · overdue`) : when(task.dueAt);
 }
 
+/** The list's columns: label, and the API's sort key when it sorts by it. */
+const COLUMNS = [["Task", "name"], ["Priority", "priority"], ["Status", "status"], ["Assignee"], ["Progress"], ["Due", "due"], ["Updated", "updated"]];
+const PAGE_SIZES = [20, 50, 100];
+
+/**
+ * Every task, found and ordered on the server: a search by part of the name or by id, filters
+ * (status, priority, skill, overdue), a sort by any sortable column (again to reverse), the page
+ * size and a page to jump to. The state is kept in the address (`#/tasks?q=…&sort=-priority`), so
+ * a view can be reloaded or shared.
+ */
 export function taskList(container, filters = {}) {
-  const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: filters.status === s }, s)));
-  const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), PRIORITIES.map((p) => h("option", { value: p }, p)));
-  const overdue = h("input", { type: "checkbox", id: "filter-overdue", name: "overdue", checked: filters.overdue === "1" });
-  const rows = h("div", { class: "table-wrap", id: "task-table" });
-  let page = 0;
+  const state = {
+    q: filters.q ?? "", status: STATUSES.includes(filters.status) ? filters.status : "", priority: filters.priority ?? "",
+    skill: filters.skill ?? "", overdue: filters.overdue === "1" || filters.overdue === "true", sort: filters.sort ?? "-created",
+    size: PAGE_SIZES.includes(Number(filters.size)) ? Number(filters.size) : PAGE_SIZES[0], page: Math.max(0, Number(filters.page) - 1 || 0),
+  };
+  const search = h("input", { type: "search", id: "filter-search", name: "q", value: state.q, placeholder: "Name or id", autocomplete: "off" });
+  const status = h("select", { id: "filter-status", name: "status" }, h("option", { value: "" }, "any"), STATUSES.map((s) => h("option", { value: s, selected: state.status === s }, s)));
+  const priority = h("select", { id: "filter-priority", name: "priority" }, h("option", { value: "" }, "any"), PRIORITIES.map((p) => h("option", { value: p, selected: String(p) === state.priority }, p)));
+  const skill = h("input", { id: "filter-skill", name: "skill", value: state.skill, placeholder: "any", size: 10, autocomplete: "off" });
+  const overdue = h("input", { type: "checkbox", id: "filter-overdue", name: "overdue", checked: state.overdue });
+  const size = h("select", { id: "filter-size", name: "size" }, PAGE_SIZES.map((n) => h("option", { value: n, selected: n === state.size }, `${n} a page`)));
+  const rows = h("div", { class: "table-wrap", id: "task-table", "aria-live": "polite" });
+
+  /** The address of this view, with only what differs from the defaults. */
+  function remember() {
+    const query = new URLSearchParams();
+    if (state.q) query.set("q", state.q);
+    if (state.status) query.set("status", state.status);
+    if (state.priority) query.set("priority", state.priority);
+    if (state.skill) query.set("skill", state.skill);
+    if (state.overdue) query.set("overdue", "1");
+    if (state.sort !== "-created") query.set("sort", state.sort);
+    if (state.size !== PAGE_SIZES[0]) query.set("size", state.size);
+    if (state.page > 0) query.set("page", state.page + 1);
+    const address = `#/tasks${query.size ? `?${query}` : ""}`;
+    // Replaced, not pushed: the address follows the view without reloading it.
+    if (location.hash !== address) history.replaceState(null, "", address);
+  }
+
+  function header([label, key]) {
+    if (!key) return h("th", { scope: "col" }, label);
+    const current = state.sort.replace(/^-/, "") === key;
+    const descending = state.sort.startsWith("-");
+    const button = h("button", { type: "button", class: "sort", "data-sort": key }, label, current ? (descending ? " ↓" : " ↑") : "");
+    button.addEventListener("click", () => {
+      state.sort = current && !descending ? `-${key}` : key;
+      state.page = 0;
+      load();
+    });
+    return h("th", { scope: "col", "aria-sort": current ? (descending ? "descending" : "ascending") : "none" }, button);
+  }
+
   async function load() {
-    const query = new URLSearchParams({ page, size: 20 });
-    if (status.value) query.set("status", status.value);
-    if (priority.value) query.set("priority", priority.value);
-    if (overdue.checked) query.set("overdue", "true");
+    remember();
+    const query = new URLSearchParams({ page: state.page, size: state.size, sort: state.sort });
+    if (state.q) query.set("q", state.q);
+    if (state.status) query.set("status", state.status);
+    if (state.priority) query.set("priority", state.priority);
+    if (state.skill) query.set("skill", state.skill);
+    if (state.overdue) query.set("overdue", "true");
     try {
       const [result, people] = await Promise.all([api(`/api/admin/tasks?${query}`), team()]);
-      const pages = Math.max(1, Math.ceil(result.total / 20));
-      const previous = h("button", { type: "button", class: "secondary", disabled: page === 0 }, "Previous");
-      const next = h("button", { type: "button", class: "secondary", disabled: page + 1 >= pages }, "Next");
-      previous.addEventListener("click", () => { page -= 1; load(); });
-      next.addEventListener("click", () => { page += 1; load(); });
+      const pages = Math.max(1, Math.ceil(result.total / state.size));
+      if (state.page >= pages && result.total > 0) {
+        state.page = pages - 1;
+        return load();
+      }
+      const go = (page) => { state.page = page; load(); };
+      const previous = h("button", { type: "button", class: "secondary", disabled: state.page === 0, onclick: () => go(state.page - 1) }, "Previous");
+      const next = h("button", { type: "button", class: "secondary", disabled: state.page + 1 >= pages, onclick: () => go(state.page + 1) }, "Next");
+      const jump = h("input", { type: "number", id: "page-jump", min: 1, max: pages, value: state.page + 1, inputmode: "numeric", "aria-label": `Page (1–${pages})` });
+      jump.addEventListener("change", () => {
+        const page = Math.round(Number(jump.value));
+        if (page >= 1 && page <= pages) go(page - 1); else jump.value = state.page + 1;
+      });
+      const filtered = state.q || state.status || state.priority || state.skill || state.overdue;
       const table = result.items.length
-        ? h("table", {}, h("thead", {}, h("tr", {}, ["Task", "Priority", "Status", "Assignee", "Progress", "Due", "Updated"].map((t) => h("th", { scope: "col" }, t)))),
+        ? h("table", {}, h("thead", {}, h("tr", {}, COLUMNS.map(header))),
           h("tbody", {}, result.items.map((t) => h("tr", { "data-task": t.id },
             h("td", {}, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
             h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, due(t)), h("td", {}, when(t.updatedAt))))))
-        : h("p", { class: "muted", id: "no-tasks" }, status.value || priority.value || overdue.checked ? "No task matches these filters." : "No tasks yet.");
+        : h("p", { class: "muted", id: "no-tasks" }, filtered ? "No task matches these filters." : "No tasks yet.");
       fill(rows, table,
-        h("div", { class: "actions" }, previous, h("span", { class: "muted" }, `page ${page + 1} of ${pages} · ${count(result.total, "task")}`), next));
+        h("div", { class: "actions" }, previous, h("span", { class: "muted" }, "page "), jump,
+          h("span", { class: "muted", id: "task-count" }, `of ${pages} · ${count(result.total, "task")}`), next));
     } catch (error) {
       fill(rows, h("p", { class: "form-error" }, error.message));
     }
   }
-  for (const select of [status, priority, overdue]) select.addEventListener("change", () => { page = 0; load(); });
+
+  const changed = () => {
+    Object.assign(state, {
+      q: search.value.trim(), status: status.value, priority: priority.value, skill: skill.value.trim(),
+      overdue: overdue.checked, size: Number(size.value), page: 0,
+    });
+    load();
+  };
+  const typed = debounce(changed, 300);
+  for (const input of [search, skill]) input.addEventListener("input", typed);
+  for (const select of [status, priority, overdue, size]) select.addEventListener("change", changed);
   fill(container,
-    h("div", { class: "actions" }, h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority,
-      h("label", { for: overdue.id, class: "check" }, overdue, " Overdue only")),
+    h("form", { class: "actions filters", role: "search", onsubmit: (event) => { event.preventDefault(); changed(); } },
+      h("label", { for: search.id }, "Search"), search,
+      h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority,
+      h("label", { for: skill.id }, "Skill"), skill,
+      h("label", { for: overdue.id, class: "check" }, overdue, " Overdue only"), size),
     rows);
   load();
   return load;

@@ -1,0 +1,62 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ScratchDatabase
+import Testing
+
+@testable import TasksService
+
+/// The admin's list against a real PostgreSQL: the search (by id, by the beginnings of words of
+/// the name, through `tasks.task_words`), the skill filter and every sort give what the in-memory
+/// store of the route tests gives for the same tasks — so the route tests' store cannot drift from
+/// the SQL.
+@Suite(.enabled(if: ScratchDatabase.isConfigured, "needs the test database"), .serialized)
+struct TaskListQueryTests {
+    static let names = [
+        "Check invoice 4711", "CHECK INVOICE 4712", "Call the supplier", "cli-task-abc", "Refund 50% off", "Invoices, again", "zeta",
+    ]
+
+    func tasks() -> [TaskRecord] {
+        let start = Date.nowToTheMillisecond
+        let admin = UUID()
+        return Self.names.enumerated().map { index, name in
+            TaskRecord(
+                id: UUID(), name: name, description: "", priority: 1 + (index * 3) % 5,
+                requiredSkills: index % 2 == 0 ? ["Billing"] : ["legal"], status: .pending, assigneeId: nil, reservationId: nil,
+                attempt: 1, maxAttempts: 3, progress: 0, flagged: false,
+                dueAt: index % 3 == 0 ? nil : start + Double(86_400 * (7 - index)), offerExpiresAt: nil, version: 1, createdBy: admin,
+                createdAt: start + Double(index % 4), updatedAt: start + Double(index)
+            )
+        }
+    }
+
+    @Test func theDatabaseAndTheInMemoryStoreListTheSameTasksInTheSameOrder() async throws {
+        let records = tasks()
+        let memory = InMemoryTaskStore()
+        try await ScratchDatabase.with(schema: "tasks", migrations: TasksService.descriptor.migrations, prefix: "tasklist") { client in
+            let repository = TaskRepository(client: client, logger: Logger(label: "task-list-test"))
+            for record in records {
+                _ = try await repository.create(record, idempotency: nil, correlationId: UUID())
+                _ = try await memory.create(record, idempotency: nil, correlationId: UUID())
+            }
+            var filters: [(String, TaskFilter)] = []
+            for search in ["inv", "INVOICE 471", "check 4712", "task ab", "50", "voice", "%", records[3].id.uuidString.lowercased()] {
+                filters.append(("q=\(search)", TaskFilter(search: search)))
+            }
+            filters.append(("skill=billing", TaskFilter(skill: "billing")))
+            for key in TaskSort.Key.allCases {
+                for descending in [false, true] {
+                    filters.append(("sort=\(descending ? "-" : "")\(key)", TaskFilter(sort: TaskSort(key: key, descending: descending))))
+                }
+            }
+            for (label, filter) in filters {
+                let stored = try await repository.list(filter, page: 0, size: 100)
+                let kept = try await memory.list(filter, page: 0, size: 100)
+                #expect(stored.items.map(\.name) == kept.items.map(\.name), "\(label)")
+                #expect(stored.total == kept.total, "\(label)")
+            }
+            let found = try await repository.list(TaskFilter(search: "inv"), page: 0, size: 100).items.map(\.name)
+            #expect(Set(found) == ["Check invoice 4711", "CHECK INVOICE 4712", "Invoices, again"])
+        }
+    }
+}
