@@ -161,9 +161,11 @@ export function taskList(container, filters = {}) {
   for (const select of [status, priority, overdue, size]) select.addEventListener("change", changed);
   fill(container,
     h("form", { class: "actions filters", role: "search", onsubmit: (event) => { event.preventDefault(); changed(); } },
-      h("label", { for: search.id }, "Search"), search,
-      h("label", { for: status.id }, "Status"), status, h("label", { for: priority.id }, "Priority"), priority,
-      h("label", { for: skill.id }, "Skill"), skill,
+      // Each label stays with its control when the line wraps (a phone).
+      h("span", { class: "pair" }, h("label", { for: search.id }, "Search"), search),
+      h("span", { class: "pair" }, h("label", { for: status.id }, "Status"), status),
+      h("span", { class: "pair" }, h("label", { for: priority.id }, "Priority"), priority),
+      h("span", { class: "pair" }, h("label", { for: skill.id }, "Skill"), skill),
       h("label", { for: overdue.id, class: "check" }, overdue, " Overdue only"), size),
     rows);
   load();
