@@ -15,6 +15,7 @@ from conftest import STACK, wait_for
 
 
 def register(api, **overrides):
+    """Registers a new employee (a unique name, a known password); the `Reply` and the body sent."""
     body = {"username": unique_name(), "password": "correct horse battery", "fullName": "Test Person",
             "email": f"{uuid.uuid4().hex[:12]}@example.com"}
     body.update(overrides)
@@ -22,6 +23,7 @@ def register(api, **overrides):
 
 
 def login(api, username, password, client=None):
+    """Logs in, as coming from `client` (an address the edge would forward) when given."""
     headers = {"X-Forwarded-For": client} if client else None
     return call(api("/api/auth/login"), "POST", {"username": username, "password": password}, headers=headers)
 
@@ -70,22 +72,26 @@ def admin_token(api):
 
 
 def start(api, token):
+    """The long-poll cursor where the log ends now (nothing before it is the caller's business)."""
     status, _, page = call(api("/api/notifications"), token=token)
     assert status == 200 and page["items"] == []
     return page["nextCursor"]
 
 
 def assigned(task_id, employee_id, version=2):
+    """The data of a `task.assigned` event, as tasks would publish it."""
     return {"taskId": task_id, "version": version, "assigneeId": employee_id, "reservationId": str(uuid.uuid4()),
             "attempt": 1}
 
 
 def socket(stack, token, after=None):
+    """A WebSocket on the live feed through the edge, resuming after cursor `after` when given."""
     url = f"ws://127.0.0.1:{stack.edge_port}/ws?token={token}" + (f"&after={after}" if after is not None else "")
     return connect(url, open_timeout=10, close_timeout=5)
 
 
 def receive(ws, count, timeout=10):
+    """Up to `count` messages from the socket, as many as arrive within `timeout` seconds."""
     messages = []
     deadline = time.time() + timeout
     while len(messages) < count and time.time() < deadline:
@@ -97,6 +103,7 @@ def receive(ws, count, timeout=10):
 
 
 def create_task(api, admin, priority=3, skills=(), name=None):
+    """A new task, created by the admin (the test fails if it is not)."""
     status, _, task = call(api("/api/admin/tasks"), "POST",
                            {"name": name or unique_name("task"), "description": "scheduler test", "priority": priority,
                             "requiredSkills": list(skills)}, token=admin)
