@@ -90,7 +90,7 @@ def database_counters():
 
 
 def login(env):
-    username, password = (state_dir() / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = local_stack().admin()
     subprocess.run([str(ROOT / ".build/release/orchestrator"), "login", "--username", username], env={**env, "ORCH_PASSWORD": password},
                    check=True, capture_output=True)
 

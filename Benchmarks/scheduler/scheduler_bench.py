@@ -33,7 +33,7 @@ import asyncio
 import pika
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from stack import ROOT, local_stack, open_sockets, raise_file_limit, signing_key, state_dir, summary, token  # noqa: E402
+from stack import ROOT, local_stack, open_sockets, raise_file_limit, signing_key, summary, token  # noqa: E402
 
 
 def call(url, method="GET", body=None, bearer=None):
@@ -127,7 +127,7 @@ class Team:
 
 
 def admin_token(args):
-    username, password = (state_dir() / "admin-credentials").read_text().strip().split(":", 1)
+    username, password = local_stack().admin()
     status, session = call(f"{args.edge}/api/auth/login", "POST", {"username": username, "password": password})
     assert status == 200, session
     return session["token"]

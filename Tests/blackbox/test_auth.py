@@ -15,8 +15,7 @@ from helpers import employee, login, register
 
 @pytest.fixture(scope="module")
 def secrets(stack):
-    kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
-    return kid, secret
+    return stack.signing_key()
 
 
 # --- registration ---------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_an_employee_never_receives_another_employees_events(stack, api, broker)
 
 
 def test_an_expiring_token_closes_the_socket_with_4001(stack, api):
-    kid, secret = (stack.state / "token-secrets").read_text().strip().split(":", 1)
+    kid, secret = stack.signing_key()
     worker, _, _ = employee(api)
     token = make_token(kid, secret, worker["id"], "EMPLOYEE", exp=int(time.time()) + 3)
     with socket(stack, token) as ws:
