@@ -10,6 +10,8 @@ public struct RouteCatalogue: Sendable, Equatable {
         /// Literal segments, or nil for a `{parameter}`.
         let segments: [String?]
         let methods: Set<String>
+
+        var literals: Int { segments.count { $0 != nil } }
     }
 
     let routes: [Route]
@@ -31,14 +33,18 @@ public struct RouteCatalogue: Sendable, Equatable {
         routes.flatMap { route in route.methods.sorted().map { "\($0) \(route.path)" } }
     }
 
-    /// The methods declared for `path`, or nil when no declared path matches it.
+    /// The methods declared for `path`, or nil when no declared path matches it. A concrete
+    /// path is matched before a templated one (OpenAPI 3.1, "Paths Object"): of the declared
+    /// paths that match, only those with the most literal segments count — `/tasks/bulk`, not
+    /// also `/tasks/{id}`, whatever methods that has.
     public func methods(for path: String) -> Set<String>? {
         let segments = Self.split(path)
         let matching = routes.filter { route in
             route.segments.count == segments.count
                 && zip(route.segments, segments).allSatisfy { template, segment in template.map { $0 == segment } ?? !segment.isEmpty }
         }
-        return matching.isEmpty ? nil : matching.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
+        guard let concrete = matching.map(\.literals).max() else { return nil }
+        return matching.filter { $0.literals == concrete }.reduce(into: Set<String>()) { $0.formUnion($1.methods) }
     }
 
     private static func split(_ path: String) -> [String] {
