@@ -4,7 +4,7 @@ public enum EventCatalogue {
         UserRegistered.self, UserUpdated.self,
         TaskCreated.self, AssignmentProposed.self, TaskAssigned.self, TaskAssignmentRejected.self,
         TaskAccepted.self, TaskProgressed.self, TaskCompleted.self, TaskFailed.self, TaskRequeued.self,
-        TaskCancelled.self, TaskOverdue.self, TaskFlagged.self, TaskCommented.self,
+        TaskCancelled.self, TaskEdited.self, TaskOverdue.self, TaskFlagged.self, TaskCommented.self,
         AssignmentRequested.self, AssignmentRefused.self, WorkRequested.self, ReservationExpired.self, EmployeeGone.self,
         EmployeeAvailabilityChanged.self, PresenceOnline.self, PresenceOffline.self, AnalyticsUpdated.self,
     ]

@@ -18,6 +18,7 @@ import Testing
         fact.willRetry = willRetry
         if type == "task.created" { (fact.created, fact.priority) = (true, 3) }
         if type == "task.overdue" { fact.overdue = true }
+        if type == "task.edited" { (fact.edited, fact.priority) = (true, 1) }
         return fact
     }
 
@@ -67,10 +68,11 @@ import Testing
         // The other task fails once with a retry: its requeue shares the fail's version.
         var events =
             lifecycle + [
-                event("task.created", version: 1, at: 0, task: other), event("task.assigned", version: 2, at: 1, task: other),
-                event("task.failed", version: 3, at: 2, willRetry: true, task: other),
-                event("task.requeued", version: 3, at: 2, task: other),
-                event("task.cancelled", version: 4, at: 7, task: other),
+                event("task.created", version: 1, at: 0, task: other), event("task.edited", version: 2, at: 0.5, task: other),
+                event("task.assigned", version: 3, at: 1, task: other),
+                event("task.failed", version: 4, at: 2, willRetry: true, task: other),
+                event("task.requeued", version: 4, at: 2, task: other),
+                event("task.cancelled", version: 5, at: 7, task: other),
             ]
         events.shuffle(using: &generator)
         var oneByOne: [UUID: TaskRowFold] = [:]
@@ -84,10 +86,12 @@ import Testing
         }
         #expect(inRuns == oneByOne)
         #expect(inRuns[task]?.state.status == "COMPLETED" && inRuns[other]?.state.status == "CANCELLED")
+        // The edit's priority, whether the creation came before it or after.
+        #expect(inRuns[task]?.priority == 3 && inRuns[other]?.priority == 1)
     }
 
     /// What the upsert does with a folded row over the stored one: the state by rank, times by
-    /// least/greatest, flags by OR, creation's figures when known.
+    /// least/greatest, flags by OR, priority and due time of the newest creation or edit.
     func merge(_ folded: [UUID: TaskRowFold], into rows: inout [UUID: TaskRowFold]) {
         for (id, new) in folded {
             guard var row = rows[id] else { rows[id] = new; continue }
@@ -101,7 +105,8 @@ import Testing
             row.acceptedAt = greatest(row.acceptedAt, new.acceptedAt)
             row.completedAt = greatest(row.completedAt, new.completedAt)
             row.failedAt = greatest(row.failedAt, new.failedAt)
-            if new.known { (row.priority, row.dueAt) = (new.priority, new.dueAt) }
+            if new.detailsVersion > row.detailsVersion { (row.priority, row.dueAt) = (new.priority, new.dueAt) }
+            row.detailsVersion = max(row.detailsVersion, new.detailsVersion)
             row.known = row.known || new.known
             row.overdue = row.overdue || new.overdue
             rows[id] = row

@@ -22,6 +22,9 @@ import Testing
             TaskOverdue(taskId: task, version: 5, assigneeId: alice, dueAt: Date()),
             TaskFlagged(taskId: task, version: 5, assigneeId: alice, reason: "stuck"),
             TaskCommented(taskId: task, version: 5, assigneeId: alice, commentId: bob, authorId: bob, message: "hi"),
+            TaskEdited(
+                taskId: task, version: 5, assigneeId: alice, priority: 1, description: "", requiredSkills: [], changed: ["priority"],
+                editedBy: bob),
         ]
         for event in events {
             #expect(Audience.of(event) == [.admins, .employee(alice)], "\(type(of: event).eventType)")
@@ -31,6 +34,11 @@ import Testing
     @Test func aTaskWithoutAnAssigneeIsForAdminsOnly() {
         #expect(Audience.of(TaskCancelled(taskId: task, version: 2, by: bob)) == [.admins])
         #expect(Audience.of(TaskOverdue(taskId: task, version: 2, dueAt: Date())) == [.admins])
+        #expect(
+            Audience.of(
+                TaskEdited(taskId: task, version: 2, priority: 1, description: "", requiredSkills: [], changed: ["priority"], editedBy: bob)
+            )
+                == [.admins])
     }
 
     @Test func aRequeuedTaskIsToldToWhoeverHadIt() {
@@ -67,7 +75,7 @@ import Testing
         #expect(
             Set(NotificationLog.feedTypes) == [
                 "task.created", "task.assigned", "task.assignment_rejected", "task.accepted", "task.progressed", "task.completed",
-                "task.failed", "task.requeued", "task.cancelled", "task.overdue", "task.flagged", "task.commented",
+                "task.failed", "task.requeued", "task.cancelled", "task.edited", "task.overdue", "task.flagged", "task.commented",
                 "presence.online", "presence.offline", "employee.availability_changed", "employee.gone", "reservation.expired",
                 "analytics.updated", "assignment.refused",
             ])

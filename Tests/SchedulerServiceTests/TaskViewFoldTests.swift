@@ -41,6 +41,23 @@ import Testing
         #expect(fold.offeredAt == [alice: start.addingTimeInterval(4), bob: start.addingTimeInterval(6)])
     }
 
+    @Test func anEditMovesTheVersionAndCarriesItsDetailsThroughLaterEventsOfTheRun() throws {
+        let run = [
+            event(.edited(priority: 1, requiredSkills: ["billing"]), version: 2, at: 1),
+            event(.assigned(assignee: alice, reservation: UUID()), version: 3, at: 2),
+            // An older edit arriving late changes nothing.
+            event(.edited(priority: 5, requiredSkills: []), version: 2, at: 3),
+        ]
+        let written = try #require(TaskViewFold(run, stored: [task: TaskView.created(version: 1)]).written[task])
+        #expect(written.view.stage == .assigned && written.view.version == 3)
+        #expect(written.edit == .init(priority: 1, requiredSkills: ["billing"], version: 2))
+        // An edit alone: the stage stays, the version moves (a proposal must carry it).
+        let alone = try #require(
+            TaskViewFold([event(.edited(priority: 2, requiredSkills: []), version: 2, at: 1)], stored: [task: .created(version: 1)])
+                .written[task])
+        #expect(alone.view.stage == .pending && alone.view.version == 2 && alone.view.lastEvent == "task.edited")
+    }
+
     @Test func staleEventsWriteNothing() {
         let stored = [task: TaskView(stage: .completed, version: 9, lastEvent: "task.completed")]
         let fold = TaskViewFold(

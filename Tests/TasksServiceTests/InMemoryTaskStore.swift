@@ -144,7 +144,7 @@ final class InMemoryTaskStore: TaskStore {
             guard let (next, outcome) = try? TaskLifecycle.apply(action, to: before.lifecycle) else {
                 throw TransitionFailure.conflict(current: before.status, version: before.version)
             }
-            let change = TaskChange(before: before, after: before.with(next, at: .nowToTheMillisecond), outcome: outcome)
+            let change = TaskChange(before: before, after: before.with(next, at: .nowToTheMillisecond).edited(by: action), outcome: outcome)
             let encoded = try events(change)
             state.tasks[id] = change.after
             state.audit.append(

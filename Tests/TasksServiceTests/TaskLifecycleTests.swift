@@ -39,6 +39,7 @@ import Testing
         ("flag", .flag, [.inProgress]),
         ("cancel", .cancel, [.pending, .assigned, .inProgress]),
         ("retry", .retry, [.failed]),
+        ("edit", .edit(TaskEdit(priority: 1)), [.pending, .assigned, .inProgress]),
     ]
 
     @Test(arguments: Self.table.indices)
@@ -55,6 +56,15 @@ import Testing
                 #expect(error.status == status)
             }
         }
+    }
+
+    @Test func anEditLeavesTheStateAndTheOffersClockAsTheyAre() throws {
+        let (offered, _) = try Lifecycle.apply(
+            .assign(employeeId: UUID(), reservationId: UUID(), expiresAt: Date(timeIntervalSince1970: 1_900_000_000)), to: state(.pending))
+        let (edited, _) = try Lifecycle.apply(.edit(TaskEdit(priority: 1, dueAt: .some(nil))), to: offered)
+        var expected = offered
+        expected.version += 1
+        #expect(edited == expected)
     }
 
     @Test func assignOffersTheTaskToTheEmployee() throws {

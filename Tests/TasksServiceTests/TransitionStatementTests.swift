@@ -26,7 +26,7 @@ struct TransitionStatementTests {
     static let actions: [Lifecycle.Action] = [
         .assign(employeeId: UUID(), reservationId: UUID(), expiresAt: Date(timeIntervalSince1970: 1_900_000_000)), .accept, .progress(40),
         .complete, .fail, .requeue(.reservationExpired), .requeue(.employeeGone), .requeue(.declined), .requeue(.retry), .flag,
-        .cancel, .retry,
+        .cancel, .retry, .edit(TaskEdit(priority: 1, description: "edited", dueAt: .some(nil), requiredSkills: ["billing"])),
     ]
 
     /// A task in `status` at version 7, written straight into the table.
@@ -124,6 +124,35 @@ struct TransitionStatementTests {
             }
             #expect(try await counts(before.id, client) == (audits, events))
             #expect(try await repository.find(before.id)?.version == 7)
+        }
+    }
+
+    @Test func anEditWritesTheDetailsItSetsAndNoOtherTransitionTouchesThem() async throws {
+        try await withRepository { repository, client in
+            let before = try await task(in: .assigned, repository, client)
+            let due = Date.nowToTheMillisecond.addingTimeInterval(3_600)
+            try await client.query(
+                "UPDATE tasks.tasks SET due_at = now() - interval '1 hour', overdue_published = true WHERE id = \(before.id)",
+                logger: Logger(label: "transition-test"))
+            let edit = TaskEdit(priority: 1, description: "Call first", dueAt: .some(due), requiredSkills: ["billing", "german"])
+            _ = try await repository.transition(before.id, .edit(edit), actor: nil, events: { _ in [] })
+            let edited = try #require(try await repository.find(before.id))
+            #expect((edited.priority, edited.description, edited.requiredSkills) == (1, "Call first", ["billing", "german"]))
+            #expect(edited.dueAt.map(EventCoding.timestamp) == EventCoding.timestamp(due))
+            #expect((edited.status, edited.version, edited.assigneeId) == (.assigned, 8, before.assigneeId))
+            // A due time moved is reported overdue again when the new one passes.
+            let published = try await client.query(
+                "SELECT overdue_published FROM tasks.tasks WHERE id = \(before.id)", logger: Logger(label: "transition-test")
+            ).collect().first?.decode(Bool.self)
+            #expect(published == false)
+
+            // Only what an edit gives changes; a lifecycle step leaves every detail.
+            _ = try await repository.transition(before.id, .edit(TaskEdit(dueAt: .some(nil))), actor: nil, events: { _ in [] })
+            _ = try await repository.transition(before.id, .accept, actor: nil, events: { _ in [] })
+            let after = try #require(try await repository.find(before.id))
+            #expect(
+                (after.priority, after.description, after.dueAt, after.requiredSkills) == (1, "Call first", nil, ["billing", "german"]))
+            #expect(after.status == .inProgress && after.version == 10)
         }
     }
 }

@@ -173,6 +173,24 @@ def offer(broker, api, admin, task, employee_id):
                     15, what="the task to be offered")
 
 
+def failed_tasks(api, admin, broker, names, skills=()):
+    """Tasks that ran out of attempts, one per name: each made with one attempt, offered by a
+    made-up proposal to an employee the scheduler does not route to (not available), accepted
+    and failed. With a skill nobody has, a retried one waits in the queue."""
+    worker, token, _ = employee(api)
+    made = []
+    for name in names:
+        status, _, task = call(api("/api/admin/tasks"), "POST", {"name": name, "priority": 3, "requiredSkills": list(skills),
+                                                                 "maxAttempts": 1}, token=admin)
+        assert status == 201, task
+        offer(broker, api, admin, task, worker["id"])
+        assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", {}, token=token).status == 200
+        status, _, failed = call(api(f"/api/employee/tasks/{task['id']}/fail"), "POST", {"message": "no answer"}, token=token)
+        assert status == 200 and failed["status"] == "FAILED", failed
+        made.append(failed)
+    return made
+
+
 def clear_the_floor(api, admin):
     for status in ("PENDING", "ASSIGNED"):
         while True:

@@ -158,3 +158,28 @@ def test_the_counts_by_status_follow_every_row_whatever_the_order_of_its_events(
         assert status == 200, overview
         return before == overview["tasksByStatus"] == json.loads(sql(stack, counted).split("|", 1)[0])
     wait_for(served_as_kept, 10, what="the overview to show the counts by status as kept")
+
+
+def test_an_edit_sets_priority_and_due_time_whatever_the_order_its_events_arrive_in(api, admin, broker, stack):
+    """task.edited carries the priority and due time analytics counts by; the newest of the
+    creation and the edits wins, in any order, redelivered or not."""
+    start = datetime.now(timezone.utc) - timedelta(minutes=5)
+    due = stamp(start + timedelta(days=1))
+    for order in (lambda e: e, lambda e: e[::-1]):
+        task = str(uuid.uuid4())
+        events = [
+            ("task.created", {"taskId": task, "version": 1, "assigneeId": None, "name": "edited", "priority": 4, "requiredSkills": [],
+                              "dueAt": None, "maxAttempts": 1, "createdBy": str(uuid.uuid4())}, start),
+            ("task.edited", {"taskId": task, "version": 2, "assigneeId": None, "priority": 2, "description": "", "dueAt": None,
+                             "requiredSkills": [], "changed": ["priority"], "editedBy": str(uuid.uuid4())}, start + timedelta(seconds=1)),
+            ("task.edited", {"taskId": task, "version": 3, "assigneeId": None, "priority": 1, "description": "", "dueAt": due,
+                             "requiredSkills": [], "changed": ["priority", "dueAt"], "editedBy": str(uuid.uuid4())},
+             start + timedelta(seconds=2)),
+        ]
+        for kind, data, at in order(events) + events[:1]:
+            publish(broker, kind, data, at)
+        wait_for(lambda: sql(stack, f"SELECT priority, details_version, known FROM analytics.tasks WHERE id = '{task}'") == "1|3|t", 20,
+                 what="the last edit's priority")
+        assert sql(stack, f"SELECT status, to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM analytics.tasks WHERE id = '{task}'") \
+            == f"PENDING|{due[:19]}"
+        assert sql(stack, f"SELECT count(*) FROM analytics.facts WHERE task_id = '{task}' AND type = 'task.edited'") == "2"

@@ -10,7 +10,7 @@ import uuid
 import pytest
 
 from auth_client import unique_name
-from helpers import employee, offer, task_of
+from helpers import create_task, employee, failed_tasks, offer, task_of
 
 
 
@@ -453,3 +453,65 @@ def test_assign_and_retry_print_what_their_json_says(api, admin, broker, admin_c
     same_task(row, json.loads(out))
     assert row["status"] == "PENDING"
     admin_cli("tasks", "cancel", task["id"])
+
+
+def test_retry_and_cancel_act_on_many_tasks_in_one_request_and_say_what_each_did(api, admin, broker, admin_cli):
+    """Several ids (or --all-failed) go in one bulk request; a line per task, and exit status 6
+    when any was left as it was."""
+    tag = uuid.uuid4().hex[:6]
+    nobody = [f"nobody{tag}"]
+    first, second = failed_tasks(api, admin, broker, [f"cli bulk {tag} {n}" for n in (1, 2)], skills=nobody)
+    waiting = create_task(api, admin, skills=nobody, name=f"cli bulk {tag} waiting")
+
+    status, out, err = admin_cli("tasks", "retry", first["id"], waiting["id"])
+    assert status == 6 and "1 of 2 left as they were" in err, (status, err)
+    rows = {row["id"]: row for row in table(out.split("\n1 of 2 retried")[0])}
+    assert rows[first["id"]]["outcome"] == "changed" and rows[first["id"]]["status"] == "PENDING", rows
+    assert rows[waiting["id"]] == {"id": waiting["id"], "outcome": "refused", "status": "PENDING",
+                                   "why": "it is PENDING; only a FAILED task can be retried"}, rows
+    assert "1 of 2 retried" in out
+
+    # Every FAILED task, found first: the one left here among them.
+    status, out, err = admin_cli("tasks", "retry", "--all-failed", "--json")
+    retried = [item["id"] for item in json.loads(out)["results"] if item["outcome"] == "changed"]
+    assert status in (0, 6), err
+    assert second["id"] in retried and first["id"] not in retried
+    # The tasks other tests left FAILED go back out of the queue, with the ones made here.
+    status, out, err = admin_cli("tasks", "cancel", *retried, first["id"], waiting["id"], "--reason", "cleaning up", "--json")
+    result = json.loads(out)
+    assert status == 0 and result["changed"] == len(retried) + 2, (err, result)
+    assert task_of(api, admin, waiting["id"])["audit"][-1]["reason"] == "cleaning up"
+
+    for arguments in (("tasks", "retry"), ("tasks", "retry", first["id"], "--all-failed"), ("tasks", "cancel")):
+        status, _, err = admin_cli(*arguments)
+        assert status == 2, (arguments, err)
+    status, _, err = admin_cli("tasks", "cancel", first["id"], "not-an-id")
+    assert status == 7 and "ids[1] must be a UUID" in err, err
+
+
+def test_edit_and_reprioritise_change_open_tasks_and_say_what_they_did(api, admin, admin_cli):
+    tag = uuid.uuid4().hex[:6]
+    nobody = [f"nobody{tag}"]
+    task = create_task(api, admin, priority=3, skills=nobody, name=f"cli edit {tag}")
+    status, out, err = admin_cli("tasks", "edit", task["id"], "--priority", "1", "--skills", f"nobody{tag}, german",
+                                 "--due", "2099-01-01T09:00:00Z", "--version", "1", "--json")
+    assert status == 0, err
+    edited = json.loads(out)
+    assert (edited["priority"], edited["requiredSkills"], edited["dueAt"], edited["version"]) == \
+        (1, [f"nobody{tag}", "german"], "2099-01-01T09:00:00.000Z", 2), edited
+    # From an outdated version: refused as a conflict, nothing changed.
+    status, _, err = admin_cli("tasks", "edit", task["id"], "--priority", "2", "--version", "1")
+    assert status == 6 and "moved on since the version given" in err, err
+    assert task_of(api, admin, task["id"])["priority"] == 1
+    status, _, err = admin_cli("tasks", "edit", task["id"])
+    assert status == 2 and "--priority" in err, err
+
+    other = create_task(api, admin, priority=2, skills=nobody, name=f"cli edit {tag} other")
+    status, out, err = admin_cli("tasks", "reprioritise", task["id"], other["id"], "--priority", "1")
+    assert status == 0, err
+    rows = {row["id"]: row for row in table(out.split("\n1 of 2 reprioritised")[0])}
+    assert rows[task["id"]]["outcome"] == "unchanged" and rows[other["id"]]["outcome"] == "changed", rows
+    assert task_of(api, admin, other["id"])["priority"] == 1
+    admin_cli("tasks", "cancel", task["id"], other["id"])
+    status, out, err = admin_cli("tasks", "reprioritise", task["id"], "--priority", "2")
+    assert status == 6 and "1 of 1 left as they were" in err, (status, out, err)

@@ -11,7 +11,7 @@ import pytest
 
 from auth_client import call, unique_name
 from conftest import get, wait_for
-from helpers import create_task, events, scheduled, socket, task_of, Worker
+from helpers import clear_the_floor, create_task, events, scheduled, socket, task_of, Worker
 
 
 
@@ -282,3 +282,31 @@ def test_assignment_goes_on_without_redis_and_the_locks_come_back_with_it(stack,
     wait_for(lambda: scheduled(api, admin, worker.id)["online"], 15, what="the worker online again")
     second = create_task(api, admin, skills=[skill])
     assert [o["data"]["taskId"] for o in worker.offers(timeout=15)] == [second["id"]]
+
+
+def test_an_edit_reorders_the_queue_and_new_skills_go_at_once_to_someone_who_has_them(api, admin, workers):
+    """task.edited reaches the scheduler's view: its priority orders the queue, its skills decide
+    who fits — and the edit itself starts a round."""
+    tag = uuid.uuid4().hex[:6]
+    clear_the_floor(api, admin)  # a waiting task other tests left could take the worker's place
+    worker = workers(skills=[f"have{tag}"])
+    first = create_task(api, admin, priority=4, skills=[f"nobody{tag}"])
+    second = create_task(api, admin, priority=3, skills=[f"nobody{tag}"])
+
+    def order():
+        items = call(api("/api/scheduler/queue?limit=1000"), token=admin).body["items"]
+        return [e["taskId"].lower() for e in items if e["taskId"].lower() in (first["id"].lower(), second["id"].lower())]
+
+    wait_for(lambda: order() == [second["id"].lower(), first["id"].lower()], 10, what="the more urgent one first")
+    status, _, edited = call(api(f"/api/admin/tasks/{first['id']}"), "PATCH", {"priority": 1}, token=admin)
+    assert status == 200 and edited["priority"] == 1 and edited["version"] == 2, edited
+    wait_for(lambda: order() == [first["id"].lower(), second["id"].lower()], 10, what="the edited one first")
+
+    status, _, edited = call(api(f"/api/admin/tasks/{second['id']}"), "PATCH", {"requiredSkills": [f"have{tag}"], "version": 1},
+                             token=admin)
+    assert status == 200, edited
+    [offer] = worker.offers()
+    assert offer["data"]["taskId"].lower() == second["id"].lower()
+    # The offer carries the version after the edit: the proposal was made from the edited view.
+    assert offer["data"]["version"] == 3 and task_of(api, admin, second["id"])["status"] == "ASSIGNED"
+    call(api(f"/api/admin/tasks/{first['id']}/cancel"), "POST", {}, token=admin)

@@ -260,5 +260,6 @@ def test_the_forms_limits_are_the_served_documents(api):
         "MESSAGE_MAX": schemas["Message"]["properties"]["message"]["maxLength"],
         "REASON_MAX": schemas["Reason"]["properties"]["reason"]["maxLength"],
         "STATUSES": schemas["Task"]["properties"]["status"]["enum"],
+        "BULK_MAX": schemas["BulkAction"]["properties"]["ids"]["maxItems"],
     }
     assert schemas["Progress"]["properties"]["note"]["maxLength"] == limits["MESSAGE_MAX"]

@@ -10,8 +10,10 @@ extension TasksAPI.Operations.ListTasks.Input.Query.SortPayload: ExpressibleByAr
 
 struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create, list, show, assign, retry and cancel tasks (admin).",
-        subcommands: [List.self, Create.self, Show.self, Assign.self, Retry.self, Cancel.self], defaultSubcommand: List.self
+        abstract: "Create, list, show, edit, assign, retry, reprioritise and cancel tasks (admin).",
+        subcommands: [
+            List.self, Create.self, Show.self, Edit.self, Assign.self, Retry.self, Reprioritise.self, Cancel.self,
+        ], defaultSubcommand: List.self
     )
 
     static let columns = ["id", "name", "priority", "status", "assigneeId", "attempt", "progress", "dueAt", "requiredSkills"]
@@ -29,6 +31,21 @@ struct Tasks: AsyncParsableCommand {
         guard let due = task.dueAt else { return false }
         let open: [TaskRecord.StatusPayload] = [.pending, .assigned, .inProgress]
         return open.contains(task.status) && due < Date()
+    }
+
+    /// `--due`: an RFC 3339 time, or exit status 7 saying what was wrong.
+    static func time(_ text: String?) throws -> Date? {
+        try text.map { text in
+            guard let date = Output.parseTime(text) else {
+                throw CLIError(message: "--due must be an RFC 3339 time, e.g. 2026-12-01T17:00:00Z, not \(text)", exitCode: 7)
+            }
+            return date
+        }
+    }
+
+    /// `--skills a, b`: the list, each trimmed.
+    static func skills(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
     }
 
     static func show(_ task: TaskRecord, json: Bool) {
@@ -79,15 +96,9 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
-                let dueAt = try due.map { text in
-                    guard let date = Output.parseTime(text) else {
-                        throw CLIError(message: "--due must be an RFC 3339 time, e.g. 2026-12-01T17:00:00Z, not \(text)", exitCode: 7)
-                    }
-                    return date
-                }
                 let body = TasksAPI.Components.Schemas.CreateTask(
-                    description: description, dueAt: dueAt, maxAttempts: maxAttempts, name: name, priority: priority,
-                    requiredSkills: skills.map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                    description: description, dueAt: try Tasks.time(due), maxAttempts: maxAttempts, name: name, priority: priority,
+                    requiredSkills: skills.map(Tasks.skills)
                 )
                 Tasks.show(try await options.client().tasks.createTask(body: .json(body)).created.body.json, json: options.json)
             }
@@ -142,29 +153,97 @@ struct Tasks: AsyncParsableCommand {
     }
 
     struct Retry: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Put a FAILED task back in the queue for another round of attempts.")
+        static let configuration = CommandConfiguration(
+            abstract: "Put FAILED tasks back in the queue for another round of attempts.",
+            discussion: """
+                One id: that task, shown. Several ids, or --all-failed: one request for all of them (at most 500), \
+                and a line for each saying what happened; exit status 6 when any was left as it was.
+                """)
         @OptionGroup var options: GlobalOptions
-        @Argument var id: String
+        @Argument(help: "The tasks' ids.") var ids: [String] = []
+        @Flag(help: "Every FAILED task (found first, at most 500).") var allFailed = false
+
+        func validate() throws {
+            guard ids.isEmpty == allFailed else { throw ValidationError("give the tasks' ids or --all-failed, not both or neither") }
+        }
 
         func run() async throws {
             try await running {
-                Tasks.show(try await options.client().tasks.retryTask(path: .init(id: id)).ok.body.json, json: options.json)
+                let client = try options.client()
+                if ids.count == 1 {
+                    return Tasks.show(try await client.tasks.retryTask(path: .init(id: ids[0])).ok.body.json, json: options.json)
+                }
+                let chosen = allFailed ? try await Bulk.ids(of: .failed, client: client) : ids
+                try await Bulk.run(.retry, ids: chosen, reason: nil, client: client, json: options.json)
+            }
+        }
+    }
+
+    struct Edit: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change an open task's priority, description, due time or required skills.",
+            discussion: "Only what you give changes. The task's assignee sees the change. Exit status 6 when the task has ended.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The task's id.") var id: String
+        @Option(help: "1 (most urgent) to 5.") var priority: Int?
+        @Option(help: "What needs doing (replaces the description).") var description: String?
+        @Option(help: "RFC 3339, e.g. 2026-12-01T17:00:00Z.") var due: String?
+        @Option(help: "Comma-separated required skills (replaces them; \"\" for none).") var skills: String?
+        @Option(help: "The version you saw: exit status 6 if the task has changed since.") var version: Int?
+
+        func validate() throws {
+            guard priority != nil || description != nil || due != nil || skills != nil else {
+                throw ValidationError("give at least one of --priority, --description, --due, --skills")
+            }
+        }
+
+        func run() async throws {
+            try await running {
+                let body = TasksAPI.Components.Schemas.EditTask(
+                    description: description, dueAt: try Tasks.time(due), priority: priority,
+                    requiredSkills: skills.map(Tasks.skills), version: version
+                )
+                Tasks.show(
+                    try await options.client().tasks.editTask(path: .init(id: id), body: .json(body)).ok.body.json, json: options.json)
+            }
+        }
+    }
+
+    struct Reprioritise: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give open tasks a new priority, in one request (at most 500).",
+            discussion: "A line for each task saying what happened; exit status 6 when any was left as it was.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The tasks' ids.") var ids: [String]
+        @Option(help: "1 (most urgent) to 5.") var priority: Int
+
+        func run() async throws {
+            try await running {
+                try await Bulk.run(.reprioritise, ids: ids, reason: nil, priority: priority, client: options.client(), json: options.json)
             }
         }
     }
 
     struct Cancel: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Cancel a task that has not ended; its assignee is told, with your reason.")
+            abstract: "Cancel tasks that have not ended; each assignee is told, with your reason.",
+            discussion: """
+                One id: that task, shown. Several: one request for all of them (at most 500), and a line for each \
+                saying what happened; exit status 6 when any was left as it was.
+                """)
         @OptionGroup var options: GlobalOptions
-        @Argument(help: "The task's id.") var id: String
-        @Option(help: "Why (optional, at most 1,000 characters); shown to the assignee.") var reason: String?
+        @Argument(help: "The tasks' ids.") var ids: [String]
+        @Option(help: "Why (optional, at most 1,000 characters); shown to the assignees.") var reason: String?
 
         func run() async throws {
             try await running {
-                let cancelled = try await options.client().tasks.cancelTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body
-                    .json
-                Tasks.show(cancelled, json: options.json)
+                let client = try options.client()
+                if ids.count == 1 {
+                    let cancelled = try await client.tasks.cancelTask(path: .init(id: ids[0]), body: .json(.init(reason: reason))).ok.body
+                        .json
+                    return Tasks.show(cancelled, json: options.json)
+                }
+                try await Bulk.run(.cancel, ids: ids, reason: reason, client: client, json: options.json)
             }
         }
     }

@@ -148,8 +148,9 @@ export function figure(label, value) {
   return h("div", {}, h("div", { class: "muted" }, label), h("div", { class: "figure" }, value ?? "—"));
 }
 
-/** Asks before something that cannot be undone, in a modal dialog with an optional reason field.
- *  Resolves to {reason} when confirmed, null when not; focus goes back where it was. */
+/** Asks before something that cannot be undone, in a modal dialog with an optional reason field
+ *  (none when `reasonLabel` is null). Resolves to {reason} when confirmed, null when not; focus
+ *  goes back where it was. */
 export function confirmAction({ title, message, confirmLabel, cancelLabel = "Keep it", reasonLabel = "Reason (optional)", danger = true }) {
   return new Promise((resolve) => {
     const opener = document.activeElement;
@@ -157,7 +158,7 @@ export function confirmAction({ title, message, confirmLabel, cancelLabel = "Kee
     const yes = h("button", { type: "submit", class: danger ? "danger" : "", value: "yes", id: "confirm-yes" }, confirmLabel);
     const no = h("button", { type: "submit", class: "secondary", value: "no", id: "confirm-no" }, cancelLabel);
     const form = h("form", { method: "dialog" }, h("h2", { id: "confirm-title" }, title), h("p", {}, message),
-      field(reasonLabel, reason), h("div", { class: "actions" }, yes, no));
+      reasonLabel === null ? null : field(reasonLabel, reason), h("div", { class: "actions" }, yes, no));
     const dialog = h("dialog", { class: "confirm", "aria-labelledby": "confirm-title" }, form);
     dialog.addEventListener("close", () => {
       const confirmed = dialog.returnValue === "yes";
@@ -167,6 +168,6 @@ export function confirmAction({ title, message, confirmLabel, cancelLabel = "Kee
     });
     document.body.append(dialog);
     dialog.showModal();
-    reason.focus();
+    (reasonLabel === null ? yes : reason).focus();
   });
 }

@@ -16,3 +16,5 @@ export const MESSAGE_MAX = 4000;
 export const REASON_MAX = 1000;
 /** Task.status.enum */
 export const STATUSES = ["PENDING", "ASSIGNED", "IN_PROGRESS", "COMPLETED", "FAILED", "CANCELLED"];
+/** BulkAction.ids.maxItems: how many tasks one bulk action may name */
+export const BULK_MAX = 500;

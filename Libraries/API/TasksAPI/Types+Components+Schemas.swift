@@ -112,6 +112,166 @@ extension Components {
                 case to
             }
         }
+        /// - Remark: Generated from `#/components/schemas/BulkAction`.
+        public struct BulkAction: Codable, Hashable, Sendable {
+            /// cancel ends open tasks; retry gives FAILED tasks a fresh set of attempts; reprioritise gives open tasks `priority` (an edit of each)
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkAction/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case cancel = "cancel"
+                case retry = "retry"
+                case reprioritise = "reprioritise"
+            }
+            /// cancel ends open tasks; retry gives FAILED tasks a fresh set of attempts; reprioritise gives open tasks `priority` (an edit of each)
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkAction/action`.
+            public var action: Components.Schemas.BulkAction.ActionPayload
+            /// - Remark: Generated from `#/components/schemas/BulkAction/ids`.
+            public var ids: [Swift.String]
+            /// Reprioritise only, and required there
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkAction/priority`.
+            public var priority: Swift.Int?
+            /// Cancel only; shown to each task's assignee. Blank counts as none.
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkAction/reason`.
+            public var reason: Swift.String?
+            /// Creates a new `BulkAction`.
+            ///
+            /// - Parameters:
+            ///   - action: cancel ends open tasks; retry gives FAILED tasks a fresh set of attempts; reprioritise gives open tasks `priority` (an edit of each)
+            ///   - ids:
+            ///   - priority: Reprioritise only, and required there
+            ///   - reason: Cancel only; shown to each task's assignee. Blank counts as none.
+            public init(
+                action: Components.Schemas.BulkAction.ActionPayload,
+                ids: [Swift.String],
+                priority: Swift.Int? = nil,
+                reason: Swift.String? = nil
+            ) {
+                self.action = action
+                self.ids = ids
+                self.priority = priority
+                self.reason = reason
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case ids
+                case priority
+                case reason
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BulkOutcome`.
+        public struct BulkOutcome: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/id`.
+            public var id: Swift.String
+            /// refused or not_found: why, in a sentence
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/message`.
+            public var message: Swift.String?
+            /// unchanged: the task already was as asked (reprioritise to the priority it has)
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/outcome`.
+            @frozen public enum OutcomePayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case changed = "changed"
+                case unchanged = "unchanged"
+                case refused = "refused"
+                case notFound = "not_found"
+            }
+            /// unchanged: the task already was as asked (reprioritise to the priority it has)
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/outcome`.
+            public var outcome: Components.Schemas.BulkOutcome.OutcomePayload
+            /// refused: the status the task is in
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/status`.
+            public var status: Swift.String?
+            /// changed: the task after the change
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/task`.
+            public var task: Components.Schemas.Task?
+            /// refused: the task's version
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkOutcome/version`.
+            public var version: Swift.Int?
+            /// Creates a new `BulkOutcome`.
+            ///
+            /// - Parameters:
+            ///   - id:
+            ///   - message: refused or not_found: why, in a sentence
+            ///   - outcome: unchanged: the task already was as asked (reprioritise to the priority it has)
+            ///   - status: refused: the status the task is in
+            ///   - task: changed: the task after the change
+            ///   - version: refused: the task's version
+            public init(
+                id: Swift.String,
+                message: Swift.String? = nil,
+                outcome: Components.Schemas.BulkOutcome.OutcomePayload,
+                status: Swift.String? = nil,
+                task: Components.Schemas.Task? = nil,
+                version: Swift.Int? = nil
+            ) {
+                self.id = id
+                self.message = message
+                self.outcome = outcome
+                self.status = status
+                self.task = task
+                self.version = version
+            }
+            public enum CodingKeys: String, CodingKey {
+                case id
+                case message
+                case outcome
+                case status
+                case task
+                case version
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/BulkResult`.
+        public struct BulkResult: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/BulkResult/action`.
+            @frozen public enum ActionPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case cancel = "cancel"
+                case retry = "retry"
+                case reprioritise = "reprioritise"
+            }
+            /// - Remark: Generated from `#/components/schemas/BulkResult/action`.
+            public var action: Components.Schemas.BulkResult.ActionPayload
+            /// How many tasks the action changed
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkResult/changed`.
+            public var changed: Swift.Int
+            /// How many it did not (not found, or not in a state it fits)
+            ///
+            /// - Remark: Generated from `#/components/schemas/BulkResult/refused`.
+            public var refused: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/BulkResult/results`.
+            public var results: [Components.Schemas.BulkOutcome]
+            /// Creates a new `BulkResult`.
+            ///
+            /// - Parameters:
+            ///   - action:
+            ///   - changed: How many tasks the action changed
+            ///   - refused: How many it did not (not found, or not in a state it fits)
+            ///   - results:
+            public init(
+                action: Components.Schemas.BulkResult.ActionPayload,
+                changed: Swift.Int,
+                refused: Swift.Int,
+                results: [Components.Schemas.BulkOutcome]
+            ) {
+                self.action = action
+                self.changed = changed
+                self.refused = refused
+                self.results = results
+            }
+            public enum CodingKeys: String, CodingKey {
+                case action
+                case changed
+                case refused
+                case results
+            }
+        }
         /// - Remark: Generated from `#/components/schemas/Comment`.
         public struct Comment: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Comment/authorId`.
@@ -221,6 +381,53 @@ extension Components {
                 case name
                 case priority
                 case requiredSkills
+            }
+        }
+        /// Each field left out is left as it is; at least one must be given.
+        ///
+        /// - Remark: Generated from `#/components/schemas/EditTask`.
+        public struct EditTask: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/EditTask/description`.
+            public var description: Swift.String?
+            /// null removes the due time. Not more than a minute in the past (as at creation).
+            ///
+            /// - Remark: Generated from `#/components/schemas/EditTask/dueAt`.
+            public var dueAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/EditTask/priority`.
+            public var priority: Swift.Int?
+            /// - Remark: Generated from `#/components/schemas/EditTask/requiredSkills`.
+            public var requiredSkills: [Swift.String]?
+            /// The version the edit was made from: 409 when the task has moved on since (left out: whatever it is now)
+            ///
+            /// - Remark: Generated from `#/components/schemas/EditTask/version`.
+            public var version: Swift.Int?
+            /// Creates a new `EditTask`.
+            ///
+            /// - Parameters:
+            ///   - description:
+            ///   - dueAt: null removes the due time. Not more than a minute in the past (as at creation).
+            ///   - priority:
+            ///   - requiredSkills:
+            ///   - version: The version the edit was made from: 409 when the task has moved on since (left out: whatever it is now)
+            public init(
+                description: Swift.String? = nil,
+                dueAt: Foundation.Date? = nil,
+                priority: Swift.Int? = nil,
+                requiredSkills: [Swift.String]? = nil,
+                version: Swift.Int? = nil
+            ) {
+                self.description = description
+                self.dueAt = dueAt
+                self.priority = priority
+                self.requiredSkills = requiredSkills
+                self.version = version
+            }
+            public enum CodingKeys: String, CodingKey {
+                case description
+                case dueAt
+                case priority
+                case requiredSkills
+                case version
             }
         }
         /// Every error any service answers with, whatever its status.

@@ -32,6 +32,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/admin/tasks/{id}`.
     /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/get(getTask)`.
     func getTask(_ input: Operations.GetTask.Input) async throws -> Operations.GetTask.Output
+    /// Change an open task's priority, description, due time or required skills (admin): a transition like the others, audited and announced as task.edited
+    ///
+    /// - Remark: HTTP `PATCH /api/admin/tasks/{id}`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/patch(editTask)`.
+    func editTask(_ input: Operations.EditTask.Input) async throws -> Operations.EditTask.Output
     /// Ask the scheduler to offer a PENDING task to an employee (admin)
     ///
     /// - Remark: HTTP `POST /api/admin/tasks/{id}/assign/{employeeId}`.
@@ -47,6 +52,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/admin/tasks/{id}/retry`.
     /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/retry/post(retryTask)`.
     func retryTask(_ input: Operations.RetryTask.Input) async throws -> Operations.RetryTask.Output
+    /// Cancel, retry or reprioritise many tasks in one request (admin): each task changes on its own, and the answer says for each what happened
+    ///
+    /// - Remark: HTTP `POST /api/admin/tasks/bulk`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/bulk/post(bulkTasks)`.
+    func bulkTasks(_ input: Operations.BulkTasks.Input) async throws -> Operations.BulkTasks.Output
     /// Accept an offered task (employee)
     ///
     /// - Remark: HTTP `POST /api/employee/tasks/{id}/accept`.
@@ -165,6 +175,21 @@ extension APIProtocol {
             headers: headers
         ))
     }
+    /// Change an open task's priority, description, due time or required skills (admin): a transition like the others, audited and announced as task.edited
+    ///
+    /// - Remark: HTTP `PATCH /api/admin/tasks/{id}`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/patch(editTask)`.
+    public func editTask(
+        path: Operations.EditTask.Input.Path,
+        headers: Operations.EditTask.Input.Headers = .init(),
+        body: Operations.EditTask.Input.Body
+    ) async throws -> Operations.EditTask.Output {
+        try await editTask(Operations.EditTask.Input(
+            path: path,
+            headers: headers,
+            body: body
+        ))
+    }
     /// Ask the scheduler to offer a PENDING task to an employee (admin)
     ///
     /// - Remark: HTTP `POST /api/admin/tasks/{id}/assign/{employeeId}`.
@@ -204,6 +229,19 @@ extension APIProtocol {
         try await retryTask(Operations.RetryTask.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Cancel, retry or reprioritise many tasks in one request (admin): each task changes on its own, and the answer says for each what happened
+    ///
+    /// - Remark: HTTP `POST /api/admin/tasks/bulk`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/bulk/post(bulkTasks)`.
+    public func bulkTasks(
+        headers: Operations.BulkTasks.Input.Headers = .init(),
+        body: Operations.BulkTasks.Input.Body
+    ) async throws -> Operations.BulkTasks.Output {
+        try await bulkTasks(Operations.BulkTasks.Input(
+            headers: headers,
+            body: body
         ))
     }
     /// Accept an offered task (employee)

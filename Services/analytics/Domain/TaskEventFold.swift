@@ -10,16 +10,18 @@ struct TaskEventFact: Sendable, Equatable {
     var willRetry = false
     var detail: String?
     let at: Date
-    /// What only a creation says.
+    /// What only a creation or an edit says.
     var priority: Int?
     var dueAt: Date?
     var created = false
+    var edited = false
     var overdue = false
 }
 
 /// A task's row as a run of its events leaves it: the status, by the pure `TaskStatusOrder`,
 /// applied event by event over what was stored; each time the earliest or latest the events
-/// carry (combined with the stored one in SQL); creation's figures; overdue once flagged.
+/// carry (combined with the stored one in SQL); the priority and due time of the newest creation
+/// or edit; overdue once flagged (a due time moved later does not undo a task's having been late).
 struct TaskRowFold: Sendable, Equatable {
     struct Stored: Sendable, Equatable {
         var status: String
@@ -38,6 +40,8 @@ struct TaskRowFold: Sendable, Equatable {
     var known = false
     var priority: Int?
     var dueAt: Date?
+    /// The version `priority` and `dueAt` are of (a creation's or an edit's); 0 when none set them.
+    var detailsVersion = 0
     var overdue = false
 
     /// `stored` is the row as read (locked) before the run; nil when there is none yet.
@@ -72,10 +76,9 @@ struct TaskRowFold: Sendable, Equatable {
         case "task.failed": latest(&failedAt)
         default: break
         }
-        if fact.created {
-            known = true
-            priority = fact.priority
-            dueAt = fact.dueAt
+        known = known || fact.created
+        if fact.created || fact.edited, fact.version >= detailsVersion {
+            (priority, dueAt, detailsVersion) = (fact.priority, fact.dueAt, fact.version)
         }
         overdue = overdue || fact.overdue
     }

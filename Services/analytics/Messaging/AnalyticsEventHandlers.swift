@@ -27,7 +27,7 @@ struct AnalyticsEventHandlers: Sendable {
         TaskAccepted.eventType: fact(TaskAccepted.self), TaskProgressed.eventType: fact(TaskProgressed.self),
         TaskCompleted.eventType: fact(TaskCompleted.self), TaskFailed.eventType: fact(TaskFailed.self),
         TaskRequeued.eventType: fact(TaskRequeued.self), TaskCancelled.eventType: fact(TaskCancelled.self),
-        TaskOverdue.eventType: fact(TaskOverdue.self),
+        TaskOverdue.eventType: fact(TaskOverdue.self), TaskEdited.eventType: fact(TaskEdited.self),
     ]
 
     static var taskEventTypes: [String] { taskEvents.keys.sorted() }
@@ -84,6 +84,12 @@ extension TaskFailed: CountedTaskEvent {
 extension TaskRequeued: CountedTaskEvent {
     var countedAssignee: UUID? { nil }
     func annotate(_ fact: inout TaskEventFact) { fact.detail = reason.rawValue }
+}
+extension TaskEdited: CountedTaskEvent {
+    var countedAssignee: UUID? { assigneeId }
+    func annotate(_ fact: inout TaskEventFact) {
+        (fact.edited, fact.priority, fact.dueAt, fact.detail) = (true, priority, dueAt, changed.joined(separator: ","))
+    }
 }
 extension TaskOverdue: CountedTaskEvent {
     var countedAssignee: UUID? { assigneeId }

@@ -102,5 +102,13 @@ enum AnalyticsMigrations {
                 """,
             ]),
         BackboneMigrations.leanIndexes(schema: "analytics", version: 6),
+        // Priority and due time come from the creation or a later edit (`task.edited`),
+        // whichever has the higher version.
+        Migration(
+            version: 7, name: "the version of a task's priority and due time",
+            statements: [
+                "ALTER TABLE analytics.tasks ADD COLUMN details_version integer NOT NULL DEFAULT 0",
+                "UPDATE analytics.tasks SET details_version = 1 WHERE known",
+            ]),
     ]
 }

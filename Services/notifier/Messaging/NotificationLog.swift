@@ -19,7 +19,7 @@ struct NotificationLog: Sendable {
     /// The event types that reach someone's feed.
     static let feed: [any EventPayload.Type] = [
         TaskCreated.self, TaskAssigned.self, TaskAssignmentRejected.self, TaskAccepted.self, TaskProgressed.self,
-        TaskCompleted.self, TaskFailed.self, TaskRequeued.self, TaskCancelled.self, TaskOverdue.self, TaskFlagged.self,
+        TaskCompleted.self, TaskFailed.self, TaskRequeued.self, TaskCancelled.self, TaskEdited.self, TaskOverdue.self, TaskFlagged.self,
         TaskCommented.self, PresenceOnline.self, PresenceOffline.self, EmployeeAvailabilityChanged.self, EmployeeGone.self,
         ReservationExpired.self, AnalyticsUpdated.self, AssignmentRefused.self,
     ]

@@ -43,6 +43,9 @@ struct TaskView: Sendable, Equatable {
         case cancelled
         /// overdue or flagged: the version moves, the stage does not.
         case noted
+        /// An admin changed the task's priority or skills (what the queue orders and matches by):
+        /// the version moves, the stage does not.
+        case edited(priority: Int, requiredSkills: [String])
 
         var eventType: String {
             switch self {
@@ -55,6 +58,7 @@ struct TaskView: Sendable, Equatable {
             case .requeued: "task.requeued"
             case .cancelled: "task.cancelled"
             case .noted: "task.noted"
+            case .edited: "task.edited"
             }
         }
     }
@@ -93,7 +97,7 @@ struct TaskView: Sendable, Equatable {
             next.reservationId = reservation
         case .accepted:
             next.stage = .inProgress
-        case .progressed, .noted:
+        case .progressed, .noted, .edited:
             break
         case .completed:
             next.stage = .completed

@@ -16,6 +16,15 @@ struct TaskViewFold: Sendable, Equatable {
     struct Written: Sendable, Equatable {
         var view: TaskView
         var reservedAt: Date?
+        /// The details the run's latest applied edit set, if it applied one.
+        var edit: Edit? = nil
+    }
+
+    /// What an edit sets on a view, at the version it was made.
+    struct Edit: Sendable, Equatable {
+        var priority: Int
+        var requiredSkills: [String]
+        var version: Int
     }
 
     /// The views the run changed; tasks whose every event was stale are not here.
@@ -30,7 +39,11 @@ struct TaskViewFold: Sendable, Equatable {
         for event in events {
             guard let next = (views[event.taskId] ?? .unknown).applying(event.change, version: event.version) else { continue }
             views[event.taskId] = next
-            written[event.taskId] = Written(view: next, reservedAt: next.stage == .assigned ? event.at : nil)
+            var edit = written[event.taskId]?.edit
+            if case .edited(let priority, let skills) = event.change {
+                edit = Edit(priority: priority, requiredSkills: skills, version: event.version)
+            }
+            written[event.taskId] = Written(view: next, reservedAt: next.stage == .assigned ? event.at : nil, edit: edit)
             if case .assigned(let assignee, _) = event.change {
                 offeredAt[assignee] = max(offeredAt[assignee] ?? event.at, event.at)
             }

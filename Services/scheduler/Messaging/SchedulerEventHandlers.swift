@@ -55,12 +55,12 @@ struct SchedulerEventHandlers: Sendable {
         let assigner = assigner
         handlers.afterCommit = { assigner.wake() }
         // Only what can make an assignment possible starts a round: work to give (a new or
-        // requeued task, a refused proposal), freed capacity (an ended task), someone who can take
+        // requeued task, a refused proposal, an edit that reorders the queue or changes who fits), freed capacity (an ended task), someone who can take
         // it (online, their profile, asking for work). An offer, its acceptance and progress change
         // nobody's room: they used to start half of all rounds, each reading the queue and the team.
         handlers.wakingTypes = [
             TaskCreated.eventType, TaskRequeued.eventType, TaskAssignmentRejected.eventType, TaskCompleted.eventType,
-            TaskFailed.eventType, TaskCancelled.eventType, PresenceOnline.eventType, UserRegistered.eventType,
+            TaskFailed.eventType, TaskCancelled.eventType, TaskEdited.eventType, PresenceOnline.eventType, UserRegistered.eventType,
             UserUpdated.eventType, WorkRequested.eventType,
         ]
         return handlers
@@ -87,6 +87,7 @@ struct SchedulerEventHandlers: Sendable {
             .requeued(avoid: $0.avoidEmployeeId, notBefore: $0.notBefore, avoidUntil: $0.avoidUntil)
         },
         TaskCancelled.eventType: change(TaskCancelled.self) { _ in .cancelled },
+        TaskEdited.eventType: change(TaskEdited.self) { .edited(priority: $0.priority, requiredSkills: $0.requiredSkills) },
     ]
 
     static var taskEventTypes: [String] { taskEvents.keys.sorted() }
@@ -168,3 +169,4 @@ extension TaskCompleted: VersionedTaskEvent {}
 extension TaskFailed: VersionedTaskEvent {}
 extension TaskRequeued: VersionedTaskEvent {}
 extension TaskCancelled: VersionedTaskEvent {}
+extension TaskEdited: VersionedTaskEvent {}

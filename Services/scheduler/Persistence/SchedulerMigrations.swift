@@ -74,5 +74,12 @@ enum SchedulerMigrations {
                 """
             ]),
         BackboneMigrations.leanIndexes(schema: "scheduler", version: 8),
+        // An admin's edit sets priority and skills; a creation that reaches the view after it
+        // (a redelivery) must not set them back.
+        Migration(
+            version: 9, name: "the version of the last edit of a task's details",
+            statements: [
+                "ALTER TABLE scheduler.tasks ADD COLUMN edited_version integer NOT NULL DEFAULT 0"
+            ]),
     ]
 }

@@ -99,8 +99,12 @@ struct SchedulerStore: Sendable {
                                \(TaskView.Change.created.eventType)
                         FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
                             AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
-                        ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, priority = excluded.priority,
-                            required_skills = excluded.required_skills, created_at = excluded.created_at,
+                        ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name,
+                            -- an edit this view already has is newer than the creation
+                            priority = CASE WHEN t.edited_version > excluded.version THEN t.priority ELSE excluded.priority END,
+                            required_skills = CASE WHEN t.edited_version > excluded.version THEN t.required_skills
+                                ELSE excluded.required_skills END,
+                            created_at = excluded.created_at,
                             -- a row only a held request made (TaskView.unknown, version 0) takes the creation's view
                             stage = CASE WHEN t.version < excluded.version THEN excluded.stage ELSE t.stage END,
                             last_event = CASE WHEN t.version < excluded.version THEN excluded.last_event ELSE t.last_event END,
@@ -174,16 +178,23 @@ struct SchedulerStore: Sendable {
                         WHERE e.id = o.id AND (e.last_assigned_at IS NULL OR e.last_assigned_at < o.at)
                     ), written AS (
                         INSERT INTO scheduler.tasks AS t (id, stage, version, last_event, assignee_id, reservation_id, reserved_at,
-                                                          avoid_employee_id, not_before, avoid_until, updated_at)
+                                                          avoid_employee_id, not_before, avoid_until, updated_at, priority, required_skills,
+                                                          edited_version)
                         SELECT id, stage, version, last_event, assignee_id, reservation_id, reserved_at, avoid_employee_id, not_before,
-                               avoid_until, now()
+                               avoid_until, now(), coalesce(priority, 5), coalesce(required_skills, '{}'), edited_version
                         FROM jsonb_to_recordset(\(try Self.json(written))::jsonb)
                             AS r(id uuid, stage text, version int, last_event text, assignee_id uuid, reservation_id uuid, reserved_at timestamptz,
-                                 avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz)
+                                 avoid_employee_id uuid, not_before timestamptz, avoid_until timestamptz, priority int, required_skills text[],
+                                 edited_version int)
                         ON CONFLICT (id) DO UPDATE SET stage = excluded.stage, version = excluded.version, last_event = excluded.last_event,
                             assignee_id = excluded.assignee_id, reservation_id = excluded.reservation_id, reserved_at = excluded.reserved_at,
                             expiry_sent = false, avoid_employee_id = excluded.avoid_employee_id, not_before = excluded.not_before,
-                            avoid_until = excluded.avoid_until, updated_at = now()
+                            avoid_until = excluded.avoid_until, updated_at = now(),
+                            -- the details of the run's edit, if it had one newer than the view's
+                            priority = CASE WHEN excluded.edited_version > t.edited_version THEN excluded.priority ELSE t.priority END,
+                            required_skills = CASE WHEN excluded.edited_version > t.edited_version THEN excluded.required_skills
+                                ELSE t.required_skills END,
+                            edited_version = greatest(t.edited_version, excluded.edited_version)
                         WHERE t.version <= excluded.version
                         RETURNING t.id, t.known, t.version, t.held_assignment
                     )
@@ -214,8 +225,12 @@ struct SchedulerStore: Sendable {
     private struct ViewRow: Encodable {
         let id: UUID, stage: String, version: Int, last_event: String, assignee_id: UUID?, reservation_id: UUID?
         let reserved_at: String?, avoid_employee_id: UUID?, not_before: String?, avoid_until: String?
+        /// Set only by an edit (`edited_version` 0 otherwise, which never wins).
+        let priority: Int?, required_skills: [String]?, edited_version: Int
         init(_ entry: (key: UUID, value: TaskViewFold.Written)) {
             let view = entry.value.view
+            let edit = entry.value.edit
+            (priority, required_skills, edited_version) = (edit?.priority, edit?.requiredSkills, edit?.version ?? 0)
             (id, stage, version, last_event) = (entry.key, view.stage.rawValue, view.version, view.lastEvent)
             (assignee_id, reservation_id, avoid_employee_id) = (view.assigneeId, view.reservationId, view.avoidEmployeeId)
             (reserved_at, not_before, avoid_until) = (

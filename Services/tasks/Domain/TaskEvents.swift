@@ -112,6 +112,19 @@ struct TaskEvents {
         return [try envelope(TaskCancelled(taskId: task.id, version: task.version, assigneeId: task.assigneeId, by: admin, reason: reason))]
     }
 
+    /// An admin's edit: every editable detail as it is now, and which of them this edit changed.
+    func edited(_ change: TaskChange, _ edit: TaskEdit, by admin: UUID) throws -> [EncodedEvent] {
+        let task = change.after
+        return [
+            try envelope(
+                TaskEdited(
+                    taskId: task.id, version: task.version, assigneeId: task.assigneeId, priority: task.priority,
+                    description: task.description, dueAt: task.dueAt, requiredSkills: task.requiredSkills,
+                    changed: edit.changes(to: change.before), editedBy: admin
+                ))
+        ]
+    }
+
     /// A comment, for the task's assignee (and the admins' feed).
     func commented(_ comment: Comment, task: TaskRecord) throws -> [EncodedEvent] {
         [

@@ -41,6 +41,8 @@ struct TaskLifecycle {
         case cancel
         /// An admin gives a FAILED task a fresh budget of attempts.
         case retry
+        /// An admin changes an open task's details (`TaskEdit`); its state stays as it is.
+        case edit(TaskEdit)
     }
 
     struct NotAllowed: Error, Equatable {
@@ -101,6 +103,9 @@ struct TaskLifecycle {
         case (.retry, .failed):
             next = requeued(next)
             next.attempt = 1
+        case (.edit, let status) where !status.isTerminal:
+            // An offer keeps its clock.
+            next.offerExpiresAt = state.offerExpiresAt
         default:
             throw NotAllowed(action: action.name, status: state.status)
         }
@@ -132,6 +137,7 @@ extension TaskLifecycle.Action {
         case .flag: "flag"
         case .cancel: "cancel"
         case .retry: "retry"
+        case .edit: "edit"
         }
     }
 }

@@ -6,7 +6,7 @@ import Hummingbird
 import ServiceRuntime
 import TasksAPI
 
-/// `/api/admin/tasks…`: create, list, inspect, assign by hand, retry, cancel.
+/// `/api/admin/tasks…`: create, list, inspect, edit, assign by hand, retry, cancel — one task or many.
 struct AdminTasksController<Tasks: TaskStore>: Sendable {
     let tasks: Tasks
     let settings: TaskSettings
@@ -16,9 +16,11 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         admin.post(use: create)
         admin.get(use: list)
         admin.get(":id", use: detail)
+        admin.patch(":id", use: edit)
         admin.post(":id/assign/:employeeId", use: assign)
         admin.post(":id/retry", use: retry)
         admin.post(":id/cancel", use: cancel)
+        admin.post("bulk", use: bulk)
     }
 
     @Sendable func create(request: Request, context: ServiceRequestContext) async throws -> EditedResponse<Documented.Task> {
@@ -60,16 +62,20 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         guard (1...5).contains(body.priority) else { throw APIError.invalid("priority", "priority must be 1 (most urgent) to 5") }
         let maxAttempts = body.maxAttempts ?? settings.defaultMaxAttempts
         guard (1...20).contains(maxAttempts) else { throw APIError.invalid("maxAttempts", "maxAttempts must be 1–20") }
-        // A due date already missed is almost always a typo (2020 for 2026); a minute's grace
-        // covers clocks that disagree a little and a request repeated with its Idempotency-Key.
-        if let due = body.dueAt, due < Date().addingTimeInterval(-Self.pastDueGrace) {
-            throw APIError.invalid("dueAt", "dueAt is in the past (\(ISO8601DateFormatter().string(from: due))); give a time still to come")
-        }
+        if let due = body.dueAt { try Self.validateDue(due) }
         return NewTask(
             name: name, description: description, priority: body.priority,
             requiredSkills: try SkillList.validated(body.requiredSkills ?? [], field: "requiredSkills"),
             maxAttempts: maxAttempts, dueAt: body.dueAt
         )
+    }
+
+    /// A due date already missed is almost always a typo (2020 for 2026); a minute's grace covers
+    /// clocks that disagree a little and a request repeated with its Idempotency-Key.
+    static func validateDue(_ due: Date) throws {
+        if due < Date().addingTimeInterval(-pastDueGrace) {
+            throw APIError.invalid("dueAt", "dueAt is in the past (\(ISO8601DateFormatter().string(from: due))); give a time still to come")
+        }
     }
 
     static func fingerprint(_ task: NewTask) throws -> String {
@@ -167,14 +173,7 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
     @Sendable func retry(request: Request, context: ServiceRequestContext) async throws -> Documented.Task {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
-        let events = TaskEvents(correlationId: UUID.random())
-        return try await TaskRoutes.run {
-            try await tasks.transition(
-                id, .retry, actor: admin.userId, reason: "admin retry", expectedVersion: nil, comment: nil, authorize: { _ in }
-            ) { change in
-                try events.requeued(change, reason: .adminRetry)
-            }.after.body
-        }
+        return try await TaskRoutes.run { try await retry(id, by: admin.userId, events: TaskEvents(correlationId: UUID.random())) }.body
     }
 
     /// Cancels an open task, with an optional `{"reason"}` its assignee is shown.
@@ -182,15 +181,28 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: Documented.Reason.self))
-        let events = TaskEvents(correlationId: UUID.random())
         return try await TaskRoutes.run {
-            try await tasks.transition(
-                id, .cancel, actor: admin.userId, reason: reason ?? "cancelled by an admin", expectedVersion: nil, comment: nil,
-                authorize: { _ in }
-            ) { change in
-                try events.cancelled(change, by: admin.userId, reason: reason)
-            }.after.body
-        }
+            try await cancel(id, by: admin.userId, reason: reason, events: TaskEvents(correlationId: UUID.random()))
+        }.body
+    }
+
+    /// A FAILED task back to the queue with a fresh set of attempts (one task's route and bulk).
+    func retry(_ id: UUID, by admin: UUID, events: TaskEvents) async throws -> TaskRecord {
+        try await tasks.transition(
+            id, .retry, actor: admin, reason: "admin retry", expectedVersion: nil, comment: nil, authorize: { _ in }
+        ) { change in
+            try events.requeued(change, reason: .adminRetry)
+        }.after
+    }
+
+    /// An open task ended by an admin (one task's route and bulk).
+    func cancel(_ id: UUID, by admin: UUID, reason: String?, events: TaskEvents) async throws -> TaskRecord {
+        try await tasks.transition(
+            id, .cancel, actor: admin, reason: reason ?? "cancelled by an admin", expectedVersion: nil, comment: nil,
+            authorize: { _ in }
+        ) { change in
+            try events.cancelled(change, by: admin, reason: reason)
+        }.after
     }
 }
 

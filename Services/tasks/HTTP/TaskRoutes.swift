@@ -39,11 +39,14 @@ enum TaskRoutes {
             return try await body()
         } catch TransitionFailure.notFound {
             throw APIError.notFound("task")
-        } catch TransitionFailure.conflict(let status, let version),
-            TransitionFailure.stale(let status, let version)
-        {
+        } catch TransitionFailure.conflict(let status, let version) {
             throw APIError.conflict(
                 "not allowed while the task is \(status.rawValue)",
+                details: ["status": status.rawValue, "version": String(version)]
+            )
+        } catch TransitionFailure.stale(let status, let version) {
+            throw APIError.conflict(
+                "the task has moved on since the version given: it is \(status.rawValue) at version \(version) now",
                 details: ["status": status.rawValue, "version": String(version)]
             )
         }

@@ -69,7 +69,8 @@ extension TaskRepository {
             } catch {
                 throw TransitionFailure.conflict(current: before.status, version: before.version)
             }
-            let change = TaskChange(before: before, after: before.with(next, at: Date.nowToTheMillisecond), outcome: outcome)
+            let change = TaskChange(
+                before: before, after: before.with(next, at: Date.nowToTheMillisecond).edited(by: action), outcome: outcome)
             return try await write(
                 change, action, on: connection, actor: actor, reason: reason, comment: comment, claim: claim, events: try events(change)
             )
@@ -129,6 +130,13 @@ extension TaskRepository {
         let id = before.id
         let now = after.updatedAt
         let status = after.status.rawValue
+        // The details only an edit sets: NULL (kept as they are) for every other transition, so
+        // a lifecycle step does not carry the description to the database and back. Not the
+        // priority: a NULL parameter is prepared with the type PostgreSQL infers (int4 here), and
+        // a later edit's Int is sent as int8 — the connection's statement would refuse it.
+        // Written always, it is the task's own (the write is made only at the version read).
+        let edit: TaskRecord? = if case .edit = action { after } else { nil }
+        let (dueSet, due) = (edit.map { $0.dueAt != before.dueAt } ?? false, edit?.dueAt)
         let written = try await connection.rows(
             of: TransitionWrite(
                 query: """
@@ -137,6 +145,11 @@ extension TaskRepository {
                             reservation_id = \(after.reservationId), attempt = \(after.attempt), progress = \(after.progress),
                             flagged = \(after.flagged), version = \(after.version), updated_at = tasks.to_ms(\(now)),
                             offer_expires_at = \(after.offerExpiresAt),
+                            priority = \(after.priority), description = coalesce(\(edit?.description), description),
+                            required_skills = coalesce(\(edit?.requiredSkills), required_skills),
+                            due_at = CASE WHEN \(dueSet) THEN \(due) ELSE due_at END,
+                            -- a new due time is reported overdue again when it passes
+                            overdue_published = overdue_published AND NOT \(dueSet),
                             assigned_at = CASE WHEN \(status) = 'ASSIGNED' THEN \(now) ELSE assigned_at END,
                             accepted_at = CASE WHEN \(status) = 'IN_PROGRESS' AND status = 'ASSIGNED' THEN \(now) ELSE accepted_at END,
                             completed_at = CASE WHEN \(status) = 'COMPLETED' THEN \(now) ELSE completed_at END,

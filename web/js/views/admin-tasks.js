@@ -1,8 +1,9 @@
 // The admin's tasks: creating one (the API's validation messages shown at the fields), the list
-// with filters, and one task's detail with its comments, audit trail, retry, cancel and assign.
+// with filters and bulk actions on the tasks selected in it, and one task's detail with its
+// comments, audit trail, edit, retry, cancel and assign.
 import { api } from "../api.js";
 import { confirmAction, debounce, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
-import { ATTEMPTS, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
+import { ATTEMPTS, BULK_MAX, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
 import { assignOptions, team } from "./admin-team.js";
 
 export function createForm() {
@@ -49,8 +50,11 @@ export function count(n, noun) {
 
 /** Whether an open task is past its due time. */
 export function isOverdue(task) {
-  return Boolean(task.dueAt) && ["PENDING", "ASSIGNED", "IN_PROGRESS"].includes(task.status) && new Date(task.dueAt) < new Date();
+  return Boolean(task.dueAt) && OPEN.includes(task.status) && new Date(task.dueAt) < new Date();
 }
+
+/** The statuses a task can still be edited, cancelled or reprioritised in. */
+const OPEN = ["PENDING", "ASSIGNED", "IN_PROGRESS"];
 
 /** The due time, marked when overdue. */
 export function due(task) {
@@ -81,6 +85,10 @@ export function taskList(container, filters = {}) {
   const overdue = h("input", { type: "checkbox", id: "filter-overdue", name: "overdue", checked: state.overdue });
   const size = h("select", { id: "filter-size", name: "size" }, PAGE_SIZES.map((n) => h("option", { value: n, selected: n === state.size }, `${n} a page`)));
   const rows = h("div", { class: "table-wrap", id: "task-table", "aria-live": "polite" });
+  // The tasks chosen for a bulk action, by id (kept across pages, filters and live refreshes).
+  const selected = new Map();
+  const bar = h("div", { class: "bulk-bar", id: "bulk-bar", role: "region", "aria-label": "Selected tasks", hidden: true });
+  let shown = { items: [], total: 0, query: null };
 
   /** The address of this view, with only what differs from the defaults. */
   function remember() {
@@ -135,18 +143,121 @@ export function taskList(container, filters = {}) {
         if (page >= 1 && page <= pages) go(page - 1); else jump.value = state.page + 1;
       });
       const filtered = state.q || state.status || state.priority || state.skill || state.overdue;
+      shown = { items: result.items, total: result.total, query };
+      const everyOnPage = result.items.length > 0 && result.items.every((t) => selected.has(t.id));
+      const pageBox = h("input", { type: "checkbox", id: "select-page", checked: everyOnPage, "aria-label": "Select every task on this page" });
+      pageBox.addEventListener("change", () => {
+        for (const t of result.items) pageBox.checked ? selected.set(t.id, t) : selected.delete(t.id);
+        for (const box of rows.querySelectorAll("input.select-task")) box.checked = pageBox.checked;
+        drawBar();
+      });
+      const rowBox = (t) => {
+        const box = h("input", { type: "checkbox", class: "select-task", "data-task": t.id, checked: selected.has(t.id), "aria-label": `Select “${t.name}”` });
+        box.addEventListener("change", () => {
+          box.checked ? selected.set(t.id, t) : selected.delete(t.id);
+          pageBox.checked = result.items.every((item) => selected.has(item.id));
+          drawBar();
+        });
+        return box;
+      };
       const table = result.items.length
-        ? h("table", {}, h("thead", {}, h("tr", {}, COLUMNS.map(header))),
+        ? h("table", {}, h("thead", {}, h("tr", {}, h("th", { scope: "col", class: "pick" }, pageBox), COLUMNS.map(header))),
           h("tbody", {}, result.items.map((t) => h("tr", { "data-task": t.id },
-            h("td", {}, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
+            h("td", { class: "pick" }, rowBox(t)),
+            h("td", { class: "name" }, h("a", { href: `#/tasks/${t.id}` }, t.name)), h("td", {}, t.priority), h("td", {}, statusPill(t.status)),
             h("td", {}, people.name(t.assigneeId)), h("td", {}, `${t.progress}%`), h("td", {}, due(t)), h("td", {}, when(t.updatedAt))))))
         : h("p", { class: "muted", id: "no-tasks" }, filtered ? "No task matches these filters." : "No tasks yet.");
       fill(rows, table,
         h("div", { class: "actions" }, previous, h("span", { class: "muted" }, "page "), jump,
           h("span", { class: "muted", id: "task-count" }, `of ${pages} · ${count(result.total, "task")}`), next));
+      drawBar();
     } catch (error) {
       fill(rows, h("p", { class: "form-error" }, error.message));
     }
+  }
+
+  /** The bar over the list while tasks are selected: how many, the actions, and — when the whole
+   *  page is selected and more tasks match — a way to select all of them (up to the API's 500). */
+  function drawBar() {
+    bar.hidden = selected.size === 0;
+    if (!selected.size) return fill(bar);
+    const pageChosen = shown.items.length > 0 && shown.items.every((t) => selected.has(t.id));
+    const more = pageChosen && shown.total > shown.items.length && selected.size < Math.min(shown.total, BULK_MAX)
+      ? h("button", { type: "button", class: "secondary", id: "select-matching", onclick: selectMatching },
+        shown.total > BULK_MAX ? `Select the first ${BULK_MAX} of ${shown.total} matching` : `Select all ${shown.total} matching`)
+      : null;
+    fill(bar,
+      h("strong", { id: "selected-count" }, `${count(selected.size, "task")} selected`), more,
+      h("button", { type: "button", id: "bulk-retry", onclick: () => bulk("retry") }, "Retry"),
+      reprioritise(),
+      h("button", { type: "button", class: "danger", id: "bulk-cancel", onclick: () => bulk("cancel") }, "Cancel…"),
+      h("button", { type: "button", class: "secondary", id: "bulk-clear", onclick: () => { selected.clear(); load(); } }, "Clear selection"));
+  }
+
+  /** A priority to give every selected open task. */
+  function reprioritise() {
+    const choice = h("select", { id: "bulk-priority", "aria-label": "Set the selected tasks' priority" },
+      h("option", { value: "" }, "Set priority…"), PRIORITIES.map((p) => h("option", { value: p }, `Priority ${p}`)));
+    choice.addEventListener("change", () => { if (choice.value) bulk("reprioritise", Number(choice.value)); });
+    return choice;
+  }
+
+  /** Every task the current filters match, a page of 100 at a time, up to BULK_MAX. */
+  async function selectMatching() {
+    const query = new URLSearchParams(shown.query);
+    query.set("size", 100);
+    try {
+      for (let page = 0; selected.size < BULK_MAX; page += 1) {
+        query.set("page", page);
+        const result = await api(`/api/admin/tasks?${query}`);
+        for (const t of result.items) if (selected.size < BULK_MAX) selected.set(t.id, t);
+        if (result.items.length < 100) break;
+      }
+    } catch (error) {
+      toast(error.message, "bad");
+    }
+    load();
+  }
+
+  /** One request for every selected task, after a confirmation that says how many. */
+  async function bulk(action, priority) {
+    const n = selected.size;
+    const tasks = count(n, "task");
+    const answer = action === "retry"
+      ? await confirmAction({
+        title: `Retry ${tasks}?`, danger: false, reasonLabel: null, confirmLabel: `Retry ${tasks}`,
+        message: "Each failed one goes back to the queue with a fresh set of attempts. Tasks that have not failed are left as they are.",
+      })
+      : action === "reprioritise" ? await confirmAction({
+        title: `Give ${tasks} priority ${priority}?`, danger: false, reasonLabel: null, confirmLabel: `Set priority ${priority}`,
+        message: "Open tasks take the new priority at once (the queue reorders; assignees see it). Tasks that have ended are left as they are.",
+      })
+      : await confirmAction({
+        title: `Cancel ${tasks}?`, confirmLabel: `Cancel ${tasks}`, reasonLabel: "Reason (optional, shown to the assignees)",
+        message: "A cancelled task cannot be reopened. Whoever holds one is shown your reason. Tasks that have already ended are left as they are.",
+      });
+    if (!answer) return;
+    try {
+      const body = { action, ids: [...selected.keys()] };
+      if (answer.reason) body.reason = answer.reason;
+      if (priority) body.priority = priority;
+      const result = await api("/api/admin/tasks/bulk", { method: "POST", body });
+      const done = { retry: "Retried", cancel: "Cancelled", reprioritise: "Reprioritised" }[action];
+      // What changed leaves the selection; what was left as it was stays selected, to look at.
+      for (const item of result.results) if (item.outcome !== "refused") selected.delete(item.id);
+      const unchanged = result.results.length - result.changed - result.refused;
+      const already = unchanged ? `; ${unchanged} already had priority ${priority}` : "";
+      if (!result.refused) {
+        toast(`${done} ${count(result.changed, "task")}${already}.`, "good");
+      } else {
+        const first = result.results.find((item) => item.outcome === "refused" || item.outcome === "not_found");
+        const left = result.refused === 1 ? "1 was left as it was" : `${result.refused} were left as they were`;
+        toast(`${done} ${result.changed} of ${tasks}${already}; ${left} (${first.message}).`, result.changed ? "" : "bad");
+      }
+    } catch (error) {
+      toast(error.message, "bad");
+    }
+    load();
   }
 
   const changed = () => {
@@ -167,9 +278,78 @@ export function taskList(container, filters = {}) {
       h("span", { class: "pair" }, h("label", { for: priority.id }, "Priority"), priority),
       h("span", { class: "pair" }, h("label", { for: skill.id }, "Skill"), skill),
       h("label", { for: overdue.id, class: "check" }, overdue, " Overdue only"), size),
-    rows);
+    bar, rows);
   load();
   return load;
+}
+
+/** A time as a datetime-local input holds it (the browser's time zone), "" for none. */
+function localInput(iso) {
+  if (!iso) return "";
+  const date = new Date(iso);
+  return new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+/**
+ * An open task's details in a modal dialog: priority, description, due time (emptied: none) and
+ * skills. Only what was changed is sent, with the version the dialog was opened at, so an edit
+ * made from an outdated view is refused rather than overwriting what changed meanwhile. Resolves
+ * to the task as saved, or null when nothing was saved. A live refresh of the page behind it
+ * leaves the dialog as it is.
+ */
+export function editTask(task) {
+  return new Promise((resolve) => {
+    const opener = document.activeElement;
+    const priority = h("select", { name: "priority", id: "edit-priority" }, PRIORITIES.map((p) => h("option", { value: p, selected: p === task.priority }, p)));
+    const description = h("textarea", { name: "description", id: "edit-description", maxlength: TASK_DESCRIPTION_MAX, value: task.description });
+    const dueAt = h("input", { name: "dueAt", id: "edit-due", type: "datetime-local", value: localInput(task.dueAt) });
+    const skills = h("input", { name: "requiredSkills", id: "edit-skills", value: task.requiredSkills.join(", ") });
+    const save = h("button", { type: "submit", id: "edit-save" }, "Save");
+    const close = h("button", { type: "button", class: "secondary", id: "edit-close" }, "Close");
+    const form = h("form", { novalidate: true }, h("h2", { id: "edit-title" }, `Edit “${task.name}”`),
+      h("p", { class: "muted" }, task.assigneeId ? "Its assignee sees the change at once." : "The queue takes the change at once."),
+      field("Priority (1 is the most urgent)", priority), field("Description", description),
+      field("Due (empty: no due time)", dueAt), field("Skills needed (comma-separated)", skills),
+      h("p", { class: "form-error", role: "alert" }), h("div", { class: "actions" }, save, close));
+    const dialog = h("dialog", { class: "confirm", "aria-labelledby": "edit-title" }, form);
+    let saved = null;
+    const done = () => dialog.close();
+    close.addEventListener("click", done);
+    // Going elsewhere (the back button, a link from a toast) closes it: it belongs to this task's page.
+    window.addEventListener("hashchange", done);
+    dialog.addEventListener("close", () => {
+      window.removeEventListener("hashchange", done);
+      dialog.remove();
+      if (opener?.isConnected) opener.focus();
+      resolve(saved);
+    });
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      const body = { version: task.version };
+      if (Number(priority.value) !== task.priority) body.priority = Number(priority.value);
+      if (description.value !== task.description) body.description = description.value;
+      const due = dueAt.value ? new Date(dueAt.value).toISOString() : null;
+      if (dueAt.value !== localInput(task.dueAt)) body.dueAt = due;
+      const wanted = skills.value.split(",").map((s) => s.trim()).filter(Boolean);
+      if (wanted.join(",") !== task.requiredSkills.join(",")) body.requiredSkills = wanted;
+      if (Object.keys(body).length === 1) return done();
+      try {
+        saved = await api(`/api/admin/tasks/${task.id}`, { method: "PATCH", body });
+        done();
+      } catch (error) {
+        if (error.status === 409) {
+          const now = error.details?.status;
+          error.message = OPEN.includes(now)
+            ? "Someone changed this task after you opened it. Close and edit it again to see their change first."
+            : `The task has ended (${now}) and can no longer be edited.`;
+        }
+        showErrors(form, error);
+      }
+    });
+    document.body.append(dialog);
+    dialog.showModal();
+    priority.focus();
+  });
 }
 
 export function taskDetail(container, id) {
@@ -193,7 +373,13 @@ export function taskDetail(container, id) {
       }
     };
     if (task.status === "FAILED") actions.append(h("button", { type: "button", id: "retry-task", onclick: () => act("retry", "Retrying.") }, "Retry"));
-    if (!["COMPLETED", "FAILED", "CANCELLED"].includes(task.status)) {
+    if (OPEN.includes(task.status)) {
+      actions.append(h("button", { type: "button", class: "secondary", id: "edit-task", onclick: async () => {
+        const edited = await editTask(task);
+        if (edited) { toast(`Saved “${edited.name}”.`, "good"); load(); }
+      } }, "Edit…"));
+    }
+    if (OPEN.includes(task.status)) {
       const cancel = async () => {
         const holder = task.assigneeId ? `${people.name(task.assigneeId)} is working on it or has it on offer, and will be shown your reason.` : "Nobody holds it yet.";
         const answer = await confirmAction({

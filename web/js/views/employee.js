@@ -264,6 +264,10 @@ export function showEmployee(view, feed) {
       notice(`“${name(data.taskId)}” was cancelled by an admin${data.reason ? `: ${data.reason}` : " (no reason given)"}.`
         + (unsent ? ` Your unsent comment was: “${unsent}”` : ""));
     }
+    if (event.type === "task.edited" && String(data.assigneeId).toLowerCase() === me) {
+      const what = { priority: `priority ${data.priority}`, description: "description", dueAt: data.dueAt ? `due ${when(data.dueAt)}` : "no due time", requiredSkills: "skills" };
+      toast(`An admin changed “${name(data.taskId)}”: ${data.changed.map((field) => what[field] ?? field).join(", ")}.`);
+    }
     if (event.type === "task.requeued" && String(data.avoidEmployeeId).toLowerCase() === me && data.reason !== "declined" && data.reason !== "retry") {
       const why = { reservation_expired: "the offer lapsed", employee_gone: "you were offline too long", admin_unassign: "an admin took it back" }[data.reason] || data.reason;
       notice(`“${name(data.taskId)}” went back to the queue: ${why}.`);

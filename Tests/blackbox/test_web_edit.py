@@ -1,0 +1,74 @@
+"""Editing an open task in the web UI as an admin would: the Edit dialog on a task's detail
+changes its priority and the queue reorders; an edit made from an outdated view is refused in
+the dialog rather than overwriting what changed, and leaving the page closes the dialog. Screenshots in .build/test-artifacts/web/."""
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from auth_client import call
+from helpers import admin_credentials, create_task, task_of
+
+
+def queue_order(page, *tasks):
+    ids = [task["id"].lower() for task in tasks]
+    rows = page.driver.find_elements(By.CSS_SELECTOR, "#queue tbody tr")
+    return [row.get_attribute("data-task").lower() for row in rows if row.get_attribute("data-task").lower() in ids]
+
+
+def test_an_edit_of_priority_changes_the_queue_order(stack, api, admin, pages):
+    tag = uuid.uuid4().hex[:6]
+    later = create_task(api, admin, priority=4, skills=[f"nobody{tag}"], name=f"Edit {tag} later")
+    sooner = create_task(api, admin, priority=3, skills=[f"nobody{tag}"], name=f"Edit {tag} sooner")
+
+    for width, label in ((390, "phone"), (1280, "desktop")):
+        page = pages(width=width, height=900)
+        page.login(*admin_credentials(stack))
+        page.driver.get(page.base + f"#/tasks/{later['id']}")
+        page.find("#edit-task").click()
+        page.wait(lambda: page.text("#edit-title") == f"Edit “{later['name']}”", what="the edit dialog")
+        page.shot(f"admin-task-edit-{label}")
+        page.find("#edit-close").click()
+        page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#edit-title"), what="the dialog closed")
+        if label == "phone":
+            continue
+        page.driver.get(page.base + "#/queue")
+        page.wait(lambda: queue_order(page, later, sooner) == [sooner["id"].lower(), later["id"].lower()], what="the more urgent one first")
+        page.driver.get(page.base + f"#/tasks/{later['id']}")
+        page.find("#edit-task").click()
+        Select(page.find("#edit-priority")).select_by_value("1")
+        description = page.find("#edit-description")
+        description.clear()
+        description.send_keys("Call the supplier first")
+        page.find("#edit-save").click()
+        page.wait(lambda: f"Saved “{later['name']}”." in page.text("#toasts"), what="the edit saved")
+        page.wait(lambda: "Call the supplier first" in page.text("#task-detail"), what="the new description on the detail")
+        page.wait(lambda: "priority 1; description rewritten" in page.text("#task-detail ~ section table"), what="the edit in the audit trail")
+        page.driver.get(page.base + "#/queue")
+        page.wait(lambda: queue_order(page, later, sooner) == [later["id"].lower(), sooner["id"].lower()], what="the edited one first")
+        page.shot("admin-queue-after-edit-desktop")
+
+    edited = task_of(api, admin, later["id"])
+    assert (edited["priority"], edited["description"], edited["status"]) == (1, "Call the supplier first", "PENDING")
+    for task in (later, sooner):
+        call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+
+
+def test_an_edit_from_an_outdated_view_is_refused_in_the_dialog(stack, api, admin, pages):
+    task = create_task(api, admin, priority=3, skills=[f"nobody{uuid.uuid4().hex[:6]}"])
+    page = pages(width=1280, height=900)
+    page.login(*admin_credentials(stack))
+    page.driver.get(page.base + f"#/tasks/{task['id']}")
+    page.find("#edit-task").click()
+    # Someone else edits it meanwhile.
+    status, _, reply = call(api(f"/api/admin/tasks/{task['id']}"), "PATCH", {"priority": 5}, token=admin)
+    assert status == 200, reply
+    Select(page.find("#edit-priority")).select_by_value("1")
+    page.find("#edit-save").click()
+    page.wait(lambda: "Someone changed this task after you opened it." in page.text("#edit-title ~ .form-error"), what="the refusal in the dialog")
+    page.shot("admin-task-edit-conflict-desktop")
+    assert task_of(api, admin, task["id"])["priority"] == 5
+    # Going elsewhere closes the dialog: it belongs to the task's page.
+    page.driver.get(page.base + "#/queue")
+    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#edit-title"), what="the dialog closed by leaving the page")
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
