@@ -15,7 +15,7 @@ import Testing
     @Test func everyRouteWantsAValidToken() async throws {
         let harness = try TasksRouteHarness()
         let operations = try RouteTesting.operations(of: TasksService.descriptor)
-        #expect(operations.count == 19)
+        #expect(operations.count == 20)
         try await harness.run { client in
             for (method, uri) in operations {
                 for caller in [RouteTesting.anonymous, RouteTesting.expired(.admin), RouteTesting.forged(.admin)] {
@@ -35,7 +35,7 @@ import Testing
                 (.post, "/api/admin/tasks"), (.get, "/api/admin/tasks"), (.get, "/api/admin/tasks/\(task.id)"),
                 (.post, "/api/admin/tasks/\(task.id)/assign/\(harness.employee.id)"), (.post, "/api/admin/tasks/\(task.id)/retry"),
                 (.post, "/api/admin/tasks/\(task.id)/cancel"), (.post, "/api/admin/tasks/bulk"),
-                (.patch, "/api/admin/tasks/\(task.id)"),
+                (.patch, "/api/admin/tasks/\(task.id)"), (.post, "/api/admin/tasks/\(task.id)/unassign"),
             ] as [(HTTPRequest.Method, String)] {
                 let reply = try await client.send(method, uri, as: harness.employee, json: #"{"name": "x", "priority": 1}"#)
                 #expect(reply.status == .forbidden, "\(method) \(uri)")
@@ -281,5 +281,25 @@ import Testing
         #expect(event.reason == "customer withdrew")
         #expect(event.assigneeId == harness.employee.id)
         #expect(try await harness.store.auditTrail(of: held.id).last?.reason == "customer withdrew")
+    }
+
+    @Test func unassignTakesHeldWorkBackAndTellsTheAssigneeWhy() async throws {
+        let harness = try TasksRouteHarness()
+        let held = harness.task(.inProgress, assignee: harness.employee)
+        let waiting = harness.task(.pending)
+        try await harness.run { client in
+            let reply = try await client.send(
+                .post, "/api/admin/tasks/\(held.id)/unassign", as: harness.admin, json: #"{"reason": " Needs a specialist "}"#)
+            #expect(reply.status == .ok)
+            let task = try reply.decode(Task.self)
+            #expect(task.status == .pending && task.assigneeId == nil && task.progress == 0 && task.attempt == held.attempt)
+            let nobody = try await client.send(.post, "/api/admin/tasks/\(waiting.id)/unassign", as: harness.admin)
+            #expect(nobody.status == .conflict && nobody.error["status"] == "PENDING")
+        }
+        #expect(harness.published() == ["task.requeued"])
+        let event = try #require(try harness.last(TaskRequeued.self))
+        #expect(event.reason == .adminUnassign && event.avoidEmployeeId == harness.employee.id && event.message == "Needs a specialist")
+        let audit = try #require(try await harness.store.auditTrail(of: held.id).last)
+        #expect((audit.action, audit.from, audit.reason) == ("requeue (admin_unassign)", "IN_PROGRESS", "Needs a specialist"))
     }
 }

@@ -32,7 +32,7 @@ import Testing
         ("complete", .complete, [.inProgress]),
         ("fail", .fail, [.inProgress]),
         ("requeue: reservation expired", .requeue(.reservationExpired), [.assigned]),
-        ("requeue: admin unassign", .requeue(.adminUnassign), [.assigned]),
+        ("requeue: admin unassign", .requeue(.adminUnassign), [.assigned, .inProgress]),
         ("requeue: employee gone", .requeue(.employeeGone), [.assigned, .inProgress]),
         ("requeue: retry (only through fail)", .requeue(.retry), []),
         ("requeue: admin retry (only through retry)", .requeue(.adminRetry), []),

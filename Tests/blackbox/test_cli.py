@@ -515,3 +515,17 @@ def test_edit_and_reprioritise_change_open_tasks_and_say_what_they_did(api, admi
     admin_cli("tasks", "cancel", task["id"], other["id"])
     status, out, err = admin_cli("tasks", "reprioritise", task["id"], "--priority", "2")
     assert status == 6 and "1 of 1 left as they were" in err, (status, out, err)
+
+
+def test_unassign_takes_an_offer_back_and_refuses_a_task_nobody_holds(api, admin, broker, admin_cli):
+    worker, _, _ = employee(api)
+    task = create_task(api, admin, skills=[f"nobody{uuid.uuid4().hex[:6]}"])
+    offer(broker, api, admin, task, worker["id"])
+    status, out, err = admin_cli("tasks", "unassign", task["id"], "--reason", "wrong person", "--json")
+    assert status == 0, err
+    back = json.loads(out)
+    assert back["status"] == "PENDING" and "assigneeId" not in back, back
+    assert task_of(api, admin, task["id"])["audit"][-1]["reason"] == "wrong person"
+    status, _, err = admin_cli("tasks", "unassign", task["id"])
+    assert status == 6 and "PENDING" in err, err
+    admin_cli("tasks", "cancel", task["id"])

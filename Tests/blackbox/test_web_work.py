@@ -1,6 +1,6 @@
 """The web UI through a working day's defects, in a real browser: declining an offer and seeing
 its time run down, comments and cancellations reaching the employee, why someone is Away, the
-overdue figure leading to the overdue tasks, the team table after a save, the Assign list,
+overdue figure leading to the overdue tasks, work taken back with a reason, the team table after a save, the Assign list,
 legible charts, the connection badge when the network goes, every registration error at once,
 focus after acting, and an answer to "Ask for work". Screenshots go beside test_web.py's."""
 import time
@@ -54,6 +54,35 @@ def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admi
     assert detail["status"] == "PENDING"
     assert detail["audit"][-1]["reason"] == "I am not trained on this supplier"
     assert staff.find("#availability-state").get_attribute("data-availability") == "AVAILABLE"
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+
+
+def test_an_admin_takes_work_back_with_a_reason_the_employee_is_shown(stack, api, admin, pages):
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    user, staff = employee_page(pages, api, admin, skill)
+    task = create_task(api, admin, skills=[skill])
+    staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
+    card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
+    staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
+
+    chief = pages()
+    chief.login(*admin_credentials(stack))
+    chief.driver.get(chief.base + f"#/tasks/{task['id']}")
+    chief.find("#unassign-task").click()
+    dialog = chief.find("dialog.confirm")
+    assert "offered to someone else first" in dialog.text and "progress so far is not kept" in dialog.text, dialog.text
+    chief.shot("admin-take-back-dialog")
+    confirm(chief, "Needs the German speaker")
+    # Back in the queue: the only one with the skill is the one it was taken from, who is
+    # passed over only while someone else could take it — so it may well come straight back as
+    # an offer. Either way it is no longer in progress with them.
+    staff.wait(lambda: "Needs the German speaker" in staff.text("#notices"), 10, "the notice with the reason")
+    assert task["name"] in staff.text("#notices") and "an admin took it back" in staff.text("#notices")
+    staff.wait(lambda: task["name"] not in staff.text("#in-progress"), 10, "the card to leave the work in progress")
+    staff.shot("employee-taken-back-notice")
+    audit = task_of(api, admin, task["id"])["audit"]
+    taken = next(entry for entry in audit if entry["action"] == "requeue (admin_unassign)")
+    assert (taken["from"], taken["to"], taken["reason"]) == ("IN_PROGRESS", "PENDING", "Needs the German speaker")
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
 
 

@@ -10,9 +10,9 @@ extension TasksAPI.Operations.ListTasks.Input.Query.SortPayload: ExpressibleByAr
 
 struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Create, list, show, edit, assign, retry, reprioritise and cancel tasks (admin).",
+        abstract: "Create, list, show, edit, assign, unassign, retry, reprioritise and cancel tasks (admin).",
         subcommands: [
-            List.self, Create.self, Show.self, Edit.self, Assign.self, Retry.self, Reprioritise.self, Cancel.self,
+            List.self, Create.self, Show.self, Edit.self, Assign.self, Unassign.self, Retry.self, Reprioritise.self, Cancel.self,
         ], defaultSubcommand: List.self
     )
 
@@ -148,6 +148,22 @@ struct Tasks: AsyncParsableCommand {
             try await running {
                 let reply = try await options.client().tasks.assignTask(path: .init(id: id, employeeId: employee)).accepted.body.json
                 options.json ? Output.json(encoding: reply) : print(Output.text(reply.message))
+            }
+        }
+    }
+
+    struct Unassign: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Take an offered or in-progress task back from its assignee; it is offered to someone else first.")
+        @OptionGroup var options: GlobalOptions
+        @Argument(help: "The task's id.") var id: String
+        @Option(help: "Why (optional, at most 1,000 characters); shown to the assignee.") var reason: String?
+
+        func run() async throws {
+            try await running {
+                let task = try await options.client().tasks.unassignTask(path: .init(id: id), body: .json(.init(reason: reason))).ok.body
+                    .json
+                Tasks.show(task, json: options.json)
             }
         }
     }

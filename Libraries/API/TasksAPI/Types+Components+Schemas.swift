@@ -717,14 +717,14 @@ extension Components {
         }
         /// - Remark: Generated from `#/components/schemas/Reason`.
         public struct Reason: Codable, Hashable, Sendable {
-            /// Optional; shown to the employee (cancel) or the admins (decline). Blank counts as none.
+            /// Optional; shown to the employee (cancel, unassign) or the admins (decline). Blank counts as none.
             ///
             /// - Remark: Generated from `#/components/schemas/Reason/reason`.
             public var reason: Swift.String?
             /// Creates a new `Reason`.
             ///
             /// - Parameters:
-            ///   - reason: Optional; shown to the employee (cancel) or the admins (decline). Blank counts as none.
+            ///   - reason: Optional; shown to the employee (cancel, unassign) or the admins (decline). Blank counts as none.
             public init(reason: Swift.String? = nil) {
                 self.reason = reason
             }

@@ -52,6 +52,11 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/admin/tasks/{id}/retry`.
     /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/retry/post(retryTask)`.
     func retryTask(_ input: Operations.RetryTask.Input) async throws -> Operations.RetryTask.Output
+    /// Take an offered or in-progress task back from its assignee (admin), with an optional reason they are shown: PENDING again, offered to someone else first
+    ///
+    /// - Remark: HTTP `POST /api/admin/tasks/{id}/unassign`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/unassign/post(unassignTask)`.
+    func unassignTask(_ input: Operations.UnassignTask.Input) async throws -> Operations.UnassignTask.Output
     /// Cancel, retry or reprioritise many tasks in one request (admin): each task changes on its own, and the answer says for each what happened
     ///
     /// - Remark: HTTP `POST /api/admin/tasks/bulk`.
@@ -229,6 +234,21 @@ extension APIProtocol {
         try await retryTask(Operations.RetryTask.Input(
             path: path,
             headers: headers
+        ))
+    }
+    /// Take an offered or in-progress task back from its assignee (admin), with an optional reason they are shown: PENDING again, offered to someone else first
+    ///
+    /// - Remark: HTTP `POST /api/admin/tasks/{id}/unassign`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/{id}/unassign/post(unassignTask)`.
+    public func unassignTask(
+        path: Operations.UnassignTask.Input.Path,
+        headers: Operations.UnassignTask.Input.Headers = .init(),
+        body: Operations.UnassignTask.Input.Body? = nil
+    ) async throws -> Operations.UnassignTask.Output {
+        try await unassignTask(Operations.UnassignTask.Input(
+            path: path,
+            headers: headers,
+            body: body
         ))
     }
     /// Cancel, retry or reprioritise many tasks in one request (admin): each task changes on its own, and the answer says for each what happened

@@ -91,6 +91,18 @@ struct TaskEvents {
         ]
     }
 
+    /// An admin took the task back from its assignee (offered or in progress): someone else is
+    /// preferred next, and the assignee is told why (`message`).
+    func unassigned(_ change: TaskChange, reason: String?) throws -> [EncodedEvent] {
+        [
+            try envelope(
+                TaskRequeued(
+                    taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: .adminUnassign,
+                    avoidEmployeeId: change.before.assigneeId, notBefore: nil, message: reason
+                ))
+        ]
+    }
+
     /// The employee turned the offer down: someone else gets it, and they do not before `avoidUntil`.
     func declined(_ change: TaskChange, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
         [

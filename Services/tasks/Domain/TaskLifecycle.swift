@@ -92,7 +92,7 @@ struct TaskLifecycle {
             }
         case (.requeue(let reason), .assigned) where reason != .retry && reason != .adminRetry:
             next = requeued(next)
-        case (.requeue(.employeeGone), .inProgress):
+        case (.requeue(.employeeGone), .inProgress), (.requeue(.adminUnassign), .inProgress):
             next = requeued(next)
         case (.flag, .inProgress) where !state.flagged:
             next.flagged = true

@@ -6,7 +6,7 @@ import Hummingbird
 import ServiceRuntime
 import TasksAPI
 
-/// `/api/admin/tasks…`: create, list, inspect, edit, assign by hand, retry, cancel — one task or many.
+/// `/api/admin/tasks…`: create, list, inspect, edit, assign by hand, take back, retry, cancel — one task or many.
 struct AdminTasksController<Tasks: TaskStore>: Sendable {
     let tasks: Tasks
     let settings: TaskSettings
@@ -20,6 +20,7 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         admin.post(":id/assign/:employeeId", use: assign)
         admin.post(":id/retry", use: retry)
         admin.post(":id/cancel", use: cancel)
+        admin.post(":id/unassign", use: unassign)
         admin.post("bulk", use: bulk)
     }
 
@@ -184,6 +185,23 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         return try await TaskRoutes.run {
             try await cancel(id, by: admin.userId, reason: reason, events: TaskEvents(correlationId: UUID.random()))
         }.body
+    }
+
+    /// Takes an offered or in-progress task back from its assignee, with an optional `{"reason"}`
+    /// they are shown: PENDING again, and offered to someone else first.
+    @Sendable func unassign(request: Request, context: ServiceRequestContext) async throws -> Documented.Task {
+        let admin = try context.requireIdentity()
+        let id = try TaskRoutes.uuid(context, "id")
+        let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: Documented.Reason.self))
+        let events = TaskEvents(correlationId: UUID.random())
+        return try await TaskRoutes.run {
+            try await tasks.transition(
+                id, .requeue(.adminUnassign), actor: admin.userId, reason: reason ?? "taken back by an admin", expectedVersion: nil,
+                comment: nil, authorize: { _ in }
+            ) { change in
+                try events.unassigned(change, reason: reason)
+            }.after.body
+        }
     }
 
     /// A FAILED task back to the queue with a fresh set of attempts (one task's route and bulk).

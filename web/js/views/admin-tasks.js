@@ -1,6 +1,6 @@
 // The admin's tasks: creating one (the API's validation messages shown at the fields), the list
 // with filters and bulk actions on the tasks selected in it, and one task's detail with its
-// comments, audit trail, edit, retry, cancel and assign.
+// comments, audit trail, edit, take back, retry, cancel and assign.
 import { api } from "../api.js";
 import { confirmAction, debounce, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
 import { ATTEMPTS, BULK_MAX, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
@@ -389,6 +389,18 @@ export function taskDetail(container, id) {
         if (answer) act("cancel", `Cancelled “${task.name}”.`, answer.reason ? { reason: answer.reason } : undefined);
       };
       actions.append(h("button", { type: "button", class: "danger", id: "cancel-task", onclick: cancel }, "Cancel…"));
+    }
+    if (task.status === "ASSIGNED" || task.status === "IN_PROGRESS") {
+      const holder = people.name(task.assigneeId);
+      const takeBack = async () => {
+        const answer = await confirmAction({
+          title: `Take “${task.name}” back from ${holder}?`, danger: false, confirmLabel: "Take it back",
+          message: `It goes back to the queue and is offered to someone else first${task.status === "IN_PROGRESS" ? "; the progress so far is not kept" : ""}. ${holder} is shown your reason.`,
+          reasonLabel: `Reason (optional, shown to ${holder})`,
+        });
+        if (answer) act("unassign", `Took “${task.name}” back from ${holder}.`, answer.reason ? { reason: answer.reason } : undefined);
+      };
+      actions.append(h("button", { type: "button", class: "secondary", id: "unassign-task", onclick: takeBack }, "Take back…"));
     }
     if (task.status === "PENDING") {
       const who = h("select", { id: "assign-to", "aria-label": "Employee to assign" }, assignOptions(people.employees, task.requiredSkills));

@@ -270,7 +270,7 @@ export function showEmployee(view, feed) {
     }
     if (event.type === "task.requeued" && String(data.avoidEmployeeId).toLowerCase() === me && data.reason !== "declined" && data.reason !== "retry") {
       const why = { reservation_expired: "the offer lapsed", employee_gone: "you were offline too long", admin_unassign: "an admin took it back" }[data.reason] || data.reason;
-      notice(`“${name(data.taskId)}” went back to the queue: ${why}.`);
+      notice(`“${name(data.taskId)}” went back to the queue: ${why}${data.message ? ` (“${data.message}”)` : ""}.`);
     }
     if (event.type.startsWith("task.") || event.type === "reservation.expired") soon();
   });
