@@ -6,8 +6,8 @@ struct TaskSettings: Sendable {
     var retryBackoff: RetryBackoff
     /// How long an in-progress task whose employee went away stays flagged before it is requeued.
     var flaggedTimeout: Duration
-    /// How long a declined task is kept from the employee who declined it, even when nobody else
-    /// can take it.
+    /// How long a declined task is kept from the employee who declined it — and a task an admin
+    /// took back from the one it was taken from — even when nobody else can take it.
     var declineHold: Duration
     /// How often due dates and flagged tasks are checked.
     var sweepInterval: Duration

@@ -299,6 +299,9 @@ import Testing
         #expect(harness.published() == ["task.requeued"])
         let event = try #require(try harness.last(TaskRequeued.self))
         #expect(event.reason == .adminUnassign && event.avoidEmployeeId == harness.employee.id && event.message == "Needs a specialist")
+        // Not straight back to them, even when nobody else can take it (as a decline).
+        let hold = try #require(event.avoidUntil).timeIntervalSinceNow
+        #expect(abs(hold - harness.settings.declineHold.seconds) < 60)
         let audit = try #require(try await harness.store.auditTrail(of: held.id).last)
         #expect((audit.action, audit.from, audit.reason) == ("requeue (admin_unassign)", "IN_PROGRESS", "Needs a specialist"))
     }

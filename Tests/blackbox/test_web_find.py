@@ -1,11 +1,13 @@
-"""Finding tasks in the web UI as an admin with many would: a search by the beginnings of words of
-the name, a sort by a column and its reverse, and the view kept in the address across a reload;
+"""Finding tasks and people in the web UI as an admin with many would: a search by the beginnings of
+words of the name, a sort by a column and its reverse, and the view kept in the address across a
+reload; the team narrowed to the online people with a skill, and searched by username;
 at desktop and phone widths, screenshots in .build/test-artifacts/web/."""
 import uuid
 
 from selenium.webdriver.common.by import By
 
-from helpers import admin_credentials, create_task
+from auth_client import call
+from helpers import admin_credentials, create_task, employee, Worker
 
 
 def names_in_table(page):
@@ -51,3 +53,38 @@ def test_search_finds_tasks_by_the_beginnings_of_words_of_their_names_and_a_sort
         search.clear()
         search.send_keys(a["id"])
         page.wait(lambda: names_in_table(page) == [a["name"]], what="the task found by its id")
+
+
+def test_the_team_narrows_to_online_people_with_a_skill_and_finds_one_by_username(stack, api, admin, pages):
+    tag = uuid.uuid4().hex[:6]
+    skill = f"team{tag}"
+    at_work = Worker(stack, api, admin, skills=[skill], capacity=2, available=False)
+    away_from_desk, _, _ = employee(api)
+    status, _, _ = call(api(f"/api/auth/users/{away_from_desk['id']}"), "PATCH", {"skills": [skill]}, token=admin)
+    assert status == 200
+    try:
+        def rows(page):
+            return [row.get_attribute("data-employee").lower() for row in page.driver.find_elements(By.CSS_SELECTOR, "#employees tbody tr")]
+
+        for width, label in ((390, "phone"), (1280, "desktop")):
+            page = pages(width=width, height=900)
+            page.login(*admin_credentials(stack))
+            page.driver.get(page.base + f"#/team?skill={skill}")
+            page.wait(lambda: sorted(rows(page)) == sorted([at_work.id.lower(), away_from_desk["id"].lower()]), what="both with the skill")
+            # Online first by default.
+            assert rows(page)[0] == at_work.id.lower()
+            page.find("#team-online").click()
+            page.wait(lambda: rows(page) == [at_work.id.lower()], what="only the one online")
+            assert "1 of" in page.text("#team-count")
+            assert "online=1" in page.driver.current_url and f"skill={skill}" in page.driver.current_url, page.driver.current_url
+            page.shot(f"admin-team-filtered-{label}")
+        # The view is in the address: a reload keeps it; a search by username narrows it.
+        page.driver.refresh()
+        page.wait(lambda: page.find("#team-online").is_selected() and rows(page) == [at_work.id.lower()], what="the filters after a reload")
+        page.find("#team-online").click()
+        page.find("#team-search").send_keys(away_from_desk["username"])
+        page.wait(lambda: rows(page) == [away_from_desk["id"].lower()], what="the one searched for")
+        page.find("#team-search").send_keys("nobody-is-called-this")
+        page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "#no-people"), what="the empty result")
+    finally:
+        at_work.close()

@@ -91,14 +91,14 @@ struct TaskEvents {
         ]
     }
 
-    /// An admin took the task back from its assignee (offered or in progress): someone else is
-    /// preferred next, and the assignee is told why (`message`).
-    func unassigned(_ change: TaskChange, reason: String?) throws -> [EncodedEvent] {
+    /// An admin took the task back from its assignee (offered or in progress): not offered to
+    /// them again before `avoidUntil` (as a decline), and they are told why (`message`).
+    func unassigned(_ change: TaskChange, reason: String?, avoidUntil: Date) throws -> [EncodedEvent] {
         [
             try envelope(
                 TaskRequeued(
                     taskId: change.after.id, version: change.after.version, assigneeId: nil, reason: .adminUnassign,
-                    avoidEmployeeId: change.before.assigneeId, notBefore: nil, message: reason
+                    avoidEmployeeId: change.before.assigneeId, notBefore: nil, avoidUntil: avoidUntil, message: reason
                 ))
         ]
     }

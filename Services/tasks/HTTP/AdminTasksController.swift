@@ -188,18 +188,20 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
     }
 
     /// Takes an offered or in-progress task back from its assignee, with an optional `{"reason"}`
-    /// they are shown: PENDING again, and offered to someone else first.
+    /// they are shown: PENDING again, and kept from them as a declined task is.
     @Sendable func unassign(request: Request, context: ServiceRequestContext) async throws -> Documented.Task {
         let admin = try context.requireIdentity()
         let id = try TaskRoutes.uuid(context, "id")
         let reason = try TaskRoutes.reason(try await request.decodeOptionalJSON(as: Documented.Reason.self))
         let events = TaskEvents(correlationId: UUID.random())
+        // Taken from them on purpose: not straight back to them even when nobody else can take it.
+        let avoidUntil = Date.nowToTheMillisecond.addingTimeInterval(settings.declineHold.seconds)
         return try await TaskRoutes.run {
             try await tasks.transition(
                 id, .requeue(.adminUnassign), actor: admin.userId, reason: reason ?? "taken back by an admin", expectedVersion: nil,
                 comment: nil, authorize: { _ in }
             ) { change in
-                try events.unassigned(change, reason: reason)
+                try events.unassigned(change, reason: reason, avoidUntil: avoidUntil)
             }.after.body
         }
     }

@@ -395,7 +395,7 @@ export function taskDetail(container, id) {
       const takeBack = async () => {
         const answer = await confirmAction({
           title: `Take “${task.name}” back from ${holder}?`, danger: false, confirmLabel: "Take it back",
-          message: `It goes back to the queue and is offered to someone else first${task.status === "IN_PROGRESS" ? "; the progress so far is not kept" : ""}. ${holder} is shown your reason.`,
+          message: `It goes back to the queue for someone else; ${holder} is not offered it again for a while${task.status === "IN_PROGRESS" ? ", and the progress so far is not kept" : ""}. ${holder} is shown your reason.`,
           reasonLabel: `Reason (optional, shown to ${holder})`,
         });
         if (answer) act("unassign", `Took “${task.name}” back from ${holder}.`, answer.reason ? { reason: answer.reason } : undefined);

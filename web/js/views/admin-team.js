@@ -1,7 +1,7 @@
 // The admin's view of people and waiting work: the live priority queue with waiting times, and
 // the employees with presence, availability, load and skills (skills and capacity editable).
 import { api, sentence } from "../api.js";
-import { duration, fill, h, toast, when } from "../dom.js";
+import { debounce, duration, fill, h, toast, when } from "../dom.js";
 
 let cached = null;
 
@@ -49,10 +49,58 @@ export function queueView(container) {
   return load;
 }
 
-export function employeesView(container) {
+/** The team's orders: [key, label, compare]. Online first is the default: the people at work
+ *  now, not two hundred alphabetical accounts with them at the bottom. */
+const byName = (a, b) => a.fullName.localeCompare(b.fullName) || a.username.localeCompare(b.username);
+const share = (e) => e.load / Math.max(1, e.capacity);
+const TEAM_ORDERS = [
+  ["online", "Online first", (a, b) => Number(b.online) - Number(a.online) || byName(a, b)],
+  ["name", "Name", byName],
+  ["-load", "Most loaded first", (a, b) => share(b) - share(a) || b.load - a.load || byName(a, b)],
+  ["load", "Least loaded first", (a, b) => share(a) - share(b) || a.load - b.load || byName(a, b)],
+];
+
+/**
+ * The team: a search by name or username, online-only and skill filters, an order (online first,
+ * name, load either way), all kept in the address (`#/team?online=1&skill=billing&sort=-load`);
+ * each row with presence, availability, load, and skills and capacity editable in place.
+ */
+export function employeesView(container, filters = {}) {
   const table = h("div", { class: "table-wrap", id: "employees" });
   const body = h("tbody");
   const rows = new Map();
+  const state = {
+    q: filters.q ?? "", skill: filters.skill ?? "", online: filters.online === "1",
+    sort: TEAM_ORDERS.some(([key]) => key === filters.sort) ? filters.sort : "online",
+  };
+  const search = h("input", { type: "search", id: "team-search", value: state.q, placeholder: "Name or username", autocomplete: "off" });
+  const skill = h("input", { id: "team-skill", value: state.skill, placeholder: "any", size: 10, autocomplete: "off" });
+  const online = h("input", { type: "checkbox", id: "team-online", checked: state.online });
+  const sort = h("select", { id: "team-sort" }, TEAM_ORDERS.map(([key, label]) => h("option", { value: key, selected: key === state.sort }, label)));
+  const shown = h("p", { class: "muted", id: "team-count", role: "status" });
+
+  /** The address of this view, with only what differs from the defaults (replaced, not pushed). */
+  function remember() {
+    const query = new URLSearchParams();
+    if (state.q) query.set("q", state.q);
+    if (state.skill) query.set("skill", state.skill);
+    if (state.online) query.set("online", "1");
+    if (state.sort !== "online") query.set("sort", state.sort);
+    const address = `#/team${query.size ? `?${query}` : ""}`;
+    if (location.hash !== address) history.replaceState(null, "", address);
+  }
+
+  /** The employees the filters keep, in the chosen order. */
+  function chosen(employees) {
+    const words = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    const wantedSkill = state.skill.toLowerCase();
+    const order = TEAM_ORDERS.find(([key]) => key === state.sort)[2];
+    return employees.filter((e) =>
+      (!state.online || e.online)
+      && (!wantedSkill || e.skills.some((s) => s.toLowerCase() === wantedSkill))
+      && words.every((word) => `${e.fullName} ${e.username}`.toLowerCase().includes(word)))
+      .sort(order);
+  }
   async function save(employee, row) {
     try {
       await api(`/api/auth/users/${employee.id}`, {
@@ -98,15 +146,22 @@ export function employeesView(container) {
     return row.element;
   }
   async function load() {
+    remember();
     try {
       const { employees } = await team(true);
-      const wanted = new Set(employees.map((e) => e.id));
-      for (const [id, row] of rows) if (!wanted.has(id)) { row.element.remove(); rows.delete(id); }
+      const kept = chosen(employees);
+      const wanted = new Set(kept.map((e) => e.id));
+      // A row filtered out leaves the table but keeps what was typed in it.
+      for (const [id, row] of rows) if (!wanted.has(id)) row.element.remove();
       // Rows move only when the order changed: moving an element takes the focus out of it.
-      employees.map(rowFor).forEach((element, index) => {
+      kept.map(rowFor).forEach((element, index) => {
         if (body.children[index] !== element) body.insertBefore(element, body.children[index] ?? null);
       });
-      if (!body.isConnected) {
+      const online = employees.filter((e) => e.online).length;
+      shown.textContent = `${kept.length} of ${employees.length} people shown · ${online} online`;
+      if (!kept.length) {
+        fill(table, h("p", { class: "muted", id: "no-people" }, employees.length ? "Nobody matches these filters." : "No employees yet."));
+      } else if (!body.isConnected) {
         fill(table, h("table", {}, h("thead", {}, h("tr", {}, ["Employee", "Presence", "Availability", "Load", "Skills", "Capacity", ""].map((t) => h("th", { scope: "col" }, t)))), body));
       }
     } catch (error) {
@@ -115,7 +170,20 @@ export function employeesView(container) {
       fill(table, h("p", { class: "form-error" }, error.message));
     }
   }
-  fill(container, table);
+  const changed = () => {
+    Object.assign(state, { q: search.value.trim(), skill: skill.value.trim(), online: online.checked, sort: sort.value });
+    load();
+  };
+  const typed = debounce(changed, 200);
+  for (const input of [search, skill]) input.addEventListener("input", typed);
+  for (const input of [online, sort]) input.addEventListener("change", changed);
+  fill(container,
+    h("form", { class: "actions filters", role: "search", onsubmit: (event) => { event.preventDefault(); changed(); } },
+      h("span", { class: "pair" }, h("label", { for: search.id }, "Search"), search),
+      h("span", { class: "pair" }, h("label", { for: skill.id }, "Skill"), skill),
+      h("label", { for: online.id, class: "check" }, online, " Online only"),
+      h("span", { class: "pair" }, h("label", { for: sort.id }, "Order"), sort)),
+    shown, table);
   load();
   return load;
 }

@@ -28,7 +28,7 @@ export function showAdmin(view, feed) {
       reload = queueView(content);
       reloadOn = (event) => event.type.startsWith("task.");
     } else if (tab === "team") {
-      reload = employeesView(content);
+      reload = employeesView(content, filters);
       reloadOn = (event) => /^(presence|employee|user|task)\./.test(event.type);
     } else if (tab === "analytics") {
       reload = analyticsView(content);
