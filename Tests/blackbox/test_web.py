@@ -263,3 +263,39 @@ def test_the_forms_limits_are_the_served_documents(api):
         "BULK_MAX": schemas["BulkAction"]["properties"]["ids"]["maxItems"],
     }
     assert schemas["Progress"]["properties"]["note"]["maxLength"] == limits["MESSAGE_MAX"]
+
+
+def luminance(css_colour):
+    """WCAG relative luminance of an `rgb(…)`/`rgba(…)` colour as the browser computes it."""
+    red, green, blue = (int(part) / 255 for part in re.findall(r"\d+", css_colour)[:3])
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in (red, green, blue)]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a, b):
+    light, dark = sorted((luminance(a), luminance(b)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+def test_dark_mode_follows_the_system_setting_and_keeps_text_legible(stack, api, admin, pages):
+    page = pages(width=1280, height=900)
+    page.driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": "dark"}]})
+    page.login(*admin_credentials(stack))
+    create_task(api, admin, skills=[f"nobody{uuid.uuid4().hex[:6]}"])
+    page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "#task-table tbody tr"), what="the task list")
+
+    def colours(selector, prop="color"):
+        return page.driver.execute_script(
+            "const e = document.querySelector(arguments[0]); const s = getComputedStyle(e);"
+            " let b = e; while (b && getComputedStyle(b).backgroundColor === 'rgba(0, 0, 0, 0)') b = b.parentElement;"
+            " return [s[arguments[1]], getComputedStyle(b || document.body).backgroundColor];", selector, prop)
+
+    assert luminance(colours("body")[1]) < 0.05, "the page is not dark"
+    # Body text, muted text, links and buttons: AA (4.5:1) against what they sit on.
+    for selector in ("main h1", "#task-count", "#task-table tbody a", "#create-task button[type=submit]", "#tab-queue", "#connection"):
+        text, background = colours(selector)
+        assert contrast(text, background) >= 4.5, (selector, text, background, contrast(text, background))
+    page.shot("admin-tasks-dark")
+    page.driver.get(page.base + "#/analytics")
+    page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "svg.chart"), what="the charts")
+    page.shot("admin-analytics-dark")
