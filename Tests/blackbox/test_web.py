@@ -299,3 +299,37 @@ def test_dark_mode_follows_the_system_setting_and_keeps_text_legible(stack, api,
     page.driver.get(page.base + "#/analytics")
     page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "svg.chart"), what="the charts")
     page.shot("admin-analytics-dark")
+
+
+def test_keyboard_shortcuts_are_listed_on_a_question_mark_and_never_steal_typing(stack, api, admin, pages):
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    task = create_task(api, admin, skills=[f"nobody{uuid.uuid4().hex[:6]}"])
+    page = pages(width=1280, height=900)
+    page.login(*admin_credentials(stack))
+    keys = lambda *typed: ActionChains(page.driver).send_keys(*typed).perform()
+    # After logging in the focus is on the page (main), not in a field.
+    keys("?")
+    page.wait(lambda: page.text("#shortcuts-title") == "Keyboard shortcuts", what="the shortcuts overlay")
+    listed = page.text("#shortcuts")
+    assert "g then q" in listed and "Go to the queue" in listed and "Search the tasks" in listed, listed
+    page.shot("admin-shortcuts")
+    keys(Keys.ESCAPE)
+    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#shortcuts"), what="the overlay closed")
+    keys("g", "q")
+    page.wait(lambda: page.driver.current_url.endswith("#/queue"), what="the queue")
+    keys("/")
+    page.wait(lambda: page.driver.switch_to.active_element.get_attribute("id") == "filter-search", what="the search focused")
+    # Typed into a field, the same keys are text.
+    keys("g", "q", "/")
+    assert page.driver.find_element(By.ID, "filter-search").get_attribute("value") == "gq/"
+    assert "#/tasks" in page.driver.current_url
+    page.driver.get(page.base + f"#/tasks/{task['id']}")
+    page.wait(lambda: page.driver.switch_to.active_element.get_attribute("id") == "task-title", what="the focus on the task's title")
+    keys("e")
+    page.wait(lambda: page.text("#edit-title") == f"Edit “{task['name']}”", what="the edit dialog from its key")
+    keys(Keys.ESCAPE)
+    # The header's ? button opens the same list, for those who do not know the key.
+    page.find("#shortcuts-help").click()
+    page.wait(lambda: page.text("#shortcuts-title") == "Keyboard shortcuts", what="the overlay from the button")
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)

@@ -2,6 +2,7 @@
 import { fill } from "./dom.js";
 import { LiveFeed } from "./live.js";
 import { session } from "./session.js";
+import { installShortcuts, showShortcuts } from "./shortcuts.js";
 import { showAdmin } from "./views/admin.js";
 import { showEmployee } from "./views/employee.js";
 import { showLogin } from "./views/login.js";
@@ -10,6 +11,7 @@ const view = document.getElementById("view");
 const indicator = document.getElementById("connection");
 const who = document.getElementById("who");
 const logout = document.getElementById("logout");
+const help = document.getElementById("shortcuts-help");
 let feed = null;
 let signedIn = false;
 
@@ -18,6 +20,7 @@ function render(notice = "") {
   feed = null;
   signedIn = Boolean(session.token);
   logout.hidden = !signedIn;
+  help.hidden = !signedIn;
   if (!signedIn) {
     fill(who);
     indicator.hidden = true;
@@ -35,4 +38,6 @@ function render(notice = "") {
 session.addEventListener("change", () => { if (!signedIn) render(); });
 session.addEventListener("end", (event) => render(event.detail));
 logout.addEventListener("click", () => session.end("You are logged out."));
+installShortcuts();
+help.addEventListener("click", showShortcuts);
 render();
