@@ -6,6 +6,7 @@ import re
 import time
 import uuid
 from pathlib import Path
+from urllib.parse import unquote
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -333,3 +334,31 @@ def test_keyboard_shortcuts_are_listed_on_a_question_mark_and_never_steal_typing
     page.find("#shortcuts-help").click()
     page.wait(lambda: page.text("#shortcuts-title") == "Keyboard shortcuts", what="the overlay from the button")
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+
+
+def test_a_chart_says_what_a_point_is_on_focus_and_downloads_what_it_shows_as_csv(stack, api, admin, pages):
+    create_task(api, admin, skills=[f"nobody{uuid.uuid4().hex[:6]}"])
+    page = pages(width=1280, height=900)
+    page.login(*admin_credentials(stack))
+    page.driver.get(page.base + "#/analytics")
+    page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "a[data-csv='created-per-minute']"), what="the charts")
+    created = page.driver.find_element(By.XPATH, "//a[@data-csv='created-per-minute']/ancestor::section[1]")
+    # The latest minute had a creation: its point, reached by keyboard, says when and how many.
+    page.wait(lambda: created.find_elements(By.CSS_SELECTOR, "circle"), what="a point in the last minutes")
+    point = created.find_elements(By.CSS_SELECTOR, "circle")[-1]
+    page.driver.execute_script("arguments[0].focus()", point)
+    readout = created.find_element(By.CSS_SELECTOR, "text.readout")
+    page.wait(lambda: re.fullmatch(r".+: \d+", readout.text or readout.get_attribute("textContent")), what="the point's readout")
+    assert readout.get_attribute("textContent") == point.get_attribute("aria-label")
+
+    link = page.find("a[data-csv='tasks-by-status']")
+    link.click()
+    href = link.get_attribute("href")
+    assert href.startswith("data:text/csv;charset=utf-8,") and link.get_attribute("download") == "tasks-by-status.csv", href[:80]
+    text = unquote(href.split(",", 1)[1])
+    rows = [line.split(",") for line in text.strip().split("\r\n")]
+    assert rows[0] == ["label", "value"], rows
+    chart = link.find_element(By.XPATH, "ancestor::section[1]").find_element(By.CSS_SELECTOR, "svg").get_attribute("aria-label")
+    # Every bar the chart draws is a row, with the same number.
+    assert chart == "Tasks by status: " + ", ".join(f"{label} {value}" for label, value in rows[1:]), (chart, rows)
+    page.shot("admin-analytics-readout")

@@ -1,5 +1,6 @@
 // Charts drawn as SVG: a line over time, and horizontal bars. Each has a title and a text
-// summary for screen readers.
+// summary for screen readers, what a point or bar says on hover (and a line's points on keyboard
+// focus), and the rows it shows for a CSV download (`chart.csv`).
 const NS = "http://www.w3.org/2000/svg";
 
 function svg(tag, attributes = {}, ...children) {
@@ -35,7 +36,20 @@ export function lineChart(title, points, { unit = "", width = 560, height = 200,
   const latest = [...slots].reverse().find((p) => p.v !== null);
   const summary = values.length ? `${slots.length} minutes, highest ${round(Math.max(...values))}${unit}, latest ${round(latest.v)}${unit}` : "no data yet";
   const time = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-  return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
+  // What a point says, on hover and on keyboard focus (a native tooltip shows only on hover).
+  const readout = svg("text", { x: width - pad.right, y: pad.top - 2, "text-anchor": "end", class: "readout" }, "");
+  const point = (p) => {
+    const said = `${time(p.t)}: ${round(p.v)}${unit}`;
+    const dot = svg("circle", { cx: x(p.t), cy: y(p.v), r: 3, fill: "#0b5cad", tabindex: 0, "aria-label": said }, svg("title", {}, said));
+    const show = () => { readout.textContent = said; };
+    const hide = () => { if (readout.textContent === said) readout.textContent = ""; };
+    dot.addEventListener("mouseenter", show);
+    dot.addEventListener("focus", show);
+    dot.addEventListener("mouseleave", hide);
+    dot.addEventListener("blur", hide);
+    return dot;
+  };
+  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
     svg("title", {}, title),
     svg("line", { x1: pad.left, y1: height - pad.bottom, x2: width - pad.right, y2: height - pad.bottom, stroke: "#8c959f" }),
     svg("line", { x1: pad.left, y1: y(max), x2: width - pad.right, y2: y(max), stroke: "#e5e7eb" }),
@@ -47,7 +61,11 @@ export function lineChart(title, points, { unit = "", width = 560, height = 200,
     svg("text", { x: (pad.left + width - pad.right) / 2, y: height - 8, "text-anchor": "middle" }, time((start + end) / 2)),
     svg("text", { x: width - pad.right, y: height - 8, "text-anchor": "end" }, time(end)),
     values.length ? svg("path", { d: path.trim(), fill: "none", stroke: "#0b5cad", "stroke-width": 2 }) : svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet"),
-    ...slots.filter((p) => p.v !== null && byMinute.has(p.t)).map((p) => svg("circle", { cx: x(p.t), cy: y(p.v), r: 3, fill: "#0b5cad" })));
+    ...slots.filter((p) => p.v !== null && byMinute.has(p.t)).map(point), readout);
+  // What the chart shows, as CSV: every minute drawn, empty where the line has a gap.
+  chart.csv = [["minute", `value${unit ? ` (${unit.trim()})` : ""}`],
+    ...slots.map((p) => [new Date(p.t).toISOString(), p.v === null ? "" : String(round(p.v))])];
+  return chart;
 }
 
 function round(value) {
@@ -66,12 +84,21 @@ export function barChart(title, entries, { unit = "", width = 560 } = {}) {
   const row = 26, labelWidth = 170, height = Math.max(1, entries.length) * row + 8;
   const max = Math.max(1, ...entries.map(([, v]) => v));
   const summary = entries.map(([label, value]) => `${label} ${value}${unit}`).join(", ") || "no data yet";
-  return svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
+  const chart = svg("svg", { class: "chart", viewBox: `0 0 ${width} ${height}`, role: "img", "aria-label": `${title}: ${summary}` },
     svg("title", {}, title),
     ...entries.flatMap(([label, value], i) => [
       svg("text", { x: 4, y: i * row + 18 }, String(label).length > 22 ? `${String(label).slice(0, 21)}…` : label, svg("title", {}, label)),
-      svg("rect", { x: labelWidth, y: i * row + 6, height: 16, width: Math.max(1, (value / max) * (width - labelWidth - 60)), fill: "#0b5cad" }),
+      svg("rect", { x: labelWidth, y: i * row + 6, height: 16, width: Math.max(1, (value / max) * (width - labelWidth - 60)), fill: "#0b5cad" },
+        svg("title", {}, `${label}: ${value}${unit}`)),
       svg("text", { x: labelWidth + Math.max(1, (value / max) * (width - labelWidth - 60)) + 6, y: i * row + 18 }, `${value}${unit}`),
     ]),
     entries.length ? "" : svg("text", { x: 4, y: 18 }, "no data yet"));
+  chart.csv = [["label", `value${unit ? ` (${unit.trim()})` : ""}`], ...entries.map(([label, value]) => [String(label), String(value)])];
+  return chart;
+}
+
+/** A chart's rows (`chart.csv`) as a CSV file, quoted where a cell needs it (RFC 4180). */
+export function csvText(rows) {
+  const cell = (value) => (/[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+  return rows.map((row) => row.map(cell).join(",")).join("\r\n") + "\r\n";
 }

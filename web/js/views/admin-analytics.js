@@ -1,7 +1,7 @@
 // The admin's figures: headline numbers, per-minute series and distributions drawn as SVG, and
 // per-employee performance; refreshed when analytics publishes new figures.
 import { api } from "../api.js";
-import { barChart, lineChart } from "../charts.js";
+import { barChart, csvText, lineChart } from "../charts.js";
 import { fill, figure, h, ms } from "../dom.js";
 
 /** The 20 employees who completed the most (ties: most assigned, then by name), nobody with nothing. */
@@ -9,6 +9,14 @@ export function topCompleters(people) {
   return people.filter((e) => e.completed > 0)
     .sort((a, b) => b.completed - a.completed || b.assigned - a.assigned || a.username.localeCompare(b.username))
     .slice(0, 20).map((e) => [e.username, e.completed]);
+}
+
+/** A chart's card: its heading, the chart, and a download of what it shows as CSV. */
+function chartCard(heading, chart, file) {
+  const download = h("a", { class: "csv", download: `${file}.csv`, href: "#", "data-csv": file }, "Download CSV");
+  // The file is written into the link when it is clicked: what the chart shows at that moment.
+  download.addEventListener("click", () => { download.href = `data:text/csv;charset=utf-8,${encodeURIComponent(csvText(chart.csv))}`; });
+  return h("section", { class: "card" }, h("div", { class: "chart-head" }, h("h3", {}, heading), download), chart);
 }
 
 export function analyticsView(container) {
@@ -37,13 +45,12 @@ export function analyticsView(container) {
             : overview.overdueTasks), figure("Retries", overview.retries),
           figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
         h("div", { class: "grid charts" },
-          h("section", { class: "card" }, h("h3", {}, "Completed per minute"), lineChart("Completed per minute", throughput, { since })),
-          h("section", { class: "card" }, h("h3", {}, "Created per minute"), lineChart("Created per minute", created, { since })),
-          h("section", { class: "card" }, h("h3", {}, "Mean wait per minute"), lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since })),
-          h("section", { class: "card" }, h("h3", {}, "Tasks by status"), barChart("Tasks by status", Object.entries(overview.tasksByStatus))),
-          h("section", { class: "card" }, h("h3", {}, "Open tasks by priority"), barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n]))),
-          h("section", { class: "card" }, h("h3", {}, "Completed by employee (top 20)"),
-            barChart("Completed by employee", topCompleters(people.items)))),
+          chartCard("Completed per minute", lineChart("Completed per minute", throughput, { since }), "completed-per-minute"),
+          chartCard("Created per minute", lineChart("Created per minute", created, { since }), "created-per-minute"),
+          chartCard("Mean wait per minute", lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since }), "mean-wait-per-minute"),
+          chartCard("Tasks by status", barChart("Tasks by status", Object.entries(overview.tasksByStatus)), "tasks-by-status"),
+          chartCard("Open tasks by priority", barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n])), "open-tasks-by-priority"),
+          chartCard("Completed by employee (top 20)", barChart("Completed by employee", topCompleters(people.items)), "completed-by-employee")),
         h("section", { class: "card table-wrap" }, h("h3", {}, "Employees"),
           h("table", { id: "employee-figures" }, h("thead", {}, h("tr", {}, ["Employee", "Assigned", "Completed", "Failed", "Success", "Median handling", "Utilisation"].map((t) => h("th", { scope: "col" }, t)))),
             h("tbody", {}, people.items.map((e) => h("tr", {}, h("td", {}, e.username), h("td", {}, e.assigned), h("td", {}, e.completed), h("td", {}, e.failed),
