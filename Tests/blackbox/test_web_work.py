@@ -24,6 +24,17 @@ def employee_page(pages, api, admin, skill):
     return user, page
 
 
+def working_on_a_task(pages, api, admin):
+    """An employee's page with a task (of a skill only they have) accepted and in progress."""
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    _, staff = employee_page(pages, api, admin, skill)
+    task = create_task(api, admin, skills=[skill])
+    staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
+    card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
+    staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
+    return staff, task
+
+
 def confirm(page, reason=None):
     """Answers the open confirmation dialog, with a reason if given."""
     dialog = page.find("dialog.confirm")
@@ -58,12 +69,7 @@ def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admi
 
 
 def test_an_admin_takes_work_back_with_a_reason_the_employee_is_shown(stack, api, admin, pages):
-    skill = f"w{uuid.uuid4().hex[:8]}"
-    user, staff = employee_page(pages, api, admin, skill)
-    task = create_task(api, admin, skills=[skill])
-    staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
-    card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
-    staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
+    staff, task = working_on_a_task(pages, api, admin)
 
     chief = pages()
     chief.login(*admin_credentials(stack))
@@ -87,12 +93,7 @@ def test_an_admin_takes_work_back_with_a_reason_the_employee_is_shown(stack, api
 
 
 def test_a_comment_reaches_the_card_and_a_cancel_asks_why_and_tells_the_employee(stack, api, admin, pages):
-    skill = f"w{uuid.uuid4().hex[:8]}"
-    user, staff = employee_page(pages, api, admin, skill)
-    task = create_task(api, admin, skills=[skill])
-    staff.wait(lambda: task["name"] in staff.text("#offers"), 15, "the offer")
-    card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
-    staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
+    staff, task = working_on_a_task(pages, api, admin)
     # Accepting carries focus to the card's comment box, not to the page's body.
     staff.wait(lambda: staff.driver.switch_to.active_element.tag_name == "textarea", 5, "focus on the new card")
     working = card(staff, "#in-progress", task["name"])

@@ -8,10 +8,10 @@ typealias BulkResult = Documented.BulkResult
 extension BulkResult: ResponseEncodable {}
 
 /// `POST /api/admin/tasks/bulk` (docs/tasks.md, "Acting on many tasks"): one action — cancel,
-/// retry, reprioritise (an edit of each) — on up to
-/// `limit` tasks in one request. Each task changes on its own — its own conditional
-/// transition, audit row and events, exactly as the one-task route would — so one that the
-/// action does not fit is reported and left as it is, and does not stop the others.
+/// retry, reprioritise (an edit of each) — on up to `bulkLimit` tasks in one request. Each task
+/// changes on its own — its own conditional transition, audit row and events, exactly as the
+/// one-task route would — so one that the action does not fit is reported and left as it is,
+/// and does not stop the others.
 extension AdminTasksController {
     /// How many tasks one request may name.
     static var bulkLimit: Int { 500 }
