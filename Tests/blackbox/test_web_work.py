@@ -268,3 +268,50 @@ def test_asking_for_work_when_nothing_waits_says_so(api, admin, pages):
     staff.find("#get-next").click()
     staff.wait(lambda: "Nothing you can take is waiting" in staff.text("#ask-result"), 10, "the answer to Ask for work")
     staff.shot("employee-ask-for-work")
+
+
+# A browser whose notifications and sound are recorded instead of shown, and whose page can be
+# put in the background (`window.__visibility`).
+RECORDED_ALERTS = """
+window.__notifications = []; window.__beeps = 0;
+window.Notification = class { constructor(title, options) { window.__notifications.push({ title, body: options.body }); } close() {} };
+// The browser remembers a permission given to a site: so does this one, across reloads.
+window.Notification.permission = localStorage.getItem("__granted") ? "granted" : "default";
+window.Notification.requestPermission = async () => { localStorage.setItem("__granted", "1"); return (window.Notification.permission = "granted"); };
+window.AudioContext = class {
+  constructor() { window.__beeps += 1; this.currentTime = 0; this.destination = {}; }
+  createOscillator() { return { frequency: {}, connect: (next) => next, start() {}, stop() {} }; }
+  createGain() { return { gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} }, connect: (next) => next }; }
+  close() {}
+};
+Object.defineProperty(document, "visibilityState", { get: () => window.__visibility || "visible" });
+"""
+
+
+def test_an_offer_notifies_the_desktop_and_chimes_when_the_employee_asked_for_it(stack, api, admin, pages):
+    skill = f"w{uuid.uuid4().hex[:8]}"
+    _, username, password = skilled_employee(api, admin, skill)
+    page = pages(width=1280, height=900)
+    page.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDED_ALERTS})
+    page.driver.refresh()
+    page.login(username, password)
+    page.find("#notify-offers").click()
+    page.wait(lambda: "notified of new offers" in page.text("#alerts-state"), what="the permission granted")
+    page.find("#sound-offers").click()
+    assert page.driver.execute_script("return window.__beeps") == 1, "switching the sound on plays it once"
+    # Looked at, the page needs no notification; in the background it gets one.
+    first = create_task(api, admin, skills=[skill])
+    page.wait(lambda: first["name"] in page.text("#offers"), 15, "the first offer")
+    assert page.driver.execute_script("return window.__notifications") == []
+    page.driver.execute_script("window.__visibility = 'hidden'")
+    second = create_task(api, admin, skills=[skill])
+    page.wait(lambda: page.driver.execute_script("return window.__notifications.length") == 1, 15, what="the notification")
+    [note] = page.driver.execute_script("return window.__notifications")
+    assert note["title"] == "A new task was offered to you" and note["body"].startswith("Accept it by"), note
+    assert page.driver.execute_script("return window.__beeps") == 3, "a chime for each offer"
+    # Remembered in this browser.
+    page.driver.refresh()
+    assert page.find("#sound-offers").is_selected() and page.find("#notify-offers").is_selected()
+    page.shot("employee-alert-settings")
+    for task in (first, second):
+        call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)

@@ -1,6 +1,7 @@
 // The employee's page: availability, offers to accept, work in progress (progress slider,
 // comments, complete or fail with a comment), personal figures and history — kept current by
 // the live feed.
+import { announceOffer, alertSettings } from "../alerts.js";
 import { api } from "../api.js";
 import { MESSAGE_MAX } from "../limits.js";
 import { confirmAction, debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
@@ -253,6 +254,7 @@ export function showEmployee(view, feed) {
     }
     if (event.type === "task.assigned" && String(data.assigneeId).toLowerCase() === me) {
       toast("A new task was offered to you.");
+      announceOffer("A new task was offered to you", data.expiresAt ? `Accept it by ${when(data.expiresAt)}.` : "Open Orchestrator to accept it.");
       if (waitingForOffer) { clearTimeout(waitingForOffer); waitingForOffer = null; asked.textContent = "A task was offered to you."; }
     }
     if (event.type === "task.commented" && String(data.authorId).toLowerCase() !== me && cards.has(data.taskId)) {
@@ -300,7 +302,8 @@ export function showEmployee(view, feed) {
     h("h1", {}, "My work"),
     notices,
     h("section", { class: "card", "aria-labelledby": "availability-title" },
-      h("h2", { id: "availability-title" }, "Availability"), availability, h("div", { class: "actions" }, available, away, next), asked),
+      h("h2", { id: "availability-title" }, "Availability"), availability, h("div", { class: "actions" }, available, away, next), asked,
+      alertSettings()),
     h("div", { class: "grid" },
       h("section", { class: "card", "aria-labelledby": "offers-title" }, h("h2", { id: "offers-title", tabindex: -1 }, "Offered to me"), offers),
       h("section", { class: "card", "aria-labelledby": "working-title" }, h("h2", { id: "working-title" }, "In progress"), working)),
