@@ -55,9 +55,10 @@ struct SchedulerEventHandlers: Sendable {
         let assigner = assigner
         handlers.afterCommit = { assigner.wake() }
         // Only what can make an assignment possible starts a round: work to give (a new or
-        // requeued task, a refused proposal, an edit that reorders the queue or changes who fits), freed capacity (an ended task), someone who can take
-        // it (online, their profile, asking for work). An offer, its acceptance and progress change
-        // nobody's room: they used to start half of all rounds, each reading the queue and the team.
+        // requeued task, a refused proposal, an edit that reorders the queue or changes who
+        // fits), freed capacity (an ended task), someone who can take it (online, their profile,
+        // asking for work). An offer, its acceptance and progress change nobody's room: they used
+        // to start half of all rounds, each reading the queue and the team.
         handlers.wakingTypes = [
             TaskCreated.eventType, TaskRequeued.eventType, TaskAssignmentRejected.eventType, TaskCompleted.eventType,
             TaskFailed.eventType, TaskCancelled.eventType, TaskEdited.eventType, PresenceOnline.eventType, UserRegistered.eventType,
