@@ -4,6 +4,7 @@ every task a search matches beyond the page. Screenshots in .build/test-artifact
 import uuid
 
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
 
 from helpers import admin_credentials, create_task, failed_tasks, task_of
 
@@ -32,6 +33,13 @@ def test_a_bulk_retry_retries_exactly_the_selected_failed_tasks(stack, api, admi
         select(page, task)
     page.wait(lambda: page.text("#selected-count") == "3 tasks selected", what="the count of the selection")
     page.shot("admin-tasks-bulk-selected-desktop")
+    # Set priority…, then "Keep it": nothing changes, and the same choice can be made again.
+    for _ in range(2):
+        Select(page.find("#bulk-priority")).select_by_value("2")
+        page.wait(lambda: page.text("#confirm-title") == "Give 3 tasks priority 2?", what="the reprioritise confirmation")
+        page.find("#confirm-no").click()
+        page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "dialog.confirm"), what="the dialog closed")
+    assert task_of(api, admin, waiting["id"])["priority"] == waiting["priority"]
     page.find("#bulk-retry").click()
     confirm(page, "Retry 3 tasks?")
     page.wait(lambda: "Retried 2 of 3 tasks; 1 was left as it was (it is PENDING; only a FAILED task can be retried)." in page.text("#toasts"),

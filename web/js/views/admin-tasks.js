@@ -198,7 +198,12 @@ export function taskList(container, filters = {}) {
   function reprioritise() {
     const choice = h("select", { id: "bulk-priority", "aria-label": "Set the selected tasks' priority" },
       h("option", { value: "" }, "Set priority…"), PRIORITIES.map((p) => h("option", { value: p }, `Priority ${p}`)));
-    choice.addEventListener("change", () => { if (choice.value) bulk("reprioritise", Number(choice.value)); });
+    choice.addEventListener("change", () => {
+      const priority = Number(choice.value);
+      // Back to its prompt at once: after a "Keep it", the same priority can be chosen again.
+      choice.value = "";
+      if (priority) bulk("reprioritise", priority);
+    });
     return choice;
   }
 
