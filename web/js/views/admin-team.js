@@ -151,8 +151,13 @@ export function employeesView(container, filters = {}) {
       const { employees } = await team(true);
       const kept = chosen(employees);
       const wanted = new Set(kept.map((e) => e.id));
-      // A row filtered out leaves the table but keeps what was typed in it.
-      for (const [id, row] of rows) if (!wanted.has(id)) row.element.remove();
+      const present = new Set(employees.map((e) => e.id));
+      // A row filtered out leaves the table but keeps what was typed in it; an employee no
+      // longer on the team leaves for good.
+      for (const [id, row] of rows) {
+        if (!wanted.has(id)) row.element.remove();
+        if (!present.has(id)) rows.delete(id);
+      }
       // Rows move only when the order changed: moving an element takes the focus out of it.
       kept.map(rowFor).forEach((element, index) => {
         if (body.children[index] !== element) body.insertBefore(element, body.children[index] ?? null);
