@@ -15,7 +15,7 @@ import Testing
     @Test func everyRouteWantsAValidToken() async throws {
         let harness = try TasksRouteHarness()
         let operations = try RouteTesting.operations(of: TasksService.descriptor)
-        #expect(operations.count == 20)
+        #expect(operations.count == 21)
         try await harness.run { client in
             for (method, uri) in operations {
                 for caller in [RouteTesting.anonymous, RouteTesting.expired(.admin), RouteTesting.forged(.admin)] {
@@ -33,6 +33,7 @@ import Testing
         try await harness.run { client in
             for (method, uri) in [
                 (.post, "/api/admin/tasks"), (.get, "/api/admin/tasks"), (.get, "/api/admin/tasks/\(task.id)"),
+                (.get, "/api/admin/tasks/workload"),
                 (.post, "/api/admin/tasks/\(task.id)/assign/\(harness.employee.id)"), (.post, "/api/admin/tasks/\(task.id)/retry"),
                 (.post, "/api/admin/tasks/\(task.id)/cancel"), (.post, "/api/admin/tasks/bulk"),
                 (.patch, "/api/admin/tasks/\(task.id)"), (.post, "/api/admin/tasks/\(task.id)/unassign"),

@@ -100,6 +100,21 @@ final class InMemoryTaskStore: TaskStore {
             .sorted { ($0.updatedAt, $0.id.uuidString) < ($1.updatedAt, $1.id.uuidString) }
     }
 
+    /// When the task was last offered and accepted, from its audit rows (a task `put` in place
+    /// has none: its `updatedAt` then).
+    func held(limit: Int) async throws -> (items: [HeldTask], total: Int) {
+        let (tasks, audit) = state.withLock {
+            ($0.tasks.values.filter { [.assigned, .inProgress].contains($0.status) && $0.assigneeId != nil }, $0.audit)
+        }
+        let held = tasks.map { task in
+            let rows = audit.filter { $0.taskId == task.id }.map(\.entry)
+            let offered = rows.last { $0.to == TaskStatus.assigned.rawValue }?.at ?? task.updatedAt
+            let accepted = rows.last { $0.to == TaskStatus.inProgress.rawValue && $0.from == TaskStatus.assigned.rawValue }?.at
+            return HeldTask(task: task, heldSince: offered, acceptedAt: task.status == .inProgress ? accepted ?? task.updatedAt : nil)
+        }.sorted { ($0.heldSince, $0.task.id.uuidString) < ($1.heldSince, $1.task.id.uuidString) }
+        return (Array(held.prefix(limit)), held.count)
+    }
+
     func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int) {
         let ended = state.withLock { state in
             state.audit.reversed().filter { $0.entry.assigneeId == employee && ["complete", "fail", "cancel"].contains($0.entry.action) }

@@ -505,6 +505,12 @@ def test_edit_and_reprioritise_change_open_tasks_and_say_what_they_did(api, admi
     assert task_of(api, admin, task["id"])["priority"] == 1
     status, _, err = admin_cli("tasks", "edit", task["id"])
     assert status == 2 and "--priority" in err, err
+    # "none" removes the due time (sent as an explicit null); left out, it stays.
+    status, out, err = admin_cli("tasks", "edit", task["id"], "--description", "no hurry", "--due", "none", "--json")
+    assert status == 0, err
+    assert "dueAt" not in json.loads(out) and json.loads(out)["description"] == "no hurry", out
+    status, out, err = admin_cli("tasks", "edit", task["id"], "--due", "NONE", "--json")
+    assert status == 0 and json.loads(out)["version"] == 3, (status, out, err)
 
     other = create_task(api, admin, priority=2, skills=nobody, name=f"cli edit {tag} other")
     status, out, err = admin_cli("tasks", "reprioritise", task["id"], other["id"], "--priority", "1")
@@ -529,3 +535,30 @@ def test_unassign_takes_an_offer_back_and_refuses_a_task_nobody_holds(api, admin
     status, _, err = admin_cli("tasks", "unassign", task["id"])
     assert status == 6 and "PENDING" in err, err
     admin_cli("tasks", "cancel", task["id"])
+
+
+def test_workload_lists_who_holds_what_and_for_how_long(api, admin, broker, admin_cli):
+    from auth_client import call
+    tag = uuid.uuid4().hex[:6]
+    worker, token, _ = employee(api)
+    offered, working = (create_task(api, admin, skills=[f"nobody{tag}"], name=f"cli held {tag} {n}") for n in (1, 2))
+    for task in (offered, working):
+        offer(broker, api, admin, task, worker["id"])
+    assert call(api(f"/api/employee/tasks/{working['id']}/accept"), "POST", {}, token=token).status == 200
+    status, out, err = admin_cli("workload")
+    assert status == 0, err
+    rows = {row["taskId"]: row for row in table(out) if "taskId" in row}
+    mine = [rows[offered["id"]], rows[working["id"]]]
+    assert all(row["employee"] == worker["username"] for row in mine), mine
+    assert (mine[0]["status"], mine[0]["workingFor"]) == ("ASSIGNED", "-"), mine
+    assert mine[1]["status"] == "IN_PROGRESS" and mine[1]["workingFor"].endswith("s"), mine
+    assert out.rstrip().splitlines()[-1].split(" held by ")[0].endswith("tasks"), out
+
+    status, out, err = admin_cli("workload", "--json")
+    assert status == 0, err
+    holder = next(h for h in json.loads(out)["holders"] if h["employeeId"].lower() == worker["id"].lower())
+    assert [t["id"] for t in holder["tasks"]] == [offered["id"], working["id"]], holder
+    assert "acceptedAt" in holder["tasks"][1] and "acceptedAt" not in holder["tasks"][0], holder
+    status, _, err = admin_cli("workload", "--limit", "0")
+    assert status == 7 and "limit" in err, err
+    admin_cli("tasks", "cancel", offered["id"], working["id"])

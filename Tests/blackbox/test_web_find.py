@@ -7,7 +7,7 @@ import uuid
 from selenium.webdriver.common.by import By
 
 from auth_client import call
-from helpers import admin_credentials, create_task, employee, Worker
+from helpers import admin_credentials, create_task, employee, offer, Worker
 
 
 def names_in_table(page):
@@ -88,3 +88,38 @@ def test_the_team_narrows_to_online_people_with_a_skill_and_finds_one_by_usernam
         page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "#no-people"), what="the empty result")
     finally:
         at_work.close()
+
+
+def test_the_workload_shows_who_holds_what_and_since_when(stack, api, admin, broker, pages):
+    tag = uuid.uuid4().hex[:6]
+    worker, token, _ = employee(api)
+    offered, working = (create_task(api, admin, skills=[f"nobody{tag}"], name=f"held {tag} {n}") for n in (1, 2))
+    for task in (offered, working):
+        offer(broker, api, admin, task, worker["id"])
+    assert call(api(f"/api/employee/tasks/{working['id']}/accept"), "POST", {}, token=token).status == 200
+    try:
+        def holder(page):
+            return next((section for section in page.driver.find_elements(By.CSS_SELECTOR, "#workload .holder")
+                         if section.get_attribute("data-employee").lower() == worker["id"].lower()), None)
+
+        for width, label in ((390, "phone"), (1280, "desktop")):
+            page = pages(width=width, height=900)
+            page.login(*admin_credentials(stack))
+            page.driver.get(page.base + "#/team")
+            page.find("#team-workload").click()
+            page.wait(lambda: holder(page), what="the worker's work")
+            assert "view=workload" in page.driver.current_url, page.driver.current_url
+            section = holder(page)
+            assert worker["username"] in section.find_element(By.TAG_NAME, "h3").text
+            rows = section.find_elements(By.CSS_SELECTOR, "tbody tr")
+            assert [row.get_attribute("data-task").lower() for row in rows] == [offered["id"].lower(), working["id"].lower()]
+            # The offer is held but not yet accepted; the accepted one counts its working time.
+            assert rows[0].find_element(By.CSS_SELECTOR, ".working-for").text == "not accepted yet"
+            page.wait(lambda: holder(page).find_elements(By.CSS_SELECTOR, "tbody tr")[1]
+                      .find_element(By.CSS_SELECTOR, ".working-for").text.endswith(" s"), what="the working time")
+            page.shot(f"admin-workload-{label}")
+        holder(page).find_element(By.LINK_TEXT, working["name"]).click()
+        page.wait(lambda: page.driver.current_url.lower().endswith(f"#/tasks/{working['id'].lower()}"), what="the task's page")
+    finally:
+        for task in (offered, working):
+            call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)

@@ -13,7 +13,8 @@ struct Orchestrator: AsyncParsableCommand {
             5 not found, 6 conflict with the current state, 7 invalid input, 8 server unreachable.
             """,
         subcommands: [
-            Login.self, Logout.self, Users.self, Tasks.self, Work.self, Queue.self, Employees.self, Stats.self, Watch.self, Simulate.self,
+            Login.self, Logout.self, Users.self, Tasks.self, Work.self, Queue.self, Employees.self, Workload.self, Stats.self, Watch.self,
+            Simulate.self,
         ]
     )
 

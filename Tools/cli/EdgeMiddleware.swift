@@ -39,6 +39,10 @@ struct EdgeMiddleware: ClientMiddleware {
         next: @Sendable (HTTPRequest, HTTPBody?, URL) async throws -> (HTTPResponse, HTTPBody?)
     ) async throws -> (HTTPResponse, HTTPBody?) {
         var request = request
+        var body = body
+        if let request = body, !ExplicitNulls.fields.isEmpty {
+            body = HTTPBody(ExplicitNulls.adding(to: try await Data(collecting: request, upTo: 1 << 20)))
+        }
         let anonymous = Self.anonymous.contains(operationID)
         // Without a saved token the request still goes: the server's 401 says "not logged in".
         if !anonymous, let token = await session.current() { request.headerFields[.authorization] = "Bearer \(token)" }
@@ -78,4 +82,24 @@ extension CLIError {
             )
         }
     }
+}
+
+/// Fields a request must send as `null`: the generated clients leave a nil optional out, and an
+/// edit's `"dueAt": null` (remove the due time) means something its absence (leave it) does not.
+enum ExplicitNulls {
+    @TaskLocal static var fields: [String] = []
+
+    /// The JSON object `body` (as the typed client encoded it) with each of `fields` set to null
+    /// in front of the members it had (none of which is one of them: a nil was left out).
+    static func adding(to body: Data) -> Data {
+        guard body.first == UInt8(ascii: "{") else { return body }
+        let members = body.dropFirst()
+        let nulls = fields.map { "\"\($0)\":null" }.joined(separator: ",")
+        let separator = members.first(where: { !$0.isWhitespace }) == UInt8(ascii: "}") ? "" : ","
+        return Data("{\(nulls)\(separator)".utf8) + members
+    }
+}
+
+extension UInt8 {
+    fileprivate var isWhitespace: Bool { [0x20, 0x0A, 0x0D, 0x09].contains(self) }
 }

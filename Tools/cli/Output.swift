@@ -38,6 +38,14 @@ enum Output {
         return "page \(page + 1) of \(pages) (\(total) \(total == 1 ? noun.one : noun.many))"
     }
 
+    /// A span in a table: "45s", "3m12s", "2h05m".
+    static func duration(_ seconds: TimeInterval) -> String {
+        let whole = max(0, Int(seconds.rounded(.down)))
+        if whole < 60 { return "\(whole)s" }
+        if whole < 3_600 { return "\(whole / 60)m\(String(format: "%02d", whole % 60))s" }
+        return "\(whole / 3_600)h\(String(format: "%02d", whole % 3_600 / 60))m"
+    }
+
     /// A list in a table: comma-separated; "-" for none, so no cell is ever blank.
     static func list(_ values: [String]) -> String { values.isEmpty ? "-" : values.joined(separator: ",") }
 

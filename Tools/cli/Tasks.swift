@@ -203,7 +203,7 @@ struct Tasks: AsyncParsableCommand {
         @Argument(help: "The task's id.") var id: String
         @Option(help: "1 (most urgent) to 5.") var priority: Int?
         @Option(help: "What needs doing (replaces the description).") var description: String?
-        @Option(help: "RFC 3339, e.g. 2026-12-01T17:00:00Z.") var due: String?
+        @Option(help: "RFC 3339, e.g. 2026-12-01T17:00:00Z, or none to remove the due time.") var due: String?
         @Option(help: "Comma-separated required skills (replaces them; \"\" for none).") var skills: String?
         @Option(help: "The version you saw: exit status 6 if the task has changed since.") var version: Int?
 
@@ -215,12 +215,17 @@ struct Tasks: AsyncParsableCommand {
 
         func run() async throws {
             try await running {
+                // "none" is sent as `"dueAt": null`, which removes it (left out, it is left as it is).
+                let removeDue = due?.lowercased() == "none"
                 let body = TasksAPI.Components.Schemas.EditTask(
-                    description: description, dueAt: try Tasks.time(due), priority: priority,
+                    description: description, dueAt: removeDue ? nil : try Tasks.time(due), priority: priority,
                     requiredSkills: skills.map(Tasks.skills), version: version
                 )
-                Tasks.show(
-                    try await options.client().tasks.editTask(path: .init(id: id), body: .json(body)).ok.body.json, json: options.json)
+                let client = try options.client()
+                let task = try await ExplicitNulls.$fields.withValue(removeDue ? ["dueAt"] : []) {
+                    try await client.tasks.editTask(path: .init(id: id), body: .json(body)).ok.body.json
+                }
+                Tasks.show(task, json: options.json)
             }
         }
     }

@@ -50,6 +50,42 @@ struct Employees: AsyncParsableCommand {
     }
 }
 
+struct Workload: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Who holds what, and for how long (admin).",
+        discussion: "Every task offered or in progress, by who holds it: whoever has held work longest first.")
+    @OptionGroup var options: GlobalOptions
+    @Option(help: "At most this many tasks, the longest held (1–5000).") var limit = 1_000
+
+    func run() async throws {
+        try await running {
+            let client = try options.client()
+            let workload = try await client.tasks.workload(query: .init(limit: limit)).ok.body.json
+            if options.json { return Output.json(encoding: workload) }
+            let people = try await client.scheduler.listEmployees().ok.body.json.items
+            let usernames = Dictionary(people.map { ($0.id.lowercased(), $0.username) }, uniquingKeysWith: { first, _ in first })
+            let now = Date()
+            Output.table(
+                ["employee", "taskId", "name", "status", "progress", "heldFor", "workingFor", "dueAt"],
+                workload.holders.flatMap { holder in
+                    holder.tasks.map { task in
+                        [
+                            usernames[holder.employeeId.lowercased()] ?? holder.employeeId, task.id, task.name, task.status.rawValue,
+                            "\(task.progress)%", Output.duration(now.timeIntervalSince(task.heldSince)),
+                            task.acceptedAt.map { Output.duration(now.timeIntervalSince($0)) } ?? "-", Output.time(task.dueAt),
+                        ]
+                    }
+                }
+            )
+            let shown = workload.holders.reduce(0) { $0 + $1.tasks.count }
+            print(
+                "\(workload.total) \(workload.total == 1 ? "task" : "tasks") held by \(workload.holders.count) "
+                    + "\(workload.holders.count == 1 ? "person" : "people")"
+                    + (workload.truncated ? " (the \(shown) held longest shown)" : ""))
+        }
+    }
+}
+
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The analytics overview (admin).")
     @OptionGroup var options: GlobalOptions

@@ -541,6 +541,80 @@ extension Components {
                 case error
             }
         }
+        /// - Remark: Generated from `#/components/schemas/HeldTask`.
+        public struct HeldTask: Codable, Hashable, Sendable {
+            /// When they accepted it (IN_PROGRESS only)
+            ///
+            /// - Remark: Generated from `#/components/schemas/HeldTask/acceptedAt`.
+            public var acceptedAt: Foundation.Date?
+            /// - Remark: Generated from `#/components/schemas/HeldTask/dueAt`.
+            public var dueAt: Foundation.Date?
+            /// When the task was offered to the employee who holds it
+            ///
+            /// - Remark: Generated from `#/components/schemas/HeldTask/heldSince`.
+            public var heldSince: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/HeldTask/id`.
+            public var id: Swift.String
+            /// - Remark: Generated from `#/components/schemas/HeldTask/name`.
+            public var name: Swift.String
+            /// - Remark: Generated from `#/components/schemas/HeldTask/priority`.
+            public var priority: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/HeldTask/progress`.
+            public var progress: Swift.Int
+            /// - Remark: Generated from `#/components/schemas/HeldTask/status`.
+            @frozen public enum StatusPayload: String, Codable, Hashable, Sendable, CaseIterable {
+                case assigned = "ASSIGNED"
+                case inProgress = "IN_PROGRESS"
+            }
+            /// - Remark: Generated from `#/components/schemas/HeldTask/status`.
+            public var status: Components.Schemas.HeldTask.StatusPayload
+            /// - Remark: Generated from `#/components/schemas/HeldTask/version`.
+            public var version: Swift.Int
+            /// Creates a new `HeldTask`.
+            ///
+            /// - Parameters:
+            ///   - acceptedAt: When they accepted it (IN_PROGRESS only)
+            ///   - dueAt:
+            ///   - heldSince: When the task was offered to the employee who holds it
+            ///   - id:
+            ///   - name:
+            ///   - priority:
+            ///   - progress:
+            ///   - status:
+            ///   - version:
+            public init(
+                acceptedAt: Foundation.Date? = nil,
+                dueAt: Foundation.Date? = nil,
+                heldSince: Foundation.Date,
+                id: Swift.String,
+                name: Swift.String,
+                priority: Swift.Int,
+                progress: Swift.Int,
+                status: Components.Schemas.HeldTask.StatusPayload,
+                version: Swift.Int
+            ) {
+                self.acceptedAt = acceptedAt
+                self.dueAt = dueAt
+                self.heldSince = heldSince
+                self.id = id
+                self.name = name
+                self.priority = priority
+                self.progress = progress
+                self.status = status
+                self.version = version
+            }
+            public enum CodingKeys: String, CodingKey {
+                case acceptedAt
+                case dueAt
+                case heldSince
+                case id
+                case name
+                case priority
+                case progress
+                case status
+                case version
+            }
+        }
         /// An ended attempt of the caller's: the task as it is now, with how their attempt ended
         ///
         /// - Remark: Generated from `#/components/schemas/HistoryEntry`.
@@ -860,6 +934,62 @@ extension Components {
                 case status
                 case updatedAt
                 case version
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/Workload`.
+        public struct Workload: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/Workload/holders`.
+            public var holders: [Components.Schemas.WorkloadHolder]
+            /// How many tasks are held in all
+            ///
+            /// - Remark: Generated from `#/components/schemas/Workload/total`.
+            public var total: Swift.Int
+            /// true: more tasks are held than `limit`; the ones held longest are here
+            ///
+            /// - Remark: Generated from `#/components/schemas/Workload/truncated`.
+            public var truncated: Swift.Bool
+            /// Creates a new `Workload`.
+            ///
+            /// - Parameters:
+            ///   - holders:
+            ///   - total: How many tasks are held in all
+            ///   - truncated: true: more tasks are held than `limit`; the ones held longest are here
+            public init(
+                holders: [Components.Schemas.WorkloadHolder],
+                total: Swift.Int,
+                truncated: Swift.Bool
+            ) {
+                self.holders = holders
+                self.total = total
+                self.truncated = truncated
+            }
+            public enum CodingKeys: String, CodingKey {
+                case holders
+                case total
+                case truncated
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/WorkloadHolder`.
+        public struct WorkloadHolder: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/WorkloadHolder/employeeId`.
+            public var employeeId: Swift.String
+            /// - Remark: Generated from `#/components/schemas/WorkloadHolder/tasks`.
+            public var tasks: [Components.Schemas.HeldTask]
+            /// Creates a new `WorkloadHolder`.
+            ///
+            /// - Parameters:
+            ///   - employeeId:
+            ///   - tasks:
+            public init(
+                employeeId: Swift.String,
+                tasks: [Components.Schemas.HeldTask]
+            ) {
+                self.employeeId = employeeId
+                self.tasks = tasks
+            }
+            public enum CodingKeys: String, CodingKey {
+                case employeeId
+                case tasks
             }
         }
     }

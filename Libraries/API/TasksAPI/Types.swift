@@ -62,6 +62,13 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `POST /api/admin/tasks/bulk`.
     /// - Remark: Generated from `#/paths//api/admin/tasks/bulk/post(bulkTasks)`.
     func bulkTasks(_ input: Operations.BulkTasks.Input) async throws -> Operations.BulkTasks.Output
+    /// Who holds what, and for how long (admin)
+    ///
+    /// Every task offered to or being worked on by an employee, grouped by who holds it: the one holding work longest first, each holder's tasks oldest first.
+    ///
+    /// - Remark: HTTP `GET /api/admin/tasks/workload`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/workload/get(workload)`.
+    func workload(_ input: Operations.Workload.Input) async throws -> Operations.Workload.Output
     /// Accept an offered task (employee)
     ///
     /// - Remark: HTTP `POST /api/employee/tasks/{id}/accept`.
@@ -262,6 +269,21 @@ extension APIProtocol {
         try await bulkTasks(Operations.BulkTasks.Input(
             headers: headers,
             body: body
+        ))
+    }
+    /// Who holds what, and for how long (admin)
+    ///
+    /// Every task offered to or being worked on by an employee, grouped by who holds it: the one holding work longest first, each holder's tasks oldest first.
+    ///
+    /// - Remark: HTTP `GET /api/admin/tasks/workload`.
+    /// - Remark: Generated from `#/paths//api/admin/tasks/workload/get(workload)`.
+    public func workload(
+        query: Operations.Workload.Input.Query = .init(),
+        headers: Operations.Workload.Input.Headers = .init()
+    ) async throws -> Operations.Workload.Output {
+        try await workload(Operations.Workload.Input(
+            query: query,
+            headers: headers
         ))
     }
     /// Accept an offered task (employee)

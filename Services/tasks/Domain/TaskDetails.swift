@@ -49,3 +49,25 @@ struct EndedAttempt: Sendable {
         }
     }
 }
+
+/// A task someone holds — offered to them or in their hands — and since when.
+struct HeldTask: Sendable {
+    var task: TaskRecord
+    /// When it was offered to the employee who holds it.
+    var heldSince: Date
+    /// When they accepted it (nil while it is only offered).
+    var acceptedAt: Date?
+
+    /// The work held, by the employee holding it: the one who has held a task longest first, each
+    /// one's tasks oldest first (`held` is oldest first, as the store reads it).
+    static func byHolder(_ held: [HeldTask]) -> [(employee: UUID, tasks: [HeldTask])] {
+        var order: [UUID] = []
+        var tasks: [UUID: [HeldTask]] = [:]
+        for item in held.sorted(by: { ($0.heldSince, $0.task.id.uuidString) < ($1.heldSince, $1.task.id.uuidString) }) {
+            guard let employee = item.task.assigneeId else { continue }
+            if tasks[employee] == nil { order.append(employee) }
+            tasks[employee, default: []].append(item)
+        }
+        return order.map { ($0, tasks[$0] ?? []) }
+    }
+}

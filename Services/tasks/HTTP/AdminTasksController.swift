@@ -15,6 +15,7 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         let admin = router.group("/api/admin/tasks").add(middleware: signer)
         admin.post(use: create)
         admin.get(use: list)
+        admin.get("workload", use: workload)
         admin.get(":id", use: detail)
         admin.patch(":id", use: edit)
         admin.post(":id/assign/:employeeId", use: assign)
@@ -125,6 +126,16 @@ struct AdminTasksController<Tasks: TaskStore>: Sendable {
         let size = try request.integer("size", default: 20, in: 1...100)
         let (items, total) = try await tasks.list(filter, page: page, size: size)
         return TaskPage(items: items.map(\.body), page: page, size: size, total: total)
+    }
+
+    /// `GET /api/admin/tasks/workload?limit=`: who holds what, and since when.
+    @Sendable func workload(request: Request, context: ServiceRequestContext) async throws -> Documented.Workload {
+        let limit = try request.integer("limit", default: 1_000, in: 1...5_000)
+        let (held, total) = try await tasks.held(limit: limit)
+        return Documented.Workload(
+            holders: HeldTask.byHolder(held).map { .init(employeeId: $0.employee.uuidString, tasks: $0.tasks.map(\.body)) },
+            total: total, truncated: total > held.count
+        )
     }
 
     /// A free-text parameter: nil when absent or only white space, trimmed, at most `limit`

@@ -11,6 +11,7 @@ typealias Documented = Components.Schemas
 extension Documented.Task: ResponseEncodable {}
 extension Documented.Comment: ResponseEncodable {}
 extension Documented.CommentList: ResponseEncodable {}
+extension Documented.Workload: ResponseEncodable {}
 
 extension Documented.Accepted: ResponseEncodable {
     /// `202 Accepted`: what happens next, for the operations that only ask another service.
@@ -76,5 +77,15 @@ extension EndedAttempt {
             default: .cancelled
             }
         return Documented.HistoryEntry(value1: task.body, value2: .init(finishedAt: finishedAt, outcome: ended))
+    }
+}
+
+extension HeldTask {
+    var body: Documented.HeldTask {
+        Documented.HeldTask(
+            acceptedAt: acceptedAt, dueAt: task.dueAt, heldSince: heldSince, id: task.id.uuidString, name: task.name,
+            priority: task.priority, progress: task.progress, status: task.status == .inProgress ? .inProgress : .assigned,
+            version: task.version
+        )
     }
 }

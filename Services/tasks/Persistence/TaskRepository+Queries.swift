@@ -97,6 +97,30 @@ extension TaskRepository {
         ).collect().map(Self.task)
     }
 
+    func held(limit: Int) async throws -> (items: [HeldTask], total: Int) {
+        // The held statuses' part of `tasks_status`; the window counts every row the WHERE keeps, before the LIMIT.
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns), coalesce(assigned_at, updated_at), accepted_at, count(*) OVER ()
+            FROM tasks.tasks WHERE status IN ('ASSIGNED', 'IN_PROGRESS') AND assignee_id IS NOT NULL
+            ORDER BY coalesce(assigned_at, updated_at), id LIMIT \(limit)
+            """,
+            logger: logger
+        ).collect()
+        var total = 0
+        let items = try rows.map { row in
+            let columns = row.makeRandomAccess()
+            let count = columns.count
+            total = try columns[count - 1].decode(Int.self)
+            let task = try Self.task(row)
+            return HeldTask(
+                task: task, heldSince: try columns[count - 3].decode(Date.self),
+                acceptedAt: task.status == .inProgress ? try columns[count - 2].decode(Date?.self) : nil
+            )
+        }
+        return (items, total)
+    }
+
     /// The employee's ended attempts, newest first: each completion, each failure (also one that
     /// was retried, so the task has moved on since), each cancellation of work they held.
     func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int) {

@@ -17,6 +17,8 @@ protocol TaskStore: Sendable {
     func auditTrail(of taskId: UUID) async throws -> [AuditEntry]
     /// Offers awaiting acceptance and tasks in progress, oldest first.
     func current(of employee: UUID) async throws -> [TaskRecord]
+    /// Every task offered or in progress, held longest first: at most `limit` of them, and how many there are.
+    func held(limit: Int) async throws -> (items: [HeldTask], total: Int)
     /// The employee's ended attempts, newest first.
     func history(of employee: UUID, page: Int, size: Int) async throws -> (items: [EndedAttempt], total: Int)
     /// How many of the employee's tasks are in each status (every status present).

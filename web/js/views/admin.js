@@ -5,6 +5,7 @@ import { debounce, fill, h, toast, when } from "../dom.js";
 import { analyticsView } from "./admin-analytics.js";
 import { createForm, taskDetail, taskList } from "./admin-tasks.js";
 import { employeesView, queueView } from "./admin-team.js";
+import { workloadView } from "./admin-workload.js";
 
 const TABS = [["tasks", "Tasks"], ["queue", "Queue"], ["team", "Team"], ["analytics", "Analytics"], ["events", "Live events"]];
 
@@ -28,7 +29,13 @@ export function showAdmin(view, feed) {
       reload = queueView(content);
       reloadOn = (event) => event.type.startsWith("task.");
     } else if (tab === "team") {
-      reload = employeesView(content, filters);
+      const workload = filters.view === "workload";
+      const views = h("nav", { class: "subtabs", "aria-label": "Team views" },
+        h("a", { href: "#/team", id: "team-people", "aria-current": workload ? false : "page" }, "People"),
+        h("a", { href: "#/team?view=workload", id: "team-workload", "aria-current": workload ? "page" : false }, "Workload"));
+      const body = h("div");
+      fill(content, views, body);
+      reload = workload ? workloadView(body) : employeesView(body, filters);
       reloadOn = (event) => /^(presence|employee|user|task)\./.test(event.type);
     } else if (tab === "analytics") {
       reload = analyticsView(content);
