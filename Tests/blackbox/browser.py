@@ -56,6 +56,12 @@ class Page:
     def text(self, selector):
         return self.find(selector).text
 
+    def told(self, text):
+        """Whether the page gave `text` as a message: the toast showing, or one the notification
+        centre keeps (a newer toast takes an older one's place)."""
+        return self.driver.execute_script(
+            "return ['toasts', 'notification-list'].some((id) => document.getElementById(id)?.textContent.includes(arguments[0]))", text)
+
     def login(self, username, password):
         self.find("#login-username").send_keys(username)
         self.find("#login-password").send_keys(password)

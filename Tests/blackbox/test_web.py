@@ -91,7 +91,7 @@ def test_an_offer_appears_live_and_the_admin_sees_the_completion_and_its_comment
     staff.wait(lambda: name in staff.text("#history"), what="the task in the employee's history")
     staff.shot("employee-done")
 
-    chief.wait(lambda: "Sent the corrected invoice" in chief.text("#toasts"), what="the completion toast")
+    chief.wait(lambda: chief.told("Sent the corrected invoice"), what="the completion toast")
     chief.wait(lambda: chief.find("#task-detail").get_attribute("data-status") == "COMPLETED", what="the completion on the admin's page")
     chief.wait(lambda: "Sent the corrected invoice" in chief.text("#comments"), what="the comment on the admin's page")
     chief.shot("admin-task-detail")
@@ -215,12 +215,15 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
     # A burst: fifteen toasts at once (as fifteen completions would raise them).
     page.driver.execute_async_script("""
         const done = arguments[arguments.length - 1];
-        import("/js/dom.js").then((dom) => { for (let i = 1; i <= 15; i++) dom.toast(`Completed “burst ${i}”`, "good"); done(); });
+        import("/js/notifications.js").then((n) => { for (let i = 1; i <= 15; i++) n.toast(`Completed “burst ${i}”`, "good"); done(); });
     """)
-    shown = page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast:not(.toast-more)")
-    assert len(shown) <= 3, f"{len(shown)} toasts on screen"
-    more = page.find("#toasts .toast-more")
-    assert more.text.startswith("+") and "more" in more.text
+    # One toast on screen, the newest, saying how many more arrived (the fourteen before it, and
+    # the completion's if it still showed); the bell counts them unread.
+    shown = page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast")
+    assert len(shown) == 1, f"{len(shown)} toasts on screen"
+    more = re.fullmatch(r"\+(\d+) more in notifications", page.text("#toasts .toast-more"))
+    assert "burst 15" in shown[0].text and more and int(more[1]) in (14, 15), shown[0].text
+    assert int(page.text("#notifications-unread")) >= 15
     # The create form stays usable: scrolled to the middle of the window, as a person would bring
     # it into view, the Due field is what a click on it reaches (fifteen stacked toasts covered
     # the whole right-hand column).
@@ -230,12 +233,26 @@ def test_long_names_wrap_and_a_burst_of_toasts_stays_small_dismissible_and_named
         "return hit === f ? true : (hit ? hit.outerHTML.slice(0, 200) : 'nothing')")
     page.shot("toast-burst")
     assert reached is True, f"a click on the Due field reaches {reached}"
-    # Each toast can be dismissed; the collapsed ones take the freed places, then go with one click.
-    before = int(more.text.split()[0].lstrip("+"))
-    shown[0].find_element(By.CSS_SELECTOR, ".toast-close").click()
-    page.wait(lambda: int(page.find("#toasts .toast-more").text.split()[0].lstrip("+")) < before, 5, "a collapsed toast to move up")
+    # "+14 more" opens the notification centre: every message of the burst, newest first, and
+    # the task's completion before them; opened, nothing is unread. Escape closes it.
     page.find("#toasts .toast-more").click()
-    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast-more"), 5, "the collapsed toasts to go")
+    page.wait(lambda: page.find("#notifications").is_displayed(), 5, "the notification centre")
+    kept = [item.text for item in page.driver.find_elements(By.CSS_SELECTOR, "#notification-list .notification-text")]
+    assert [text for text in kept if "burst" in text] == [f"Completed “burst {i}”" for i in range(15, 0, -1)], kept
+    assert any(long_name in text for text in kept), kept
+    assert not page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast")
+    assert not page.driver.find_elements(By.CSS_SELECTOR, "#notifications-unread")
+    page.shot("notification-centre")
+    page.driver.switch_to.active_element.send_keys(Keys.ESCAPE)
+    page.wait(lambda: not page.driver.find_element(By.ID, "notifications").is_displayed(), 5, "the centre to close")
+    assert page.driver.switch_to.active_element.get_attribute("id") == "notifications-button"
+    # A toast can be dismissed; Clear empties the centre.
+    page.driver.execute_script("import('/js/notifications.js').then((n) => n.toast('One more', 'good'))")
+    page.find("#toasts .toast .toast-close").click()
+    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#toasts .toast"), 5, "the toast to go")
+    page.find("#notifications-button").click()
+    page.find("#notifications-clear").click()
+    page.wait(lambda: page.text("#notification-list") == "Nothing yet.", 5, "an empty centre")
 
     page.driver.get(stack.edge(f"/#/tasks/{task['id']}"))
     page.wait(lambda: long_name in page.driver.find_element(By.TAG_NAME, "main").text, 10, "the task's detail")

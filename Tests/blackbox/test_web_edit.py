@@ -41,7 +41,7 @@ def test_an_edit_of_priority_changes_the_queue_order(stack, api, admin, pages):
         description.clear()
         description.send_keys("Call the supplier first")
         page.find("#edit-save").click()
-        page.wait(lambda: f"Saved “{later['name']}”." in page.text("#toasts"), what="the edit saved")
+        page.wait(lambda: page.told(f"Saved “{later['name']}”."), what="the edit saved")
         page.wait(lambda: "Call the supplier first" in page.text("#task-detail"), what="the new description on the detail")
         page.wait(lambda: "priority 1; description rewritten" in page.text("#task-detail ~ section table"), what="the edit in the audit trail")
         page.driver.get(page.base + "#/queue")

@@ -10,7 +10,14 @@ from helpers import admin_credentials, create_task, failed_tasks, task_of
 
 
 def select(page, task):
-    page.find(f"#task-table input.select-task[data-task='{task['id']}']").click()
+    """Ticks the task's box — again if a live refresh redrew the list between finding and clicking."""
+    def selected():
+        box = page.find(f"#task-table input.select-task[data-task='{task['id']}']")
+        if box.is_selected():
+            return True
+        box.click()
+        return False
+    page.wait(selected, what=f"“{task['name']}” selected")
 
 
 def confirm(page, title):
@@ -42,7 +49,7 @@ def test_a_bulk_retry_retries_exactly_the_selected_failed_tasks(stack, api, admi
     assert task_of(api, admin, waiting["id"])["priority"] == waiting["priority"]
     page.find("#bulk-retry").click()
     confirm(page, "Retry 3 tasks?")
-    page.wait(lambda: "Retried 2 of 3 tasks; 1 was left as it was (it is PENDING; only a FAILED task can be retried)." in page.text("#toasts"),
+    page.wait(lambda: page.told("Retried 2 of 3 tasks; 1 was left as it was (it is PENDING; only a FAILED task can be retried)."),
               what="what the retry did")
     # What was left as it was stays selected, to look at.
     page.wait(lambda: page.text("#selected-count") == "1 task selected", what="the refused task still selected")
@@ -78,7 +85,7 @@ def test_every_task_a_search_matches_can_be_selected_and_cancelled_with_a_reason
         page.find("#bulk-cancel").click()
         page.find("#confirm-reason").send_keys("Sprint dropped")
         confirm(page, "Cancel 22 tasks?")
-        page.wait(lambda: "Cancelled 22 tasks." in page.text("#toasts"), what="what the cancel did")
+        page.wait(lambda: page.told("Cancelled 22 tasks."), what="what the cancel did")
         page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "#selected-count"), what="the selection emptied")
 
     for task in made:

@@ -1,6 +1,7 @@
 // Boot: the login page, or the admin's or the employee's dashboard with a live feed.
 import { fill } from "./dom.js";
 import { LiveFeed } from "./live.js";
+import { forgetNotifications, installNotifications } from "./notifications.js";
 import { session } from "./session.js";
 import { installShortcuts, showShortcuts } from "./shortcuts.js";
 import { showAdmin } from "./views/admin.js";
@@ -12,6 +13,7 @@ const indicator = document.getElementById("connection");
 const who = document.getElementById("who");
 const logout = document.getElementById("logout");
 const help = document.getElementById("shortcuts-help");
+const bell = document.getElementById("notifications-button");
 let feed = null;
 let signedIn = false;
 
@@ -21,7 +23,9 @@ function render(notice = "") {
   signedIn = Boolean(session.token);
   logout.hidden = !signedIn;
   help.hidden = !signedIn;
+  bell.hidden = !signedIn;
   if (!signedIn) {
+    forgetNotifications();
     fill(who);
     indicator.hidden = true;
     showLogin(view, notice);
@@ -39,5 +43,6 @@ session.addEventListener("change", () => { if (!signedIn) render(); });
 session.addEventListener("end", (event) => render(event.detail));
 logout.addEventListener("click", () => session.end("You are logged out."));
 installShortcuts();
+installNotifications();
 help.addEventListener("click", showShortcuts);
 render();

@@ -3,7 +3,8 @@
 // focus), and the rows it shows for a CSV download (`chart.csv`).
 const NS = "http://www.w3.org/2000/svg";
 
-function svg(tag, attributes = {}, ...children) {
+/** Makes an SVG element, as dom.js's h() makes HTML ones. */
+export function svg(tag, attributes = {}, ...children) {
   const element = document.createElementNS(NS, tag);
   for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, String(value));
   for (const child of children) element.append(child instanceof Node ? child : document.createTextNode(String(child)));

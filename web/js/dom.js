@@ -28,49 +28,6 @@ export function fill(element, ...children) {
   return element;
 }
 
-/** How many toasts show at once; more collapse into one "+N more" line. */
-export const TOAST_LIMIT = 3;
-const hiddenToasts = [];
-
-/** A short-lived message in the corner (also read out by screen readers). Each can be dismissed;
- *  at most TOAST_LIMIT show at once and the rest collapse into a count, so a burst of events never
- *  buries the page. */
-export function toast(message, kind = "") {
-  const box = document.getElementById("toasts");
-  const item = h("div", { class: `toast ${kind}` },
-    h("span", { class: "toast-text", title: message }, message),
-    h("button", { type: "button", class: "toast-close", "aria-label": "Dismiss", onclick: () => dismiss(item) }, "×"));
-  const shown = box.querySelectorAll(".toast:not(.toast-more)").length;
-  if (shown >= TOAST_LIMIT) {
-    hiddenToasts.push({ message, kind });
-    drawMore(box);
-    return;
-  }
-  const more = box.querySelector(".toast-more");
-  if (more) more.before(item); else box.append(item);
-  setTimeout(() => dismiss(item), 6000);
-}
-
-function dismiss(item) {
-  if (!item.isConnected) return;
-  const box = item.parentElement;
-  item.remove();
-  // A place came free: the oldest collapsed message takes it.
-  const next = hiddenToasts.shift();
-  drawMore(box);
-  if (next) toast(next.message, next.kind);
-}
-
-function drawMore(box) {
-  let more = box.querySelector(".toast-more");
-  if (!hiddenToasts.length) { more?.remove(); return; }
-  if (!more) {
-    more = h("button", { type: "button", class: "toast toast-more", onclick: () => { hiddenToasts.length = 0; more.remove(); } });
-    box.append(more);
-  }
-  fill(more, `+${hiddenToasts.length} more — dismiss`);
-}
-
 export function when(iso) {
   if (!iso) return "—";
   const date = new Date(iso);

@@ -2,7 +2,8 @@
 // with filters and bulk actions on the tasks selected in it, and one task's detail with its
 // comments, audit trail, edit, take back, retry, cancel and assign.
 import { api } from "../api.js";
-import { confirmAction, debounce, field, fill, h, showErrors, statusPill, toast, when } from "../dom.js";
+import { confirmAction, debounce, field, fill, h, showErrors, statusPill, when } from "../dom.js";
+import { toast } from "../notifications.js";
 import { ATTEMPTS, BULK_MAX, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
 import { assignOptions, team } from "./admin-team.js";
 

@@ -1,7 +1,8 @@
 // The admin's view of people and waiting work: the live priority queue with waiting times, and
 // the employees with presence, availability, load and skills (skills and capacity editable).
 import { api, sentence } from "../api.js";
-import { debounce, duration, fill, h, toast, when } from "../dom.js";
+import { debounce, duration, fill, h, when } from "../dom.js";
+import { toast } from "../notifications.js";
 
 let cached = null;
 

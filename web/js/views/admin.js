@@ -1,7 +1,8 @@
 // The admin's dashboard: tabs for tasks (with the create form and details), the queue, the
 // team, analytics and the live event feed; toasts when work completes or fails.
 import { api } from "../api.js";
-import { debounce, fill, h, toast, when } from "../dom.js";
+import { debounce, fill, h, when } from "../dom.js";
+import { toast } from "../notifications.js";
 import { analyticsView } from "./admin-analytics.js";
 import { createForm, taskDetail, taskList } from "./admin-tasks.js";
 import { employeesView, queueView } from "./admin-team.js";

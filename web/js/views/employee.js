@@ -4,7 +4,8 @@
 import { announceOffer, alertSettings } from "../alerts.js";
 import { api } from "../api.js";
 import { MESSAGE_MAX } from "../limits.js";
-import { confirmAction, debounce, field, figure, fill, h, ms, showErrors, statusPill, toast, when } from "../dom.js";
+import { confirmAction, debounce, field, figure, fill, h, ms, showErrors, statusPill, when } from "../dom.js";
+import { toast } from "../notifications.js";
 import { session } from "../session.js";
 import { due } from "./admin-tasks.js";
 
