@@ -45,6 +45,8 @@ import Testing
             values.sharesPerCapacity = [2, 2, 2, 2]
             values.byStatus = ["PENDING": 3, "COMPLETED": 15]
             values.openByPriority = ["1": 2, "4": 1]
+            values.openBySkill = ["billing": 2, "german": 1]
+            values.completedBySkill = ["billing": 9]
             values.durations[.wait] = DurationStats(count: 15, meanMs: 40, p50Ms: 35, p90Ms: 70, p99Ms: 90)
             values.retries = 1
             values.overdue = 2
@@ -62,6 +64,8 @@ import Testing
             #expect(overview.fairness.employees == 4)
             #expect(overview.tasksByStatus.additionalProperties["COMPLETED"] == 15)
             #expect(overview.openTasksByPriority.additionalProperties["1"] == 2)
+            #expect(overview.openTasksBySkill.additionalProperties == ["billing": 2, "german": 1])
+            #expect(overview.completedBySkill.additionalProperties == ["billing": 9])
             #expect(overview.waitTime.p90Ms == 70)
             #expect(overview.acceptanceTime.count == 0)
             #expect(overview.retries == 1)

@@ -12,6 +12,8 @@ final class FixedFigures: AnalyticsFigures {
         var durations: [Span: DurationStats] = [:]
         var byStatus: [String: Int] = [:]
         var openByPriority: [String: Int] = [:]
+        var openBySkill: [String: Int] = [:]
+        var completedBySkill: [String: Int] = [:]
         var events: [String: Int] = [:]
         var eventsByEmployee: [UUID: [String: Int]] = [:]
         var retries = 0
@@ -40,6 +42,12 @@ final class FixedFigures: AnalyticsFigures {
 
     func countsByStatus() async throws -> [String: Int] { values.withLock { $0.byStatus } }
     func openByPriority() async throws -> [String: Int] { values.withLock { $0.openByPriority } }
+    func openBySkill() async throws -> [String: Int] { values.withLock { $0.openBySkill } }
+
+    func completedBySkill(window: Duration) async throws -> [String: Int] {
+        asked(window)
+        return values.withLock { $0.completedBySkill }
+    }
 
     func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int] {
         asked(window)

@@ -16,9 +16,9 @@ import Testing
             assigneeId: type == "task.created" || type == "task.requeued" ? nil : employee, at: start.addingTimeInterval(seconds)
         )
         fact.willRetry = willRetry
-        if type == "task.created" { (fact.created, fact.priority) = (true, 3) }
+        if type == "task.created" { (fact.created, fact.priority, fact.requiredSkills) = (true, 3, ["billing"]) }
         if type == "task.overdue" { fact.overdue = true }
-        if type == "task.edited" { (fact.edited, fact.priority) = (true, 1) }
+        if type == "task.edited" { (fact.edited, fact.priority, fact.requiredSkills) = (true, 1, ["billing", "german"]) }
         return fact
     }
 
@@ -35,7 +35,7 @@ import Testing
         #expect(row.state == .init(status: "COMPLETED", version: 5, lastEvent: "task.completed", assigneeId: employee))
         #expect(row.createdAt == start && row.firstAssignedAt == start.addingTimeInterval(1))
         #expect(row.acceptedAt == start.addingTimeInterval(2) && row.completedAt == start.addingTimeInterval(4))
-        #expect(row.known && row.priority == 3 && !row.overdue)
+        #expect(row.known && row.priority == 3 && row.requiredSkills == ["billing"] && !row.overdue)
     }
 
     @Test func anOlderEventDoesNotMoveTheStatusButKeepsItsTime() throws {
@@ -86,12 +86,13 @@ import Testing
         }
         #expect(inRuns == oneByOne)
         #expect(inRuns[task]?.state.status == "COMPLETED" && inRuns[other]?.state.status == "CANCELLED")
-        // The edit's priority, whether the creation came before it or after.
+        // The edit's priority and skills, whether the creation came before it or after.
         #expect(inRuns[task]?.priority == 3 && inRuns[other]?.priority == 1)
+        #expect(inRuns[task]?.requiredSkills == ["billing"] && inRuns[other]?.requiredSkills == ["billing", "german"])
     }
 
     /// What the upsert does with a folded row over the stored one: the state by rank, times by
-    /// least/greatest, flags by OR, priority and due time of the newest creation or edit.
+    /// least/greatest, flags by OR, priority, due time and skills of the newest creation or edit.
     func merge(_ folded: [UUID: TaskRowFold], into rows: inout [UUID: TaskRowFold]) {
         for (id, new) in folded {
             guard var row = rows[id] else { rows[id] = new; continue }
@@ -105,7 +106,9 @@ import Testing
             row.acceptedAt = greatest(row.acceptedAt, new.acceptedAt)
             row.completedAt = greatest(row.completedAt, new.completedAt)
             row.failedAt = greatest(row.failedAt, new.failedAt)
-            if new.detailsVersion > row.detailsVersion { (row.priority, row.dueAt) = (new.priority, new.dueAt) }
+            if new.detailsVersion > row.detailsVersion {
+                (row.priority, row.dueAt, row.requiredSkills) = (new.priority, new.dueAt, new.requiredSkills)
+            }
             row.detailsVersion = max(row.detailsVersion, new.detailsVersion)
             row.known = row.known || new.known
             row.overdue = row.overdue || new.overdue

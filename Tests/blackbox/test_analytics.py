@@ -183,3 +183,37 @@ def test_an_edit_sets_priority_and_due_time_whatever_the_order_its_events_arrive
         assert sql(stack, f"SELECT status, to_char(due_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS') FROM analytics.tasks WHERE id = '{task}'") \
             == f"PENDING|{due[:19]}"
         assert sql(stack, f"SELECT count(*) FROM analytics.facts WHERE task_id = '{task}' AND type = 'task.edited'") == "2"
+
+
+def test_open_and_completed_tasks_break_down_by_skill_and_an_edit_moves_a_task_between_skills(api, admin, broker):
+    """Each open task counts under every skill it requires; a completion in the window under the
+    skills its task required; an edit's skills replace the creation's."""
+    tag = uuid.uuid4().hex[:6]
+    billing, german, legal = f"billing{tag}", f"german{tag}", f"legal{tag}"
+    now = datetime.now(timezone.utc) - timedelta(seconds=30)
+    worker = str(uuid.uuid4())
+
+    def created(skills, at):
+        task = str(uuid.uuid4())
+        publish(broker, "task.created", {"taskId": task, "version": 1, "assigneeId": None, "name": "by skill", "priority": 3,
+                                         "requiredSkills": skills, "dueAt": None, "maxAttempts": 1, "createdBy": worker}, at)
+        return task
+
+    open_one = created([billing], now)
+    created([billing, german], now)
+    done = created([german], now)
+    publish(broker, "task.assigned", {"taskId": done, "version": 2, "assigneeId": worker, "reservationId": str(uuid.uuid4()),
+                                      "attempt": 1}, now + timedelta(seconds=1))
+    publish(broker, "task.accepted", {"taskId": done, "version": 3, "assigneeId": worker}, now + timedelta(seconds=2))
+    publish(broker, "task.completed", {"taskId": done, "version": 4, "assigneeId": worker, "message": "ok"}, now + timedelta(seconds=3))
+    publish(broker, "task.edited", {"taskId": open_one, "version": 2, "assigneeId": None, "priority": 3, "description": "",
+                                    "dueAt": None, "requiredSkills": [legal], "changed": ["requiredSkills"],
+                                    "editedBy": str(uuid.uuid4())}, now + timedelta(seconds=4))
+
+    def mine(overview):
+        return ({skill: n for skill, n in overview["openTasksBySkill"].items() if skill.endswith(tag)},
+                {skill: n for skill, n in overview["completedBySkill"].items() if skill.endswith(tag)})
+
+    expected = ({billing: 1, german: 1, legal: 1}, {german: 1})
+    wait_for(lambda: mine(call(api("/api/analytics/overview?window=15m"), token=admin).body) == expected, 20,
+             what="the open and completed tasks by skill")

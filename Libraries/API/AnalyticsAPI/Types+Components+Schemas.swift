@@ -330,6 +330,30 @@ extension Components {
         public struct Overview: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Overview/acceptanceTime`.
             public var acceptanceTime: Components.Schemas.DurationStats
+            /// Tasks completed in the window by each skill they required
+            ///
+            /// - Remark: Generated from `#/components/schemas/Overview/completedBySkill`.
+            public struct CompletedBySkillPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `CompletedBySkillPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Tasks completed in the window by each skill they required
+            ///
+            /// - Remark: Generated from `#/components/schemas/Overview/completedBySkill`.
+            public var completedBySkill: Components.Schemas.Overview.CompletedBySkillPayload
             /// - Remark: Generated from `#/components/schemas/Overview/fairness`.
             public var fairness: Components.Schemas.Fairness
             /// - Remark: Generated from `#/components/schemas/Overview/generatedAt`.
@@ -358,6 +382,30 @@ extension Components {
             }
             /// - Remark: Generated from `#/components/schemas/Overview/openTasksByPriority`.
             public var openTasksByPriority: Components.Schemas.Overview.OpenTasksByPriorityPayload
+            /// Open tasks (PENDING, ASSIGNED, IN_PROGRESS) by each skill they require; a task requiring two skills counts under both, one requiring none under neither
+            ///
+            /// - Remark: Generated from `#/components/schemas/Overview/openTasksBySkill`.
+            public struct OpenTasksBySkillPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.Int]
+                /// Creates a new `OpenTasksBySkillPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.Int] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Open tasks (PENDING, ASSIGNED, IN_PROGRESS) by each skill they require; a task requiring two skills counts under both, one requiring none under neither
+            ///
+            /// - Remark: Generated from `#/components/schemas/Overview/openTasksBySkill`.
+            public var openTasksBySkill: Components.Schemas.Overview.OpenTasksBySkillPayload
             /// - Remark: Generated from `#/components/schemas/Overview/overdueTasks`.
             public var overdueTasks: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Overview/perMinute`.
@@ -392,11 +440,13 @@ extension Components {
             ///
             /// - Parameters:
             ///   - acceptanceTime:
+            ///   - completedBySkill: Tasks completed in the window by each skill they required
             ///   - fairness:
             ///   - generatedAt:
             ///   - handlingTime:
             ///   - longestWaiting:
             ///   - openTasksByPriority:
+            ///   - openTasksBySkill: Open tasks (PENDING, ASSIGNED, IN_PROGRESS) by each skill they require; a task requiring two skills counts under both, one requiring none under neither
             ///   - overdueTasks:
             ///   - perMinute:
             ///   - retries:
@@ -405,11 +455,13 @@ extension Components {
             ///   - window:
             public init(
                 acceptanceTime: Components.Schemas.DurationStats,
+                completedBySkill: Components.Schemas.Overview.CompletedBySkillPayload,
                 fairness: Components.Schemas.Fairness,
                 generatedAt: Foundation.Date,
                 handlingTime: Components.Schemas.DurationStats,
                 longestWaiting: Components.Schemas.Waiting? = nil,
                 openTasksByPriority: Components.Schemas.Overview.OpenTasksByPriorityPayload,
+                openTasksBySkill: Components.Schemas.Overview.OpenTasksBySkillPayload,
                 overdueTasks: Swift.Int,
                 perMinute: Components.Schemas.RatesPerMinute,
                 retries: Swift.Int,
@@ -418,11 +470,13 @@ extension Components {
                 window: Swift.String
             ) {
                 self.acceptanceTime = acceptanceTime
+                self.completedBySkill = completedBySkill
                 self.fairness = fairness
                 self.generatedAt = generatedAt
                 self.handlingTime = handlingTime
                 self.longestWaiting = longestWaiting
                 self.openTasksByPriority = openTasksByPriority
+                self.openTasksBySkill = openTasksBySkill
                 self.overdueTasks = overdueTasks
                 self.perMinute = perMinute
                 self.retries = retries
@@ -432,11 +486,13 @@ extension Components {
             }
             public enum CodingKeys: String, CodingKey {
                 case acceptanceTime
+                case completedBySkill
                 case fairness
                 case generatedAt
                 case handlingTime
                 case longestWaiting
                 case openTasksByPriority
+                case openTasksBySkill
                 case overdueTasks
                 case perMinute
                 case retries

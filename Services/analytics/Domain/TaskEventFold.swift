@@ -13,6 +13,7 @@ struct TaskEventFact: Sendable, Equatable {
     /// What only a creation or an edit says.
     var priority: Int?
     var dueAt: Date?
+    var requiredSkills: [String]?
     var created = false
     var edited = false
     var overdue = false
@@ -20,8 +21,8 @@ struct TaskEventFact: Sendable, Equatable {
 
 /// A task's row as a run of its events leaves it: the status, by the pure `TaskStatusOrder`,
 /// applied event by event over what was stored; each time the earliest or latest the events
-/// carry (combined with the stored one in SQL); the priority and due time of the newest creation
-/// or edit; overdue once flagged (a due time moved later does not undo a task's having been late).
+/// carry (combined with the stored one in SQL); the priority, due time and required skills of the
+/// newest creation or edit; overdue once flagged (a due time moved later does not undo a task's having been late).
 struct TaskRowFold: Sendable, Equatable {
     struct Stored: Sendable, Equatable {
         var status: String
@@ -40,7 +41,8 @@ struct TaskRowFold: Sendable, Equatable {
     var known = false
     var priority: Int?
     var dueAt: Date?
-    /// The version `priority` and `dueAt` are of (a creation's or an edit's); 0 when none set them.
+    var requiredSkills: [String] = []
+    /// The version `priority`, `dueAt` and `requiredSkills` are of (a creation's or an edit's); 0 when none set them.
     var detailsVersion = 0
     var overdue = false
 
@@ -78,7 +80,7 @@ struct TaskRowFold: Sendable, Equatable {
         }
         known = known || fact.created
         if fact.created || fact.edited, fact.version >= detailsVersion {
-            (priority, dueAt, detailsVersion) = (fact.priority, fact.dueAt, fact.version)
+            (priority, dueAt, requiredSkills, detailsVersion) = (fact.priority, fact.dueAt, fact.requiredSkills ?? [], fact.version)
         }
         overdue = overdue || fact.overdue
     }

@@ -36,6 +36,8 @@ struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
         let shares = try await store.assignmentsPerCapacity(window: window)
         let byStatus = try await store.countsByStatus()
         let openByPriority = try await store.openByPriority()
+        let openBySkill = try await store.openBySkill()
+        let completedBySkill = try await store.completedBySkill(window: window)
         let waitTime = try await store.durations(.wait, window: window, assignee: nil)
         let acceptanceTime = try await store.durations(.acceptance, window: window, assignee: nil)
         let handlingTime = try await store.durations(.handling, window: window, assignee: nil)
@@ -43,10 +45,11 @@ struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
         let overdue = try await store.overdueOpen()
         let retries = try await store.retries(window: window)
         return Documented.Overview(
-            acceptanceTime: acceptanceTime.body,
+            acceptanceTime: acceptanceTime.body, completedBySkill: .init(additionalProperties: completedBySkill),
             fairness: Documented.Fairness(employees: shares.count, jainIndex: (FairnessIndex.jain(shares) * 10_000).rounded() / 10_000),
             generatedAt: Date(), handlingTime: handlingTime.body, longestWaiting: longestWaiting?.body,
-            openTasksByPriority: .init(additionalProperties: openByPriority), overdueTasks: overdue,
+            openTasksByPriority: .init(additionalProperties: openByPriority), openTasksBySkill: .init(additionalProperties: openBySkill),
+            overdueTasks: overdue,
             perMinute: Documented.RatesPerMinute(
                 completed: rate("task.completed"), created: rate("task.created"), failed: rate("task.failed")),
             retries: retries, tasksByStatus: .init(additionalProperties: byStatus), waitTime: waitTime.body, window: label

@@ -70,7 +70,9 @@ extension CountedTaskEvent {
 
 extension TaskCreated: CountedTaskEvent {
     var countedAssignee: UUID? { nil }
-    func annotate(_ fact: inout TaskEventFact) { (fact.created, fact.priority, fact.dueAt) = (true, priority, dueAt) }
+    func annotate(_ fact: inout TaskEventFact) {
+        (fact.created, fact.priority, fact.dueAt, fact.requiredSkills) = (true, priority, dueAt, requiredSkills)
+    }
 }
 extension TaskAssigned: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
 extension TaskAccepted: CountedTaskEvent { var countedAssignee: UUID? { assigneeId } }
@@ -88,7 +90,8 @@ extension TaskRequeued: CountedTaskEvent {
 extension TaskEdited: CountedTaskEvent {
     var countedAssignee: UUID? { assigneeId }
     func annotate(_ fact: inout TaskEventFact) {
-        (fact.edited, fact.priority, fact.dueAt, fact.detail) = (true, priority, dueAt, changed.joined(separator: ","))
+        (fact.edited, fact.priority, fact.dueAt, fact.requiredSkills) = (true, priority, dueAt, requiredSkills)
+        fact.detail = changed.joined(separator: ",")
     }
 }
 extension TaskOverdue: CountedTaskEvent {

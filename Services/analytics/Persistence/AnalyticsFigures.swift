@@ -9,6 +9,10 @@ protocol AnalyticsFigures: Sendable {
     func countsByStatus() async throws -> [String: Int]
     /// Open tasks by priority ("1"…"5").
     func openByPriority() async throws -> [String: Int]
+    /// Open tasks by each skill they require (a task requiring two counts under both).
+    func openBySkill() async throws -> [String: Int]
+    /// Tasks completed in the window by each skill they required.
+    func completedBySkill(window: Duration) async throws -> [String: Int]
     /// How many events of each type happened in the window (of one employee, when given).
     func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int]
     /// Failures in the window that were retried.

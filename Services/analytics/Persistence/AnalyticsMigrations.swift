@@ -110,5 +110,12 @@ enum AnalyticsMigrations {
                 "ALTER TABLE analytics.tasks ADD COLUMN details_version integer NOT NULL DEFAULT 0",
                 "UPDATE analytics.tasks SET details_version = 1 WHERE known",
             ]),
+        // The figures break down by skill; a task's skills come like its priority (tasks known
+        // before this migration have none: their creation was folded without them).
+        Migration(
+            version: 8, name: "a task's required skills",
+            statements: [
+                "ALTER TABLE analytics.tasks ADD COLUMN required_skills text[] NOT NULL DEFAULT '{}'"
+            ]),
     ]
 }

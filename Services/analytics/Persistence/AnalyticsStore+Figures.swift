@@ -35,6 +35,29 @@ extension AnalyticsStore: AnalyticsFigures {
         )
     }
 
+    func openBySkill() async throws -> [String: Int] {
+        try await keyedCounts(
+            """
+            SELECT skill, count(*)::int FROM analytics.tasks CROSS JOIN unnest(required_skills) AS skill
+            WHERE known AND status IN \(Self.open) GROUP BY skill
+            """
+        )
+    }
+
+    func completedBySkill(window: Duration) async throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        let rows = try await client.query(
+            """
+            SELECT skill, count(*)::int FROM analytics.facts f JOIN analytics.tasks t ON t.id = f.task_id
+            CROSS JOIN unnest(t.required_skills) AS skill
+            WHERE f.type = 'task.completed' AND f.at > now() - make_interval(secs => \(window.seconds)) GROUP BY skill
+            """,
+            logger: logger
+        )
+        for try await (skill, count) in rows.decode((String, Int).self) { counts[skill] = count }
+        return counts
+    }
+
     func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
         let rows = try await client.query(

@@ -59,13 +59,13 @@ struct AnalyticsStore: Sendable {
                         WHERE e.profile_at <= excluded.profile_at
                     )
                     INSERT INTO analytics.tasks AS t (id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
-                        accepted_at, completed_at, failed_at, known, priority, due_at, details_version, overdue)
+                        accepted_at, completed_at, failed_at, known, priority, due_at, required_skills, details_version, overdue)
                     SELECT id, status, version, last_event, assignee_id, created_at, first_assigned_at, assigned_at,
-                        accepted_at, completed_at, failed_at, known, priority, due_at, details_version, overdue
+                        accepted_at, completed_at, failed_at, known, priority, due_at, required_skills, details_version, overdue
                     FROM jsonb_to_recordset(\(taskRows)::jsonb) AS r(id uuid, status text, version int, last_event text, assignee_id uuid,
                         created_at timestamptz, first_assigned_at timestamptz, assigned_at timestamptz, accepted_at timestamptz,
                         completed_at timestamptz, failed_at timestamptz, known bool, priority int, due_at timestamptz,
-                        details_version int, overdue bool, events uuid[])
+                        required_skills text[], details_version int, overdue bool, events uuid[])
                     WHERE r.events && ARRAY(SELECT message_id FROM claimed)
                     ON CONFLICT (id) DO UPDATE SET
                         status = CASE WHEN \(unescaped: newer) THEN excluded.status ELSE t.status END,
@@ -81,6 +81,8 @@ struct AnalyticsStore: Sendable {
                         known = t.known OR excluded.known,
                         priority = CASE WHEN excluded.details_version > t.details_version THEN excluded.priority ELSE t.priority END,
                         due_at = CASE WHEN excluded.details_version > t.details_version THEN excluded.due_at ELSE t.due_at END,
+                        required_skills = CASE WHEN excluded.details_version > t.details_version THEN excluded.required_skills
+                            ELSE t.required_skills END,
                         details_version = greatest(t.details_version, excluded.details_version),
                         overdue = t.overdue OR excluded.overdue
                     """), logger: logger)
@@ -101,7 +103,7 @@ struct AnalyticsStore: Sendable {
     private struct TaskRow: Encodable {
         let id: UUID, status: String, version: Int, last_event: String, assignee_id: UUID?
         let created_at, first_assigned_at, assigned_at, accepted_at, completed_at, failed_at, due_at: String?
-        let known: Bool, priority: Int?, details_version: Int, overdue: Bool
+        let known: Bool, priority: Int?, required_skills: [String], details_version: Int, overdue: Bool
         /// The events folded into it: the row is written only when the inbox claimed one of them.
         let events: [UUID]
         init(_ entry: (key: UUID, value: TaskRowFold), events: [UUID]) {
@@ -119,7 +121,7 @@ struct AnalyticsStore: Sendable {
                 row.failedAt.map(EventCoding.timestamp)
             )
             (due_at, known, priority, overdue) = (row.dueAt.map(EventCoding.timestamp), row.known, row.priority, row.overdue)
-            details_version = row.detailsVersion
+            (required_skills, details_version) = (row.requiredSkills, row.detailsVersion)
         }
     }
 

@@ -11,6 +11,11 @@ export function topCompleters(people) {
     .slice(0, 20).map((e) => [e.username, e.completed]);
 }
 
+/** A breakdown's 20 biggest entries, biggest first (ties by name), as bars. */
+export function biggest(counts, limit = 20) {
+  return Object.entries(counts).filter(([, n]) => n > 0).sort(([a, x], [b, y]) => y - x || a.localeCompare(b)).slice(0, limit);
+}
+
 /** A chart's card: its heading, the chart, and a download of what it shows as CSV. */
 function chartCard(heading, chart, file) {
   const download = h("a", { class: "csv", download: `${file}.csv`, href: "#", "data-csv": file }, "Download CSV");
@@ -50,6 +55,8 @@ export function analyticsView(container) {
           chartCard("Mean wait per minute", lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since }), "mean-wait-per-minute"),
           chartCard("Tasks by status", barChart("Tasks by status", Object.entries(overview.tasksByStatus)), "tasks-by-status"),
           chartCard("Open tasks by priority", barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n])), "open-tasks-by-priority"),
+          chartCard("Open tasks by skill (top 20)", barChart("Open tasks by skill", biggest(overview.openTasksBySkill)), "open-tasks-by-skill"),
+          chartCard(`Completed by skill, last ${window} (top 20)`, barChart("Completed by skill", biggest(overview.completedBySkill)), "completed-by-skill"),
           chartCard("Completed by employee (top 20)", barChart("Completed by employee", topCompleters(people.items)), "completed-by-employee")),
         h("section", { class: "card table-wrap" }, h("h3", {}, "Employees"),
           h("table", { id: "employee-figures" }, h("thead", {}, h("tr", {}, ["Employee", "Assigned", "Completed", "Failed", "Success", "Median handling", "Utilisation"].map((t) => h("th", { scope: "col" }, t)))),
