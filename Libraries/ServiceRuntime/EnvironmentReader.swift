@@ -74,7 +74,7 @@ public struct EnvironmentReader: Sendable {
     }
 
     public static func parseDuration(_ text: String) -> Duration? {
-        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
+        let units: [(String, Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600), ("d", 86_400)]
         for (suffix, scale) in units where text.hasSuffix(suffix) {
             guard let number = Double(text.dropLast(suffix.count)), number.isFinite, number >= 0 else { return nil }
             // Beyond about 292 years the nanoseconds do not fit: not a duration (and no trap).
@@ -85,11 +85,11 @@ public struct EnvironmentReader: Sendable {
         return nil
     }
 
-    /// A duration as `parseDuration` reads it, in the largest unit that divides it: `24h`, `15m`,
+    /// A duration as `parseDuration` reads it, in the largest unit that divides it: `8d`, `24h`, `15m`,
     /// `90s`, `250ms` — for messages people read.
     public static func durationText(_ duration: Duration) -> String {
         let milliseconds = duration.components.seconds * 1_000 + duration.components.attoseconds / 1_000_000_000_000_000
-        for (suffix, scale) in [("h", Int64(3_600_000)), ("m", 60_000), ("s", 1_000)] where milliseconds % scale == 0 {
+        for (suffix, scale) in [("d", Int64(86_400_000)), ("h", 3_600_000), ("m", 60_000), ("s", 1_000)] where milliseconds % scale == 0 {
             return "\(milliseconds / scale)\(suffix)"
         }
         return "\(milliseconds)ms"

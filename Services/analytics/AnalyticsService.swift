@@ -15,7 +15,7 @@ enum AnalyticsService {
     /// the pruning of old facts.
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let retention = try context.configuration.environment.duration(
-            "ORCH_ANALYTICS_RETENTION", default: .seconds(86_400), in: .seconds(3_600)...(.seconds(90 * 86_400))
+            "ORCH_ANALYTICS_RETENTION", default: .seconds(8 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400))
         )
         let store = AnalyticsStore(client: context.dependencies.database.client, logger: context.logger)
         let publisher = FiguresPublisher(store: store, logger: context.logger)

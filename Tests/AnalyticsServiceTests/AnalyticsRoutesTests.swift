@@ -12,12 +12,13 @@ import Testing
 @Suite struct AnalyticsRoutesTests {
     struct Harness {
         let figures = FixedFigures()
+        var retention: Duration = .seconds(86_400)
         let admin = RouteTesting.caller(.admin)
         let employee = RouteTesting.caller(.employee)
 
         func run(_ test: @escaping @Sendable (RouteClient) async throws -> Void) async throws {
             let router = ServiceLauncher.router(for: "analytics")
-            AnalyticsService.addRoutes(to: router, figures: figures, retention: .seconds(86_400), signer: RouteTesting.signer)
+            AnalyticsService.addRoutes(to: router, figures: figures, retention: retention, signer: RouteTesting.signer)
             try await RouteTesting.test(router, test)
         }
     }
@@ -136,7 +137,7 @@ import Testing
             let series = try throughput.decode(Components.Schemas.Series.self)
             #expect(series.metric == "throughput")
             #expect(series.window == "24h")
-            #expect(series.buckets.map(\.count) == [4])
+            #expect(series.buckets.map(\.count) == [4] && series.bucketSeconds == ._60)
             let wait = try await client.send(.get, "/api/analytics/timeseries?metric=wait", as: harness.admin)
             #expect(try wait.decode(Components.Schemas.Series.self).buckets.first?.p90Ms == 40)
             for query in ["", "?metric=speed"] {
@@ -146,5 +147,18 @@ import Testing
             }
         }
         #expect(Set(harness.figures.windowsAsked) == [.seconds(86_400), .seconds(3_600)])
+    }
+
+    @Test func aWindowLongerThanADayIsSeriesOfHours() async throws {
+        let harness = Harness(retention: .seconds(8 * 86_400))
+        try await harness.run { client in
+            for (window, seconds) in [("7d", 3_600), ("25h", 3_600), ("24h", 60), ("15m", 60)] {
+                let reply = try await client.send(.get, "/api/analytics/timeseries?metric=created&window=\(window)", as: harness.admin)
+                #expect(try reply.decode(Components.Schemas.Series.self).bucketSeconds.rawValue == seconds, "\(window)")
+            }
+            let tooLong = try await client.send(.get, "/api/analytics/overview?window=9d", as: harness.admin)
+            #expect(tooLong.status == .unprocessableContent && tooLong.error["field"] == "window")
+        }
+        #expect(harness.figures.values.withLock { $0.widthsAsked } == [.hour, .hour, .minute, .minute])
     }
 }

@@ -26,6 +26,8 @@ final class FixedFigures: AnalyticsFigures {
         var series: [String: [Bucket]] = [:]
         /// Every window a route asked for.
         var windowsAsked: [Duration] = []
+        /// Every bucket width a series was asked in.
+        var widthsAsked: [BucketWidth] = []
     }
 
     let values = Mutex(Values())
@@ -66,13 +68,19 @@ final class FixedFigures: AnalyticsFigures {
     func currentLoad(of employee: UUID) async throws -> Int { values.withLock { $0.load[employee] ?? 0 } }
     func busySeconds(of employee: UUID, window: Duration) async throws -> Double { values.withLock { $0.busySeconds[employee] ?? 0 } }
 
-    func countSeries(of type: String, window: Duration) async throws -> [Bucket] {
+    func countSeries(of type: String, window: Duration, width: BucketWidth) async throws -> [Bucket] {
         asked(window)
-        return values.withLock { $0.series[type] ?? [] }
+        return values.withLock { values in
+            values.widthsAsked.append(width)
+            return values.series[type] ?? []
+        }
     }
 
-    func durationSeries(_ span: Span, window: Duration) async throws -> [Bucket] {
+    func durationSeries(_ span: Span, window: Duration, width: BucketWidth) async throws -> [Bucket] {
         asked(window)
-        return values.withLock { $0.series[span.rawValue] ?? [] }
+        return values.withLock { values in
+            values.widthsAsked.append(width)
+            return values.series[span.rawValue] ?? []
+        }
     }
 }

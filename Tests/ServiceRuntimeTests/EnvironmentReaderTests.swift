@@ -41,7 +41,8 @@ import Testing
 
     @Test func writesDurationsAsPeopleReadThemAndParseThemBack() {
         let cases: [(Duration, String)] = [
-            (.seconds(86_400), "24h"), (.seconds(900), "15m"), (.seconds(90), "90s"), (.milliseconds(250), "250ms"),
+            (.seconds(8 * 86_400), "8d"), (.seconds(86_400), "1d"), (.seconds(90_000), "25h"), (.seconds(900), "15m"),
+            (.seconds(90), "90s"), (.milliseconds(250), "250ms"),
         ]
         for (duration, text) in cases {
             #expect(EnvironmentReader.durationText(duration) == text)

@@ -10,6 +10,7 @@ from urllib.parse import unquote
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import Select
 
 from auth_client import call
 from helpers import admin_credentials, card, clear_the_floor, create_task, employee, scheduled, skilled_employee, task_of, Worker
@@ -379,3 +380,17 @@ def test_a_chart_says_what_a_point_is_on_focus_and_downloads_what_it_shows_as_cs
     # Every bar the chart draws is a row, with the same number.
     assert chart == "Tasks by status: " + ", ".join(f"{label} {value}" for label, value in rows[1:]), (chart, rows)
     page.shot("admin-analytics-readout")
+
+    # The last week: its series are hours (168 of them), the axis names days, the CSV says hour.
+    Select(page.find("#analytics-window")).select_by_value("7d")
+    page.wait(lambda: page.driver.find_elements(By.CSS_SELECTOR, "a[data-csv='created-per-hour']"), what="the charts by the hour")
+    weekly = page.driver.find_element(By.XPATH, "//a[@data-csv='created-per-hour']/ancestor::section[1]")
+    assert re.search(r": 16[89] hours, highest [1-9]", weekly.find_element(By.CSS_SELECTOR, "svg").get_attribute("aria-label"))
+    link = weekly.find_element(By.CSS_SELECTOR, "a[data-csv]")
+    link.click()
+    rows = [line.split(",") for line in unquote(link.get_attribute("href").split(",", 1)[1]).strip().split("\r\n")]
+    # The task created above is in this hour (or the one before, if the hour turned meanwhile).
+    assert rows[0] == ["hour", "value"] and len(rows) - 1 in (168, 169), rows[:2] + rows[-2:]
+    assert max(int(value) for _, value in rows[-2:]) >= 1, rows[-2:]
+    assert "Completed by skill, last week (top 20)" in page.text("#analytics")
+    page.shot("admin-analytics-week")

@@ -89,7 +89,7 @@ struct Workload: AsyncParsableCommand {
 struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The analytics overview (admin).")
     @OptionGroup var options: GlobalOptions
-    @Option(help: "How far back: 15m, 1h, 24h.") var window = "1h"
+    @Option(help: "How far back: 15m, 1h, 24h, 7d (at most the retention, 8d by default).") var window = "1h"
 
     func run() async throws {
         try await running {

@@ -13,17 +13,18 @@ export function svg(tag, attributes = {}, ...children) {
 
 const MINUTE = 60_000;
 
-/** points: [{t: Date, v: number}], at most one per minute. Minutes without a point are drawn as
- *  zero when `missing` is "zero" (counts: nothing happened), or leave a gap in the line when it is
- *  "gap" (means: there was nothing to average) — never a straight line across them. */
-export function lineChart(title, points, { unit = "", width = 560, height = 200, missing = "zero", since } = {}) {
+/** points: [{t: Date, v: number}], at most one per `step` ms (a minute, or an hour for a week).
+ *  Steps without a point are drawn as zero when `missing` is "zero" (counts: nothing happened), or
+ *  leave a gap in the line when it is "gap" (means: there was nothing to average) — never a
+ *  straight line across them. */
+export function lineChart(title, points, { unit = "", width = 560, height = 200, missing = "zero", since, step = MINUTE } = {}) {
   const pad = { left: 52, right: 14, top: 14, bottom: 28 };
-  const minute = (t) => Math.floor(t / MINUTE) * MINUTE;
-  const byMinute = new Map(points.map((p) => [minute(p.t.getTime()), p.v]));
-  const end = minute(Date.now());
-  const start = minute(Math.min(since ?? Infinity, ...byMinute.keys(), end - 14 * MINUTE));
+  const slot = (t) => Math.floor(t / step) * step;
+  const bySlot = new Map(points.map((p) => [slot(p.t.getTime()), p.v]));
+  const end = slot(Date.now());
+  const start = slot(Math.min(since ?? Infinity, ...bySlot.keys(), end - 14 * step));
   const slots = [];
-  for (let t = start; t <= end; t += MINUTE) slots.push({ t, v: byMinute.has(t) ? byMinute.get(t) : missing === "zero" ? 0 : null });
+  for (let t = start; t <= end; t += step) slots.push({ t, v: bySlot.has(t) ? bySlot.get(t) : missing === "zero" ? 0 : null });
   const values = slots.map((p) => p.v).filter((v) => v !== null);
   const max = niceCeiling(Math.max(0, ...values));
   const x = (t) => pad.left + ((t - start) / Math.max(1, end - start)) * (width - pad.left - pad.right);
@@ -35,8 +36,12 @@ export function lineChart(title, points, { unit = "", width = 560, height = 200,
     pen = true;
   }
   const latest = [...slots].reverse().find((p) => p.v !== null);
-  const summary = values.length ? `${slots.length} minutes, highest ${round(Math.max(...values))}${unit}, latest ${round(latest.v)}${unit}` : "no data yet";
-  const time = (t) => new Date(t).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const hourly = step >= 3_600_000;
+  const summary = values.length
+    ? `${slots.length} ${hourly ? "hours" : "minutes"}, highest ${round(Math.max(...values))}${unit}, latest ${round(latest.v)}${unit}`
+    : "no data yet";
+  // An hour's point names its day too: a week's axis spans seven of them.
+  const time = (t) => new Date(t).toLocaleString([], hourly ? { weekday: "short", hour: "2-digit", minute: "2-digit" } : { hour: "2-digit", minute: "2-digit" });
   // What a point says, on hover and on keyboard focus (a native tooltip shows only on hover).
   const readout = svg("text", { x: width - pad.right, y: pad.top - 2, "text-anchor": "end", class: "readout" }, "");
   const point = (p) => {
@@ -62,9 +67,9 @@ export function lineChart(title, points, { unit = "", width = 560, height = 200,
     svg("text", { x: (pad.left + width - pad.right) / 2, y: height - 8, "text-anchor": "middle" }, time((start + end) / 2)),
     svg("text", { x: width - pad.right, y: height - 8, "text-anchor": "end" }, time(end)),
     values.length ? svg("path", { d: path.trim(), fill: "none", stroke: "#0b5cad", "stroke-width": 2 }) : svg("text", { x: width / 2, y: height / 2, "text-anchor": "middle" }, "no data yet"),
-    ...slots.filter((p) => p.v !== null && byMinute.has(p.t)).map(point), readout);
-  // What the chart shows, as CSV: every minute drawn, empty where the line has a gap.
-  chart.csv = [["minute", `value${unit ? ` (${unit.trim()})` : ""}`],
+    ...slots.filter((p) => p.v !== null && bySlot.has(p.t)).map(point), readout);
+  // What the chart shows, as CSV: every minute (or hour) drawn, empty where the line has a gap.
+  chart.csv = [[hourly ? "hour" : "minute", `value${unit ? ` (${unit.trim()})` : ""}`],
     ...slots.map((p) => [new Date(p.t).toISOString(), p.v === null ? "" : String(round(p.v))])];
   return chart;
 }

@@ -18,7 +18,7 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
-        /// how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+        /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
         ///
         /// - Remark: Generated from `#/components/parameters/Window`.
         public typealias Window = Swift.String

@@ -24,6 +24,8 @@ extension Components {
             public var count: Swift.Int
             /// - Remark: Generated from `#/components/schemas/Bucket/meanMs`.
             public var meanMs: Swift.Double?
+            /// When the bucket starts (an hour's first minute when buckets are hours)
+            ///
             /// - Remark: Generated from `#/components/schemas/Bucket/minute`.
             public var minute: Foundation.Date
             /// - Remark: Generated from `#/components/schemas/Bucket/p50Ms`.
@@ -35,7 +37,7 @@ extension Components {
             /// - Parameters:
             ///   - count:
             ///   - meanMs:
-            ///   - minute:
+            ///   - minute: When the bucket starts (an hour's first minute when buckets are hours)
             ///   - p50Ms:
             ///   - p90Ms:
             public init(
@@ -610,6 +612,17 @@ extension Components {
         public struct Series: Codable, Hashable, Sendable {
             /// - Remark: Generated from `#/components/schemas/Series/buckets`.
             public var buckets: [Components.Schemas.Bucket]
+            /// What each bucket covers: a minute in a window of up to 24h, an hour in a longer one
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/bucketSeconds`.
+            @frozen public enum BucketSecondsPayload: Int, Codable, Hashable, Sendable, CaseIterable {
+                case _60 = 60
+                case _3600 = 3600
+            }
+            /// What each bucket covers: a minute in a window of up to 24h, an hour in a longer one
+            ///
+            /// - Remark: Generated from `#/components/schemas/Series/bucketSeconds`.
+            public var bucketSeconds: Components.Schemas.Series.BucketSecondsPayload
             /// - Remark: Generated from `#/components/schemas/Series/metric`.
             public var metric: Swift.String
             /// - Remark: Generated from `#/components/schemas/Series/window`.
@@ -618,19 +631,23 @@ extension Components {
             ///
             /// - Parameters:
             ///   - buckets:
+            ///   - bucketSeconds: What each bucket covers: a minute in a window of up to 24h, an hour in a longer one
             ///   - metric:
             ///   - window:
             public init(
                 buckets: [Components.Schemas.Bucket],
+                bucketSeconds: Components.Schemas.Series.BucketSecondsPayload,
                 metric: Swift.String,
                 window: Swift.String
             ) {
                 self.buckets = buckets
+                self.bucketSeconds = bucketSeconds
                 self.metric = metric
                 self.window = window
             }
             public enum CodingKeys: String, CodingKey {
                 case buckets
+                case bucketSeconds
                 case metric
                 case window
             }

@@ -26,14 +26,14 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/api/analytics/employees/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/employees/GET/query/window`.
                 public var window: Components.Parameters.Window?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - window: how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 public init(window: Components.Parameters.Window? = nil) {
                     self.window = window
                 }
@@ -238,14 +238,14 @@ public enum Operations {
             public var path: Operations.EmployeeFigures.Input.Path
             /// - Remark: Generated from `#/paths/api/analytics/employees/{id}/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/employees/{id}/GET/query/window`.
                 public var window: Components.Parameters.Window?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - window: how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 public init(window: Components.Parameters.Window? = nil) {
                     self.window = window
                 }
@@ -486,14 +486,14 @@ public enum Operations {
         public struct Input: Sendable, Hashable {
             /// - Remark: Generated from `#/paths/api/analytics/overview/GET/query`.
             public struct Query: Sendable, Hashable {
-                /// how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/overview/GET/query/window`.
                 public var window: Components.Parameters.Window?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
-                ///   - window: how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 public init(window: Components.Parameters.Window? = nil) {
                     self.window = window
                 }
@@ -695,7 +695,7 @@ public enum Operations {
                 }
                 /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/query/metric`.
                 public var metric: Operations.Timeseries.Input.Query.MetricPayload
-                /// how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/query/window`.
                 public var window: Components.Parameters.Window?
@@ -703,7 +703,7 @@ public enum Operations {
                 ///
                 /// - Parameters:
                 ///   - metric:
-                ///   - window: how far back: 1m up to the retention (24h by default), such as 15m, 1h, 24h; default 1h
+                ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
                 public init(
                     metric: Operations.Timeseries.Input.Query.MetricPayload,
                     window: Components.Parameters.Window? = nil

@@ -25,3 +25,7 @@ extension Waiting {
 extension Bucket {
     var body: Documented.Bucket { Documented.Bucket(count: count, meanMs: meanMs, minute: minute, p50Ms: p50Ms, p90Ms: p90Ms) }
 }
+
+extension BucketWidth {
+    var body: Documented.Series.BucketSecondsPayload { self == .minute ? ._60 : ._3600 }
+}

@@ -98,14 +98,15 @@ struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
             throw APIError.invalid("metric", "metric must be one of \(Self.metrics.joined(separator: ", "))")
         }
         let (window, label) = try window(request)
+        let width = BucketWidth(window: window)
         let buckets: [Bucket] =
             switch metric {
-            case "throughput": try await store.countSeries(of: "task.completed", window: window)
-            case "created": try await store.countSeries(of: "task.created", window: window)
-            case "failed": try await store.countSeries(of: "task.failed", window: window)
-            case "wait": try await store.durationSeries(.wait, window: window)
-            default: try await store.durationSeries(.handling, window: window)
+            case "throughput": try await store.countSeries(of: "task.completed", window: window, width: width)
+            case "created": try await store.countSeries(of: "task.created", window: window, width: width)
+            case "failed": try await store.countSeries(of: "task.failed", window: window, width: width)
+            case "wait": try await store.durationSeries(.wait, window: window, width: width)
+            default: try await store.durationSeries(.handling, window: window, width: width)
             }
-        return Documented.Series(buckets: buckets.map(\.body), metric: metric, window: label)
+        return Documented.Series(buckets: buckets.map(\.body), bucketSeconds: width.body, metric: metric, window: label)
     }
 }

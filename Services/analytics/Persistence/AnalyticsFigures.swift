@@ -29,10 +29,10 @@ protocol AnalyticsFigures: Sendable {
     func currentLoad(of employee: UUID) async throws -> Int
     /// Seconds of work in progress (accepted until completed, failed or now) inside the window.
     func busySeconds(of employee: UUID, window: Duration) async throws -> Double
-    /// Per-minute counts of one event type over the window.
-    func countSeries(of type: String, window: Duration) async throws -> [Bucket]
-    /// Per-minute statistics of `span`, by the minute it ended in.
-    func durationSeries(_ span: Span, window: Duration) async throws -> [Bucket]
+    /// Counts of one event type over the window, a bucket per `width`.
+    func countSeries(of type: String, window: Duration, width: BucketWidth) async throws -> [Bucket]
+    /// Statistics of `span`, a bucket per `width`, by when it ended.
+    func durationSeries(_ span: Span, window: Duration, width: BucketWidth) async throws -> [Bucket]
 }
 
 /// A stretch of a task's life the figures measure.
@@ -70,6 +70,17 @@ struct EmployeeRow: Sendable {
 }
 
 /// One minute of a series.
+/// How much time a series' bucket covers: a minute in a window of up to a day, an hour in a
+/// longer one (a week is 168 points, not 10,080).
+enum BucketWidth: String, Sendable, CaseIterable {
+    case minute, hour
+
+    init(window: Duration) { self = window > .seconds(86_400) ? .hour : .minute }
+
+    var seconds: Int { self == .minute ? 60 : 3_600 }
+}
+
+/// One bucket of a series; `minute` is when it starts (the hour's first minute for an hour).
 struct Bucket: Codable, Sendable, Equatable {
     var minute: Date
     var count: Int

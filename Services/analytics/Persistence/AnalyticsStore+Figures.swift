@@ -150,10 +150,10 @@ extension AnalyticsStore: AnalyticsFigures {
         ).collect().first?.decode(Double.self) ?? 0
     }
 
-    func countSeries(of type: String, window: Duration) async throws -> [Bucket] {
+    func countSeries(of type: String, window: Duration, width: BucketWidth) async throws -> [Bucket] {
         let rows = try await client.query(
             """
-            SELECT date_trunc('minute', at), count(*)::int FROM analytics.facts
+            SELECT date_trunc(\(width.rawValue), at), count(*)::int FROM analytics.facts
             WHERE type = \(type) AND at > now() - make_interval(secs => \(window.seconds)) GROUP BY 1 ORDER BY 1
             """,
             logger: logger
@@ -163,11 +163,11 @@ extension AnalyticsStore: AnalyticsFigures {
         return buckets
     }
 
-    func durationSeries(_ span: Span, window: Duration) async throws -> [Bucket] {
+    func durationSeries(_ span: Span, window: Duration, width: BucketWidth) async throws -> [Bucket] {
         let (duration, end) = (span.interval, span.end)
         let rows = try await client.query(
             """
-            SELECT date_trunc('minute', e), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
+            SELECT date_trunc(\(width.rawValue), e), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d)
             FROM (SELECT \(unescaped: end) AS e, greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d
                   FROM analytics.tasks

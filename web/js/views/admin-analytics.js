@@ -4,6 +4,11 @@ import { api } from "../api.js";
 import { barChart, csvText, lineChart } from "../charts.js";
 import { fill, figure, h, ms } from "../dom.js";
 
+/** The windows offered: the query's value, its label, its length in minutes (a week is the
+ *  default retention's reach, ORCH_ANALYTICS_RETENTION 8d). */
+const WINDOWS = [["15m", "last 15 minutes", 15], ["1h", "last hour", 60], ["6h", "last 6 hours", 360], ["24h", "last day", 1440],
+  ["7d", "last week", 10_080]];
+
 /** The 20 employees who completed the most (ties: most assigned, then by name), nobody with nothing. */
 export function topCompleters(people) {
   return people.filter((e) => e.completed > 0)
@@ -25,21 +30,28 @@ function chartCard(heading, chart, file) {
 }
 
 export function analyticsView(container) {
-  const windowSelect = h("select", { id: "analytics-window" }, ["15m", "1h", "6h", "24h"].map((w) => h("option", { value: w, selected: w === "1h" }, w)));
+  const windowSelect = h("select", { id: "analytics-window" },
+    WINDOWS.map(([value, label]) => h("option", { value, selected: value === "1h" }, label)));
   const body = h("div", { id: "analytics" });
-  // Means exist only for minutes that had something to average: those are left out, not zero.
-  const series = async (metric, window) => (await api(`/api/analytics/timeseries?metric=${metric}&window=${window}`)).buckets
-    .map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
-    .filter((p) => p.v !== null && p.v !== undefined);
-  const windowMs = { "15m": 15, "1h": 60, "6h": 360, "24h": 1440 };
+  // Means exist only for buckets that had something to average: those are left out, not zero.
+  // A bucket is a minute, or an hour beyond a day (`bucketSeconds`); every series of a window has the same.
+  let step = 60_000;
+  const series = async (metric, window) => {
+    const answer = await api(`/api/analytics/timeseries?metric=${metric}&window=${window}`);
+    step = answer.bucketSeconds * 1000;
+    return answer.buckets.map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
+      .filter((p) => p.v !== null && p.v !== undefined);
+  };
   async function load() {
     const window = windowSelect.value;
-    const since = Date.now() - windowMs[window] * 60_000;
+    const [, label, minutes] = WINDOWS.find(([value]) => value === window);
+    const since = Date.now() - minutes * 60_000;
     try {
       const [overview, people, throughput, created, wait] = await Promise.all([
         api(`/api/analytics/overview?window=${window}`), api(`/api/analytics/employees?window=${window}`),
         series("throughput", window), series("created", window), series("wait", window),
       ]);
+      const per = step >= 3_600_000 ? "hour" : "minute";
       fill(body,
         h("div", { class: "figures card" },
           figure("Completed / min", overview.perMinute.completed), figure("Created / min", overview.perMinute.created),
@@ -50,13 +62,13 @@ export function analyticsView(container) {
             : overview.overdueTasks), figure("Retries", overview.retries),
           figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
         h("div", { class: "grid charts" },
-          chartCard("Completed per minute", lineChart("Completed per minute", throughput, { since }), "completed-per-minute"),
-          chartCard("Created per minute", lineChart("Created per minute", created, { since }), "created-per-minute"),
-          chartCard("Mean wait per minute", lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since }), "mean-wait-per-minute"),
+          chartCard(`Completed per ${per}`, lineChart(`Completed per ${per}`, throughput, { since, step }), `completed-per-${per}`),
+          chartCard(`Created per ${per}`, lineChart(`Created per ${per}`, created, { since, step }), `created-per-${per}`),
+          chartCard(`Mean wait per ${per}`, lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since, step }), `mean-wait-per-${per}`),
           chartCard("Tasks by status", barChart("Tasks by status", Object.entries(overview.tasksByStatus)), "tasks-by-status"),
           chartCard("Open tasks by priority", barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n])), "open-tasks-by-priority"),
           chartCard("Open tasks by skill (top 20)", barChart("Open tasks by skill", biggest(overview.openTasksBySkill)), "open-tasks-by-skill"),
-          chartCard(`Completed by skill, last ${window} (top 20)`, barChart("Completed by skill", biggest(overview.completedBySkill)), "completed-by-skill"),
+          chartCard(`Completed by skill, ${label} (top 20)`, barChart("Completed by skill", biggest(overview.completedBySkill)), "completed-by-skill"),
           chartCard("Completed by employee (top 20)", barChart("Completed by employee", topCompleters(people.items)), "completed-by-employee")),
         h("section", { class: "card table-wrap" }, h("h3", {}, "Employees"),
           h("table", { id: "employee-figures" }, h("thead", {}, h("tr", {}, ["Employee", "Assigned", "Completed", "Failed", "Success", "Median handling", "Utilisation"].map((t) => h("th", { scope: "col" }, t)))),
