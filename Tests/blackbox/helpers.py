@@ -173,6 +173,18 @@ def offer(broker, api, admin, task, employee_id):
                     15, what="the task to be offered")
 
 
+def held_work(api, admin, broker, label):
+    """A new employee holding two tasks of a skill nobody has: the first offered to them, the
+    second offered and accepted. Returns (the employee, the offered task, the one in progress)."""
+    tag = uuid.uuid4().hex[:6]
+    worker, token, _ = employee(api)
+    offered, working = (create_task(api, admin, skills=[f"nobody{tag}"], name=f"{label} {tag} {n}") for n in (1, 2))
+    for task in (offered, working):
+        offer(broker, api, admin, task, worker["id"])
+    assert call(api(f"/api/employee/tasks/{working['id']}/accept"), "POST", {}, token=token).status == 200
+    return worker, offered, working
+
+
 def failed_tasks(api, admin, broker, names, skills=()):
     """Tasks that ran out of attempts, one per name: each made with one attempt, offered by a
     made-up proposal to an employee the scheduler does not route to (not available), accepted

@@ -7,7 +7,7 @@ import uuid
 from selenium.webdriver.common.by import By
 
 from auth_client import call
-from helpers import admin_credentials, create_task, employee, offer, Worker
+from helpers import admin_credentials, create_task, employee, held_work, Worker
 
 
 def names_in_table(page):
@@ -91,12 +91,7 @@ def test_the_team_narrows_to_online_people_with_a_skill_and_finds_one_by_usernam
 
 
 def test_the_workload_shows_who_holds_what_and_since_when(stack, api, admin, broker, pages):
-    tag = uuid.uuid4().hex[:6]
-    worker, token, _ = employee(api)
-    offered, working = (create_task(api, admin, skills=[f"nobody{tag}"], name=f"held {tag} {n}") for n in (1, 2))
-    for task in (offered, working):
-        offer(broker, api, admin, task, worker["id"])
-    assert call(api(f"/api/employee/tasks/{working['id']}/accept"), "POST", {}, token=token).status == 200
+    worker, offered, working = held_work(api, admin, broker, "held")
     try:
         def holder(page):
             return next((section for section in page.driver.find_elements(By.CSS_SELECTOR, "#workload .holder")
