@@ -1,4 +1,5 @@
 import AnalyticsAPI
+import EventContracts
 import Foundation
 import HTTPTypes
 import RouteTesting
@@ -147,6 +148,30 @@ import Testing
             }
         }
         #expect(Set(harness.figures.windowsAsked) == [.seconds(86_400), .seconds(3_600)])
+    }
+
+    @Test func aWindowMayEndInThePastWithinTheRetention() async throws {
+        let harness = Harness()
+        let end = Date(timeIntervalSinceNow: -7_200).addingTimeInterval(0.5).timeIntervalSince1970.rounded(.down)
+        let to = EventCoding.timestamp(Date(timeIntervalSince1970: end))
+        try await harness.run { client in
+            for path in ["overview?", "employees?", "timeseries?metric=created&"] {
+                let reply = try await client.send(.get, "/api/analytics/\(path)window=30m&to=\(to)", as: harness.admin)
+                #expect(reply.status == .ok, "\(path)")
+            }
+            let refusals = [
+                ("yesterday", "an RFC 3339 time"), (EventCoding.timestamp(Date(timeIntervalSinceNow: 3_600)), "in the future"),
+                (EventCoding.timestamp(Date(timeIntervalSinceNow: -23 * 3_600)), "further back than the retention (1d)"),
+            ]
+            for (bad, said) in refusals {
+                let reply = try await client.send(.get, "/api/analytics/overview?window=2h&to=\(bad)", as: harness.admin)
+                #expect(reply.status == .unprocessableContent && reply.error["field"] == "to", "\(bad)")
+                #expect(reply.error["message"]?.contains(said) == true, "\(reply.error)")
+            }
+        }
+        let ends = harness.figures.values.withLock { $0.endsAsked }
+        #expect(!ends.isEmpty && ends.allSatisfy { $0 == Date(timeIntervalSince1970: end) })
+        #expect(Set(harness.figures.windowsAsked) == [.seconds(1_800)])
     }
 
     @Test func aWindowLongerThanADayIsSeriesOfHours() async throws {

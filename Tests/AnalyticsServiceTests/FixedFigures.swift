@@ -26,6 +26,8 @@ final class FixedFigures: AnalyticsFigures {
         var series: [String: [Bucket]] = [:]
         /// Every window a route asked for.
         var windowsAsked: [Duration] = []
+        /// Where each window asked for ended (nil: now).
+        var endsAsked: [Date?] = []
         /// Every bucket width a series was asked in.
         var widthsAsked: [BucketWidth] = []
     }
@@ -35,9 +37,14 @@ final class FixedFigures: AnalyticsFigures {
     func set(_ change: (inout Values) -> Void) { values.withLock { change(&$0) } }
     var windowsAsked: [Duration] { values.withLock { $0.windowsAsked } }
 
-    private func asked(_ window: Duration) { values.withLock { $0.windowsAsked.append(window) } }
+    private func asked(_ window: Window) {
+        values.withLock { values in
+            values.windowsAsked.append(window.length)
+            values.endsAsked.append(window.end)
+        }
+    }
 
-    func durations(_ span: Span, window: Duration, assignee: UUID?) async throws -> DurationStats {
+    func durations(_ span: Span, window: Window, assignee: UUID?) async throws -> DurationStats {
         asked(window)
         return values.withLock { $0.durations[span] } ?? DurationStats(count: 0)
     }
@@ -46,29 +53,29 @@ final class FixedFigures: AnalyticsFigures {
     func openByPriority() async throws -> [String: Int] { values.withLock { $0.openByPriority } }
     func openBySkill() async throws -> [String: Int] { values.withLock { $0.openBySkill } }
 
-    func completedBySkill(window: Duration) async throws -> [String: Int] {
+    func completedBySkill(window: Window) async throws -> [String: Int] {
         asked(window)
         return values.withLock { $0.completedBySkill }
     }
 
-    func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int] {
+    func eventCounts(window: Window, employee: UUID?) async throws -> [String: Int] {
         asked(window)
         return values.withLock { values in employee.map { values.eventsByEmployee[$0] ?? [:] } ?? values.events }
     }
 
-    func retries(window: Duration) async throws -> Int { values.withLock { $0.retries } }
+    func retries(window: Window) async throws -> Int { values.withLock { $0.retries } }
     func overdueOpen() async throws -> Int { values.withLock { $0.overdue } }
     func longestWaiting() async throws -> Waiting? { values.withLock { $0.longestWaiting } }
-    func assignmentsPerCapacity(window: Duration) async throws -> [Double] { values.withLock { $0.sharesPerCapacity } }
+    func assignmentsPerCapacity(window: Window) async throws -> [Double] { values.withLock { $0.sharesPerCapacity } }
 
     func employees(_ id: UUID?) async throws -> [EmployeeRow] {
         values.withLock { $0.employees }.filter { id == nil || $0.id == id }.sorted { $0.username < $1.username }
     }
 
     func currentLoad(of employee: UUID) async throws -> Int { values.withLock { $0.load[employee] ?? 0 } }
-    func busySeconds(of employee: UUID, window: Duration) async throws -> Double { values.withLock { $0.busySeconds[employee] ?? 0 } }
+    func busySeconds(of employee: UUID, window: Window) async throws -> Double { values.withLock { $0.busySeconds[employee] ?? 0 } }
 
-    func countSeries(of type: String, window: Duration, width: BucketWidth) async throws -> [Bucket] {
+    func countSeries(of type: String, window: Window, width: BucketWidth) async throws -> [Bucket] {
         asked(window)
         return values.withLock { values in
             values.widthsAsked.append(width)
@@ -76,7 +83,7 @@ final class FixedFigures: AnalyticsFigures {
         }
     }
 
-    func durationSeries(_ span: Span, window: Duration, width: BucketWidth) async throws -> [Bucket] {
+    func durationSeries(_ span: Span, window: Window, width: BucketWidth) async throws -> [Bucket] {
         asked(window)
         return values.withLock { values in
             values.widthsAsked.append(width)

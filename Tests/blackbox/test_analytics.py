@@ -185,6 +185,28 @@ def test_an_edit_sets_priority_and_due_time_whatever_the_order_its_events_arrive
         assert sql(stack, f"SELECT count(*) FROM analytics.facts WHERE task_id = '{task}' AND type = 'task.edited'") == "2"
 
 
+def test_a_window_may_end_in_the_past(api, admin, broker):
+    """`to` ends the window in the past: what happened in it counts, what came after does not."""
+    then = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(hours=3)
+    task = str(uuid.uuid4())
+    publish(broker, "task.created", {"taskId": task, "version": 1, "assigneeId": None, "name": "long ago", "priority": 2,
+                                     "requiredSkills": [], "dueAt": None, "maxAttempts": 1, "createdBy": str(uuid.uuid4())},
+            then + timedelta(seconds=30))
+    to = stamp(then + timedelta(minutes=5))
+
+    def minutes(query):
+        status, _, body = call(api(f"/api/analytics/timeseries?metric=created&{query}"), token=admin)
+        assert status == 200, body
+        return {bucket["minute"][:16]: bucket["count"] for bucket in body["buckets"]}
+
+    wait_for(lambda: minutes(f"window=10m&to={to}").get(stamp(then)[:16], 0) >= 1, 20, what="the past minute's creation")
+    assert all(minute <= to[:16] for minute in minutes(f"window=10m&to={to}")), "a minute after the window's end"
+    assert stamp(then)[:16] not in minutes("window=10m")
+    status, _, body = call(api(f"/api/analytics/overview?window=1h&to={stamp(datetime.now(timezone.utc) + timedelta(hours=1))}"),
+                           token=admin)
+    assert status == 422 and body["error"]["field"] == "to", body
+
+
 def test_open_and_completed_tasks_break_down_by_skill_and_an_edit_moves_a_task_between_skills(api, admin, broker):
     """Each open task counts under every skill it requires; a completion in the window under the
     skills its task required; an edit's skills replace the creation's."""

@@ -6,6 +6,7 @@ import os
 import stat
 import subprocess
 import uuid
+from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -247,6 +248,13 @@ def test_task_details_and_help_say_what_a_person_needs(admin_cli):
         assert len(line.split(subcommand, 1)[1].strip()) > 10, f"`tasks {subcommand}` has no help: {line!r}"
     status, _, err = admin_cli("stats", "--window", "9d")
     assert status == 7 and "(8d)" in err and "seconds" not in err, err
+    status, out, err = admin_cli("stats", "--window", "30m", "--to", "2020-01-01T00:00:00Z")
+    assert status == 7 and "further back than the retention" in err, (status, out, err)
+    an_hour_ago = (datetime.now(timezone.utc) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    status, out, err = admin_cli("stats", "--window", "30m", "--to", an_hour_ago)
+    assert status == 0 and out.startswith("window 30m"), (status, out, err)
+    status, out, err = admin_cli("stats", "--window", "30m", "--to", "yesterday")
+    assert status == 7 and "--to must be an RFC 3339 time" in err, err
 
 
 def test_an_employee_lists_accepts_and_declines_offers_and_an_admin_cancels_with_a_reason(stack, api, admin, broker, cli):

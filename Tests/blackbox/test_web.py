@@ -394,3 +394,21 @@ def test_a_chart_says_what_a_point_is_on_focus_and_downloads_what_it_shows_as_cs
     assert max(int(value) for _, value in rows[-2:]) >= 1, rows[-2:]
     assert "Completed by skill, last week (top 20)" in page.text("#analytics")
     page.shot("admin-analytics-week")
+
+    # A custom range — thirty minutes that ended ten minutes ago — drawn minute by minute; a range
+    # that ends before it starts is refused at the form.
+    Select(page.find("#analytics-window")).select_by_value("custom")
+    def choose(start_minutes_ago, end_minutes_ago):
+        page.driver.execute_script("""
+            const local = (d) => new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+            document.getElementById('analytics-from').value = local(new Date(Date.now() - arguments[0] * 60000));
+            document.getElementById('analytics-to').value = local(new Date(Date.now() - arguments[1] * 60000));""",
+            start_minutes_ago, end_minutes_ago)
+        page.find("#analytics-range button[type=submit]").click()
+    choose(40, 10)
+    page.wait(lambda: re.search(r": 31 minutes", page.find("a[data-csv='created-per-minute']").find_element(
+        By.XPATH, "ancestor::section[1]").find_element(By.CSS_SELECTOR, "svg").get_attribute("aria-label")), what="the custom range's chart")
+    assert re.search(r"Completed by skill, .+ – .+ \(top 20\)", page.text("#analytics"))
+    page.shot("admin-analytics-custom")
+    choose(10, 40)
+    page.wait(lambda: "at least a minute long" in page.text("#analytics"), what="the refused range")

@@ -90,10 +90,17 @@ struct Stats: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "The analytics overview (admin).")
     @OptionGroup var options: GlobalOptions
     @Option(help: "How far back: 15m, 1h, 24h, 7d (at most the retention, 8d by default).") var window = "1h"
+    @Option(help: "Where the window ends, RFC 3339 (a past range); now when not given.") var to: String?
 
     func run() async throws {
         try await running {
-            let figures = try await options.client().analytics.overview(query: .init(window: window)).ok.body.json
+            let end = try to.map { text in
+                guard let date = Output.parseTime(text) else {
+                    throw CLIError(message: "--to must be an RFC 3339 time, e.g. 2026-12-01T17:00:00Z, not \(text)", exitCode: 7)
+                }
+                return date
+            }
+            let figures = try await options.client().analytics.overview(query: .init(window: window, to: end)).ok.body.json
             if options.json { return Output.json(encoding: figures) }
             func pairs(_ counts: [String: Int]) -> String {
                 counts.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")

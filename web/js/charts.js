@@ -13,15 +13,16 @@ export function svg(tag, attributes = {}, ...children) {
 
 const MINUTE = 60_000;
 
-/** points: [{t: Date, v: number}], at most one per `step` ms (a minute, or an hour for a week).
+/** points: [{t: Date, v: number}], at most one per `step` ms (a minute, or an hour for a week),
+ *  drawn from `since` to `until` (now when not given).
  *  Steps without a point are drawn as zero when `missing` is "zero" (counts: nothing happened), or
  *  leave a gap in the line when it is "gap" (means: there was nothing to average) — never a
  *  straight line across them. */
-export function lineChart(title, points, { unit = "", width = 560, height = 200, missing = "zero", since, step = MINUTE } = {}) {
+export function lineChart(title, points, { unit = "", width = 560, height = 200, missing = "zero", since, until, step = MINUTE } = {}) {
   const pad = { left: 52, right: 14, top: 14, bottom: 28 };
   const slot = (t) => Math.floor(t / step) * step;
   const bySlot = new Map(points.map((p) => [slot(p.t.getTime()), p.v]));
-  const end = slot(Date.now());
+  const end = slot(until ?? Date.now());
   const start = slot(Math.min(since ?? Infinity, ...bySlot.keys(), end - 14 * step));
   const slots = [];
   for (let t = start; t <= end; t += step) slots.push({ t, v: bySlot.has(t) ? bySlot.get(t) : missing === "zero" ? 0 : null });

@@ -69,6 +69,13 @@ public struct Client: APIProtocol {
                     name: "window",
                     value: input.query.window
                 )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "to",
+                    value: input.query.to
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -203,6 +210,13 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "window",
                     value: input.query.window
+                )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "to",
+                    value: input.query.to
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
@@ -381,6 +395,13 @@ public struct Client: APIProtocol {
                     name: "window",
                     value: input.query.window
                 )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "to",
+                    value: input.query.to
+                )
                 converter.setAcceptHeader(
                     in: &request.headerFields,
                     contentTypes: input.headers.accept
@@ -520,6 +541,13 @@ public struct Client: APIProtocol {
                     explode: true,
                     name: "window",
                     value: input.query.window
+                )
+                try converter.setQueryItemAsURI(
+                    in: &request,
+                    style: .form,
+                    explode: true,
+                    name: "to",
+                    value: input.query.to
                 )
                 converter.setAcceptHeader(
                     in: &request.headerFields,

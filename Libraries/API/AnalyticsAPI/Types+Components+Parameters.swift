@@ -18,6 +18,10 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
+        /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+        ///
+        /// - Remark: Generated from `#/components/parameters/To`.
+        public typealias To = Foundation.Date
         /// how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
         ///
         /// - Remark: Generated from `#/components/parameters/Window`.

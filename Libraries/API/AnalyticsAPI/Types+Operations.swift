@@ -30,12 +30,21 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/employees/GET/query/window`.
                 public var window: Components.Parameters.Window?
+                /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                ///
+                /// - Remark: Generated from `#/paths/api/analytics/employees/GET/query/to`.
+                public var to: Components.Parameters.To?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
-                public init(window: Components.Parameters.Window? = nil) {
+                ///   - to: where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                public init(
+                    window: Components.Parameters.Window? = nil,
+                    to: Components.Parameters.To? = nil
+                ) {
                     self.window = window
+                    self.to = to
                 }
             }
             public var query: Operations.ListEmployeeFigures.Input.Query
@@ -242,12 +251,21 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/employees/{id}/GET/query/window`.
                 public var window: Components.Parameters.Window?
+                /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                ///
+                /// - Remark: Generated from `#/paths/api/analytics/employees/{id}/GET/query/to`.
+                public var to: Components.Parameters.To?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
-                public init(window: Components.Parameters.Window? = nil) {
+                ///   - to: where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                public init(
+                    window: Components.Parameters.Window? = nil,
+                    to: Components.Parameters.To? = nil
+                ) {
                     self.window = window
+                    self.to = to
                 }
             }
             public var query: Operations.EmployeeFigures.Input.Query
@@ -490,12 +508,21 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/overview/GET/query/window`.
                 public var window: Components.Parameters.Window?
+                /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                ///
+                /// - Remark: Generated from `#/paths/api/analytics/overview/GET/query/to`.
+                public var to: Components.Parameters.To?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
-                public init(window: Components.Parameters.Window? = nil) {
+                ///   - to: where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                public init(
+                    window: Components.Parameters.Window? = nil,
+                    to: Components.Parameters.To? = nil
+                ) {
                     self.window = window
+                    self.to = to
                 }
             }
             public var query: Operations.Overview.Input.Query
@@ -699,17 +726,24 @@ public enum Operations {
                 ///
                 /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/query/window`.
                 public var window: Components.Parameters.Window?
+                /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
+                ///
+                /// - Remark: Generated from `#/paths/api/analytics/timeseries/GET/query/to`.
+                public var to: Components.Parameters.To?
                 /// Creates a new `Query`.
                 ///
                 /// - Parameters:
                 ///   - metric:
                 ///   - window: how far back: 1m up to the retention (8d by default), such as 15m, 1h, 24h, 7d; default 1h
+                ///   - to: where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
                 public init(
                     metric: Operations.Timeseries.Input.Query.MetricPayload,
-                    window: Components.Parameters.Window? = nil
+                    window: Components.Parameters.Window? = nil,
+                    to: Components.Parameters.To? = nil
                 ) {
                     self.metric = metric
                     self.window = window
+                    self.to = to
                 }
             }
             public var query: Operations.Timeseries.Input.Query

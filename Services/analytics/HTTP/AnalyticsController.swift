@@ -1,4 +1,5 @@
 import AnalyticsAPI
+import EventContracts
 import Foundation
 import Hummingbird
 import ServiceRuntime
@@ -17,15 +18,38 @@ struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
         router.group("/api/analytics/employees").add(middleware: anyone).get(":id", use: employee)
     }
 
-    /// `window` (`15m`, `1h`, `24h`…): default one hour, at most the retention.
-    func window(_ request: Request, default fallback: Duration = .seconds(3_600)) throws -> (Duration, String) {
-        guard let text = request.uri.queryParameters["window"].map(String.init) else { return (fallback, "1h") }
-        guard let window = EnvironmentReader.parseDuration(text), window >= .seconds(60), window <= retention else {
-            throw APIError.invalid(
-                "window",
-                "window must be a duration from 1m to the retention (\(EnvironmentReader.durationText(retention))), such as 15m, 1h or 24h")
+    /// `window` (`15m`, `1h`, `24h`, `7d`…): default one hour, at most the retention; ending now, or
+    /// at `to` (RFC 3339: a custom range), which may not be in the future nor put the window's
+    /// start further back than the retention keeps facts.
+    func window(_ request: Request, default fallback: Duration = .seconds(3_600)) throws -> (Window, String) {
+        let text = request.uri.queryParameters["window"].map(String.init)
+        let length: Duration
+        if let text {
+            guard let parsed = EnvironmentReader.parseDuration(text), parsed >= .seconds(60), parsed <= retention else {
+                throw APIError.invalid(
+                    "window",
+                    "window must be a duration from 1m to the retention (\(EnvironmentReader.durationText(retention))), such as 15m, 1h or 24h"
+                )
+            }
+            length = parsed
+        } else {
+            length = fallback
         }
-        return (window, text)
+        guard let end = request.uri.queryParameters["to"].map(String.init) else { return (Window(length), text ?? "1h") }
+        guard let to = EventCoding.date(fromTimestamp: end) ?? (try? Date(end, strategy: .iso8601)) else {
+            throw APIError.invalid("to", "to must be an RFC 3339 time, such as 2026-12-01T09:00:00Z")
+        }
+        let now = Date()
+        guard to <= now.addingTimeInterval(60) else {
+            throw APIError.invalid("to", "to is in the future: the figures end now at the latest")
+        }
+        guard to.addingTimeInterval(-length.seconds) >= now.addingTimeInterval(-retention.seconds) else {
+            throw APIError.invalid(
+                "to",
+                "the window reaches further back than the retention (\(EnvironmentReader.durationText(retention))) keeps: choose a later to or a shorter window"
+            )
+        }
+        return (Window(length, end: min(to, now)), text ?? "1h")
     }
 
     @Sendable func overview(request: Request, context: ServiceRequestContext) async throws -> Documented.Overview {
@@ -56,7 +80,7 @@ struct AnalyticsController<Figures: AnalyticsFigures>: Sendable {
         )
     }
 
-    func figures(of employee: EmployeeRow, window: Duration, label: String) async throws -> Documented.EmployeeFigures {
+    func figures(of employee: EmployeeRow, window: Window, label: String) async throws -> Documented.EmployeeFigures {
         let counts = try await store.eventCounts(window: window, employee: employee.id)
         let completed = counts["task.completed"] ?? 0, failed = counts["task.failed"] ?? 0
         let busy = try await store.busySeconds(of: employee.id, window: window)

@@ -44,7 +44,7 @@ final class FiguresPublisher: Service, Sendable {
 
     /// The headline figures: tasks by status, the last minute's throughput, open overdue tasks.
     func headline() async throws -> [String: JSONValue] {
-        let counts = try await store.eventCounts(window: .seconds(60), employee: nil)
+        let counts = try await store.eventCounts(window: Window(.seconds(60)), employee: nil)
         var figures: [String: JSONValue] = [
             "tasksByStatus": .object(try await store.countsByStatus().mapValues { .number(Double($0)) }),
             "createdLastMinute": .number(Double(counts["task.created"] ?? 0)),

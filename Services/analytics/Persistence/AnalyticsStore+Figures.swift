@@ -1,19 +1,21 @@
 import Foundation
 import PostgresNIO
 
-/// The figures, computed in PostgreSQL from the tasks and facts over a window ending now.
+/// The figures, computed in PostgreSQL from the tasks and facts over a window ending now, or at
+/// `window.end` (a custom range): what happened after `since` and no later than `until`.
 /// Percentiles interpolate between the closest ranks (`percentile_cont`).
 extension AnalyticsStore: AnalyticsFigures {
     static let open = "('PENDING', 'ASSIGNED', 'IN_PROGRESS')"
 
-    func durations(_ span: Span, window: Duration, assignee: UUID?) async throws -> DurationStats {
+    func durations(_ span: Span, window: Window, assignee: UUID?) async throws -> DurationStats {
+        let (since, until) = window.bounds
         let (duration, end) = (span.interval, span.end)
         let row = try await client.query(
             """
             SELECT count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d), percentile_cont(0.99) WITHIN GROUP (ORDER BY d)
             FROM (SELECT greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d FROM analytics.tasks
-                  WHERE \(unescaped: end) > now() - make_interval(secs => \(window.seconds)) AND (\(unescaped: duration)) IS NOT NULL
+                  WHERE \(unescaped: end) > \(since) AND \(unescaped: end) <= \(until) AND (\(unescaped: duration)) IS NOT NULL
                     AND (\(assignee)::uuid IS NULL OR assignee_id = \(assignee))) AS x
             """,
             logger: logger
@@ -44,13 +46,14 @@ extension AnalyticsStore: AnalyticsFigures {
         )
     }
 
-    func completedBySkill(window: Duration) async throws -> [String: Int] {
+    func completedBySkill(window: Window) async throws -> [String: Int] {
+        let (since, until) = window.bounds
         var counts: [String: Int] = [:]
         let rows = try await client.query(
             """
             SELECT skill, count(*)::int FROM analytics.facts f JOIN analytics.tasks t ON t.id = f.task_id
             CROSS JOIN unnest(t.required_skills) AS skill
-            WHERE f.type = 'task.completed' AND f.at > now() - make_interval(secs => \(window.seconds)) GROUP BY skill
+            WHERE f.type = 'task.completed' AND f.at > \(since) AND f.at <= \(until) GROUP BY skill
             """,
             logger: logger
         )
@@ -58,12 +61,13 @@ extension AnalyticsStore: AnalyticsFigures {
         return counts
     }
 
-    func eventCounts(window: Duration, employee: UUID?) async throws -> [String: Int] {
+    func eventCounts(window: Window, employee: UUID?) async throws -> [String: Int] {
+        let (since, until) = window.bounds
         var counts: [String: Int] = [:]
         let rows = try await client.query(
             """
             SELECT type, count(*)::int FROM analytics.facts
-            WHERE at > now() - make_interval(secs => \(window.seconds)) AND (\(employee)::uuid IS NULL OR employee_id = \(employee))
+            WHERE at > \(since) AND at <= \(until) AND (\(employee)::uuid IS NULL OR employee_id = \(employee))
             GROUP BY type
             """,
             logger: logger
@@ -72,11 +76,12 @@ extension AnalyticsStore: AnalyticsFigures {
         return counts
     }
 
-    func retries(window: Duration) async throws -> Int {
-        try await client.query(
+    func retries(window: Window) async throws -> Int {
+        let (since, until) = window.bounds
+        return try await client.query(
             """
             SELECT count(*)::int FROM analytics.facts
-            WHERE type = 'task.failed' AND detail = 'retry' AND at > now() - make_interval(secs => \(window.seconds))
+            WHERE type = 'task.failed' AND detail = 'retry' AND at > \(since) AND at <= \(until)
             """,
             logger: logger
         ).collect().first?.decode(Int.self) ?? 0
@@ -102,11 +107,12 @@ extension AnalyticsStore: AnalyticsFigures {
         return Waiting(taskId: id, priority: priority, createdAt: createdAt, waitingSeconds: (waiting * 1_000).rounded() / 1_000)
     }
 
-    func assignmentsPerCapacity(window: Duration) async throws -> [Double] {
+    func assignmentsPerCapacity(window: Window) async throws -> [Double] {
+        let (since, until) = window.bounds
         let rows = try await client.query(
             """
             SELECT count(*)::float8 / greatest(e.capacity, 1) FROM analytics.facts f JOIN analytics.employees e ON e.id = f.employee_id
-            WHERE f.type = 'task.assigned' AND f.at > now() - make_interval(secs => \(window.seconds))
+            WHERE f.type = 'task.assigned' AND f.at > \(since) AND f.at <= \(until)
             GROUP BY f.employee_id, e.capacity
             """,
             logger: logger
@@ -138,23 +144,24 @@ extension AnalyticsStore: AnalyticsFigures {
         ).collect().first?.decode(Int.self) ?? 0
     }
 
-    func busySeconds(of employee: UUID, window: Duration) async throws -> Double {
-        try await client.query(
+    func busySeconds(of employee: UUID, window: Window) async throws -> Double {
+        let (since, until) = window.bounds
+        return try await client.query(
             """
             SELECT coalesce(sum(greatest(0, extract(epoch FROM
-                       least(coalesce(completed_at, failed_at, now()), now())
-                       - greatest(accepted_at, now() - make_interval(secs => \(window.seconds)))))), 0)::float8
+                       least(coalesce(completed_at, failed_at, \(until)), \(until)) - greatest(accepted_at, \(since))))), 0)::float8
             FROM analytics.tasks WHERE assignee_id = \(employee) AND accepted_at IS NOT NULL
             """,
             logger: logger
         ).collect().first?.decode(Double.self) ?? 0
     }
 
-    func countSeries(of type: String, window: Duration, width: BucketWidth) async throws -> [Bucket] {
+    func countSeries(of type: String, window: Window, width: BucketWidth) async throws -> [Bucket] {
+        let (since, until) = window.bounds
         let rows = try await client.query(
             """
             SELECT date_trunc(\(width.rawValue), at), count(*)::int FROM analytics.facts
-            WHERE type = \(type) AND at > now() - make_interval(secs => \(window.seconds)) GROUP BY 1 ORDER BY 1
+            WHERE type = \(type) AND at > \(since) AND at <= \(until) GROUP BY 1 ORDER BY 1
             """,
             logger: logger
         )
@@ -163,7 +170,8 @@ extension AnalyticsStore: AnalyticsFigures {
         return buckets
     }
 
-    func durationSeries(_ span: Span, window: Duration, width: BucketWidth) async throws -> [Bucket] {
+    func durationSeries(_ span: Span, window: Window, width: BucketWidth) async throws -> [Bucket] {
+        let (since, until) = window.bounds
         let (duration, end) = (span.interval, span.end)
         let rows = try await client.query(
             """
@@ -171,7 +179,7 @@ extension AnalyticsStore: AnalyticsFigures {
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d)
             FROM (SELECT \(unescaped: end) AS e, greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d
                   FROM analytics.tasks
-                  WHERE \(unescaped: end) > now() - make_interval(secs => \(window.seconds)) AND (\(unescaped: duration)) IS NOT NULL) AS x
+                  WHERE \(unescaped: end) > \(since) AND \(unescaped: end) <= \(until) AND (\(unescaped: duration)) IS NOT NULL) AS x
             GROUP BY 1 ORDER BY 1
             """,
             logger: logger

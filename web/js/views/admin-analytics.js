@@ -7,7 +7,10 @@ import { fill, figure, h, ms } from "../dom.js";
 /** The windows offered: the query's value, its label, its length in minutes (a week is the
  *  default retention's reach, ORCH_ANALYTICS_RETENTION 8d). */
 const WINDOWS = [["15m", "last 15 minutes", 15], ["1h", "last hour", 60], ["6h", "last 6 hours", 360], ["24h", "last day", 1440],
-  ["7d", "last week", 10_080]];
+  ["7d", "last week", 10_080], ["custom", "from … to …", null]];
+
+/** A datetime-local input's value for `date`, in the browser's time zone. */
+const local = (date) => new Date(date.getTime() - date.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 
 /** The 20 employees who completed the most (ties: most assigned, then by name), nobody with nothing. */
 export function topCompleters(people) {
@@ -33,23 +36,43 @@ export function analyticsView(container) {
   const windowSelect = h("select", { id: "analytics-window" },
     WINDOWS.map(([value, label]) => h("option", { value, selected: value === "1h" }, label)));
   const body = h("div", { id: "analytics" });
+  // A custom range: two times; the figures are the window between them, ending at the second.
+  const from = h("input", { type: "datetime-local", id: "analytics-from", value: local(new Date(Date.now() - 3_600_000)) });
+  const to = h("input", { type: "datetime-local", id: "analytics-to", value: local(new Date()) });
+  const range = h("form", { class: "actions", id: "analytics-range", hidden: true, onsubmit: (event) => { event.preventDefault(); load(); } },
+    h("label", { for: from.id }, "From"), from, h("label", { for: to.id }, "to"), to, h("button", { type: "submit" }, "Show"));
   // Means exist only for buckets that had something to average: those are left out, not zero.
   // A bucket is a minute, or an hour beyond a day (`bucketSeconds`); every series of a window has the same.
   let step = 60_000;
-  const series = async (metric, window) => {
-    const answer = await api(`/api/analytics/timeseries?metric=${metric}&window=${window}`);
+  const series = async (metric, query) => {
+    const answer = await api(`/api/analytics/timeseries?metric=${metric}&${query}`);
     step = answer.bucketSeconds * 1000;
     return answer.buckets.map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
       .filter((p) => p.v !== null && p.v !== undefined);
   };
-  async function load() {
+  /** What to ask for: the window (and where it ends, for a custom range), the chart's span and
+   *  the words for it; or why the range cannot be asked for. */
+  function chosen() {
     const window = windowSelect.value;
-    const [, label, minutes] = WINDOWS.find(([value]) => value === window);
-    const since = Date.now() - minutes * 60_000;
+    range.hidden = window !== "custom";
+    if (window !== "custom") {
+      const [, label, minutes] = WINDOWS.find(([value]) => value === window);
+      return { query: `window=${window}`, since: Date.now() - minutes * 60_000, until: undefined, label };
+    }
+    const [start, end] = [new Date(from.value), new Date(to.value)];
+    if (Number.isNaN(start.getTime()) || Number.isNaN(end.getTime())) return { problem: "Give both times of the range." };
+    if (end - start < 60_000) return { problem: "The range must be at least a minute long: “to” after “from”." };
+    const seconds = Math.round((end - start) / 1000);
+    const label = `${start.toLocaleString()} – ${end.toLocaleString()}`;
+    return { query: `window=${seconds}s&to=${encodeURIComponent(end.toISOString())}`, since: start.getTime(), until: end.getTime(), label };
+  }
+  async function load() {
+    const { query, since, until, label, problem } = chosen();
+    if (problem) return fill(body, h("p", { class: "form-error", role: "alert" }, problem));
     try {
       const [overview, people, throughput, created, wait] = await Promise.all([
-        api(`/api/analytics/overview?window=${window}`), api(`/api/analytics/employees?window=${window}`),
-        series("throughput", window), series("created", window), series("wait", window),
+        api(`/api/analytics/overview?${query}`), api(`/api/analytics/employees?${query}`),
+        series("throughput", query), series("created", query), series("wait", query),
       ]);
       const per = step >= 3_600_000 ? "hour" : "minute";
       fill(body,
@@ -62,9 +85,9 @@ export function analyticsView(container) {
             : overview.overdueTasks), figure("Retries", overview.retries),
           figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
         h("div", { class: "grid charts" },
-          chartCard(`Completed per ${per}`, lineChart(`Completed per ${per}`, throughput, { since, step }), `completed-per-${per}`),
-          chartCard(`Created per ${per}`, lineChart(`Created per ${per}`, created, { since, step }), `created-per-${per}`),
-          chartCard(`Mean wait per ${per}`, lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since, step }), `mean-wait-per-${per}`),
+          chartCard(`Completed per ${per}`, lineChart(`Completed per ${per}`, throughput, { since, until, step }), `completed-per-${per}`),
+          chartCard(`Created per ${per}`, lineChart(`Created per ${per}`, created, { since, until, step }), `created-per-${per}`),
+          chartCard(`Mean wait per ${per}`, lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since, until, step }), `mean-wait-per-${per}`),
           chartCard("Tasks by status", barChart("Tasks by status", Object.entries(overview.tasksByStatus)), "tasks-by-status"),
           chartCard("Open tasks by priority", barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n])), "open-tasks-by-priority"),
           chartCard("Open tasks by skill (top 20)", barChart("Open tasks by skill", biggest(overview.openTasksBySkill)), "open-tasks-by-skill"),
@@ -80,7 +103,7 @@ export function analyticsView(container) {
     }
   }
   windowSelect.addEventListener("change", load);
-  fill(container, h("div", { class: "actions" }, h("label", { for: windowSelect.id }, "Window"), windowSelect), body);
+  fill(container, h("div", { class: "actions" }, h("label", { for: windowSelect.id }, "Window"), windowSelect), range, body);
   load();
   return load;
 }
