@@ -44,6 +44,9 @@ struct TaskListQueryTests {
                 filters.append(("q=\(search)", TaskFilter(search: search)))
             }
             filters.append(("skill=billing", TaskFilter(skill: "billing")))
+            // A search alone, oldest first (its own query, in the words' table), and with a filter (the general one).
+            filters.append(("q=inv&sort=created", TaskFilter(search: "inv", sort: TaskSort(key: .created, descending: false))))
+            filters.append(("q=inv&skill=billing", TaskFilter(search: "inv", skill: "billing")))
             for key in TaskSort.Key.allCases {
                 for descending in [false, true] {
                     filters.append(("sort=\(descending ? "-" : "")\(key)", TaskFilter(sort: TaskSort(key: key, descending: descending))))
@@ -55,6 +58,12 @@ struct TaskListQueryTests {
                 #expect(stored.items.map(\.name) == kept.items.map(\.name), "\(label)")
                 #expect(stored.total == kept.total, "\(label)")
             }
+            // Pages of a search alone: the same tasks, page by page, as one long page.
+            let all = try await repository.list(TaskFilter(search: "inv"), page: 0, size: 100).items.map(\.id)
+            var paged: [UUID] = []
+            for number in 0..<3 { paged += try await repository.list(TaskFilter(search: "inv"), page: number, size: 1).items.map(\.id) }
+            #expect(paged == all && all.count == 3)
+            #expect(try await repository.list(TaskFilter(search: "inv"), page: 5, size: 1).items.isEmpty)
             let found = try await repository.list(TaskFilter(search: "inv"), page: 0, size: 100).items.map(\.name)
             #expect(Set(found) == ["Check invoice 4711", "CHECK INVOICE 4712", "Invoices, again"])
         }

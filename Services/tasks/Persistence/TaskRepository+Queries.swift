@@ -33,11 +33,36 @@ extension TaskRepository {
                 \(unescaped: close)
                 """
         }
+        if let words, filter.isOnlyASearch, filter.sort.key == .created {
+            return try await found(words, descending: filter.sort.descending, page: page, size: size)
+        }
         let total = try await client.query(filtered("SELECT count(*)"), logger: logger).collect().first?.decode(Int.self) ?? 0
         let rows = try await client.query(
             filtered(
                 "SELECT \(Self.columns)", "ORDER BY \(Self.order(filter.sort)) LIMIT \(size) OFFSET \(page * size)",
                 fenced: filter.search != nil), logger: logger
+        ).collect()
+        return (try rows.map(Self.task), total)
+    }
+
+    /// A search by words and nothing else, newest or oldest first: its matches counted and paged
+    /// in `task_words` alone (their creation time is beside their words), and only the page's
+    /// tasks read — the same tasks in the same order as the general query, which fetched every
+    /// match from `tasks.tasks` to sort them (150 ms for a word in a fifth of 100,000 names).
+    private func found(_ words: String, descending: Bool, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
+        let order = descending ? "created_at DESC, id" : "created_at ASC, id"
+        let total =
+            try await client.query(
+                "SELECT count(*) FROM tasks.task_words WHERE words @@ to_tsquery('simple', \(words))", logger: logger
+            ).collect().first?.decode(Int.self) ?? 0
+        let rows = try await client.query(
+            """
+            SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = ANY(ARRAY(
+                SELECT id FROM tasks.task_words WHERE words @@ to_tsquery('simple', \(words))
+                ORDER BY \(unescaped: order) LIMIT \(size) OFFSET \(page * size)))
+            ORDER BY \(unescaped: order)
+            """,
+            logger: logger
         ).collect()
         return (try rows.map(Self.task), total)
     }

@@ -102,12 +102,13 @@ struct TaskRepository: TaskStore {
                             \(task.status.rawValue), \(task.attempt), \(task.maxAttempts), 0, false, tasks.to_ms(\(task.dueAt)), \(task.version),
                             \(task.createdBy), tasks.to_ms(\(task.createdAt)), tasks.to_ms(\(task.updatedAt))
                         WHERE \(idempotency?.key)::text IS NULL OR EXISTS (SELECT FROM claimed)
-                        RETURNING id
+                        RETURNING id, created_at
                     ), audited AS (
                         INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason)
                         SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
                     ), worded AS (
-                        INSERT INTO tasks.task_words (id, words) SELECT id, to_tsvector('simple', \(task.name)) FROM inserted
+                        INSERT INTO tasks.task_words (id, words, created_at)
+                        SELECT id, to_tsvector('simple', \(task.name)), created_at FROM inserted
                     ), published AS (
                         INSERT INTO tasks.outbox (event_id, event_type, body)
                         SELECT \(created.id), \(created.type), \(created.body) FROM inserted

@@ -76,6 +76,12 @@ struct TaskFilter: Sendable {
     /// Tasks that require this skill (ignoring case).
     var skill: String?
     var sort = TaskSort(key: .created, descending: true)
+
+    /// Whether only a search narrows it (every other filter left out).
+    var isOnlyASearch: Bool {
+        search != nil && status == nil && priority == nil && assignee == nil && createdFrom == nil && createdTo == nil && !overdue
+            && skill == nil
+    }
 }
 
 /// The order of a list: by one column, ties broken newest first, then by id, so pages are stable.

@@ -132,5 +132,14 @@ enum TasksMigrations {
                 WHERE NOT overdue_published AND due_at IS NOT NULL AND status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')
                 """,
             ]),
+        // A search in the default order pages and counts its matches in `task_words` alone: a
+        // word in a fifth of 100,000 names took 150 ms fetching its 20,000 tasks one by one.
+        Migration(
+            version: 12, name: "the creation time beside a task's words, for a search's order",
+            statements: [
+                "ALTER TABLE tasks.task_words ADD COLUMN created_at timestamptz",
+                "UPDATE tasks.task_words w SET created_at = t.created_at FROM tasks.tasks t WHERE t.id = w.id",
+                "ALTER TABLE tasks.task_words ALTER COLUMN created_at SET NOT NULL",
+            ]),
     ]
 }
