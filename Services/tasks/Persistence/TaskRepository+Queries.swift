@@ -48,7 +48,7 @@ extension TaskRepository {
     /// A search by words and nothing else, newest or oldest first: its matches counted and paged
     /// in `task_words` alone (their creation time is beside their words), and only the page's
     /// tasks read — the same tasks in the same order as the general query, which fetched every
-    /// match from `tasks.tasks` to sort them (150 ms for a word in a fifth of 100,000 names).
+    /// match from `tasks.tasks` to sort them (~100 ms for a word in a fifth of 100,000 names).
     private func found(_ words: String, descending: Bool, page: Int, size: Int) async throws -> (items: [TaskRecord], total: Int) {
         let order = descending ? "created_at DESC, id" : "created_at ASC, id"
         let total =

@@ -133,7 +133,7 @@ enum TasksMigrations {
                 """,
             ]),
         // A search in the default order pages and counts its matches in `task_words` alone: a
-        // word in a fifth of 100,000 names took 150 ms fetching its 20,000 tasks one by one.
+        // word in a fifth of 100,000 names took ~100 ms fetching its 20,000 tasks one by one.
         Migration(
             version: 12, name: "the creation time beside a task's words, for a search's order",
             statements: [
