@@ -42,13 +42,12 @@ export function analyticsView(container) {
   const range = h("form", { class: "actions", id: "analytics-range", hidden: true, onsubmit: (event) => { event.preventDefault(); load(); } },
     h("label", { for: from.id }, "From"), from, h("label", { for: to.id }, "to"), to, h("button", { type: "submit" }, "Show"));
   // Means exist only for buckets that had something to average: those are left out, not zero.
-  // A bucket is a minute, or an hour beyond a day (`bucketSeconds`); every series of a window has the same.
-  let step = 60_000;
+  // A bucket is a minute, or an hour beyond a day (`bucketSeconds`, the `step` between points).
   const series = async (metric, query) => {
     const answer = await api(`/api/analytics/timeseries?metric=${metric}&${query}`);
-    step = answer.bucketSeconds * 1000;
-    return answer.buckets.map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
+    const points = answer.buckets.map((b) => ({ t: new Date(b.minute), v: metric === "wait" || metric === "handling" ? b.meanMs : b.count ?? 0 }))
       .filter((p) => p.v !== null && p.v !== undefined);
+    return { points, step: answer.bucketSeconds * 1000 };
   };
   /** What to ask for: the window (and where it ends, for a custom range), the chart's span and
    *  the words for it; or why the range cannot be asked for. */
@@ -66,7 +65,11 @@ export function analyticsView(container) {
     const label = `${start.toLocaleString()} – ${end.toLocaleString()}`;
     return { query: `window=${seconds}s&to=${encodeURIComponent(end.toISOString())}`, since: start.getTime(), until: end.getTime(), label };
   }
+  // Loads overlap (a window chosen, then a range shown; a live refresh): only the latest draws,
+  // or an earlier one finishing last would put back what was asked for before.
+  let latest = 0;
   async function load() {
+    const mine = ++latest;
     const { query, since, until, label, problem } = chosen();
     if (problem) return fill(body, h("p", { class: "form-error", role: "alert" }, problem));
     try {
@@ -74,6 +77,9 @@ export function analyticsView(container) {
         api(`/api/analytics/overview?${query}`), api(`/api/analytics/employees?${query}`),
         series("throughput", query), series("created", query), series("wait", query),
       ]);
+      if (mine !== latest) return;
+      // Every series of one window has the same buckets.
+      const step = throughput.step;
       const per = step >= 3_600_000 ? "hour" : "minute";
       fill(body,
         h("div", { class: "figures card" },
@@ -85,9 +91,9 @@ export function analyticsView(container) {
             : overview.overdueTasks), figure("Retries", overview.retries),
           figure("Fairness (Jain)", overview.fairness?.jainIndex?.toFixed(3) ?? "—")),
         h("div", { class: "grid charts" },
-          chartCard(`Completed per ${per}`, lineChart(`Completed per ${per}`, throughput, { since, until, step }), `completed-per-${per}`),
-          chartCard(`Created per ${per}`, lineChart(`Created per ${per}`, created, { since, until, step }), `created-per-${per}`),
-          chartCard(`Mean wait per ${per}`, lineChart("Mean wait before assignment", wait.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since, until, step }), `mean-wait-per-${per}`),
+          chartCard(`Completed per ${per}`, lineChart(`Completed per ${per}`, throughput.points, { since, until, step }), `completed-per-${per}`),
+          chartCard(`Created per ${per}`, lineChart(`Created per ${per}`, created.points, { since, until, step }), `created-per-${per}`),
+          chartCard(`Mean wait per ${per}`, lineChart("Mean wait before assignment", wait.points.map((p) => ({ t: p.t, v: p.v / 1000 })), { unit: " s", missing: "gap", since, until, step }), `mean-wait-per-${per}`),
           chartCard("Tasks by status", barChart("Tasks by status", Object.entries(overview.tasksByStatus)), "tasks-by-status"),
           chartCard("Open tasks by priority", barChart("Open tasks by priority", Object.entries(overview.openTasksByPriority).map(([p, n]) => [`priority ${p}`, n])), "open-tasks-by-priority"),
           chartCard("Open tasks by skill (top 20)", barChart("Open tasks by skill", biggest(overview.openTasksBySkill)), "open-tasks-by-skill"),
@@ -99,7 +105,7 @@ export function analyticsView(container) {
               h("td", {}, e.successRate === null || e.successRate === undefined ? "—" : `${Math.round(e.successRate * 100)}%`), h("td", {}, ms(e.handlingTime?.p50Ms)),
               h("td", {}, `${Math.round((e.utilisation ?? 0) * 100)}%`)))))));
     } catch (error) {
-      fill(body, h("p", { class: "form-error" }, error.message));
+      if (mine === latest) fill(body, h("p", { class: "form-error" }, error.message));
     }
   }
   windowSelect.addEventListener("change", load);
