@@ -51,6 +51,18 @@ export function statusPill(status) {
   return h("span", { class: `pill status-${status}` }, status);
 }
 
+/** For a view whose loads overlap (a filter changed, a range shown, a live refresh while the
+ *  last answer is on its way): an older answer arriving last must not be drawn over a newer
+ *  one. `const begin = newestOnly()` once per view; each load starts with
+ *  `const current = begin()` and draws only while `current()` is true. */
+export function newestOnly() {
+  let latest = 0;
+  return () => {
+    const mine = ++latest;
+    return () => mine === latest;
+  };
+}
+
 /** Calls `run` at most once per `wait` ms, at the end of a burst. */
 export function debounce(run, wait = 250) {
   let timer = null;

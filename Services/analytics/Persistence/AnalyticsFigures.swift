@@ -1,7 +1,7 @@
 import Foundation
 
 /// What the analytics routes read: `AnalyticsStore`, computed in PostgreSQL, and the fixed figures
-/// the controller tests set (docs/architecture.md, "Tests"). Windows end now.
+/// the controller tests set (docs/architecture.md, "Tests"). A window ends now or where it says.
 protocol AnalyticsFigures: Sendable {
     /// Statistics of `span` for the tasks whose span ended in the window, optionally of one assignee.
     func durations(_ span: Span, window: Window, assignee: UUID?) async throws -> DurationStats
@@ -69,7 +69,6 @@ struct EmployeeRow: Sendable {
     var capacity: Int
 }
 
-/// One minute of a series.
 /// The stretch of time figures count over: `length` back from `end` — now when nil, or a time in
 /// the past for a custom range (`?window=…&to=…`).
 struct Window: Sendable, Equatable {
@@ -98,7 +97,8 @@ enum BucketWidth: String, Sendable, CaseIterable {
     var seconds: Int { self == .minute ? 60 : 3_600 }
 }
 
-/// One bucket of a series; `minute` is when it starts (the hour's first minute for an hour).
+/// One bucket of a series; `minute` is when it starts (the hour's first minute for an hour), in
+/// UTC whatever the database session's time zone.
 struct Bucket: Codable, Sendable, Equatable {
     var minute: Date
     var count: Int

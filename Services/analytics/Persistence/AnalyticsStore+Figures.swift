@@ -33,7 +33,7 @@ extension AnalyticsStore: AnalyticsFigures {
 
     func openByPriority() async throws -> [String: Int] {
         try await keyedCounts(
-            "SELECT priority::text, count(*)::int FROM analytics.tasks WHERE known AND status IN \(Self.open) GROUP BY priority"
+            "SELECT priority::text, count(*)::int FROM analytics.tasks WHERE known AND status IN \(unescaped: Self.open) GROUP BY priority"
         )
     }
 
@@ -41,39 +41,31 @@ extension AnalyticsStore: AnalyticsFigures {
         try await keyedCounts(
             """
             SELECT skill, count(*)::int FROM analytics.tasks CROSS JOIN unnest(required_skills) AS skill
-            WHERE known AND status IN \(Self.open) GROUP BY skill
+            WHERE known AND status IN \(unescaped: Self.open) GROUP BY skill
             """
         )
     }
 
     func completedBySkill(window: Window) async throws -> [String: Int] {
         let (since, until) = window.bounds
-        var counts: [String: Int] = [:]
-        let rows = try await client.query(
+        return try await keyedCounts(
             """
             SELECT skill, count(*)::int FROM analytics.facts f JOIN analytics.tasks t ON t.id = f.task_id
             CROSS JOIN unnest(t.required_skills) AS skill
             WHERE f.type = 'task.completed' AND f.at > \(since) AND f.at <= \(until) GROUP BY skill
-            """,
-            logger: logger
+            """
         )
-        for try await (skill, count) in rows.decode((String, Int).self) { counts[skill] = count }
-        return counts
     }
 
     func eventCounts(window: Window, employee: UUID?) async throws -> [String: Int] {
         let (since, until) = window.bounds
-        var counts: [String: Int] = [:]
-        let rows = try await client.query(
+        return try await keyedCounts(
             """
             SELECT type, count(*)::int FROM analytics.facts
             WHERE at > \(since) AND at <= \(until) AND (\(employee)::uuid IS NULL OR employee_id = \(employee))
             GROUP BY type
-            """,
-            logger: logger
+            """
         )
-        for try await (type, count) in rows.decode((String, Int).self) { counts[type] = count }
-        return counts
     }
 
     func retries(window: Window) async throws -> Int {
@@ -160,7 +152,7 @@ extension AnalyticsStore: AnalyticsFigures {
         let (since, until) = window.bounds
         let rows = try await client.query(
             """
-            SELECT date_trunc(\(width.rawValue), at), count(*)::int FROM analytics.facts
+            SELECT date_trunc(\(width.rawValue), at, 'UTC'), count(*)::int FROM analytics.facts
             WHERE type = \(type) AND at > \(since) AND at <= \(until) GROUP BY 1 ORDER BY 1
             """,
             logger: logger
@@ -175,7 +167,7 @@ extension AnalyticsStore: AnalyticsFigures {
         let (duration, end) = (span.interval, span.end)
         let rows = try await client.query(
             """
-            SELECT date_trunc(\(width.rawValue), e), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
+            SELECT date_trunc(\(width.rawValue), e, 'UTC'), count(*)::int, avg(d), percentile_cont(0.5) WITHIN GROUP (ORDER BY d),
                    percentile_cont(0.9) WITHIN GROUP (ORDER BY d)
             FROM (SELECT \(unescaped: end) AS e, greatest(0, extract(epoch FROM (\(unescaped: duration))) * 1000)::float8 AS d
                   FROM analytics.tasks
@@ -191,9 +183,10 @@ extension AnalyticsStore: AnalyticsFigures {
         return buckets
     }
 
-    private func keyedCounts(_ sql: String) async throws -> [String: Int] {
+    /// A count per key (a NULL key counted as "unknown").
+    private func keyedCounts(_ query: PostgresQuery) async throws -> [String: Int] {
         var counts: [String: Int] = [:]
-        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        let rows = try await client.query(query, logger: logger)
         for try await (key, count) in rows.decode((String?, Int).self) { counts[key ?? "unknown"] = count }
         return counts
     }

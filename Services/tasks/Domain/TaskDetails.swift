@@ -59,7 +59,7 @@ struct HeldTask: Sendable {
     var acceptedAt: Date?
 
     /// The work held, by the employee holding it: the one who has held a task longest first, each
-    /// one's tasks oldest first (`held` is oldest first, as the store reads it).
+    /// one's tasks oldest first, whatever order `held` comes in.
     static func byHolder(_ held: [HeldTask]) -> [(employee: UUID, tasks: [HeldTask])] {
         var order: [UUID] = []
         var tasks: [UUID: [HeldTask]] = [:]

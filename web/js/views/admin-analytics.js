@@ -2,7 +2,7 @@
 // per-employee performance; refreshed when analytics publishes new figures.
 import { api } from "../api.js";
 import { barChart, csvText, lineChart } from "../charts.js";
-import { fill, figure, h, ms } from "../dom.js";
+import { fill, figure, h, ms, newestOnly } from "../dom.js";
 
 /** The windows offered: the query's value, its label, its length in minutes (a week is the
  *  default retention's reach, ORCH_ANALYTICS_RETENTION 8d). */
@@ -65,11 +65,10 @@ export function analyticsView(container) {
     const label = `${start.toLocaleString()} – ${end.toLocaleString()}`;
     return { query: `window=${seconds}s&to=${encodeURIComponent(end.toISOString())}`, since: start.getTime(), until: end.getTime(), label };
   }
-  // Loads overlap (a window chosen, then a range shown; a live refresh): only the latest draws,
-  // or an earlier one finishing last would put back what was asked for before.
-  let latest = 0;
+  // A window chosen, then a range shown: the first answer arriving last would put it back.
+  const begin = newestOnly();
   async function load() {
-    const mine = ++latest;
+    const current = begin();
     const { query, since, until, label, problem } = chosen();
     if (problem) return fill(body, h("p", { class: "form-error", role: "alert" }, problem));
     try {
@@ -77,7 +76,7 @@ export function analyticsView(container) {
         api(`/api/analytics/overview?${query}`), api(`/api/analytics/employees?${query}`),
         series("throughput", query), series("created", query), series("wait", query),
       ]);
-      if (mine !== latest) return;
+      if (!current()) return;
       // Every series of one window has the same buckets.
       const step = throughput.step;
       const per = step >= 3_600_000 ? "hour" : "minute";
@@ -105,7 +104,7 @@ export function analyticsView(container) {
               h("td", {}, e.successRate === null || e.successRate === undefined ? "—" : `${Math.round(e.successRate * 100)}%`), h("td", {}, ms(e.handlingTime?.p50Ms)),
               h("td", {}, `${Math.round((e.utilisation ?? 0) * 100)}%`)))))));
     } catch (error) {
-      if (mine === latest) fill(body, h("p", { class: "form-error" }, error.message));
+      if (current()) fill(body, h("p", { class: "form-error" }, error.message));
     }
   }
   windowSelect.addEventListener("change", load);

@@ -2,7 +2,7 @@
 // with filters and bulk actions on the tasks selected in it, and one task's detail with its
 // comments, audit trail, edit, take back, retry, cancel and assign.
 import { api } from "../api.js";
-import { confirmAction, debounce, field, fill, h, showErrors, statusPill, when } from "../dom.js";
+import { confirmAction, debounce, field, fill, h, newestOnly, showErrors, statusPill, when } from "../dom.js";
 import { toast } from "../notifications.js";
 import { ATTEMPTS, BULK_MAX, PRIORITIES, STATUSES, TASK_DESCRIPTION_MAX, TASK_NAME_MAX } from "../limits.js";
 import { assignOptions, team } from "./admin-team.js";
@@ -120,7 +120,10 @@ export function taskList(container, filters = {}) {
     return h("th", { scope: "col", "aria-sort": current ? (descending ? "descending" : "ascending") : "none" }, button);
   }
 
+  // Typing a search changes the query while the last answer is on its way (a broad one is slower).
+  const begin = newestOnly();
   async function load() {
+    const current = begin();
     remember();
     const query = new URLSearchParams({ page: state.page, size: state.size, sort: state.sort });
     if (state.q) query.set("q", state.q);
@@ -130,6 +133,7 @@ export function taskList(container, filters = {}) {
     if (state.overdue) query.set("overdue", "true");
     try {
       const [result, people] = await Promise.all([api(`/api/admin/tasks?${query}`), team()]);
+      if (!current()) return;
       const pages = Math.max(1, Math.ceil(result.total / state.size));
       if (state.page >= pages && result.total > 0) {
         state.page = pages - 1;
@@ -173,7 +177,7 @@ export function taskList(container, filters = {}) {
           h("span", { class: "muted", id: "task-count" }, `of ${pages} · ${count(result.total, "task")}`), next));
       drawBar();
     } catch (error) {
-      fill(rows, h("p", { class: "form-error" }, error.message));
+      if (current()) fill(rows, h("p", { class: "form-error" }, error.message));
     }
   }
 
