@@ -84,8 +84,7 @@ struct TaskRepository: TaskStore {
         on connection: PostgresConnection
     ) async throws -> Int64? {
         // The key's row goes in first and gates the rest: `ON CONFLICT DO NOTHING` waits for a
-        // concurrent first use of the key to commit, then inserts nothing. Its foreign key is
-        // checked at the end of the statement, when the task is there.
+        // concurrent first use of the key to commit, then inserts nothing.
         let rows = try await connection.rows(
             of: TaskInsert(
                 query: """

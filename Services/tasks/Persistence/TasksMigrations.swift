@@ -141,5 +141,17 @@ enum TasksMigrations {
                 "UPDATE tasks.task_words w SET created_at = t.created_at FROM tasks.tasks t WHERE t.id = w.id",
                 "ALTER TABLE tasks.task_words ALTER COLUMN created_at SET NOT NULL",
             ]),
+        // Every audit row, comment and idempotency key is written by the statement that writes
+        // its task (a creation's or a transition's CTE, or a comment's transaction after reading
+        // the task), and tasks are never deleted: the references could not fail, yet each checked
+        // row was a locking read of the task and a queued trigger, seven per lifecycle
+        // (pg_stat_statements; docs/benchmarks.md, "thirteenth session").
+        Migration(
+            version: 13, name: "no reference checks on rows written beside their task",
+            statements: [
+                "ALTER TABLE tasks.audit DROP CONSTRAINT audit_task_id_fkey",
+                "ALTER TABLE tasks.comments DROP CONSTRAINT comments_task_id_fkey",
+                "ALTER TABLE tasks.idempotency_keys DROP CONSTRAINT idempotency_keys_task_id_fkey",
+            ]),
     ]
 }
