@@ -42,6 +42,13 @@ public final class OutboxRelay: Service, Sendable {
         /// the outbox, since a row committed after its gap was given up on may leave after a later
         /// row of its task (docs/events.md).
         public var gapLimit: Duration = .seconds(5)
+        /// How long rows handed over above a missing position wait for it to be handed over too
+        /// before the table is read. Under load most gaps are this process's own concurrent
+        /// transactions, committing a moment later: at 150 lifecycles/s the tasks relay read
+        /// its table for one lifecycle in two, 200 index entries a read, most of them deleted rows
+        /// (docs/benchmarks.md, "thirteenth session"). A NOTIFY (another replica's rows) or a
+        /// full mailbox still reads at once.
+        public var gapGrace: Duration = .milliseconds(3)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
         /// A batch not confirmed within this ends the session, which sends it again: a confirm
         /// that never comes must not hold the relay (consumers drop the duplicates).
@@ -187,6 +194,8 @@ public final class OutboxRelay: Service, Sendable {
         // What was handed over before this session is in the table, which it reads first.
         mailbox.clear()
         var mustRead = true
+        // Handed over above a missing position, waiting `gapGrace` for it (see `admitted`).
+        var held = HeldRows()
         try await withThrowingDiscardingTaskGroup { group in
             // A failed delete ends the session the way a failed publish does, through `inFlight`:
             // thrown from a child, it would only cancel this loop, which then threw a
@@ -208,13 +217,27 @@ public final class OutboxRelay: Service, Sendable {
                     await wake.wait(timeout: options.idleCheck)
                     continue
                 }
-                let handed = mailbox.take(upTo: options.batchSize)
+                let handed = mailbox.take(upTo: options.batchSize - held.rows.count)
                 mustRead = mustRead || handed.read
+                let rows = held.rows + handed.rows
+                let firstCommit = [held.firstCommit, handed.firstCommit].compactMap { $0 }.min()
                 var batch: [PendingEvent] = []
-                if !mustRead, !handed.rows.isEmpty, let admitted = window.admit(handed.rows.map(\.position), at: .now) {
+                let now = ContinuousClock.now
+                if !mustRead, !rows.isEmpty, let admitted = window.admit(rows.map(\.position), at: now) {
+                    held = HeldRows()
                     let send = Set(admitted)
-                    batch = handed.rows.filter { send.contains($0.position) }.sorted { $0.position < $1.position }.map(PendingEvent.init)
-                } else if mustRead || !handed.rows.isEmpty {
+                    batch = rows.filter { send.contains($0.position) }.sorted { $0.position < $1.position }.map(PendingEvent.init)
+                } else if !mustRead, !rows.isEmpty, window.isSettled(at: now), rows.count < options.batchSize,
+                    case let waited = now - (held.since ?? now), waited < options.gapGrace
+                {
+                    // A position below them is missing: most likely a transaction of this process
+                    // committing a moment later, whose hand-over (or a confirm, or the grace's
+                    // end) wakes us.
+                    held = HeldRows(rows: rows, since: held.since ?? now, firstCommit: firstCommit)
+                    await wake.wait(timeout: options.gapGrace - waited)
+                    continue
+                } else if mustRead || !rows.isEmpty {
+                    held = HeldRows()
                     batch = try await pending(on: connection, excluding: inFlight.positions)
                     // A full batch may not be all there is.
                     mustRead = batch.count == options.batchSize
@@ -225,7 +248,7 @@ public final class OutboxRelay: Service, Sendable {
                     try Task.checkCancellation()
                     let sentAt = HopLatency.now()
                     let receipt = publisher.send(batch.map { $0.message(stampedWith: .integer(sentAt)) }, in: sequence)
-                    if let committed = handed.firstCommit { sendDelay.recordNanoseconds(max(0, sentAt - committed) * 1_000) }
+                    if let committed = firstCommit { sendDelay.recordNanoseconds(max(0, sentAt - committed) * 1_000) }
                     inFlight.add(positions)
                     window.sent(positions, at: .now)
                     group.addTask { [options, wake] in
@@ -262,6 +285,14 @@ public final class OutboxRelay: Service, Sendable {
             }
             inFlight.marked(positions)
         }
+    }
+
+    /// Rows handed over that wait for a missing position below them, since when, and the
+    /// earliest commit among them.
+    private struct HeldRows {
+        var rows: [HandedRow] = []
+        var since: ContinuousClock.Instant?
+        var firstCommit: Int64?
     }
 
     private struct PendingEvent {

@@ -48,6 +48,13 @@ struct RelayWindow {
         return fresh
     }
 
+    /// Whether a hand-over can be admitted at all: something was sent this session and its first
+    /// hold is over. Before that every hand-over is read, and waiting for a gap would only delay it.
+    func isSettled(at now: ContinuousClock.Instant) -> Bool {
+        guard let holdUntil, watermark != nil else { return false }
+        return now >= holdUntil
+    }
+
     /// Rows were sent (read or handed over).
     mutating func sent(_ positions: [Int64], at now: ContinuousClock.Instant) {
         guard !positions.isEmpty else { return }

@@ -145,6 +145,66 @@ struct OutboxRelayTests {
         }
     }
 
+    final class Flag: Sendable { let raised = Atomic(false) }
+
+    /// Commits seq 3 while a transaction holding seq 2 (the lower position) stays open for
+    /// `holdFor`, as two concurrent transitions of one process do; returns the relay's reads made
+    /// from the second commit until both rows arrived, and the order they arrived in.
+    func commitAcrossAGap(holdFor: Duration, options: OutboxRelay.Options) async throws -> (reads: Int, seqs: [Int]) {
+        let result = Mutex<(reads: Int, seqs: [Int])>((0, []))
+        try await withRelay(options: options) { client, schema, events, collector, relay in
+            let outbox = Outbox(schema: schema)
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
+            }
+            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
+            try await Task.sleep(for: .milliseconds(300))  // past the session's first hold
+            let appended = Flag()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await client.transaction(logger: TestServers.logger) { connection in
+                        try await outbox.append([events.encoded(seq: 2)], on: connection, logger: TestServers.logger)
+                        appended.raised.store(true, ordering: .relaxed)
+                        try await Task.sleep(for: holdFor)
+                    }
+                }
+                #expect(try await TestServers.eventually { appended.raised.load(ordering: .relaxed) })
+                let reads = relay.reads.load(ordering: .relaxed)
+                try await client.withConnection { connection in
+                    try await outbox.append([events.encoded(seq: 3)], on: connection, logger: TestServers.logger)
+                }
+                try await group.waitForAll()
+                #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 }.count >= 3 })
+                result.withLock { $0 = (relay.reads.load(ordering: .relaxed) - reads, collector.seqs.withLock { $0 }) }
+            }
+        }
+        return result.withLock { $0 }
+    }
+
+    /// A hand-over above a missing position waits for it: the concurrent transaction commits
+    /// within the grace, and both rows leave in order without a read of the table.
+    @Test func aGapFilledWithinTheGraceCostsNoRead() async throws {
+        var options = OutboxRelay.Options()
+        options.gapLimit = .milliseconds(200)
+        options.idleCheck = .seconds(30)
+        options.gapGrace = .seconds(2)
+        let (reads, seqs) = try await commitAcrossAGap(holdFor: .milliseconds(200), options: options)
+        #expect(seqs == [1, 2, 3])
+        #expect(reads == 0)
+    }
+
+    /// A gap that outlasts the grace (a slow transaction, a rollback) does not hold the rows above
+    /// it: the relay reads the table and sends what committed.
+    @Test func aGapOutlastingTheGraceIsReadPast() async throws {
+        var options = OutboxRelay.Options()
+        options.gapLimit = .milliseconds(200)
+        options.idleCheck = .seconds(30)
+        options.gapGrace = .milliseconds(20)
+        let (reads, seqs) = try await commitAcrossAGap(holdFor: .milliseconds(600), options: options)
+        #expect(seqs == [1, 3, 2])
+        #expect(reads >= 1)
+    }
+
     /// A row another replica committed (no hand-over here) leaves before a later row this
     /// process hands over: the later one may be the same task's next event.
     @Test func aRowCommittedElsewhereLeavesBeforeALaterHandedOverRow() async throws {
