@@ -194,7 +194,7 @@ public final class OutboxRelay: Service, Sendable {
         // What was handed over before this session is in the table, which it reads first.
         mailbox.clear()
         var mustRead = true
-        // Handed over above a missing position, waiting `gapGrace` for it (see `admitted`).
+        // Handed over above a missing position, waiting up to `gapGrace` for it to be handed over.
         var held = HeldRows()
         try await withThrowingDiscardingTaskGroup { group in
             // A failed delete ends the session the way a failed publish does, through `inFlight`:
