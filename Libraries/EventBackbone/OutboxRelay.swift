@@ -43,11 +43,11 @@ public final class OutboxRelay: Service, Sendable {
         /// row of its task (docs/events.md).
         public var gapLimit: Duration = .seconds(5)
         /// How long rows handed over above a missing position wait for it to be handed over too
-        /// before the table is read. Under load most gaps are this process's own concurrent
-        /// transactions, committing a moment later: at 150 lifecycles/s the tasks relay read
-        /// its table for one lifecycle in two, 200 index entries a read, most of them deleted rows
-        /// (docs/benchmarks.md, "thirteenth session"). A NOTIFY (another replica's rows) or a
-        /// full mailbox still reads at once.
+        /// before the table is read. With one replica a gap is this process's own concurrent
+        /// transaction (or a rollback); one that commits within the grace costs no read — at
+        /// 150 lifecycles/s the tasks relay read its table for one lifecycle in two, 200 index
+        /// entries a read, most of them deleted rows (docs/benchmarks.md, "thirteenth session").
+        /// A NOTIFY (another replica's rows) or a full mailbox still reads at once.
         public var gapGrace: Duration = .milliseconds(3)
         public var backoff = Backoff(initial: .milliseconds(100), multiplier: 2, maximum: .seconds(5))
         /// A batch not confirmed within this ends the session, which sends it again: a confirm

@@ -118,18 +118,25 @@ struct OutboxRelayTests {
         }
     }
 
+    /// Commits and sends seq 1, then waits past the session's first hold (`gapLimit` 200 ms), after
+    /// which hand-overs can go without a read. Returns the schema's outbox.
+    func settle(_ client: PostgresClient, _ schema: String, _ events: TestEvents, _ collector: Collector) async throws -> Outbox {
+        let outbox = Outbox(schema: schema)
+        try await client.transaction(logger: TestServers.logger) { connection in
+            try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
+        }
+        #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
+        try await Task.sleep(for: .milliseconds(300))
+        return outbox
+    }
+
     /// A commit's rows go out without a read of the table when every row below them has gone.
     @Test func aHandedOverCommitIsSentWithoutARead() async throws {
         var options = OutboxRelay.Options()
         options.gapLimit = .milliseconds(200)
         options.idleCheck = .seconds(30)
         try await withRelay(options: options) { client, schema, events, collector, relay in
-            let outbox = Outbox(schema: schema)
-            try await client.transaction(logger: TestServers.logger) { connection in
-                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
-            }
-            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
-            try await Task.sleep(for: .milliseconds(300))  // past the session's first hold
+            let outbox = try await settle(client, schema, events, collector)
             let reads = relay.reads.load(ordering: .relaxed)
             for seq in 2...4 {
                 try await client.transaction(logger: TestServers.logger) { connection in
@@ -153,12 +160,7 @@ struct OutboxRelayTests {
     func commitAcrossAGap(holdFor: Duration, options: OutboxRelay.Options) async throws -> (reads: Int, seqs: [Int]) {
         let result = Mutex<(reads: Int, seqs: [Int])>((0, []))
         try await withRelay(options: options) { client, schema, events, collector, relay in
-            let outbox = Outbox(schema: schema)
-            try await client.transaction(logger: TestServers.logger) { connection in
-                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
-            }
-            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
-            try await Task.sleep(for: .milliseconds(300))  // past the session's first hold
+            let outbox = try await settle(client, schema, events, collector)
             let appended = Flag()
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -212,12 +214,7 @@ struct OutboxRelayTests {
         options.gapLimit = .milliseconds(200)
         options.idleCheck = .seconds(30)  // the poll cannot be what finds it
         try await withRelay(options: options) { client, schema, events, collector, relay in
-            let outbox = Outbox(schema: schema)
-            try await client.transaction(logger: TestServers.logger) { connection in
-                try await outbox.append([events.encoded(seq: 1)], on: connection, logger: TestServers.logger)
-            }
-            #expect(try await TestServers.eventually { collector.seqs.withLock { $0 } == [1] })
-            try await Task.sleep(for: .milliseconds(300))
+            let outbox = try await settle(client, schema, events, collector)
             let elsewhere = events.encoded(seq: 2)
             try await client.query(
                 "INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body) VALUES (\(elsewhere.id), \(elsewhere.type), \(elsewhere.body))"
