@@ -38,7 +38,7 @@ struct RelayWindow {
     /// outbox must be read first because a position below one of them is missing.
     mutating func admit(_ handed: [Int64], at now: ContinuousClock.Instant) -> [Int64]? {
         expireGaps(at: now)
-        guard let holdUntil, now >= holdUntil, let mark = watermark else { return nil }
+        guard isSettled(at: now), let mark = watermark else { return nil }
         let fresh = Set(handed.filter { !recent.contains($0) }).sorted()
         let higher = fresh.filter { $0 > mark && !above.contains($0) }
         // Every position from the watermark up to the highest handed over is sent or handed now.

@@ -118,7 +118,17 @@ struct OutboxRelayTests {
         }
     }
 
-    /// Commits and sends seq 1, then waits past the session's first hold (`gapLimit` 200 ms), after
+    /// A relay whose session's first hold ends after 200 ms (see `settle`) and which never polls
+    /// within a test, so only a hand-over or a read it decided on can send a row.
+    static func quickToSettle(grace: Duration = OutboxRelay.Options().gapGrace) -> OutboxRelay.Options {
+        var options = OutboxRelay.Options()
+        options.gapLimit = .milliseconds(200)
+        options.idleCheck = .seconds(30)
+        options.gapGrace = grace
+        return options
+    }
+
+    /// Commits and sends seq 1, then waits past the session's first hold (`quickToSettle`), after
     /// which hand-overs can go without a read. Returns the schema's outbox.
     func settle(_ client: PostgresClient, _ schema: String, _ events: TestEvents, _ collector: Collector) async throws -> Outbox {
         let outbox = Outbox(schema: schema)
@@ -132,10 +142,7 @@ struct OutboxRelayTests {
 
     /// A commit's rows go out without a read of the table when every row below them has gone.
     @Test func aHandedOverCommitIsSentWithoutARead() async throws {
-        var options = OutboxRelay.Options()
-        options.gapLimit = .milliseconds(200)
-        options.idleCheck = .seconds(30)
-        try await withRelay(options: options) { client, schema, events, collector, relay in
+        try await withRelay(options: Self.quickToSettle()) { client, schema, events, collector, relay in
             let outbox = try await settle(client, schema, events, collector)
             let reads = relay.reads.load(ordering: .relaxed)
             for seq in 2...4 {
@@ -186,11 +193,7 @@ struct OutboxRelayTests {
     /// A hand-over above a missing position waits for it: the concurrent transaction commits
     /// within the grace, and both rows leave in order without a read of the table.
     @Test func aGapFilledWithinTheGraceCostsNoRead() async throws {
-        var options = OutboxRelay.Options()
-        options.gapLimit = .milliseconds(200)
-        options.idleCheck = .seconds(30)
-        options.gapGrace = .seconds(2)
-        let (reads, seqs) = try await commitAcrossAGap(holdFor: .milliseconds(200), options: options)
+        let (reads, seqs) = try await commitAcrossAGap(holdFor: .milliseconds(200), options: Self.quickToSettle(grace: .seconds(2)))
         #expect(seqs == [1, 2, 3])
         #expect(reads == 0)
     }
@@ -198,11 +201,8 @@ struct OutboxRelayTests {
     /// A gap that outlasts the grace (a slow transaction, a rollback) does not hold the rows above
     /// it: the relay reads the table and sends what committed.
     @Test func aGapOutlastingTheGraceIsReadPast() async throws {
-        var options = OutboxRelay.Options()
-        options.gapLimit = .milliseconds(200)
-        options.idleCheck = .seconds(30)
-        options.gapGrace = .milliseconds(20)
-        let (reads, seqs) = try await commitAcrossAGap(holdFor: .milliseconds(600), options: options)
+        let (reads, seqs) = try await commitAcrossAGap(
+            holdFor: .milliseconds(600), options: Self.quickToSettle(grace: .milliseconds(20)))
         #expect(seqs == [1, 3, 2])
         #expect(reads >= 1)
     }
@@ -210,10 +210,7 @@ struct OutboxRelayTests {
     /// A row another replica committed (no hand-over here) leaves before a later row this
     /// process hands over: the later one may be the same task's next event.
     @Test func aRowCommittedElsewhereLeavesBeforeALaterHandedOverRow() async throws {
-        var options = OutboxRelay.Options()
-        options.gapLimit = .milliseconds(200)
-        options.idleCheck = .seconds(30)  // the poll cannot be what finds it
-        try await withRelay(options: options) { client, schema, events, collector, relay in
+        try await withRelay(options: Self.quickToSettle()) { client, schema, events, collector, relay in
             let outbox = try await settle(client, schema, events, collector)
             let elsewhere = events.encoded(seq: 2)
             try await client.query(
