@@ -12,7 +12,10 @@ struct TaskEventHandlers: Sendable {
 
     var handlers: EventHandlers {
         var handlers = EventHandlers()
-        handlers.on(AssignmentProposed.self) { try await proposed($0, $1) }
+        // Proposals that arrive together become offers in one statement.
+        handlers.onBatch([AssignmentProposed.eventType]) { events, connection in
+            try await offer(try events.map { try $0.decode(AssignmentProposed.self) }, on: connection)
+        }
         // A proposal arriving alone becomes the offer in one statement that also claims it; one
         // that is refused (or a duplicate) goes the usual way, which publishes the refusal.
         handlers.firstTry(AssignmentProposed.self) { event, claim, connection in
@@ -32,17 +35,42 @@ struct TaskEventHandlers: Sendable {
         TaskEvents(correlationId: envelope.correlationId, causationId: envelope.id)
     }
 
+    /// The offer a proposal asks for. It lapses when the scheduler withdraws it; the employee's
+    /// card counts down to it.
+    func assignment(_ proposal: AssignmentProposed) -> TaskLifecycle.Action {
+        let expiresAt = proposal.reservationSeconds.map { Date.nowToTheMillisecond.addingTimeInterval($0) }
+        return .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt)
+    }
+
     /// The proposal becomes the offer (`claim`: in the statement that also claims the message).
     func offer(_ event: EventEnvelope<AssignmentProposed>, on connection: PostgresConnection, claim: InboxClaim? = nil) async throws {
         let proposal = event.data
         let events = events(for: event)
-        // The offer lapses when the scheduler withdraws it; the employee's card counts down to it.
-        let expiresAt = proposal.reservationSeconds.map { Date.nowToTheMillisecond.addingTimeInterval($0) }
         _ = try await tasks.transition(
-            proposal.taskId, .assign(employeeId: proposal.employeeId, reservationId: proposal.reservationId, expiresAt: expiresAt),
-            on: connection, actor: nil, reason: "proposed by the scheduler", expectedVersion: proposal.expectedVersion,
-            hint: tasks.recent.hint(proposal.taskId), claim: claim
+            proposal.taskId, assignment(proposal), on: connection, actor: nil, reason: Self.proposedReason,
+            expectedVersion: proposal.expectedVersion, hint: tasks.recent.hint(proposal.taskId), claim: claim
         ) { change in try events.assigned(change) }
+    }
+
+    static let proposedReason = "proposed by the scheduler"
+
+    /// Proposals delivered together become offers in one statement (`TaskRepository.transitions`);
+    /// any it leaves — refused, overtaken — go the usual way after it, one at a time, which
+    /// offers or refuses each from the row as it is then.
+    func offer(_ proposals: [EventEnvelope<AssignmentProposed>], on connection: PostgresConnection) async throws {
+        guard proposals.count > 1 else {
+            for proposal in proposals { try await proposed(proposal, connection) }
+            return
+        }
+        let planned = proposals.map { event in
+            let events = events(for: event)
+            return TaskRepository.PlannedTransition(
+                id: event.data.taskId, action: assignment(event.data), reason: Self.proposedReason,
+                expectedVersion: event.data.expectedVersion
+            ) { change in try events.assigned(change) }
+        }
+        let made = try await tasks.transitions(planned, on: connection)
+        for (proposal, change) in zip(proposals, made) where change == nil { try await proposed(proposal, connection) }
     }
 
     /// Offer the task, or tell the scheduler it is no longer there to be offered.
