@@ -9,7 +9,8 @@
 # It checks revisions out in this working tree (which must be clean), deletes the local stack's
 # state (.local-stack) before every run, and goes back to the branch it started on at the end.
 # The runs: 600 tasks at 20/s, then 3,000 at 150/s with 100 employees, twice. ORCH_COMPARE_RUNS
-# replaces them (";"-separated flow_bench arguments).
+# replaces them (";"-separated flow_bench arguments). Each run prints its totals and the hops of
+# the offer's path.
 set -euo pipefail
 
 # Bash reads a script as it runs it, and the checkouts below rewrite this file: run from a copy.
@@ -43,7 +44,9 @@ run() {
     IFS=';' read -ra runs <<<"$RUNS"
     for arguments in "${runs[@]}"; do
         # shellcheck disable=SC2086
-        "$PYTHON" Benchmarks/flow/flow_bench.py $arguments 2>&1 | grep -E "^---|lost|p50|per lifecycle"
+        # The totals, and the hops of the offer's path (create → scheduler → round → tasks → notifier → socket).
+        "$PYTHON" Benchmarks/flow/flow_bench.py $arguments 2>&1 |
+            grep -E "^---|lost|p50|per lifecycle|POST /api/admin/tasks|outbox +commit|assignment round|task\.created at scheduler|assignment\.proposed at tasks|task\.assigned at notifier|feed +committed"
     done
 }
 
