@@ -100,6 +100,7 @@ public final class EventConsumer: Service, Sendable {
                 await deadLetter(delivery, reason: "cannot decode the envelope: \(error)", attempts: attempt)
             }
         }
+        if items.count > 1 { items = await firstTryTogether(items) }
         if items.count > 1, (try? await handle(items)) != nil {
             consumer.ack(items.map(\.delivery))
             hops.handled(items.map(\.delivery))
@@ -154,6 +155,33 @@ public final class EventConsumer: Service, Sendable {
             logger.debug("first try failed", metadata: ["event.id": "\(item.event.id)", "error": "\(error)"])
             return false
         }
+    }
+
+    /// A batch all of one type whose first try together (`EventHandlers.firstTryTogether`) took
+    /// some of it: those are acknowledged, the rest returned, in order, for the usual way.
+    private func firstTryTogether(_ items: [Item]) async -> [Item] {
+        guard let type = items.first?.event.type, items.allSatisfy({ $0.event.type == type }),
+            let attempt = handlers.firstTriesTogether[type]
+        else { return items }
+        var seen: Set<UUID> = []
+        guard items.allSatisfy({ seen.insert($0.event.id).inserted }) else { return items }
+        let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: items.map(\.event.id))
+        let handled: Set<UUID>
+        do {
+            handled = try await withDeadline(options.handlingTimeout) { [database] in
+                try await database.withConnection { connection in try await attempt(claim, items.map(\.event), connection) }
+            }
+        } catch {
+            // Expected when one of them is a redelivery (its claim fails the statement).
+            logger.debug("first try of a batch failed", metadata: ["messages": "\(items.count)", "error": "\(error)"])
+            return items
+        }
+        guard !handled.isEmpty else { return items }
+        let done = items.filter { handled.contains($0.event.id) }
+        consumer.ack(done.map(\.delivery))
+        hops.handled(done.map(\.delivery))
+        if handlers.wakes(after: [type]) { handlers.afterCommit?() }
+        return items.filter { !handled.contains($0.event.id) }
     }
 
     private func handleInTransaction(_ items: [Item]) async throws {

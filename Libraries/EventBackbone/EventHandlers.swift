@@ -1,4 +1,5 @@
 import EventContracts
+import Foundation
 import PostgresNIO
 
 /// The handlers of one consumer queue, by event type. Each runs inside the transaction that
@@ -8,6 +9,7 @@ public struct EventHandlers: Sendable {
     public typealias BatchHandler = @Sendable ([IncomingEvent], PostgresConnection) async throws -> Void
     public typealias ClaimingHandler = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Void
     public typealias FirstTry = @Sendable (InboxClaim, IncomingEvent, PostgresConnection) async throws -> Bool
+    public typealias FirstTryTogether = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Set<UUID>
 
     private(set) var handlers: [String: Handler] = [:]
     /// The set-based handler and the types it takes (see `onBatch`).
@@ -17,6 +19,8 @@ public struct EventHandlers: Sendable {
     private(set) var claimingHandler: ClaimingHandler?
     /// One-statement attempts at a delivery that arrives alone, by event type (see `firstTry`).
     private(set) var firstTries: [String: FirstTry] = [:]
+    /// One-statement attempts at a batch of deliveries all of one type (see `firstTryTogether`).
+    private(set) var firstTriesTogether: [String: FirstTryTogether] = [:]
 
     /// Called after each transaction of handled events commits (to wake work that reads what
     /// they wrote: before the commit it could not see it).
@@ -92,6 +96,19 @@ public struct EventHandlers: Sendable {
         _ type: Payload.Type, _ attempt: @escaping @Sendable (EventEnvelope<Payload>, InboxClaim, PostgresConnection) async throws -> Bool
     ) {
         firstTry(Payload.eventType) { claim, event, connection in try await attempt(try event.decode(Payload.self), claim, connection) }
+    }
+
+    /// A delivered batch of two or more deliveries, all of `eventType`, is first offered to
+    /// `attempt`, on a connection outside any transaction. In **one autocommitted statement** it
+    /// handles those it can together with their claims — a plain `INSERT` into `claim.inbox` of
+    /// exactly the ids it handles (no `ON CONFLICT`: one claimed meanwhile fails the statement,
+    /// effects and all) — and returns those ids. The rest then go the usual way, in their order,
+    /// after it: so it must leave every event whose effect depends on one it leaves (a later event
+    /// of the same task). When it throws, the whole batch goes the usual way. What it saves is
+    /// BEGIN, the inbox's own statement and COMMIT: three round trips of every batch.
+    public mutating func firstTryTogether(_ eventType: String, _ attempt: @escaping FirstTryTogether) {
+        precondition(handlers[eventType] != nil && claimingHandler == nil, "a first try needs the usual handler behind it")
+        firstTriesTogether[eventType] = attempt
     }
 
     public var routingKeys: [String] { handlers.keys.sorted() }

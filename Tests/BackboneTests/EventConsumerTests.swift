@@ -13,7 +13,7 @@ struct EventConsumerTests {
         var description: String { "seq 5 always fails" }
     }
 
-    enum Handling { case oneByOne, batched, claiming, firstTry }
+    enum Handling { case oneByOne, batched, claiming, firstTry, firstTryTogether }
 
     /// How many deliveries a first try handled (the suite runs its tests one at a time).
     static let firstTries = Atomic<Int>(0)
@@ -58,6 +58,28 @@ struct EventConsumerTests {
                     )
                     Self.firstTries.add(1, ordering: .relaxed)
                     return true
+                }
+            case .firstTryTogether:
+                // A batch is claimed and recorded in one statement — except every third seq and
+                // seq 5, which the first try leaves: those go the usual way after it, as refused
+                // proposals do in tasks.
+                handlers.onRaw(events.type, handle)
+                handlers.firstTryTogether(events.type) { claim, run, connection in
+                    let taken = run.filter { event in TestEvents.seq(event.body).map { $0 % 3 != 0 && $0 != 5 } ?? false }
+                    let seqs = taken.compactMap { TestEvents.seq($0.body) }
+                    try await connection.query(
+                        """
+                        WITH claimed AS (
+                            INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
+                            SELECT \(claim.queue), id FROM unnest(\(taken.map(\.id))::uuid[]) AS message(id)
+                        )
+                        INSERT INTO \(unescaped: schema).handled (seq, event_id)
+                        SELECT seq, id FROM unnest(\(seqs)::int[], \(taken.map(\.id))::uuid[]) AS event(seq, id)
+                        """,
+                        logger: logger
+                    )
+                    Self.firstTries.add(taken.count, ordering: .relaxed)
+                    return Set(taken.map(\.id))
                 }
             case .claiming:
                 // Claim and record the whole batch in one statement, as the notifier does.
@@ -129,7 +151,7 @@ struct EventConsumerTests {
         }
     }
 
-    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry])
+    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry, .firstTryTogether])
     func aFailingMessageIsRetriedThenDeadLetteredWhileTheOthersFlow(handling: Handling) async throws {
         try await withConsumer(handling) { client, schema, events, publisher, queue in
             try await publisher.publish((1...20).map { events.message(seq: $0) })
@@ -174,7 +196,7 @@ struct EventConsumerTests {
         }
     }
 
-    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry])
+    @Test(arguments: [Handling.oneByOne, .claiming, .firstTry, .firstTryTogether])
     func aDuplicateIsAcknowledgedAndSkipped(handling: Handling) async throws {
         try await withConsumer(handling) { client, schema, events, publisher, _ in
             let id = UUID()
@@ -210,6 +232,30 @@ struct EventConsumerTests {
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 2)
             #expect(Self.firstTries.load(ordering: .relaxed) == before + 1)
+        }
+    }
+
+    @Test func aBatchIsHandledByItsFirstTryTogetherAndWhatItLeavesTheUsualWay() async throws {
+        try await withConsumer(.firstTryTogether) { client, schema, events, publisher, _ in
+            let before = Self.firstTries.load(ordering: .relaxed)
+            let ids = (0..<12).map { _ in UUID() }
+            try await publisher.publish((6...17).map { events.message(seq: $0, id: ids[$0 - 6]) })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 12
+                })
+            // Published at once, most arrive in batches: the first try took some of them.
+            #expect(Self.firstTries.load(ordering: .relaxed) > before)
+            // A redelivery in a batch fails the first try's statement (its claim): the usual way
+            // skips it and handles the others.
+            try await publisher.publish([events.message(seq: 7, id: ids[1]), events.message(seq: 20), events.message(seq: 22)])
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 14
+                })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 14)
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 14)
         }
     }
 

@@ -184,4 +184,42 @@ struct TransitionSetTests {
             #expect(try await repository.find(tasks[2].id)?.status == .cancelled)
         }
     }
+
+    /// The consumer's first try of a batch (`EventHandlers.firstTryTogether`): the offers and the
+    /// claims of exactly their messages commit in one statement; a message claimed before fails
+    /// it whole.
+    @Test func aClaimingSetClaimsTheMessagesOfWhatItMadeAndAClaimedOneFailsItWhole() async throws {
+        try await statements.withRepository { repository, client in
+            let tasks = try await created(3, repository)
+            try await client.query("UPDATE tasks.tasks SET status = 'CANCELLED', version = 7 WHERE id = \(tasks[1].id)", logger: logger)
+            let messages = tasks.map { _ in UUID.random() }
+            func planned(_ tasks: [TaskRecord], _ messages: [UUID]) -> [TaskRepository.PlannedTransition] {
+                zip(tasks, messages).map { task, message in
+                    var transition = transition(
+                        task.id, TransitionHintTests().assign(UUID.random()), marker: EncodedEventMarker(taskId: task.id))
+                    transition.message = message
+                    return transition
+                }
+            }
+            let claim = InboxClaim(inbox: "tasks.inbox", queue: "tasks.scheduling", ids: messages)
+            let made = try await client.withConnection { connection in
+                try await repository.transitions(planned(tasks, messages), claim: claim, on: connection)
+            }
+            #expect(made.map { $0 != nil } == [true, false, true])
+            for (index, message) in messages.enumerated() {
+                #expect(try await TransitionStatementTests().inboxRows(message, client) == (index == 1 ? 0 : 1))
+            }
+
+            // A new task with a message claimed before: the statement fails, nothing is written.
+            let fresh = try await created(1, repository)[0]
+            await #expect(throws: (any Error).self) {
+                _ = try await client.withConnection { connection in
+                    try await repository.transitions(planned([fresh], [messages[0]]), claim: claim, on: connection)
+                }
+            }
+            #expect(try await repository.find(fresh.id)?.version == 1)
+            #expect(try await statements.counts(fresh.id, client) == (audit: 1, outbox: 1))
+            #expect(repository.recent.hint(fresh.id)?.version == 1)
+        }
+    }
 }

@@ -16,6 +16,13 @@ struct TaskEventHandlers: Sendable {
         handlers.onBatch([AssignmentProposed.eventType]) { events, connection in
             try await offer(try events.map { try $0.decode(AssignmentProposed.self) }, on: connection)
         }
+        // A batch of only proposals: in one statement that also claims those it offers; the
+        // rest (refused, overtaken) go the usual way after it.
+        handlers.firstTryTogether(AssignmentProposed.eventType) { claim, events, connection in
+            let proposals = try events.map { try $0.decode(AssignmentProposed.self) }
+            let made = try await tasks.transitions(planned(proposals), claim: claim, on: connection)
+            return Set(zip(proposals, made).compactMap { proposal, change in change.map { _ in proposal.id } })
+        }
         // A proposal arriving alone becomes the offer in one statement that also claims it; one
         // that is refused (or a duplicate) goes the usual way, which publishes the refusal.
         handlers.firstTry(AssignmentProposed.self) { event, claim, connection in
@@ -62,15 +69,19 @@ struct TaskEventHandlers: Sendable {
             for proposal in proposals { try await proposed(proposal, connection) }
             return
         }
-        let planned = proposals.map { event in
+        let made = try await tasks.transitions(planned(proposals), on: connection)
+        for (proposal, change) in zip(proposals, made) where change == nil { try await proposed(proposal, connection) }
+    }
+
+    /// The offers `proposals` ask for, as a set of transitions, each naming its message.
+    func planned(_ proposals: [EventEnvelope<AssignmentProposed>]) -> [TaskRepository.PlannedTransition] {
+        proposals.map { event in
             let events = events(for: event)
             return TaskRepository.PlannedTransition(
                 id: event.data.taskId, action: assignment(event.data), reason: Self.proposedReason,
-                expectedVersion: event.data.expectedVersion
+                expectedVersion: event.data.expectedVersion, message: event.id
             ) { change in try events.assigned(change) }
         }
-        let made = try await tasks.transitions(planned, on: connection)
-        for (proposal, change) in zip(proposals, made) where change == nil { try await proposed(proposal, connection) }
     }
 
     /// Offer the task, or tell the scheduler it is no longer there to be offered.

@@ -12,6 +12,8 @@ extension TaskRepository {
         let action: TaskLifecycle.Action
         let reason: String
         let expectedVersion: Int?
+        /// The message it answers, claimed in `tasks.inbox` with it when the set is made with a claim.
+        var message: UUID? = nil
         let events: @Sendable (TaskChange) throws -> [EncodedEvent]
     }
 
@@ -26,9 +28,18 @@ extension TaskRepository {
     /// hint, a second transition of the same task, an unknown task. The caller takes those the
     /// usual way (`transition`), one at a time after this, which decides each from the row as
     /// it is then — so a nil is never a decision, only a transition left to the slower path.
-    func transitions(_ planned: [PlannedTransition], on connection: PostgresConnection) async throws -> [TaskChange?] {
+    ///
+    /// With `claim` (the consumer's first try of a batch, `EventHandlers.firstTryTogether`) the
+    /// statement also inserts the `message` of every transition it makes into `tasks.inbox` —
+    /// plainly: one claimed before fails the whole statement, and nothing is written.
+    func transitions(
+        _ planned: [PlannedTransition], claim: InboxClaim? = nil, on connection: PostgresConnection
+    ) async throws -> [TaskChange?] {
         precondition(
             planned.allSatisfy { if case .edit = $0.action { false } else { true } }, "an edit is not made in a set")
+        precondition(
+            claim.map { $0.inbox == "tasks.inbox" && planned.allSatisfy { $0.message != nil } } ?? true,
+            "a set claims its messages in tasks' inbox")
         var starts = planned.map { recent.hint($0.id) }
         let hinted = starts.map { $0 != nil }
         let unknown = Set(zip(planned, starts).filter { $0.1 == nil }.map(\.0.id))
@@ -57,7 +68,7 @@ extension TaskRepository {
 
         var events: [(task: UUID, event: EncodedEvent)] = []
         for (transition, change) in made { events += try transition.events(change).map { (change.after.id, $0) } }
-        let moved = try await write(made, events: events, on: connection)
+        let moved = try await write(made, events: events, claim: claim, on: connection)
 
         for (index, change) in changes.enumerated() {
             guard let change else { continue }
@@ -76,7 +87,8 @@ extension TaskRepository {
     /// its change was worked out from, an audit row for each updated, the events of those in
     /// order. Returns the ids of the rows it updated; hands their events to the relay.
     private func write(
-        _ made: [(PlannedTransition, TaskChange)], events: [(task: UUID, event: EncodedEvent)], on connection: PostgresConnection
+        _ made: [(PlannedTransition, TaskChange)], events: [(task: UUID, event: EncodedEvent)], claim: InboxClaim?,
+        on connection: PostgresConnection
     ) async throws -> Set<UUID> {
         let changes = made.map(\.1)
         let before = changes.map(\.before)
@@ -95,9 +107,10 @@ extension TaskRepository {
                             \(after.map(\.updatedAt))::timestamptz[], \(after.map { $0.offerExpiresAt != nil })::boolean[],
                             \(after.map { $0.offerExpiresAt ?? $0.updatedAt })::timestamptz[],
                             \(made.map(\.0.action.name))::text[], \(made.map(\.0.reason))::text[],
-                            \(changes.map { text($0.after.assigneeId ?? $0.before.assigneeId) })::text[]
+                            \(changes.map { text($0.after.assigneeId ?? $0.before.assigneeId) })::text[],
+                            \(made.map { text($0.0.message) })::text[]
                         ) AS p(id, from_version, from_status, status, assignee, reservation, attempt, progress, flagged, version,
-                               at, expires, expires_at, action, reason, audit_assignee)
+                               at, expires, expires_at, action, reason, audit_assignee, message)
                     ), moved AS (
                         UPDATE tasks.tasks t SET status = p.status, assignee_id = nullif(p.assignee, '')::uuid,
                             reservation_id = nullif(p.reservation, '')::uuid, attempt = p.attempt, progress = p.progress,
@@ -110,6 +123,10 @@ extension TaskRepository {
                             cancelled_at = CASE WHEN p.status = 'CANCELLED' THEN p.at ELSE t.cancelled_at END
                         FROM planned p WHERE t.id = p.id AND t.version = p.from_version
                         RETURNING t.id
+                    ), claimed AS (
+                        INSERT INTO tasks.inbox (queue, message_id)
+                        SELECT \(claim?.queue), nullif(p.message, '')::uuid FROM planned p JOIN moved USING (id)
+                        WHERE \(claim?.queue)::text IS NOT NULL
                     ), audited AS (
                         INSERT INTO tasks.audit (task_id, actor_id, action, from_status, to_status, reason, assignee_id)
                         SELECT p.id, NULL, p.action, p.from_status, p.status, p.reason, nullif(p.audit_assignee, '')::uuid
