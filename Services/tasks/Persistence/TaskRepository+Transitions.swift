@@ -17,8 +17,9 @@ extension TaskRepository {
         let events: @Sendable (TaskChange) throws -> [EncodedEvent]
     }
 
-    /// Makes many transitions in **one statement**, on `connection` inside the caller's
-    /// transaction (an event handler's: a batch of the scheduler's proposals). Each is worked
+    /// Makes many transitions in **one statement**, on `connection`: inside the caller's
+    /// transaction (an event handler's: a batch of the scheduler's proposals), or autocommitted
+    /// with `claim` (below). Each is worked
     /// out from the task as this process last committed it, or — for tasks it has no hint of —
     /// as one read of them all finds it, and written only if the row is still at that version,
     /// with its audit row and its events, as `transition` writes one.
@@ -145,7 +146,7 @@ extension TaskRepository {
                     """), logger: logger)
         guard let row = rows.first else { return [] }
         let (moved, ids, positions) = try row.decode(([UUID]?, [UUID]?, [Int64]?).self)
-        outbox.written(events.map(\.event), positions: Dictionary(zip(ids ?? [], positions ?? []), uniquingKeysWith: { a, _ in a }))
+        outbox.written(events.map(\.event), positions: Dictionary(zip(ids ?? [], positions ?? []), uniquingKeysWith: { first, _ in first }))
         return Set(moved ?? [])
     }
 }
