@@ -253,8 +253,9 @@ struct EventConsumerTests {
                 try await TestServers.eventually {
                     try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 14
                 })
+            // Seq 7 twice would be a fifteenth row.
             try await Task.sleep(for: .milliseconds(300))
-            #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 14)
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 14)
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 14)
         }
     }
