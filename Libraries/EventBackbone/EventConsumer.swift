@@ -45,7 +45,7 @@ public final class EventConsumer: Service, Sendable {
     private let publisher: AMQPConnection
     private let options: Options
     private let logger: Logger
-    private let hops: ConsumerHops
+    private let metrics: ConsumerMetrics
 
     public init(
         queue: String, queueType: QueueType, handlers: EventHandlers, schema: String, database: PostgresClient,
@@ -61,7 +61,7 @@ public final class EventConsumer: Service, Sendable {
         self.consumer = consumer
         self.publisher = publisher
         self.options = options
-        self.hops = ConsumerHops(queue: queue)
+        self.metrics = ConsumerMetrics(queue: queue, types: handlers.routingKeys)
         var logger = logger
         logger[metadataKey: "queue"] = "\(queue)"
         self.logger = logger
@@ -84,7 +84,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     func process(_ deliveries: [Delivery]) async {
-        hops.delivered(deliveries)
+        metrics.delivered(deliveries)
         var items: [Item] = []
         for delivery in deliveries {
             let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
@@ -101,9 +101,9 @@ public final class EventConsumer: Service, Sendable {
             }
         }
         if items.count > 1 { items = await firstTryTogether(items) }
-        if items.count > 1, (try? await handle(items)) != nil {
+        if items.count > 1, let duplicates = try? await handle(items) {
             consumer.ack(items.map(\.delivery))
-            hops.handled(items.map(\.delivery))
+            acknowledged(items, duplicates: duplicates)
             return
         }
         for item in items { await handleAlone(item) }
@@ -120,17 +120,32 @@ public final class EventConsumer: Service, Sendable {
         return (header.id, header.type)
     }
 
-    /// Handles `items` in one transaction; returns only if all of them committed.
-    private func handle(_ items: [Item]) async throws {
+    /// Counts acknowledged items: handled, or skipped as duplicates (the positions in `items` of
+    /// those the inbox had, or that came twice in the batch).
+    private func acknowledged(_ items: [Item], duplicates: Set<Int>) {
+        guard !duplicates.isEmpty else { return metrics.handled(items.map(\.delivery)) }
+        let (skipped, handled) = items.indices.reduce(into: ([Delivery](), [Delivery]())) { split, index in
+            if duplicates.contains(index) { split.0.append(items[index].delivery) } else { split.1.append(items[index].delivery) }
+        }
+        metrics.handled(handled)
+        metrics.handled(skipped, as: .duplicate)
+    }
+
+    /// Handles `items` in one transaction; returns only if all of them committed, with the
+    /// positions of the duplicates it skipped (a claiming handler's are not told).
+    private func handle(_ items: [Item]) async throws -> Set<Int> {
         do {
-            try await withDeadline(options.handlingTimeout) { try await self.handleNow(items) }
+            return try await metrics.timed {
+                try await withDeadline(options.handlingTimeout) { try await self.handleNow(items) }
+            }
         } catch let error as TimeoutError {
             logger.warning("handling took too long; cancelled", metadata: ["messages": "\(items.count)", "limit": "\(error.limit)"])
             throw error
         }
     }
 
-    private func handleNow(_ items: [Item]) async throws {
+    private func handleNow(_ items: [Item]) async throws -> Set<Int> {
+        var duplicates: Set<Int> = []
         if let claiming = handlers.claimingHandler {
             // One statement claims and applies the batch: no transaction around it.
             var seen: Set<UUID> = []
@@ -138,9 +153,10 @@ public final class EventConsumer: Service, Sendable {
             let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.id))
             try await database.withConnection { connection in try await claiming(claim, events, connection) }
         } else if await !firstTry(items) {
-            try await handleInTransaction(items)
+            duplicates = try await handleInTransaction(items)
         }
         if handlers.wakes(after: items.lazy.map(\.event.type)) { handlers.afterCommit?() }
+        return duplicates
     }
 
     /// Whether a delivery alone was handled by its type's first try (`EventHandlers.firstTry`).
@@ -168,8 +184,10 @@ public final class EventConsumer: Service, Sendable {
         let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: items.map(\.event.id))
         let handled: Set<UUID>
         do {
-            handled = try await withDeadline(options.handlingTimeout) { [database] in
-                try await database.withConnection { connection in try await attempt(claim, items.map(\.event), connection) }
+            handled = try await metrics.timed {
+                try await withDeadline(options.handlingTimeout) { [database] in
+                    try await database.withConnection { connection in try await attempt(claim, items.map(\.event), connection) }
+                }
             }
         } catch {
             // Expected when one of them is a redelivery (its claim fails the statement).
@@ -179,14 +197,16 @@ public final class EventConsumer: Service, Sendable {
         guard !handled.isEmpty else { return items }
         let done = items.filter { handled.contains($0.event.id) }
         consumer.ack(done.map(\.delivery))
-        hops.handled(done.map(\.delivery))
+        metrics.handled(done.map(\.delivery))
         if handlers.wakes(after: [type]) { handlers.afterCommit?() }
         return items.filter { !handled.contains($0.event.id) }
     }
 
-    private func handleInTransaction(_ items: [Item]) async throws {
+    /// Returns the positions of the items it skipped: the inbox had them, or they came twice.
+    private func handleInTransaction(_ items: [Item]) async throws -> Set<Int> {
         try await database.transaction(logger: logger) { connection in
             var fresh = try await self.claim(items, on: connection)
+            var duplicates: Set<Int> = []
             // Consecutive events for the set-based handler go to it together, in order.
             var run: [IncomingEvent] = []
             func flush() async throws {
@@ -195,7 +215,11 @@ public final class EventConsumer: Service, Sendable {
                 run.removeAll()
             }
             // `remove` also keeps a message that appears twice in one batch from running twice.
-            for item in items where fresh.remove(item.event.id) != nil {
+            for (index, item) in items.enumerated() {
+                guard fresh.remove(item.event.id) != nil else {
+                    duplicates.insert(index)
+                    continue
+                }
                 if self.handlers.batchTypes.contains(item.event.type) {
                     run.append(item.event)
                     continue
@@ -204,6 +228,7 @@ public final class EventConsumer: Service, Sendable {
                 try await item.handler(item.event, connection)
             }
             try await flush()
+            return duplicates
         }
     }
 
@@ -211,9 +236,9 @@ public final class EventConsumer: Service, Sendable {
         var outage = 0
         while !Task.isCancelled {
             do {
-                try await handle([item])
+                let duplicates = try await handle([item])
                 consumer.ack(item.delivery)
-                hops.handled([item.delivery])
+                acknowledged([item], duplicates: duplicates)
                 return
             } catch {
                 if let poison = error as? PoisonMessage {
@@ -265,7 +290,9 @@ public final class EventConsumer: Service, Sendable {
         // On its way back from the retry queue the message carries that queue's routing key.
         headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(item.delivery.routingKey)
         headers[DeliveryHeaders.lastError] = .string(reason)
-        await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers)
+        if await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers) {
+            metrics.count(item.delivery, as: .retried)
+        }
     }
 
     private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {
@@ -280,12 +307,15 @@ public final class EventConsumer: Service, Sendable {
         headers[DeliveryHeaders.queue] = .string(queue.name)
         headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(delivery.routingKey)
         headers.removeValue(forKey: DeliveryHeaders.attempt)
-        await forward(delivery, to: Exchanges.deadLetters, routingKey: queue.name, headers: headers)
+        if await forward(delivery, to: Exchanges.deadLetters, routingKey: queue.name, headers: headers) {
+            metrics.count(delivery, as: .deadLettered)
+        }
     }
 
     /// Publishes a copy and acknowledges the original once the copy is confirmed. When the broker
-    /// is away the original stays unacknowledged and comes back after the reconnect.
-    private func forward(_ delivery: Delivery, to exchange: String, routingKey: String, headers: [String: HeaderValue]) async {
+    /// is away the original stays unacknowledged and comes back after the reconnect. Returns
+    /// whether the copy was confirmed.
+    private func forward(_ delivery: Delivery, to exchange: String, routingKey: String, headers: [String: HeaderValue]) async -> Bool {
         let copy = OutgoingMessage(
             exchange: exchange, routingKey: routingKey, body: delivery.body, messageId: delivery.messageId,
             type: delivery.type, headers: headers
@@ -293,8 +323,10 @@ public final class EventConsumer: Service, Sendable {
         do {
             try await publisher.publish([copy])
             consumer.ack(delivery)
+            return true
         } catch {
             logger.warning("could not forward a message; it will be redelivered", metadata: ["error": "\(error)"])
+            return false
         }
     }
 

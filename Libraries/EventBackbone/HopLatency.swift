@@ -36,8 +36,10 @@ public enum HopLatency {
     public static let assignmentWake = "orchestrator_assignment_wake_seconds"
     public static let assignmentRound = "orchestrator_assignment_round_seconds"
     public static let feedPush = "orchestrator_feed_push_seconds"
-    /// Every hop histogram, for the buckets below.
-    public static let histograms = [outboxSend, delivery, handled, assignmentWake, assignmentRound, feedPush]
+    /// How long one turn of a consumer takes to handle what it took (a batch, or one message).
+    public static let handling = "orchestrator_event_handling_seconds"
+    /// Every duration histogram, for the buckets below.
+    public static let histograms = [outboxSend, delivery, handled, assignmentWake, assignmentRound, feedPush, handling]
 
     /// Buckets fine enough for hops of a millisecond and coarse enough for a backlog.
     public static let buckets: [Duration] = [
@@ -59,50 +61,5 @@ public enum HopLatency {
     public static func since(_ headers: [String: HeaderValue], at moment: Int64) -> Int64? {
         guard case .integer(let stamp)? = headers[publishedAtHeader] else { return nil }
         return max(0, moment - stamp)
-    }
-}
-
-/// A consumer's two hop histograms, one pair per event type (made once each: a metric looked up
-/// by label and dimensions at every delivery would cost more than the observation).
-final class ConsumerHops: Sendable {
-    private let queue: String
-    private struct Pair {
-        let delivery: Timer
-        let handled: Timer
-    }
-
-    private let timers = Mutex<[String: Pair]>([:])
-
-    init(queue: String) {
-        self.queue = queue
-    }
-
-    func delivered(_ deliveries: [Delivery]) {
-        record(deliveries, \.delivery)
-    }
-
-    func handled(_ deliveries: [Delivery]) {
-        record(deliveries, \.handled)
-    }
-
-    private func record(_ deliveries: [Delivery], _ which: KeyPath<Pair, Timer>) {
-        let moment = HopLatency.now()
-        for delivery in deliveries {
-            guard let microseconds = HopLatency.since(delivery.headers, at: moment) else { continue }
-            timers(for: delivery.type ?? "")[keyPath: which].recordNanoseconds(microseconds * 1_000)
-        }
-    }
-
-    private func timers(for type: String) -> Pair {
-        timers.withLock { timers in
-            if let pair = timers[type] { return pair }
-            let dimensions = [("queue", queue), ("type", type)]
-            let pair = Pair(
-                delivery: Timer(label: HopLatency.delivery, dimensions: dimensions, preferredDisplayUnit: .seconds),
-                handled: Timer(label: HopLatency.handled, dimensions: dimensions, preferredDisplayUnit: .seconds)
-            )
-            timers[type] = pair
-            return pair
-        }
     }
 }

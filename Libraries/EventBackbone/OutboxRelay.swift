@@ -74,6 +74,11 @@ public final class OutboxRelay: Service, Sendable {
     /// Reads of the table, for the tests: a hand-over with nothing missing below it costs none.
     let reads = Atomic<Int>(0)
     private let sendDelay = Timer(label: HopLatency.outboxSend, preferredDisplayUnit: .seconds)
+    /// Events sent, confirmed by the broker, and in a batch that failed (refused, unconfirmed
+    /// in time, the connection lost): the failed ones are sent again by the next session.
+    private let published = Counter(label: "orchestrator_events_published_total")
+    private let confirmed = Counter(label: "orchestrator_events_confirmed_total")
+    private let failed = Counter(label: "orchestrator_events_publish_failed_total")
 
     public init(schema: String, database: DatabaseURL, publisher: AMQPConnection, options: Options = Options(), logger: Logger) {
         self.schema = schema
@@ -249,13 +254,16 @@ public final class OutboxRelay: Service, Sendable {
                     let sentAt = HopLatency.now()
                     let receipt = publisher.send(batch.map { $0.message(stampedWith: .integer(sentAt)) }, in: sequence)
                     if let committed = firstCommit { sendDelay.recordNanoseconds(max(0, sentAt - committed) * 1_000) }
+                    published.increment(by: positions.count)
                     inFlight.add(positions)
                     window.sent(positions, at: .now)
-                    group.addTask { [options, wake] in
+                    group.addTask { [options, wake, confirmed, failed] in
                         do {
                             try await withDeadline(options.confirmTimeout) { try await receipt.confirmed() }
+                            confirmed.increment(by: positions.count)
                             if inFlight.confirm(positions) == options.maxInFlight - 1 { wake.signal() }
                         } catch {
+                            failed.increment(by: positions.count)
                             inFlight.fail(error)
                             wake.signal()
                         }

@@ -18,9 +18,16 @@ public struct ServiceDescriptor: Sendable {
     /// The resources its `openapi.yaml` is among (its module's bundle); the runtime serves the
     /// document at `/openapi.json` and answers 405 from it. Nil: no document (tests' services).
     public let resources: Bundle?
+    /// Buckets of its own duration histograms, by label, where the hops' (0.5 ms to 30 s) do not
+    /// fit: a task's time to completion is minutes to hours.
+    public let histogramBuckets: [String: [Duration]]
 
-    public init(name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration], resources: Bundle? = nil) {
+    public init(
+        name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration], resources: Bundle? = nil,
+        histogramBuckets: [String: [Duration]] = [:]
+    ) {
         self.name = name
+        self.histogramBuckets = histogramBuckets
         self.schema = schema
         self.defaultPort = defaultPort
         self.usesRedis = usesRedis

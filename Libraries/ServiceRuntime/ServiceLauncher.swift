@@ -43,6 +43,7 @@ public enum ServiceLauncher {
         for label in HopLatency.histograms + ["http.server.request.duration"] {
             metrics.durationHistogramBuckets[label] = HopLatency.buckets
         }
+        metrics.durationHistogramBuckets.merge(descriptor.histogramBuckets) { _, own in own }
         MetricsSystem.bootstrap(metrics)
 
         let logger = Logger(label: "orchestrator.\(descriptor.name)")
@@ -97,13 +98,18 @@ public enum ServiceLauncher {
     ) throws -> (router: Router<ServiceRequestContext>, dependencies: ServiceDependencies, own: ServiceAssembly, document: OpenAPIDocument?)
     {
         let dependencies = ServiceDependencies(descriptor: descriptor, configuration: configuration, logger: logger)
+        let gauges = ScrapeTimeGauges(logger: logger)
+        let process = ProcessMetrics()
+        gauges.add("process") { process.refresh() }
+        let outbox = OutboxBacklog(schema: descriptor.schema)
+        gauges.add("outbox backlog") { [database = dependencies.database.client] in try await outbox.refresh(on: database) }
         let context = ServiceContext(
             descriptor: descriptor, configuration: configuration, dependencies: dependencies,
-            signer: TokenSigner(keys: configuration.tokenKeys), logger: logger
+            signer: TokenSigner(keys: configuration.tokenKeys), gauges: gauges, logger: logger
         )
         let router = router(for: descriptor.name)
         HealthController(service: descriptor.name, checks: dependencies.healthChecks).addRoutes(to: router)
-        MetricsController(registry: registry).addRoutes(to: router)
+        MetricsController(registry: registry, gauges: gauges).addRoutes(to: router)
         let own = try setUp(router, context)
         let document = try descriptor.resources.map(OpenAPIDocument.load(from:))
         document.map { OpenAPIController(document: $0).addRoutes(to: router) }
@@ -131,6 +137,8 @@ public struct ServiceContext: Sendable {
     public let dependencies: ServiceDependencies
     /// Verifies (and, in auth, issues) tokens.
     public let signer: TokenSigner
+    /// Gauges the service works out when `/metrics` is scraped (tasks by status, …).
+    public let gauges: ScrapeTimeGauges
     public let logger: Logger
 
     /// A consumer of `queue` through the service's inbox, on a broker connection of its own

@@ -14,6 +14,7 @@ enum AuthService {
     /// Its routes, and the first admin's creation.
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let settings = try AuthSettings(context.configuration.environment)
+        _ = LoginMetrics.all
         let users = UserRepository(client: context.dependencies.database.client, logger: context.logger)
         let hasher = PasswordHasher(cost: settings.bcryptCost)
         addRoutes(to: router, users: users, hasher: hasher, signer: context.signer, settings: settings)

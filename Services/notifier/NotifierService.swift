@@ -16,6 +16,7 @@ enum NotifierService {
     /// WebSocket and long-poll routes.
     static func setUp(router: Router<ServiceRequestContext>, context: ServiceContext) throws -> ServiceAssembly {
         let environment = context.configuration.environment
+        FeedMetrics.register()
         let longPoll = try environment.duration(
             "ORCH_NOTIFIER_LONG_POLL_TIMEOUT", default: .seconds(25), in: .milliseconds(100)...(.seconds(120)))
         let retention = try environment.duration(

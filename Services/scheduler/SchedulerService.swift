@@ -21,6 +21,10 @@ enum SchedulerService {
         )
         let assigner = Assigner(store: store, redis: redis, settings: settings, logger: context.logger)
         addRoutes(to: router, views: store, settings: settings, signer: context.signer, wake: { assigner.wake() })
+        let gauges = SchedulerGauges()
+        context.gauges.add("queue and team") { [database = context.dependencies.database.client] in
+            try await gauges.refresh(on: database)
+        }
         let consumer = context.consumer(
             of: "scheduler.events", handlers: SchedulerEventHandlers(store: store, assigner: assigner, logger: context.logger).handlers
         )

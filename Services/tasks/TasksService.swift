@@ -8,7 +8,7 @@ import Tokens
 enum TasksService {
     static let descriptor = ServiceDescriptor(
         name: "tasks", schema: "tasks", defaultPort: 8082, usesRedis: false, migrations: TasksMigrations.all,
-        resources: .module
+        resources: .module, histogramBuckets: TaskFlowMetrics.buckets
     )
 
     /// Its routes, its consumer of the scheduler's events, and its sweeper.
@@ -16,6 +16,11 @@ enum TasksService {
         let settings = try TaskSettings(context.configuration.environment)
         let tasks = TaskRepository(client: context.dependencies.database.client, logger: context.logger)
         addRoutes(to: router, tasks: tasks, settings: settings, signer: context.signer)
+        TaskFlowMetrics.register()
+        let gauges = TaskGauges()
+        context.gauges.add("tasks by status") { [database = context.dependencies.database.client] in
+            try await gauges.refresh(on: database)
+        }
         let consumer = context.consumer(
             of: "tasks.scheduling", handlers: TaskEventHandlers(tasks: tasks, logger: context.logger).handlers
         )

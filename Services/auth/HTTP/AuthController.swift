@@ -71,6 +71,7 @@ struct AuthController<Users: UserStore>: Sendable {
         let client = Self.clientAddress(request, context)
         let failures = try await users.failures(username: body.username, client: client, window: settings.throttle.window)
         if let retryAfter = settings.throttle.retryAfter(usernameFailures: failures.username, clientFailures: failures.client) {
+            LoginMetrics.throttled.increment()
             throw APIError(
                 .tooManyRequests, code: "throttled",
                 message: "too many failed logins; try again in \(LoginThrottle.waitText(seconds: retryAfter))",
@@ -80,10 +81,15 @@ struct AuthController<Users: UserStore>: Sendable {
         let found = try await users.find(username: body.username)
         guard try await hasher.verify(body.password, against: found?.1), let (user, _) = found else {
             try await users.recordFailure(username: body.username, client: client)
+            LoginMetrics.failed.increment()
             throw APIError(.unauthorized, code: "invalid_credentials", message: "wrong username or password")
         }
-        guard user.active else { throw APIError(.forbidden, code: "account_disabled", message: "this account is deactivated") }
+        guard user.active else {
+            LoginMetrics.disabled.increment()
+            throw APIError(.forbidden, code: "account_disabled", message: "this account is deactivated")
+        }
         try await users.clearFailures(username: user.username, olderThan: settings.throttle.window)
+        LoginMetrics.succeeded.increment()
         return try issue(for: user)
     }
 

@@ -65,6 +65,8 @@ struct NotificationSocket: Sendable {
         defer { hub.unsubscribe(subscription) }
         let session = claims.role == .employee ? try? await presence.open(employee: claims.sub) : nil
         let from = resumeFrom ?? subscription.start
+        FeedMetrics.socketsOpen.increment()
+        defer { FeedMetrics.socketsOpen.decrement() }
         let ending: Ending
         do {
             ending = try await withThrowingTaskGroup(of: Ending.self) { group in
@@ -91,10 +93,13 @@ struct NotificationSocket: Sendable {
         }
         if let session { await presence.close(session) }
         switch ending {
-        case .clientLeft: break
+        case .clientLeft:
+            FeedMetrics.closedClientLeft.increment()
         case .tokenExpired:
+            FeedMetrics.closedTokenExpired.increment()
             try await outbound.close(Self.tokenExpired, reason: "token expired; reconnect with a fresh one")
         case .tooSlow:
+            FeedMetrics.closedTooSlow.increment()
             // The close frame may never get through to a client that stopped reading.
             _ = try? await withTimeout(.seconds(1)) {
                 try await outbound.close(Self.tooSlow, reason: "too slow; reconnect with your last cursor")
@@ -116,6 +121,7 @@ struct NotificationSocket: Sendable {
             let batch = try await log.after(cursor, for: subscription.audience, limit: 500)
             guard let last = batch.last else { break }
             for notification in batch { try await outbound.write(.text(notification.json)) }
+            FeedMetrics.sentToSockets.increment(by: batch.count)
             cursor = last.cursor
         }
         while !Task.isCancelled {
@@ -127,6 +133,7 @@ struct NotificationSocket: Sendable {
             case .items(let items):
                 for notification in items where notification.cursor > cursor {
                     try await outbound.write(.text(notification.json))
+                    FeedMetrics.sentToSockets.increment()
                     cursor = notification.cursor
                     if let committed = notification.committedAt {
                         Self.pushDelay.recordNanoseconds(max(0, HopLatency.now() - committed) * 1_000)

@@ -49,9 +49,12 @@ struct NotificationsController<Log: NotificationReader, Growth: LogGrowth>: Send
             let items = try await log.after(cursor, for: audience, limit: 500)
             let now = ContinuousClock.now
             if !items.isEmpty || now >= deadline {
+                FeedMetrics.sentToPolls.increment(by: items.count)
                 return Page(items: items, nextCursor: items.last?.cursor ?? cursor)
             }
+            FeedMetrics.waiters.increment()
             await feed.wait(beyond: seen, timeout: deadline - now)
+            FeedMetrics.waiters.decrement()
         }
     }
 }

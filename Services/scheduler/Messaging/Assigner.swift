@@ -19,8 +19,8 @@ final class Assigner: Service, Sendable {
     private let settings: SchedulerSettings
     private let logger: Logger
     private let signal = WakeSignal()
-    private let proposals = Counter(label: "scheduler_proposals_total")
-    private let conflicts = Counter(label: "scheduler_proposal_conflicts_total")
+    private let proposals = Counter(label: "orchestrator_proposals_total")
+    private let conflicts = Counter(label: "orchestrator_proposal_conflicts_total")
     /// The first wake no round has answered yet (`HopLatency.now()`), and the two hops it times.
     private let woken = Mutex<Int64?>(nil)
     private let wakeDelay = Timer(label: HopLatency.assignmentWake, preferredDisplayUnit: .seconds)

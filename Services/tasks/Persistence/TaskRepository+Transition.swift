@@ -46,7 +46,10 @@ extension TaskRepository {
             id, action, on: connection, actor: actor, reason: reason, expectedVersion: expectedVersion, comment: comment,
             hint: hint, claim: claim, authorize: authorize, events: events
         )
-        AfterCommit.perform { [recent] in recent.committed(change.after) }
+        AfterCommit.perform { [recent] in
+            recent.committed(change.after)
+            TaskFlowMetrics.committed(action, change)
+        }
         return change
     }
 

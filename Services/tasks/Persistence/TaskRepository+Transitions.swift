@@ -76,7 +76,11 @@ extension TaskRepository {
             let written = moved.contains(change.after.id)
             if hinted[index] { recent.count(hit: written) }
             if written {
-                AfterCommit.perform { [recent] in recent.committed(change.after) }
+                let action = planned[index].action
+                AfterCommit.perform { [recent] in
+                    recent.committed(change.after)
+                    TaskFlowMetrics.committed(action, change)
+                }
             } else {
                 changes[index] = nil
             }
