@@ -133,3 +133,32 @@ def test_the_image_carries_the_resource_bundles_beside_the_binary():
     built = Path(os.environ.get("ORCH_BIN_DIR", ROOT / ".build" / "debug"))
     for target in ["ServiceRuntime", "AuthService", "TasksService", "SchedulerService", "NotifierService", "AnalyticsService"]:
         assert (built / f"Orchestrator_{target}.resources").is_dir(), target
+
+
+def test_the_container_stack_runs_prometheus_on_every_service_and_grafana_with_the_dashboard():
+    config = compose_config("docker-compose.yml")
+    prometheus, grafana = config["services"]["prometheus"], config["services"]["grafana"]
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in prometheus["volumes"] if volume.count(":") >= 2}
+    assert mounts["/etc/prometheus/prometheus.yml"].endswith("compose/monitoring/prometheus.yml")
+    assert mounts["/etc/prometheus/alerts.yml"].endswith("compose/monitoring/alerts.yml")
+    scrape = yaml.safe_load((COMPOSE / "monitoring" / "prometheus.yml").read_text())
+    jobs = {job["job_name"]: job for job in scrape["scrape_configs"]}
+    assert set(jobs) == set(services_in_package()) | {"rabbitmq"}
+    for name in services_in_package():
+        # Every replica, found through Docker's DNS on the port the services listen on in containers.
+        assert jobs[name]["dns_sd_configs"] == [{"names": [name], "type": "A", "port": 8080, "refresh_interval": "15s"}]
+        assert jobs[name]["relabel_configs"] == [{"target_label": "service", "replacement": name}]
+    assert config["services"]["auth"]["environment"]["ORCH_HTTP_PORT"] == "8080"
+    # RabbitMQ's per-queue metrics: the plugin enabled on every node.
+    for stack in (config, compose_config("docker-compose.yml", "docker-compose.prod.yml")):
+        for name, service in stack["services"].items():
+            if name.startswith("rabbitmq"):
+                assert any(volume.endswith(":/etc/rabbitmq/enabled_plugins:ro") for volume in service["volumes"]), name
+    assert "rabbitmq_prometheus" in (COMPOSE / "rabbitmq" / "enabled_plugins").read_text()
+    mounts = {volume.split(":")[1]: volume.split(":")[0] for volume in grafana["volumes"] if volume.count(":") >= 2}
+    assert mounts["/etc/grafana/provisioning"].endswith("compose/monitoring/grafana/provisioning")
+    assert mounts["/var/lib/grafana/dashboards"].endswith("compose/monitoring/grafana/dashboards")
+    provider = yaml.safe_load((COMPOSE / "monitoring" / "grafana" / "provisioning" / "dashboards" / "orchestrator.yml").read_text())
+    assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
+    source = yaml.safe_load((COMPOSE / "monitoring" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
+    assert source["datasources"][0]["url"] == "http://prometheus:9090" and source["datasources"][0]["uid"] == "prometheus"
