@@ -108,7 +108,11 @@ public enum ServiceLauncher {
             signer: TokenSigner(keys: configuration.tokenKeys), gauges: gauges, logger: logger
         )
         let router = router(for: descriptor.name)
-        HealthController(service: descriptor.name, checks: dependencies.healthChecks).addRoutes(to: router)
+        let health = HealthController(service: descriptor.name, checks: dependencies.healthChecks)
+        health.addRoutes(to: router)
+        // Probed at every scrape too: recorded only by readiness calls, the gauge said "up" for
+        // minutes after Redis stopped where nothing polled readiness (the local stack).
+        gauges.add("dependencies") { _ = await health.readiness() }
         MetricsController(registry: registry, gauges: gauges).addRoutes(to: router)
         let own = try setUp(router, context)
         let document = try descriptor.resources.map(OpenAPIDocument.load(from:))

@@ -54,6 +54,8 @@ def test_a_lifecycle_moves_the_flow_on_every_service(stack, api, admin):
         assert before["notifier"]["orchestrator_websockets_open"] >= 1
         task = create_task(api, admin, priority=2, skills=[skill])
         [offer] = worker.offers()
+        # Offered and not yet accepted: ASSIGNED at its priority.
+        assert scrape(stack, "tasks")['orchestrator_tasks{status="ASSIGNED",priority="2"}'] >= 1
         assert offer["data"]["taskId"].lower() == task["id"].lower()
         assert call(api(f"/api/employee/tasks/{task['id']}/accept"), "POST", token=worker.token).status == 200
         status, _, done = call(api(f"/api/employee/tasks/{task['id']}/complete"), "POST", {"message": "counted"},
@@ -63,7 +65,6 @@ def test_a_lifecycle_moves_the_flow_on_every_service(stack, api, admin):
         moved(stack, before, "tasks", 'orchestrator_offers_total{outcome="made"}')
         moved(stack, before, "tasks", "orchestrator_task_first_offer_seconds_count")
         moved(stack, before, "tasks", "orchestrator_task_completion_seconds_count")
-        moved(stack, before, "tasks", 'orchestrator_tasks{status="COMPLETED",priority="2"}')
         moved(stack, before, "tasks", "orchestrator_events_confirmed_total", by=4)
         moved(stack, before, "scheduler", 'orchestrator_deliveries_total{queue="scheduler.events",type="task.created",outcome="handled"}')
         moved(stack, before, "scheduler", 'orchestrator_deliveries_total{queue="scheduler.events",type="task.completed",outcome="handled"}')

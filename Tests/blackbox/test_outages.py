@@ -37,6 +37,23 @@ def test_readiness_follows_a_dependency_outage_without_restarts(stack, component
     assert {service: stack.pid(service) for service in SERVICES} == pids, "a service was restarted"
 
 
+def test_metrics_say_a_dependency_is_down_without_anyone_asking_for_readiness(stack):
+    """Prometheus reads only /metrics: `orchestrator_dependency_up` must follow an outage there
+    (it was recorded only by readiness calls, and said up for minutes after Redis stopped)."""
+    def redis_up(service):
+        text = get(stack.url(service, "/metrics")).body.decode()
+        return 'orchestrator_dependency_up{dependency="redis"} 1' in text
+
+    stack.compose("infra", "stop", "redis")
+    try:
+        for service in sorted(REDIS_USERS):
+            wait_for(lambda: not redis_up(service), 30, what=f"{service}'s metrics to say Redis is down")
+    finally:
+        stack.compose("infra", "start", "redis")
+    for service in sorted(REDIS_USERS):
+        wait_for(lambda: redis_up(service), 60, what=f"{service}'s metrics to say Redis is up again")
+
+
 def test_a_crashed_service_is_restarted_by_the_stack(stack):
     import os
     import signal

@@ -3,7 +3,8 @@ import Metrics
 import Resilience
 
 /// `GET /health/live` (the process answers) and `GET /health/ready` (every dependency answers:
-/// 200, otherwise 503 naming the ones that do not).
+/// 200, otherwise 503 naming the ones that do not). Each readiness check, and each scrape of
+/// `/metrics`, records `orchestrator_dependency_up{dependency}`.
 public struct HealthController: Sendable {
     let service: String
     let checks: [HealthCheck]
