@@ -69,11 +69,23 @@ class Stack(orchestrator_stack.Stack):
         return subprocess.run(["redis-cli", "-p", str(self.redis_port), *args], capture_output=True, text=True).stdout.strip()
 
     def dead_letters(self) -> dict:
+        """Dead letters by `<queue>.dead`: those each service keeps (its admin API, counting a
+        message as often as it was dead-lettered) and any still on their way in the broker's queue."""
         queues = {}
         for line in self.compose("infra", "queues").splitlines():
             parts = line.split()
             if len(parts) == 2 and parts[0].endswith(".dead") and parts[1].isdigit():
                 queues[parts[0]] = int(parts[1])
+        for service in SERVICES:
+            before = ""
+            while True:
+                page = self.call("GET", f"/api/dead-letters/{service}?limit=500{before}", token=self.admin_token())
+                for letter in page["items"]:
+                    queue = letter["queue"] + ".dead"
+                    queues[queue] = queues.get(queue, 0) + letter["times"]
+                if page.get("nextBefore") is None:
+                    break
+                before = f"&before={page['nextBefore']}"
         return queues
 
     _token = (0.0, "")
@@ -402,7 +414,7 @@ def main():
     failures += [f"dead-lettered during the drill: {n} in {q}" for q, n in dead_new.items()]
     failures += load_problems
     stale = {q: n for q, n in dead_before.items() if n}
-    print(f"dead-letter queues: {sum(dead_after.values())} message(s) in {len(dead_after)} queue(s)"
+    print(f"dead letters: {sum(dead_after.values())} message(s) of {len(dead_after)} queue(s)"
           + (f" (already there before the drill: {stale})" if stale else "") + f"; new during the drill: {sum(dead_new.values())}")
     print(f"team: {'every employee within capacity; the simulation’s employees hold nothing and are offline' if not load_problems else '; '.join(load_problems)}")
     print(f"recovered: every process ready again and new work offered within the normal wait ({normal:.1f} s) again")

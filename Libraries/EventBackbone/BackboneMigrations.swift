@@ -81,4 +81,30 @@ public enum BackboneMigrations {
                 "CREATE INDEX inbox_handled_at ON \(schema).inbox USING brin (handled_at)",
             ])
     }
+
+    /// Dead letters kept where an admin can list, read, replay and discard them (docs/events.md,
+    /// "Dead letters"): each consumer moves what reaches its `<queue>.dead` here. One row per
+    /// message and queue; a message dead-lettered again (replayed too soon) updates its row.
+    public static func deadLetters(schema: String, version: Int) -> Migration {
+        Migration(
+            version: version, name: "dead letters kept in the service's own table",
+            statements: [
+                """
+                CREATE TABLE \(schema).dead_letters (
+                    id bigserial PRIMARY KEY,
+                    queue text NOT NULL,
+                    message_id text NOT NULL,
+                    event_type text NOT NULL,
+                    routing_key text NOT NULL,
+                    error text NOT NULL,
+                    attempts integer NOT NULL,
+                    times integer NOT NULL DEFAULT 1,
+                    headers jsonb NOT NULL,
+                    body bytea NOT NULL,
+                    first_dead_at timestamptz NOT NULL DEFAULT now(),
+                    last_dead_at timestamptz NOT NULL DEFAULT now(),
+                    UNIQUE (queue, message_id))
+                """
+            ])
+    }
 }

@@ -46,6 +46,7 @@ public final class EventConsumer: Service, Sendable {
     private let options: Options
     private let logger: Logger
     private let metrics: ConsumerMetrics
+    private let deadLetters: DeadLetterStore
 
     public init(
         queue: String, queueType: QueueType, handlers: EventHandlers, schema: String, database: PostgresClient,
@@ -62,6 +63,7 @@ public final class EventConsumer: Service, Sendable {
         self.publisher = publisher
         self.options = options
         self.metrics = ConsumerMetrics(queue: queue, types: handlers.routingKeys)
+        self.deadLetters = DeadLetterStore(schema: schema, database: database, publisher: publisher, logger: logger)
         var logger = logger
         logger[metadataKey: "queue"] = "\(queue)"
         self.logger = logger
@@ -70,9 +72,34 @@ public final class EventConsumer: Service, Sendable {
     public func run() async {
         consumer.declare([queue])
         let deliveries = consumer.deliveries(from: queue.name, prefetch: options.prefetch)
+        let dead = consumer.deliveries(from: queue.deadQueue, prefetch: 64)
         await cancelWhenGracefulShutdown {
-            while let batch = await deliveries.next(upTo: self.options.batchSize) {
-                await self.process(batch)
+            await withDiscardingTaskGroup { group in
+                group.addTask {
+                    while let letters = await dead.next(upTo: 64) { await self.keep(letters) }
+                }
+                while let batch = await deliveries.next(upTo: self.options.batchSize) {
+                    await self.process(batch)
+                }
+                group.cancelAll()
+            }
+        }
+    }
+
+    /// Moves what reached `<queue>.dead` into the service's table of dead letters
+    /// (``DeadLetterStore``), acknowledging it once stored; while the database is away it waits.
+    private func keep(_ letters: [Delivery]) async {
+        var attempt = 0
+        while !Task.isCancelled {
+            do {
+                try await deadLetters.keep(letters)
+                consumer.ack(letters)
+                return
+            } catch {
+                let delay = options.backoff.delay(attempt: attempt)
+                logger.warning("could not keep dead letters; will try again", metadata: ["error": "\(error)", "retry.in": "\(delay)"])
+                attempt += 1
+                try? await Task.sleep(for: delay)
             }
         }
     }
@@ -274,7 +301,7 @@ public final class EventConsumer: Service, Sendable {
     }
 
     private func retryOrDeadLetter(_ item: Item, error: any Error) async {
-        let reason = String(String(describing: error).prefix(1_000))
+        let reason = String(Self.reason(error).prefix(1_000))
         guard item.event.attempt < options.maxAttempts else {
             await deadLetter(item.delivery, reason: reason, attempts: item.event.attempt)
             return
@@ -293,6 +320,17 @@ public final class EventConsumer: Service, Sendable {
         if await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers) {
             metrics.count(item.delivery, as: .retried)
         }
+    }
+
+    /// What an admin reading the dead letter needs: PostgreSQL's own message and state for a
+    /// database error (whose description says only "PSQLError"; its detail, which can hold a
+    /// row's values, is left out), the error's description otherwise.
+    static func reason(_ error: any Error) -> String {
+        guard let database = error as? PSQLError, let message = database.serverInfo?[.message] else {
+            return String(describing: error)
+        }
+        let state = database.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+        return "PostgreSQL: \(message)\(state)"
     }
 
     private func deadLetter(_ delivery: Delivery, reason: String, attempts: Int) async {

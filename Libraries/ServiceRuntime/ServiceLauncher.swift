@@ -115,6 +115,11 @@ public enum ServiceLauncher {
         gauges.add("dependencies") { _ = await health.readiness() }
         MetricsController(registry: registry, gauges: gauges).addRoutes(to: router)
         let own = try setUp(router, context)
+        let deadLetters = DeadLetterStore(
+            schema: descriptor.schema, database: dependencies.database.client, publisher: dependencies.broker, logger: logger)
+        DeadLetterController(service: descriptor.name, store: deadLetters).addRoutes(
+            to: router, admins: BearerTokenMiddleware(signer: context.signer, requiring: .admin))
+        gauges.add("dead letters") { try await deadLetters.refreshGauge() }
         let document = try descriptor.resources.map(OpenAPIDocument.load(from:))
         document.map { OpenAPIController(document: $0).addRoutes(to: router) }
         return (router, dependencies, own, document)

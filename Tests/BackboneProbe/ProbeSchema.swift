@@ -19,6 +19,7 @@ public enum ProbeSchema {
                     ]),
                 BackboneMigrations.wokenInProcess(schema: schema, version: 4),
                 BackboneMigrations.leanIndexes(schema: schema, version: 5),
+                BackboneMigrations.deadLetters(schema: schema, version: 6),
             ]
         ).run(on: client, logger: logger)
     }

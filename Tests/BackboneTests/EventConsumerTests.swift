@@ -15,8 +15,14 @@ struct EventConsumerTests {
 
     enum Handling { case oneByOne, batched, claiming, firstTry, firstTryTogether }
 
+    struct NotYetFixed: Error, CustomStringConvertible {
+        var description: String { "seq 7 fails until the test fixes it" }
+    }
+
     /// How many deliveries a first try handled (the suite runs its tests one at a time).
     static let firstTries = Atomic<Int>(0)
+    /// While set, seq 7 fails too: a cause the test can fix before it replays the dead letter.
+    static let seventhBroken = Atomic<Bool>(false)
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
@@ -32,6 +38,7 @@ struct EventConsumerTests {
             let handle: EventHandlers.Handler = { event, connection in
                 guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
                 if seq == 5 { throw AlwaysFails() }
+                if seq == 7, Self.seventhBroken.load(ordering: .relaxed) { throw NotYetFixed() }
                 try await ProbeSchema.record(seq: seq, eventId: event.id, in: schema, on: connection, logger: logger)
             }
             switch handling {
@@ -123,20 +130,18 @@ struct EventConsumerTests {
         }
     }
 
-    /// Reads what lands in `<queue>.dead`.
-    func deadLetters(of queue: String, expecting count: Int) async throws -> [Delivery] {
-        let connection = AMQPConnection(url: TestServers.amqpURL, logger: TestServers.logger)
-        let deliveries = connection.deliveries(from: queue + ".dead", prefetch: 10)
-        return try await TestServers.running([connection]) {
-            var received: [Delivery] = []
-            let deadline = ContinuousClock.now + .seconds(15)
-            while received.count < count, ContinuousClock.now < deadline {
-                let batch = try await withTimeout(.seconds(1)) { await deliveries.next(upTo: 10) ?? [] }
-                received += batch ?? []
-            }
-            received.forEach { connection.ack($0) }
-            return received
+    /// What the consumer kept of `queue`'s dead letters (moved from `<queue>.dead` into the
+    /// schema's table), read back as an admin would, each with its headers and body.
+    func deadLetters(
+        of queue: String, in schema: String, client: PostgresClient, publisher: AMQPConnection, expecting count: Int
+    ) async throws -> [DeadLetter] {
+        let store = DeadLetterStore(schema: schema, database: client, publisher: publisher, logger: TestServers.logger)
+        _ = try await TestServers.eventually { try await store.list(.init(queue: queue), limit: 100, before: nil).count >= count }
+        var letters: [DeadLetter] = []
+        for letter in try await store.list(.init(queue: queue), limit: 100, before: nil).reversed() {
+            letters.append(try #require(try await store.find(letter.id)))
         }
+        return letters
     }
 
     func withTimeout<T: Sendable>(_ limit: Duration, _ body: @escaping @Sendable () async -> T) async throws -> T? {
@@ -159,14 +164,14 @@ struct EventConsumerTests {
                 try await TestServers.eventually {
                     try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 19
                 })
-            let dead = try await deadLetters(of: queue, expecting: 1)
+            let dead = try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 1)
             #expect(dead.count == 1)
             let letter = try #require(dead.first)
-            #expect(TestEvents.seq(letter.body) == 5)
-            #expect(letter.headers[DeliveryHeaders.attempts] == .integer(3))
-            #expect(letter.headers[DeliveryHeaders.error]?.string?.contains("seq 5 always fails") == true)
-            #expect(letter.headers[DeliveryHeaders.queue] == .string(queue))
-            #expect(letter.headers[DeliveryHeaders.routingKey] == .string(events.type))
+            #expect(TestEvents.seq(Array((letter.body ?? "").utf8)) == 5)
+            #expect(letter.attempts == 3 && letter.headers?[DeliveryHeaders.attempts] == "3")
+            #expect(letter.error.contains("seq 5 always fails") && letter.times == 1)
+            #expect(letter.queue == queue && letter.headers?[DeliveryHeaders.queue] == queue)
+            #expect(letter.routingKey == events.type && letter.type == events.type)
             #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 19)
         }
     }
@@ -190,8 +195,8 @@ struct EventConsumerTests {
                 try await TestServers.eventually {
                     try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 8
                 })
-            let dead = try await deadLetters(of: queue, expecting: 1)
-            #expect(dead.count == 1 && dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
+            let dead = try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 1)
+            #expect(dead.count == 1 && dead.first?.attempts == 1)
             #expect(try await TestServers.count("SELECT count(DISTINCT seq) FROM \(schema).handled", client) == 8)
         }
     }
@@ -286,15 +291,66 @@ struct EventConsumerTests {
                 OutgoingMessage(exchange: Exchanges.events, routingKey: events.type, body: Array("not json".utf8)),
                 events.message(seq: 3),
             ])
-            let dead = try await deadLetters(of: queue, expecting: 1)
+            let dead = try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 1)
             #expect(dead.count == 1)
-            #expect(dead.first?.body == Array("not json".utf8))
-            #expect(dead.first?.headers[DeliveryHeaders.attempts] == .integer(1))
-            #expect(dead.first?.headers[DeliveryHeaders.error]?.string?.contains("cannot decode") == true)
+            #expect(dead.first?.body == "not json")
+            #expect(dead.first?.attempts == 1)
+            #expect(dead.first?.error.contains("cannot decode") == true)
             #expect(
                 try await TestServers.eventually {
                     try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
                 })
+        }
+    }
+
+    @Test func aDeadLetterIsReplayedOnceItsCauseIsFixedAndTakesEffectOnce() async throws {
+        Self.seventhBroken.store(true, ordering: .relaxed)
+        defer { Self.seventhBroken.store(false, ordering: .relaxed) }
+        try await withConsumer { client, schema, events, publisher, queue in
+            let store = DeadLetterStore(schema: schema, database: client, publisher: publisher, logger: TestServers.logger)
+            try await publisher.publish([events.message(seq: 7), events.message(seq: 8)])
+            let first = try #require(try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 1).first)
+            #expect(first.attempts == 3 && first.error.contains("until the test fixes it"))
+            // Replayed before the cause is fixed: back in the dead letters after its attempts.
+            #expect(try await store.replay(first.id))
+            #expect(
+                try await TestServers.eventually {
+                    try await store.list(.init(queue: queue), limit: 10, before: nil).map(\.messageId) == [first.messageId]
+                })
+            Self.seventhBroken.store(false, ordering: .relaxed)
+            #expect(try await store.replayAll(.init(queue: queue, type: events.type)) == 1)
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 7", client) == 1
+                })
+            #expect(try await store.list(.init(), limit: 10, before: nil).isEmpty)
+            // The same message once more (a replay whose delete was lost): the inbox skips it.
+            try await publisher.publish([
+                OutgoingMessage(
+                    exchange: "", routingKey: queue, body: Array((first.body ?? "").utf8), messageId: first.messageId, type: first.type)
+            ])
+            try await publisher.publish([events.message(seq: 9)])
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 9", client) == 1
+                })
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 7", client) == 1)
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 8", client) == 1)
+        }
+    }
+
+    @Test func aDiscardedDeadLetterIsGone() async throws {
+        try await withConsumer { client, schema, events, publisher, queue in
+            let store = DeadLetterStore(schema: schema, database: client, publisher: publisher, logger: TestServers.logger)
+            try await publisher.publish([events.message(seq: 5), events.message(seq: 6)])
+            let letter = try #require(
+                try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 1).first)
+            #expect(try await store.list(.init(type: "no.such.type"), limit: 10, before: nil).isEmpty)
+            #expect(try await store.discard(letter.id))
+            #expect(try await store.find(letter.id) == nil)
+            #expect(try await store.discard(letter.id) == false)
+            #expect(try await store.replay(letter.id) == false)
+            #expect(try await store.discardAll(.init()) == 0)
         }
     }
 

@@ -116,12 +116,14 @@ public struct Reply: Sendable {
 }
 
 extension RouteTesting {
-    /// Every operation of its own (under `/api/`) that `descriptor`'s document declares, with
-    /// each path parameter filled by a fresh UUID: for the checks that hold on every route (a
-    /// token is required, …).
+    /// Every operation of its own (under `/api/`, but not the runtime's `/api/dead-letters/…`,
+    /// which every service shares and the black-box tests check) that `descriptor`'s document
+    /// declares, with each path parameter filled by a fresh UUID: for the checks that hold on
+    /// every route (a token is required, …).
     public static func operations(of descriptor: ServiceDescriptor) throws -> [(method: HTTPRequest.Method, uri: String)] {
         guard let resources = descriptor.resources else { return [] }
-        return try OpenAPIDocument.load(from: resources).routes.filter { $0.contains(" /api/") }.map { operation in
+        let own = try OpenAPIDocument.load(from: resources).routes.filter { $0.contains(" /api/") && !$0.contains(" /api/dead-letters/") }
+        return own.map { operation in
             let parts = operation.split(separator: " ", maxSplits: 1)
             let uri = parts[1].split(separator: "/", omittingEmptySubsequences: false)
                 .map { $0.hasPrefix("{") ? UUID().uuidString : String($0) }.joined(separator: "/")

@@ -564,3 +564,45 @@ def test_workload_lists_who_holds_what_and_for_how_long(api, admin, broker, admi
     status, _, err = admin_cli("workload", "--limit", "0")
     assert status == 7 and "limit" in err, err
     admin_cli("tasks", "cancel", offered["id"], working["id"])
+
+
+def test_dead_letters_listed_shown_and_discarded(admin_cli, broker):
+    import pika
+
+    message = str(uuid.uuid4())
+    broker.channel.basic_publish(
+        exchange="orchestrator.events", routing_key="task.cancelled", body=b"{not json from the cli test",
+        properties=pika.BasicProperties(message_id=message, type="task.cancelled", delivery_mode=2))
+
+    def listed():
+        status, out, err = admin_cli("dead-letters", "list", "scheduler", "--type", "task.cancelled", "--json")
+        assert status == 0, err
+        return [letter for letter in json.loads(out)["items"] if letter["messageId"] == message]
+
+    from conftest import wait_for
+    wait_for(listed, 30, what="the poison among the scheduler's dead letters")
+    [letter] = listed()
+    status, out, err = admin_cli("dead-letters", "list", "scheduler", "--queue", "scheduler.events")
+    assert status == 0, err
+    header, *rows = out.splitlines()
+    assert header.split() == ["id", "queue", "type", "attempts", "times", "lastDeadAt", "error"]
+    assert any(row.split()[:3] == [str(letter["id"]), "scheduler.events", "task.cancelled"] for row in rows), out
+    status, out, err = admin_cli("dead-letters", "show", "scheduler", str(letter["id"]))
+    assert status == 0, err
+    assert "cannot decode" in out and "{not json from the cli test" in out and "x-orch-queue: scheduler.events" in out
+
+    # Usage errors exit 2; a letter that is not there exits 5 with the server's message.
+    assert admin_cli("dead-letters", "replay", "scheduler")[0] == 2
+    assert admin_cli("dead-letters", "discard", "scheduler", str(letter["id"]), "--all")[0] == 2
+    assert admin_cli("dead-letters", "replay", "scheduler", str(letter["id"]), "--type", "task.cancelled")[0] == 2
+    assert admin_cli("dead-letters", "list", "nobody")[0] == 2
+    status, _, err = admin_cli("dead-letters", "show", "scheduler", "987654321")
+    assert status == 5 and "404" in err
+
+    assert admin_cli("dead-letters", "replay", "scheduler", "--all", "--type", "no.such.type")[1].strip() == "replayed 0"
+    assert admin_cli("dead-letters", "discard", "scheduler", str(letter["id"]))[1].strip() == "discarded 1"
+    assert not listed()
+    # The other consumers kept their copies: discard those by type.
+    for service in ("analytics", "notifier"):
+        status, out, err = admin_cli("dead-letters", "discard", service, "--all", "--type", "task.cancelled")
+        assert status == 0 and out.startswith("discarded "), err

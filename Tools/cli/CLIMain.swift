@@ -14,7 +14,7 @@ struct Orchestrator: AsyncParsableCommand {
             """,
         subcommands: [
             Login.self, Logout.self, Users.self, Tasks.self, Work.self, Queue.self, Employees.self, Workload.self, Stats.self, Watch.self,
-            Simulate.self,
+            Simulate.self, DeadLetters.self,
         ]
     )
 

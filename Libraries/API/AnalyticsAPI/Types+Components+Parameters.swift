@@ -18,6 +18,26 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
     public enum Parameters {
+        /// - Remark: Generated from `#/components/parameters/DeadLetterID`.
+        public typealias DeadLetterID = Swift.Int64
+        /// Only the letters of this queue
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterQueue`.
+        public typealias DeadLetterQueue = Swift.String
+        /// The service whose dead letters these are (the edge routes each name to its service)
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+        @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+            case auth = "auth"
+            case tasks = "tasks"
+            case scheduler = "scheduler"
+            case notifier = "notifier"
+            case analytics = "analytics"
+        }
+        /// Only the letters of this event type
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterType`.
+        public typealias DeadLetterType = Swift.String
         /// where the window ends (a custom range): not in the future, and the window's start no further back than the retention; left out, now. Figures of the present (tasks by status, open tasks, overdue, longest waiting, current load) are as they are now either way
         ///
         /// - Remark: Generated from `#/components/parameters/To`.

@@ -37,6 +37,36 @@ public protocol APIProtocol: Sendable {
     /// - Remark: HTTP `GET /api/analytics/timeseries`.
     /// - Remark: Generated from `#/paths//api/analytics/timeseries/get(timeseries)`.
     func timeseries(_ input: Operations.Timeseries.Input) async throws -> Operations.Timeseries.Output
+    /// The service's dead letters, newest first (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)`.
+    func listDeadLetters(_ input: Operations.ListDeadLetters.Input) async throws -> Operations.ListDeadLetters.Output
+    /// Discards every dead letter of the service, or of one queue and/or type (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)`.
+    func discardDeadLetters(_ input: Operations.DiscardDeadLetters.Input) async throws -> Operations.DiscardDeadLetters.Output
+    /// One dead letter with its headers and body (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)`.
+    func deadLetter(_ input: Operations.DeadLetter.Input) async throws -> Operations.DeadLetter.Output
+    /// Discards one dead letter (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)`.
+    func discardDeadLetter(_ input: Operations.DiscardDeadLetter.Input) async throws -> Operations.DiscardDeadLetter.Output
+    /// Publishes one dead letter back to the queue it came from and removes it (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/{id}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)`.
+    func replayDeadLetter(_ input: Operations.ReplayDeadLetter.Input) async throws -> Operations.ReplayDeadLetter.Output
+    /// Replays every dead letter of the service, or of one queue and/or type, oldest first (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)`.
+    func replayDeadLetters(_ input: Operations.ReplayDeadLetters.Input) async throws -> Operations.ReplayDeadLetters.Output
     /// The process answers
     ///
     /// - Remark: HTTP `GET /health/live`.
@@ -111,6 +141,90 @@ extension APIProtocol {
         headers: Operations.Timeseries.Input.Headers = .init()
     ) async throws -> Operations.Timeseries.Output {
         try await timeseries(Operations.Timeseries.Input(
+            query: query,
+            headers: headers
+        ))
+    }
+    /// The service's dead letters, newest first (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)`.
+    public func listDeadLetters(
+        path: Operations.ListDeadLetters.Input.Path,
+        query: Operations.ListDeadLetters.Input.Query = .init(),
+        headers: Operations.ListDeadLetters.Input.Headers = .init()
+    ) async throws -> Operations.ListDeadLetters.Output {
+        try await listDeadLetters(Operations.ListDeadLetters.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// Discards every dead letter of the service, or of one queue and/or type (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)`.
+    public func discardDeadLetters(
+        path: Operations.DiscardDeadLetters.Input.Path,
+        query: Operations.DiscardDeadLetters.Input.Query = .init(),
+        headers: Operations.DiscardDeadLetters.Input.Headers = .init()
+    ) async throws -> Operations.DiscardDeadLetters.Output {
+        try await discardDeadLetters(Operations.DiscardDeadLetters.Input(
+            path: path,
+            query: query,
+            headers: headers
+        ))
+    }
+    /// One dead letter with its headers and body (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)`.
+    public func deadLetter(
+        path: Operations.DeadLetter.Input.Path,
+        headers: Operations.DeadLetter.Input.Headers = .init()
+    ) async throws -> Operations.DeadLetter.Output {
+        try await deadLetter(Operations.DeadLetter.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Discards one dead letter (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)`.
+    public func discardDeadLetter(
+        path: Operations.DiscardDeadLetter.Input.Path,
+        headers: Operations.DiscardDeadLetter.Input.Headers = .init()
+    ) async throws -> Operations.DiscardDeadLetter.Output {
+        try await discardDeadLetter(Operations.DiscardDeadLetter.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Publishes one dead letter back to the queue it came from and removes it (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/{id}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)`.
+    public func replayDeadLetter(
+        path: Operations.ReplayDeadLetter.Input.Path,
+        headers: Operations.ReplayDeadLetter.Input.Headers = .init()
+    ) async throws -> Operations.ReplayDeadLetter.Output {
+        try await replayDeadLetter(Operations.ReplayDeadLetter.Input(
+            path: path,
+            headers: headers
+        ))
+    }
+    /// Replays every dead letter of the service, or of one queue and/or type, oldest first (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)`.
+    public func replayDeadLetters(
+        path: Operations.ReplayDeadLetters.Input.Path,
+        query: Operations.ReplayDeadLetters.Input.Query = .init(),
+        headers: Operations.ReplayDeadLetters.Input.Headers = .init()
+    ) async throws -> Operations.ReplayDeadLetters.Output {
+        try await replayDeadLetters(Operations.ReplayDeadLetters.Input(
+            path: path,
             query: query,
             headers: headers
         ))

@@ -3,5 +3,5 @@
 /// The document this module was generated from: the SHA-256 of Services/auth/openapi.yaml
 /// bundled as the service serves it. The service's tests compare it with the served document.
 public enum GeneratedFrom {
-    public static let documentSHA256 = "9af9f2e32f25603d9b35e0c7356ae8cf6b1b6f8c02f06cc4a7991fb8f5d3016a"
+    public static let documentSHA256 = "b46b541a0c8d334f599825f95f940e84c7752e073d4d37be509cdcf589dbfb0c"
 }

@@ -1561,6 +1561,1546 @@ public enum Operations {
             }
         }
     }
+    /// The service's dead letters, newest first (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)`.
+    public enum ListDeadLetters {
+        public static let id: Swift.String = "listDeadLetters"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                public init(service: Components.Parameters.DeadLetterService) {
+                    self.service = service
+                }
+            }
+            public var path: Operations.ListDeadLetters.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only the letters of this queue
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/query/queue`.
+                public var queue: Components.Parameters.DeadLetterQueue?
+                /// Only the letters of this event type
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/query/type`.
+                public var _type: Components.Parameters.DeadLetterType?
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/query/limit`.
+                public var limit: Swift.Int?
+                /// Only letters older than this id (the previous page's nextBefore)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/query/before`.
+                public var before: Swift.Int64?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - queue: Only the letters of this queue
+                ///   - _type: Only the letters of this event type
+                ///   - limit:
+                ///   - before: Only letters older than this id (the previous page's nextBefore)
+                public init(
+                    queue: Components.Parameters.DeadLetterQueue? = nil,
+                    _type: Components.Parameters.DeadLetterType? = nil,
+                    limit: Swift.Int? = nil,
+                    before: Swift.Int64? = nil
+                ) {
+                    self.queue = queue
+                    self._type = _type
+                    self.limit = limit
+                    self.before = before
+                }
+            }
+            public var query: Operations.ListDeadLetters.Input.Query
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListDeadLetters.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ListDeadLetters.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ListDeadLetters.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ListDeadLetters.Input.Path,
+                query: Operations.ListDeadLetters.Input.Query = .init(),
+                headers: Operations.ListDeadLetters.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLetterPage)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLetterPage {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ListDeadLetters.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ListDeadLetters.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// A page of dead letters
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ListDeadLetters.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ListDeadLetters.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A value is missing or out of range; `field` names it
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/get(listDeadLetters)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Invalid)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Invalid {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Discards every dead letter of the service, or of one queue and/or type (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)`.
+    public enum DiscardDeadLetters {
+        public static let id: Swift.String = "discardDeadLetters"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                public init(service: Components.Parameters.DeadLetterService) {
+                    self.service = service
+                }
+            }
+            public var path: Operations.DiscardDeadLetters.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only the letters of this queue
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/query/queue`.
+                public var queue: Components.Parameters.DeadLetterQueue?
+                /// Only the letters of this event type
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/query/type`.
+                public var _type: Components.Parameters.DeadLetterType?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - queue: Only the letters of this queue
+                ///   - _type: Only the letters of this event type
+                public init(
+                    queue: Components.Parameters.DeadLetterQueue? = nil,
+                    _type: Components.Parameters.DeadLetterType? = nil
+                ) {
+                    self.queue = queue
+                    self._type = _type
+                }
+            }
+            public var query: Operations.DiscardDeadLetters.Input.Query
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DiscardDeadLetters.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DiscardDeadLetters.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DiscardDeadLetters.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.DiscardDeadLetters.Input.Path,
+                query: Operations.DiscardDeadLetters.Input.Query = .init(),
+                headers: Operations.DiscardDeadLetters.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLettersDiscarded)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLettersDiscarded {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DiscardDeadLetters.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DiscardDeadLetters.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// How many were discarded
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DiscardDeadLetters.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DiscardDeadLetters.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A value is missing or out of range; `field` names it
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/delete(discardDeadLetters)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Invalid)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Invalid {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// One dead letter with its headers and body (admin)
+    ///
+    /// - Remark: HTTP `GET /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)`.
+    public enum DeadLetter {
+        public static let id: Swift.String = "deadLetter"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/path/id`.
+                public var id: Components.Parameters.DeadLetterID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                ///   - id:
+                public init(
+                    service: Components.Parameters.DeadLetterService,
+                    id: Components.Parameters.DeadLetterID
+                ) {
+                    self.service = service
+                    self.id = id
+                }
+            }
+            public var path: Operations.DeadLetter.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeadLetter.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DeadLetter.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DeadLetter.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DeadLetter.Input.Path,
+                headers: Operations.DeadLetter.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/GET/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLetter)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLetter {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DeadLetter.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DeadLetter.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// The dead letter
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DeadLetter.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DeadLetter.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read (not JSON, a malformed path parameter or header)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Malformed)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Malformed {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/get(deadLetter)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Discards one dead letter (admin)
+    ///
+    /// - Remark: HTTP `DELETE /api/dead-letters/{service}/{id}`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)`.
+    public enum DiscardDeadLetter {
+        public static let id: Swift.String = "discardDeadLetter"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/path/id`.
+                public var id: Components.Parameters.DeadLetterID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                ///   - id:
+                public init(
+                    service: Components.Parameters.DeadLetterService,
+                    id: Components.Parameters.DeadLetterID
+                ) {
+                    self.service = service
+                    self.id = id
+                }
+            }
+            public var path: Operations.DiscardDeadLetter.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DiscardDeadLetter.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.DiscardDeadLetter.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.DiscardDeadLetter.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.DiscardDeadLetter.Input.Path,
+                headers: Operations.DiscardDeadLetter.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/DELETE/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLettersDiscarded)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLettersDiscarded {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.DiscardDeadLetter.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.DiscardDeadLetter.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Discarded
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.DiscardDeadLetter.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.DiscardDeadLetter.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read (not JSON, a malformed path parameter or header)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Malformed)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Malformed {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/delete(discardDeadLetter)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Publishes one dead letter back to the queue it came from and removes it (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/{id}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)`.
+    public enum ReplayDeadLetter {
+        public static let id: Swift.String = "replayDeadLetter"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/path/id`.
+                public var id: Components.Parameters.DeadLetterID
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                ///   - id:
+                public init(
+                    service: Components.Parameters.DeadLetterService,
+                    id: Components.Parameters.DeadLetterID
+                ) {
+                    self.service = service
+                    self.id = id
+                }
+            }
+            public var path: Operations.ReplayDeadLetter.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplayDeadLetter.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplayDeadLetter.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ReplayDeadLetter.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - headers:
+            public init(
+                path: Operations.ReplayDeadLetter.Input.Path,
+                headers: Operations.ReplayDeadLetter.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/{id}/replay/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLettersReplayed)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLettersReplayed {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ReplayDeadLetter.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ReplayDeadLetter.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// Replayed
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ReplayDeadLetter.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ReplayDeadLetter.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// The request cannot be read (not JSON, a malformed path parameter or header)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/400`.
+            ///
+            /// HTTP response code: `400 badRequest`.
+            case badRequest(Components.Responses.Malformed)
+            /// The associated value of the enum case if `self` is `.badRequest`.
+            ///
+            /// - Throws: An error if `self` is not `.badRequest`.
+            /// - SeeAlso: `.badRequest`.
+            public var badRequest: Components.Responses.Malformed {
+                get throws {
+                    switch self {
+                    case let .badRequest(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "badRequest",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A server the service needs (the database, the broker) is not answering; try again shortly
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/{id}/replay/post(replayDeadLetter)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
+    /// Replays every dead letter of the service, or of one queue and/or type, oldest first (admin)
+    ///
+    /// - Remark: HTTP `POST /api/dead-letters/{service}/replay`.
+    /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)`.
+    public enum ReplayDeadLetters {
+        public static let id: Swift.String = "replayDeadLetters"
+        public struct Input: Sendable, Hashable {
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/path`.
+            public struct Path: Sendable, Hashable {
+                /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+                @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+                    case auth = "auth"
+                    case tasks = "tasks"
+                    case scheduler = "scheduler"
+                    case notifier = "notifier"
+                    case analytics = "analytics"
+                }
+                /// The service whose dead letters these are (the edge routes each name to its service)
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/path/service`.
+                public var service: Components.Parameters.DeadLetterService
+                /// Creates a new `Path`.
+                ///
+                /// - Parameters:
+                ///   - service: The service whose dead letters these are (the edge routes each name to its service)
+                public init(service: Components.Parameters.DeadLetterService) {
+                    self.service = service
+                }
+            }
+            public var path: Operations.ReplayDeadLetters.Input.Path
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/query`.
+            public struct Query: Sendable, Hashable {
+                /// Only the letters of this queue
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/query/queue`.
+                public var queue: Components.Parameters.DeadLetterQueue?
+                /// Only the letters of this event type
+                ///
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/query/type`.
+                public var _type: Components.Parameters.DeadLetterType?
+                /// Creates a new `Query`.
+                ///
+                /// - Parameters:
+                ///   - queue: Only the letters of this queue
+                ///   - _type: Only the letters of this event type
+                public init(
+                    queue: Components.Parameters.DeadLetterQueue? = nil,
+                    _type: Components.Parameters.DeadLetterType? = nil
+                ) {
+                    self.queue = queue
+                    self._type = _type
+                }
+            }
+            public var query: Operations.ReplayDeadLetters.Input.Query
+            /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/header`.
+            public struct Headers: Sendable, Hashable {
+                public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplayDeadLetters.AcceptableContentType>]
+                /// Creates a new `Headers`.
+                ///
+                /// - Parameters:
+                ///   - accept:
+                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.ReplayDeadLetters.AcceptableContentType>] = .defaultValues()) {
+                    self.accept = accept
+                }
+            }
+            public var headers: Operations.ReplayDeadLetters.Input.Headers
+            /// Creates a new `Input`.
+            ///
+            /// - Parameters:
+            ///   - path:
+            ///   - query:
+            ///   - headers:
+            public init(
+                path: Operations.ReplayDeadLetters.Input.Path,
+                query: Operations.ReplayDeadLetters.Input.Query = .init(),
+                headers: Operations.ReplayDeadLetters.Input.Headers = .init()
+            ) {
+                self.path = path
+                self.query = query
+                self.headers = headers
+            }
+        }
+        @frozen public enum Output: Sendable, Hashable {
+            public struct Ok: Sendable, Hashable {
+                /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/responses/200/content`.
+                @frozen public enum Body: Sendable, Hashable {
+                    /// - Remark: Generated from `#/paths/api/dead-letters/{service}/replay/POST/responses/200/content/application\/json`.
+                    case json(Components.Schemas.DeadLettersReplayed)
+                    /// The associated value of the enum case if `self` is `.json`.
+                    ///
+                    /// - Throws: An error if `self` is not `.json`.
+                    /// - SeeAlso: `.json`.
+                    public var json: Components.Schemas.DeadLettersReplayed {
+                        get throws {
+                            switch self {
+                            case let .json(body):
+                                return body
+                            }
+                        }
+                    }
+                }
+                /// Received HTTP response body
+                public var body: Operations.ReplayDeadLetters.Output.Ok.Body
+                /// Creates a new `Ok`.
+                ///
+                /// - Parameters:
+                ///   - body: Received HTTP response body
+                public init(body: Operations.ReplayDeadLetters.Output.Ok.Body) {
+                    self.body = body
+                }
+            }
+            /// How many were replayed
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/200`.
+            ///
+            /// HTTP response code: `200 ok`.
+            case ok(Operations.ReplayDeadLetters.Output.Ok)
+            /// The associated value of the enum case if `self` is `.ok`.
+            ///
+            /// - Throws: An error if `self` is not `.ok`.
+            /// - SeeAlso: `.ok`.
+            public var ok: Operations.ReplayDeadLetters.Output.Ok {
+                get throws {
+                    switch self {
+                    case let .ok(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "ok",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// No token, or a bad or expired one
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/401`.
+            ///
+            /// HTTP response code: `401 unauthorized`.
+            case unauthorized(Components.Responses.Unauthorized)
+            /// The associated value of the enum case if `self` is `.unauthorized`.
+            ///
+            /// - Throws: An error if `self` is not `.unauthorized`.
+            /// - SeeAlso: `.unauthorized`.
+            public var unauthorized: Components.Responses.Unauthorized {
+                get throws {
+                    switch self {
+                    case let .unauthorized(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unauthorized",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not allowed for this account (its role, or not its task)
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/403`.
+            ///
+            /// HTTP response code: `403 forbidden`.
+            case forbidden(Components.Responses.Forbidden)
+            /// The associated value of the enum case if `self` is `.forbidden`.
+            ///
+            /// - Throws: An error if `self` is not `.forbidden`.
+            /// - SeeAlso: `.forbidden`.
+            public var forbidden: Components.Responses.Forbidden {
+                get throws {
+                    switch self {
+                    case let .forbidden(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "forbidden",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Not found
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/404`.
+            ///
+            /// HTTP response code: `404 notFound`.
+            case notFound(Components.Responses.NotFound)
+            /// The associated value of the enum case if `self` is `.notFound`.
+            ///
+            /// - Throws: An error if `self` is not `.notFound`.
+            /// - SeeAlso: `.notFound`.
+            public var notFound: Components.Responses.NotFound {
+                get throws {
+                    switch self {
+                    case let .notFound(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "notFound",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A value is missing or out of range; `field` names it
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/422`.
+            ///
+            /// HTTP response code: `422 unprocessableContent`.
+            case unprocessableContent(Components.Responses.Invalid)
+            /// The associated value of the enum case if `self` is `.unprocessableContent`.
+            ///
+            /// - Throws: An error if `self` is not `.unprocessableContent`.
+            /// - SeeAlso: `.unprocessableContent`.
+            public var unprocessableContent: Components.Responses.Invalid {
+                get throws {
+                    switch self {
+                    case let .unprocessableContent(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "unprocessableContent",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// A server the service needs (the database, the broker) is not answering; try again shortly
+            ///
+            /// - Remark: Generated from `#/paths//api/dead-letters/{service}/replay/post(replayDeadLetters)/responses/503`.
+            ///
+            /// HTTP response code: `503 serviceUnavailable`.
+            case serviceUnavailable(Components.Responses.Unavailable)
+            /// The associated value of the enum case if `self` is `.serviceUnavailable`.
+            ///
+            /// - Throws: An error if `self` is not `.serviceUnavailable`.
+            /// - SeeAlso: `.serviceUnavailable`.
+            public var serviceUnavailable: Components.Responses.Unavailable {
+                get throws {
+                    switch self {
+                    case let .serviceUnavailable(response):
+                        return response
+                    default:
+                        try throwUnexpectedResponseStatus(
+                            expectedStatus: "serviceUnavailable",
+                            response: self
+                        )
+                    }
+                }
+            }
+            /// Undocumented response.
+            ///
+            /// A response with a code that is not documented in the OpenAPI document.
+            case undocumented(statusCode: Swift.Int, OpenAPIRuntime.UndocumentedPayload)
+        }
+        @frozen public enum AcceptableContentType: AcceptableProtocol {
+            case json
+            case other(Swift.String)
+            public init?(rawValue: Swift.String) {
+                switch rawValue.lowercased() {
+                case "application/json":
+                    self = .json
+                default:
+                    self = .other(rawValue)
+                }
+            }
+            public var rawValue: Swift.String {
+                switch self {
+                case let .other(string):
+                    return string
+                case .json:
+                    return "application/json"
+                }
+            }
+            public static var allCases: [Self] {
+                [
+                    .json
+                ]
+            }
+        }
+    }
     /// The process answers
     ///
     /// - Remark: HTTP `GET /health/live`.

@@ -17,5 +17,26 @@ public import struct Foundation.Data
 public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/parameters` section of the OpenAPI document.
-    public enum Parameters {}
+    public enum Parameters {
+        /// - Remark: Generated from `#/components/parameters/DeadLetterID`.
+        public typealias DeadLetterID = Swift.Int64
+        /// Only the letters of this queue
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterQueue`.
+        public typealias DeadLetterQueue = Swift.String
+        /// The service whose dead letters these are (the edge routes each name to its service)
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterService`.
+        @frozen public enum DeadLetterService: String, Codable, Hashable, Sendable, CaseIterable {
+            case auth = "auth"
+            case tasks = "tasks"
+            case scheduler = "scheduler"
+            case notifier = "notifier"
+            case analytics = "analytics"
+        }
+        /// Only the letters of this event type
+        ///
+        /// - Remark: Generated from `#/components/parameters/DeadLetterType`.
+        public typealias DeadLetterType = Swift.String
+    }
 }

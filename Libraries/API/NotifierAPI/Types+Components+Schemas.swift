@@ -18,6 +18,180 @@ public import struct Foundation.Date
 extension Components {
     /// Types generated from the `#/components/schemas` section of the OpenAPI document.
     public enum Schemas {
+        /// A message a consumer of the service could not handle (docs/operations.md, "Dead letters")
+        ///
+        /// - Remark: Generated from `#/components/schemas/DeadLetter`.
+        public struct DeadLetter: Codable, Hashable, Sendable {
+            /// How many times it was tried before
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/attempts`.
+            public var attempts: Swift.Int
+            /// Only when one letter is asked for; as text
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/body`.
+            public var body: Swift.String?
+            /// Why it could not be handled
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/error`.
+            public var error: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/firstDeadAt`.
+            public var firstDeadAt: Foundation.Date
+            /// Only when one letter is asked for
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/headers`.
+            public struct HeadersPayload: Codable, Hashable, Sendable {
+                /// A container of undocumented properties.
+                public var additionalProperties: [String: Swift.String]
+                /// Creates a new `HeadersPayload`.
+                ///
+                /// - Parameters:
+                ///   - additionalProperties: A container of undocumented properties.
+                public init(additionalProperties: [String: Swift.String] = .init()) {
+                    self.additionalProperties = additionalProperties
+                }
+                public init(from decoder: any Swift.Decoder) throws {
+                    additionalProperties = try decoder.decodeAdditionalProperties(knownKeys: [])
+                }
+                public func encode(to encoder: any Swift.Encoder) throws {
+                    try encoder.encodeAdditionalProperties(additionalProperties)
+                }
+            }
+            /// Only when one letter is asked for
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/headers`.
+            public var headers: Components.Schemas.DeadLetter.HeadersPayload?
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/id`.
+            public var id: Swift.Int64
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/lastDeadAt`.
+            public var lastDeadAt: Foundation.Date
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/messageId`.
+            public var messageId: Swift.String
+            /// The queue it came from, and goes back to when replayed
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/queue`.
+            public var queue: Swift.String
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/routingKey`.
+            public var routingKey: Swift.String
+            /// How many times it reached the dead letters while kept
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/times`.
+            public var times: Swift.Int
+            /// The event type ('' when the message did not say)
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetter/type`.
+            public var _type: Swift.String
+            /// Creates a new `DeadLetter`.
+            ///
+            /// - Parameters:
+            ///   - attempts: How many times it was tried before
+            ///   - body: Only when one letter is asked for; as text
+            ///   - error: Why it could not be handled
+            ///   - firstDeadAt:
+            ///   - headers: Only when one letter is asked for
+            ///   - id:
+            ///   - lastDeadAt:
+            ///   - messageId:
+            ///   - queue: The queue it came from, and goes back to when replayed
+            ///   - routingKey:
+            ///   - times: How many times it reached the dead letters while kept
+            ///   - _type: The event type ('' when the message did not say)
+            public init(
+                attempts: Swift.Int,
+                body: Swift.String? = nil,
+                error: Swift.String,
+                firstDeadAt: Foundation.Date,
+                headers: Components.Schemas.DeadLetter.HeadersPayload? = nil,
+                id: Swift.Int64,
+                lastDeadAt: Foundation.Date,
+                messageId: Swift.String,
+                queue: Swift.String,
+                routingKey: Swift.String,
+                times: Swift.Int,
+                _type: Swift.String
+            ) {
+                self.attempts = attempts
+                self.body = body
+                self.error = error
+                self.firstDeadAt = firstDeadAt
+                self.headers = headers
+                self.id = id
+                self.lastDeadAt = lastDeadAt
+                self.messageId = messageId
+                self.queue = queue
+                self.routingKey = routingKey
+                self.times = times
+                self._type = _type
+            }
+            public enum CodingKeys: String, CodingKey {
+                case attempts
+                case body
+                case error
+                case firstDeadAt
+                case headers
+                case id
+                case lastDeadAt
+                case messageId
+                case queue
+                case routingKey
+                case times
+                case _type = "type"
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DeadLetterPage`.
+        public struct DeadLetterPage: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DeadLetterPage/items`.
+            public var items: [Components.Schemas.DeadLetter]
+            /// Pass as `before` for the next, older page; absent on the last
+            ///
+            /// - Remark: Generated from `#/components/schemas/DeadLetterPage/nextBefore`.
+            public var nextBefore: Swift.Int64?
+            /// Creates a new `DeadLetterPage`.
+            ///
+            /// - Parameters:
+            ///   - items:
+            ///   - nextBefore: Pass as `before` for the next, older page; absent on the last
+            public init(
+                items: [Components.Schemas.DeadLetter],
+                nextBefore: Swift.Int64? = nil
+            ) {
+                self.items = items
+                self.nextBefore = nextBefore
+            }
+            public enum CodingKeys: String, CodingKey {
+                case items
+                case nextBefore
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DeadLettersDiscarded`.
+        public struct DeadLettersDiscarded: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DeadLettersDiscarded/discarded`.
+            public var discarded: Swift.Int
+            /// Creates a new `DeadLettersDiscarded`.
+            ///
+            /// - Parameters:
+            ///   - discarded:
+            public init(discarded: Swift.Int) {
+                self.discarded = discarded
+            }
+            public enum CodingKeys: String, CodingKey {
+                case discarded
+            }
+        }
+        /// - Remark: Generated from `#/components/schemas/DeadLettersReplayed`.
+        public struct DeadLettersReplayed: Codable, Hashable, Sendable {
+            /// - Remark: Generated from `#/components/schemas/DeadLettersReplayed/replayed`.
+            public var replayed: Swift.Int
+            /// Creates a new `DeadLettersReplayed`.
+            ///
+            /// - Parameters:
+            ///   - replayed:
+            public init(replayed: Swift.Int) {
+                self.replayed = replayed
+            }
+            public enum CodingKeys: String, CodingKey {
+                case replayed
+            }
+        }
         /// Every error any service answers with, whatever its status.
         ///
         /// - Remark: Generated from `#/components/schemas/Error`.

@@ -117,5 +117,6 @@ enum AnalyticsMigrations {
             statements: [
                 "ALTER TABLE analytics.tasks ADD COLUMN required_skills text[] NOT NULL DEFAULT '{}'"
             ]),
+        BackboneMigrations.deadLetters(schema: "analytics", version: 9),
     ]
 }

@@ -70,5 +70,6 @@ enum NotifierMigrations {
                 "CREATE INDEX notifications_stored ON notifier.notifications USING brin (stored_at)",
                 "ALTER TABLE notifier.notifications DROP CONSTRAINT notifications_event_id_audience_key",
             ]),
+        BackboneMigrations.deadLetters(schema: "notifier", version: 8),
     ]
 }

@@ -81,5 +81,6 @@ enum SchedulerMigrations {
             statements: [
                 "ALTER TABLE scheduler.tasks ADD COLUMN edited_version integer NOT NULL DEFAULT 0"
             ]),
+        BackboneMigrations.deadLetters(schema: "scheduler", version: 10),
     ]
 }

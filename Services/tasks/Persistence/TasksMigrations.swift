@@ -153,5 +153,6 @@ enum TasksMigrations {
                 "ALTER TABLE tasks.comments DROP CONSTRAINT comments_task_id_fkey",
                 "ALTER TABLE tasks.idempotency_keys DROP CONSTRAINT idempotency_keys_task_id_fkey",
             ]),
+        BackboneMigrations.deadLetters(schema: "tasks", version: 14),
     ]
 }
