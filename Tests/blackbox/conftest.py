@@ -196,3 +196,21 @@ def pages(stack):
     for page in opened:
         page.close()
     assert errors == [], errors
+
+
+@pytest.fixture
+def refused_task(stack):
+    """A task id the scheduler's table refuses to store (a trigger): its task.created fails every
+    attempt and is dead-lettered, until the test drops the trigger (`DROP TRIGGER refuse_for_test
+    ON scheduler.tasks`)."""
+    import uuid
+
+    task = str(uuid.uuid4())
+    sql(stack, f"""
+        CREATE FUNCTION scheduler.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the test refuses task %', NEW.id; END $$;
+        CREATE TRIGGER refuse_for_test BEFORE INSERT OR UPDATE ON scheduler.tasks
+        FOR EACH ROW WHEN (NEW.id = '{task}'::uuid) EXECUTE FUNCTION scheduler.refuse_for_test();
+    """)
+    yield task
+    sql(stack, "DROP TRIGGER IF EXISTS refuse_for_test ON scheduler.tasks; DROP FUNCTION IF EXISTS scheduler.refuse_for_test()")

@@ -230,3 +230,12 @@ def skilled_employee(api, admin, skill):
 def card(page, container, name):
     """The card in `container` (a CSS selector) of the task called `name`."""
     return page.driver.find_element(By.XPATH, f"//*[@id='{container.lstrip('#')}']//article[.//h3[text()='{name}']]")
+
+
+def confirm(page, reason=None):
+    """Answers the open confirmation dialog, with a reason if given."""
+    dialog = page.find("dialog.confirm")
+    if reason:
+        dialog.find_element(By.CSS_SELECTOR, "textarea").send_keys(reason)
+    dialog.find_element(By.CSS_SELECTOR, "#confirm-yes").click()
+    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "dialog.confirm"), 5, "the dialog to close")

@@ -46,20 +46,6 @@ def test_no_service_answers_for_another_or_for_a_name_that_is_none(api, admin):
     assert status == 404, error
 
 
-@pytest.fixture
-def refused_task(stack):
-    """A task id the scheduler's table refuses to store (a trigger), until the test drops it."""
-    task = str(uuid.uuid4())
-    sql(stack, f"""
-        CREATE FUNCTION scheduler.refuse_for_test() RETURNS trigger LANGUAGE plpgsql AS $$
-        BEGIN RAISE EXCEPTION 'the test refuses task %', NEW.id; END $$;
-        CREATE TRIGGER refuse_for_test BEFORE INSERT OR UPDATE ON scheduler.tasks
-        FOR EACH ROW WHEN (NEW.id = '{task}'::uuid) EXECUTE FUNCTION scheduler.refuse_for_test();
-    """)
-    yield task
-    sql(stack, "DROP TRIGGER IF EXISTS refuse_for_test ON scheduler.tasks; DROP FUNCTION IF EXISTS scheduler.refuse_for_test()")
-
-
 def test_a_failing_message_is_kept_replayed_once_the_cause_is_fixed_and_takes_effect_once(stack, api, admin, broker, refused_task):
     task = refused_task
     created = {"taskId": task, "version": 1, "assigneeId": None, "name": "dead-letter drill", "priority": 5,

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 from auth_client import call, unique_name
 from conftest import wait_for
 
-from helpers import admin_credentials, card, clear_the_floor, create_task, scheduled, skilled_employee, task_of, Worker
+from helpers import admin_credentials, card, clear_the_floor, confirm, create_task, scheduled, skilled_employee, task_of, Worker
 
 
 def employee_page(pages, api, admin, skill):
@@ -33,15 +33,6 @@ def working_on_a_task(pages, api, admin):
     card(staff, "#offers", task["name"]).find_element(By.CSS_SELECTOR, "[data-testid=accept]").click()
     staff.wait(lambda: task["name"] in staff.text("#in-progress"), what="the task in progress")
     return staff, task
-
-
-def confirm(page, reason=None):
-    """Answers the open confirmation dialog, with a reason if given."""
-    dialog = page.find("dialog.confirm")
-    if reason:
-        dialog.find_element(By.CSS_SELECTOR, "textarea").send_keys(reason)
-    dialog.find_element(By.CSS_SELECTOR, "#confirm-yes").click()
-    page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "dialog.confirm"), 5, "the dialog to close")
 
 
 def test_an_employee_sees_an_offer_run_down_and_declines_it_saying_why(api, admin, pages):

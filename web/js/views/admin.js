@@ -1,14 +1,16 @@
 // The admin's dashboard: tabs for tasks (with the create form and details), the queue, the
-// team, analytics and the live event feed; toasts when work completes or fails.
+// team, analytics, the live event feed and the dead letters; toasts when work completes or fails.
 import { api } from "../api.js";
 import { debounce, fill, h, when } from "../dom.js";
 import { toast } from "../notifications.js";
 import { analyticsView } from "./admin-analytics.js";
+import { deadLettersView } from "./admin-dead-letters.js";
 import { createForm, taskDetail, taskList } from "./admin-tasks.js";
 import { employeesView, queueView } from "./admin-team.js";
 import { workloadView } from "./admin-workload.js";
 
-const TABS = [["tasks", "Tasks"], ["queue", "Queue"], ["team", "Team"], ["analytics", "Analytics"], ["events", "Live events"]];
+const TABS = [["tasks", "Tasks"], ["queue", "Queue"], ["team", "Team"], ["analytics", "Analytics"], ["events", "Live events"],
+  ["dead-letters", "Dead letters"]];
 
 export function showAdmin(view, feed) {
   const events = [];
@@ -41,6 +43,10 @@ export function showAdmin(view, feed) {
     } else if (tab === "analytics") {
       reload = analyticsView(content);
       reloadOn = (event) => event.type === "analytics.updated";
+    } else if (tab === "dead-letters") {
+      // Dead letters are not events on the feed: the view loads when opened and on Refresh.
+      reload = deadLettersView(content);
+      reloadOn = () => false;
     } else if (tab === "events") {
       reload = () => drawEvents();
       reloadOn = () => true;
