@@ -17,8 +17,9 @@ import ServiceLifecycle
 /// of them fails, the batch is rolled back and handled one message at a time, so the failure
 /// touches nobody else. A failing message goes to `<queue>.retry`, which hands it back after a
 /// delay, up to `maxAttempts`; then, or at once when it cannot be decoded, to `<queue>.dead`,
-/// with the reason in its headers. While the database is unreachable nothing is retried or
-/// dead-lettered: the consumer waits for it.
+/// with the reason in its headers, whence the consumer moves it into the service's table of dead
+/// letters for an admin to read, replay or discard (``DeadLetterStore``). While the database is
+/// unreachable nothing is retried or dead-lettered: the consumer waits for it.
 public final class EventConsumer: Service, Sendable {
     public struct Options: Sendable {
         public var maxAttempts = 5

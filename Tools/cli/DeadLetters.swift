@@ -87,29 +87,39 @@ struct DeadLetters: AsyncParsableCommand {
         }
     }
 
+    /// Which letters a replay or a discard takes: one by id, or --all (of --queue / --type).
+    struct Selection: ParsableArguments {
+        @Argument(help: "The letter's id.") var id: Int64?
+        @Flag(help: "Every letter of the service (or of --queue / --type).") var all = false
+        @OptionGroup var filter: Filter
+
+        func validate() throws {
+            guard (id != nil) != all else { throw ValidationError("give a letter's id or --all, not both and not neither") }
+            guard all || (filter.queue == nil && filter.type == nil) else { throw ValidationError("--queue and --type go with --all") }
+        }
+    }
+
     struct Replay: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Publishes dead letters back to the queue each came from (once in effect: the inbox skips one already handled).",
-            discussion: "Give an id, or --all (with --queue and/or --type to take only those).")
+            discussion: "Give an id, or --all (with --queue and/or --type to take only those), replayed oldest first.")
         @OptionGroup var options: GlobalOptions
         @OptionGroup var which: Which
-        @Argument(help: "The letter's id.") var id: Int64?
-        @Flag(help: "Every letter of the service (or of --queue / --type), oldest first.") var all = false
-        @OptionGroup var filter: Filter
-
-        func validate() throws { try DeadLetters.validate(id: id, all: all, filter: filter) }
+        @OptionGroup var selection: Selection
 
         func run() async throws {
             try await running {
-                let client = try options.client()
+                let client = try options.client().tasks
                 let service = try which.parsed()
+                let filter = selection.filter
                 let replayed =
-                    if let id {
-                        try await client.tasks.replayDeadLetter(path: .init(service: service, id: id)).ok.body.json
+                    if let id = selection.id {
+                        try await client.replayDeadLetter(path: .init(service: service, id: id)).ok.body.json
                     } else {
-                        try await client.tasks.replayDeadLetters(
+                        try await client.replayDeadLetters(
                             path: .init(service: service), query: .init(queue: filter.queue, _type: filter.type)
-                        ).ok.body.json
+                        )
+                        .ok.body.json
                     }
                 if options.json { return Output.json(encoding: replayed) }
                 print("replayed \(replayed.replayed)")
@@ -122,33 +132,25 @@ struct DeadLetters: AsyncParsableCommand {
             abstract: "Deletes dead letters for good.", discussion: "Give an id, or --all (with --queue and/or --type to take only those).")
         @OptionGroup var options: GlobalOptions
         @OptionGroup var which: Which
-        @Argument(help: "The letter's id.") var id: Int64?
-        @Flag(help: "Every letter of the service (or of --queue / --type).") var all = false
-        @OptionGroup var filter: Filter
-
-        func validate() throws { try DeadLetters.validate(id: id, all: all, filter: filter) }
+        @OptionGroup var selection: Selection
 
         func run() async throws {
             try await running {
-                let client = try options.client()
+                let client = try options.client().tasks
                 let service = try which.parsed()
+                let filter = selection.filter
                 let discarded =
-                    if let id {
-                        try await client.tasks.discardDeadLetter(path: .init(service: service, id: id)).ok.body.json
+                    if let id = selection.id {
+                        try await client.discardDeadLetter(path: .init(service: service, id: id)).ok.body.json
                     } else {
-                        try await client.tasks.discardDeadLetters(
+                        try await client.discardDeadLetters(
                             path: .init(service: service), query: .init(queue: filter.queue, _type: filter.type)
-                        ).ok.body.json
+                        )
+                        .ok.body.json
                     }
                 if options.json { return Output.json(encoding: discarded) }
                 print("discarded \(discarded.discarded)")
             }
         }
-    }
-
-    /// One letter by id, or --all; --queue and --type only with --all.
-    static func validate(id: Int64?, all: Bool, filter: Filter) throws {
-        guard (id != nil) != all else { throw ValidationError("give a letter's id or --all, not both and not neither") }
-        guard all || (filter.queue == nil && filter.type == nil) else { throw ValidationError("--queue and --type go with --all") }
     }
 }
