@@ -3,12 +3,14 @@ import Logging
 import Messaging
 import Metrics
 import PostgresNIO
+import Resilience
 
 /// A message no consumer of the service could handle, as kept in `<schema>.dead_letters`.
 public struct DeadLetter: Codable, Sendable, Equatable {
     public var id: Int64
     /// The queue it came from, and goes back to when replayed.
     public var queue: String
+    /// The message's id (`none:…` for one that came without: it is replayed without one).
     public var messageId: String
     public var type: String
     public var routingKey: String
@@ -54,38 +56,59 @@ public struct DeadLetterStore: Sendable {
         }
     }
 
+    /// The key of a message that came without an id (published by hand): one row each, and
+    /// replayed without an id again.
+    static let noIdPrefix = "none:"
+
     /// Keeps what reached a `.dead` queue: one row per message and queue, counted again when the
-    /// same message comes back.
+    /// same message comes back — also twice within one batch, which one statement could not
+    /// update twice (PostgreSQL refuses to touch a row twice in one `ON CONFLICT DO UPDATE`).
     public func keep(_ deliveries: [Delivery]) async throws {
-        guard !deliveries.isEmpty else { return }
+        var letters: [String: (delivery: Delivery, times: Int)] = [:]
+        var order: [String] = []
+        for delivery in deliveries {
+            let queue = delivery.headers[DeliveryHeaders.queue]?.string ?? String(delivery.queue.dropLast(".dead".count))
+            let key = "\(queue) \(delivery.messageId ?? Self.noIdPrefix + UUID().uuidString)"
+            if let kept = letters[key] {
+                letters[key] = (delivery, kept.times + 1)
+            } else {
+                letters[key] = (delivery, 1)
+                order.append(key)
+            }
+        }
+        guard !order.isEmpty else { return }
         var queues: [String] = []
         var ids: [String] = []
         var types: [String] = []
         var keys: [String] = []
         var errors: [String] = []
         var attempts: [Int] = []
+        var times: [Int] = []
         var headers: [String] = []
         var bodies: [String] = []
-        for delivery in deliveries {
-            queues.append(delivery.headers[DeliveryHeaders.queue]?.string ?? String(delivery.queue.dropLast(".dead".count)))
-            ids.append(delivery.messageId ?? "")
+        for key in order {
+            guard let (delivery, count) = letters[key], let space = key.firstIndex(of: " ") else { continue }
+            queues.append(String(key[..<space]))
+            ids.append(String(key[key.index(after: space)...]))
             types.append(delivery.type ?? "")
             keys.append(delivery.headers[DeliveryHeaders.routingKey]?.string ?? delivery.routingKey)
             errors.append(delivery.headers[DeliveryHeaders.error]?.string ?? "")
             attempts.append(Int(delivery.headers[DeliveryHeaders.attempts]?.integer ?? 0))
+            times.append(count)
             headers.append(Self.json(delivery.headers))
             bodies.append(Data(delivery.body).base64EncodedString())
         }
         try await database.query(
             """
             INSERT INTO \(unescaped: schema).dead_letters
-                (queue, message_id, event_type, routing_key, error, attempts, headers, body)
-            SELECT q, m, t, k, e, a, h::jsonb, decode(b, 'base64')
+                (queue, message_id, event_type, routing_key, error, attempts, times, headers, body)
+            SELECT q, m, t, k, e, a, n, h::jsonb, decode(b, 'base64')
             FROM unnest(\(queues)::text[], \(ids)::text[], \(types)::text[], \(keys)::text[], \(errors)::text[],
-                        \(attempts)::int[], \(headers)::text[], \(bodies)::text[]) AS letter(q, m, t, k, e, a, h, b)
+                        \(attempts)::int[], \(times)::int[], \(headers)::text[], \(bodies)::text[])
+                AS letter(q, m, t, k, e, a, n, h, b)
             ON CONFLICT (queue, message_id) DO UPDATE SET
                 error = excluded.error, attempts = excluded.attempts, headers = excluded.headers,
-                body = excluded.body, times = dead_letters.times + 1, last_dead_at = now()
+                body = excluded.body, times = dead_letters.times + excluded.times, last_dead_at = now()
             """,
             logger: logger
         )
@@ -138,10 +161,12 @@ public struct DeadLetterStore: Sendable {
         }
         replayed[DeliveryHeaders.routingKey] = .string(letter.routingKey)
         let message = OutgoingMessage(
-            exchange: "", routingKey: letter.queue, body: body, messageId: letter.messageId.isEmpty ? nil : letter.messageId,
+            exchange: "", routingKey: letter.queue, body: body,
+            messageId: letter.messageId.hasPrefix(Self.noIdPrefix) ? nil : letter.messageId,
             type: letter.type.isEmpty ? nil : letter.type, headers: replayed
         )
-        try await publisher.publish([message])
+        // A broker that takes no confirm in time fails the replay; the letter stays.
+        try await withDeadline(.seconds(10)) { [publisher] in try await publisher.publish([message]) }
         // Only the row that was replayed: the same message dead-lettered again meanwhile stays.
         try await database.query(
             """

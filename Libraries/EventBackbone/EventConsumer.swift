@@ -151,12 +151,8 @@ public final class EventConsumer: Service, Sendable {
     /// Counts acknowledged items: handled, or skipped as duplicates (the positions in `items` of
     /// those the inbox had, or that came twice in the batch).
     private func acknowledged(_ items: [Item], duplicates: Set<Int>) {
-        guard !duplicates.isEmpty else { return metrics.handled(items.map(\.delivery)) }
-        let (skipped, handled) = items.indices.reduce(into: ([Delivery](), [Delivery]())) { split, index in
-            if duplicates.contains(index) { split.0.append(items[index].delivery) } else { split.1.append(items[index].delivery) }
-        }
-        metrics.handled(handled)
-        metrics.handled(skipped, as: .duplicate)
+        metrics.handled(items.indices.filter { !duplicates.contains($0) }.map { items[$0].delivery })
+        metrics.handled(duplicates.sorted().map { items[$0].delivery }, as: .duplicate)
     }
 
     /// Handles `items` in one transaction; returns only if all of them committed, with the

@@ -36,6 +36,11 @@ def test_every_service_reports_its_outbox_its_publishing_and_its_process(stack, 
                  "orchestrator_events_publish_failed_total", "process_cpu_seconds_total",
                  "process_resident_memory_bytes", "process_open_fds", "process_start_time_seconds"):
         assert name in series, f"{name} missing on {service}"
+    # Every gauge worked out at scrape time is worked out: a query that fails leaves the gauge at
+    # its last value (0 at start), which would look healthy, and counts here at every scrape (an
+    # earlier test's database restart may have counted some already).
+    failures = "orchestrator_scrape_refresh_failures_total"
+    assert scrape(stack, service).get(failures, 0) == series.get(failures, 0), f"a gauge of {service} fails to refresh"
     assert series["process_resident_memory_bytes"] > 1_000_000
     assert series["process_cpu_seconds_total"] > 0
     # Nothing waits long in a healthy outbox.

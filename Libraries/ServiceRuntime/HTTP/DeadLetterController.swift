@@ -1,6 +1,7 @@
 import EventBackbone
 import Hummingbird
 import Messaging
+import Resilience
 
 /// `/api/dead-letters/{service}/…`: the service's dead letters, for admins (docs/operations.md,
 /// "Dead letters"). Every service answers under its own name; the edge routes each name to its
@@ -108,7 +109,7 @@ public struct DeadLetterController: Sendable {
     private func brokerTakes<T>(_ body: () async throws -> T) async throws -> T {
         do {
             return try await body()
-        } catch is AMQPError {
+        } catch is AMQPError, is TimeoutError {
             throw APIError(.serviceUnavailable, code: "unavailable", message: "the broker did not take the replay; try again shortly")
         }
     }

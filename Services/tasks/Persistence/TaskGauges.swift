@@ -10,7 +10,7 @@ import PostgresNIO
 struct TaskGauges: Sendable {
     private let byStatus: [String: Gauge]
     private let overdue = Gauge(label: "orchestrator_tasks_overdue")
-    static let open: [TaskStatus] = [.pending, .assigned, .inProgress]
+    static let open = TaskStatus.allCases.filter { !$0.isTerminal }
 
     init() {
         var byStatus: [String: Gauge] = [:]
