@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing.git", from: "1.7.3"),
         .package(url: "https://github.com/apple/swift-openapi-runtime.git", from: "1.13.4"),
         .package(url: "https://github.com/swift-server/swift-openapi-async-http-client.git", from: "1.5.0"),
     ],
@@ -73,9 +74,23 @@ let package = Package(
             path: "Libraries/Tokens", swiftSettings: swiftSettings
         ),
         .target(
+            name: "Telemetry",
+            dependencies: [
+                "Resilience",
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Libraries/Telemetry", swiftSettings: swiftSettings
+        ),
+        .target(
             name: "EventBackbone",
             dependencies: [
-                "EventContracts", "Messaging", "Persistence", "Resilience",
+                "EventContracts", "Messaging", "Persistence", "Resilience", "Telemetry",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -105,7 +120,7 @@ let package = Package(
         .target(
             name: "ServiceRuntime",
             dependencies: [
-                "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "Tokens",
+                "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "Tokens", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -283,6 +298,17 @@ let package = Package(
             path: "Tests/ServiceRuntimeTests", swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "TelemetryTests",
+            dependencies: [
+                "Telemetry", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/TelemetryTests", swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EventContractsTests", dependencies: ["EventContracts"], path: "Tests/EventContractsTests",
             resources: [.copy("Fixtures")], swiftSettings: swiftSettings
         ),
@@ -355,7 +381,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BackboneTests",
-            dependencies: ["BackboneProbe", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience"],
+            dependencies: [
+                "BackboneProbe", "EventBackbone", "EventContracts", "Messaging", "Persistence", "Resilience", "Telemetry",
+                .product(name: "Instrumentation", package: "swift-distributed-tracing"),
+            ],
             path: "Tests/BackboneTests", swiftSettings: swiftSettings
         ),
         .testTarget(

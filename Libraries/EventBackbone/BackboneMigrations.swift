@@ -107,4 +107,13 @@ public enum BackboneMigrations {
                 """
             ])
     }
+
+    /// Each outbox row keeps the W3C trace context of the work that wrote it, which the relay
+    /// puts in the message's `traceparent` header (docs/operations.md, "Following a request").
+    public static func outboxTraceContext(schema: String, version: Int) -> Migration {
+        Migration(
+            version: version, name: "trace context in the outbox",
+            statements: ["ALTER TABLE \(schema).outbox ADD COLUMN traceparent text"]
+        )
+    }
 }

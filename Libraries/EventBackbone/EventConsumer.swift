@@ -1,11 +1,13 @@
 import EventContracts
 import Foundation
+import Instrumentation
 import Logging
 import Messaging
 import Persistence
 import PostgresNIO
 import Resilience
 import ServiceLifecycle
+import Telemetry
 
 /// Consumes one durable queue, exactly once in effect: each message's handler runs in a
 /// transaction that also records the message id in the service's inbox (or, for a claiming
@@ -113,6 +115,7 @@ public final class EventConsumer: Service, Sendable {
 
     func process(_ deliveries: [Delivery]) async {
         metrics.delivered(deliveries)
+        let started = FinishedSpan.now()
         var items: [Item] = []
         for delivery in deliveries {
             let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
@@ -122,19 +125,60 @@ public final class EventConsumer: Service, Sendable {
                     await deadLetter(delivery, reason: "no handler for \(type)", attempts: attempt)
                     continue
                 }
-                let event = IncomingEvent(id: id, type: type, body: delivery.body, attempt: attempt)
+                let event = IncomingEvent(id: id, type: type, body: delivery.body, attempt: attempt, trace: Self.trace(of: delivery))
                 items.append(Item(delivery: delivery, event: event, handler: handler))
             } catch {
                 await deadLetter(delivery, reason: "cannot decode the envelope: \(error)", attempts: attempt)
             }
         }
+        let traced = items.filter { $0.event.trace != nil }
+        guard !traced.isEmpty else { return await dispatch(items) }
+        // What the handlers write continues each event's trace (`EncodedEvent`).
+        let causes = Dictionary(traced.map { ($0.event.id, $0.event.trace!) }, uniquingKeysWith: { first, _ in first })
+        await EventTrace.$causes.withValue(causes) { await dispatch(items) }
+        if SpanExport.isOn { recordSpans(traced, from: started) }
+    }
+
+    /// Handles a batch together where it can, each message alone otherwise.
+    private func dispatch(_ items: [Item]) async {
+        var items = items
         if items.count > 1 { items = await firstTryTogether(items) }
         if items.count > 1, let duplicates = try? await handle(items) {
             consumer.ack(items.map(\.delivery))
             acknowledged(items, duplicates: duplicates)
             return
         }
-        for item in items { await handleAlone(item) }
+        for item in items {
+            var context = InstrumentationContext.topLevel
+            context.traceParent = item.event.trace
+            // Its log lines say which trace they belong to.
+            await InstrumentationContext.$current.withValue(context) { await handleAlone(item) }
+        }
+    }
+
+    /// The trace a delivery's handling belongs to: a new span, child of the one that published
+    /// it, when spans are exported; the publisher's otherwise (its trace id is what travels on).
+    static func trace(of delivery: Delivery) -> TraceParent? {
+        guard let header = delivery.headers[TraceParent.headerName]?.string, let parent = TraceParent(header: header) else { return nil }
+        return SpanExport.isOn && parent.sampled ? parent.child() : parent
+    }
+
+    /// A consumer span for each traced event handled, from the batch's arrival to now.
+    private func recordSpans(_ items: [Item], from start: UInt64) {
+        let end = FinishedSpan.now()
+        for item in items {
+            guard let own = item.event.trace, own.sampled,
+                let parent = item.delivery.headers[TraceParent.headerName]?.string.flatMap(TraceParent.init(header:))
+            else { continue }
+            SpanExport.submit(
+                FinishedSpan(
+                    name: "\(queue.name) process", kind: .consumer, trace: own, parent: parent.spanId, start: start, end: end,
+                    attributes: [
+                        ("messaging.system", .string("rabbitmq")), ("messaging.operation.type", .string("process")),
+                        ("messaging.destination.name", .string(queue.name)), ("messaging.message.id", .string(item.event.id.uuidString)),
+                        ("event.type", .string(item.event.type)), ("event.attempt", .int(Int64(item.event.attempt))),
+                    ]))
+        }
     }
 
     /// A delivery's event id and type: from its AMQP properties, which the relay sets, else (a

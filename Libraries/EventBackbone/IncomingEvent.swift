@@ -1,5 +1,6 @@
 import EventContracts
 import Foundation
+import Telemetry
 
 /// An event as delivered to a handler, before its body is decoded: its id and type come from
 /// the message's AMQP properties (the relay sets both), so a body is decoded once, by the
@@ -10,12 +11,16 @@ public struct IncomingEvent: Sendable {
     public let body: [UInt8]
     /// 1 on the first delivery, then one more for each retry after a failure.
     public let attempt: Int
+    /// The trace its handling belongs to: the consumer's span, a child of the span that
+    /// published it (its `traceparent` header); nil for an event that came without one.
+    public let trace: TraceParent?
 
-    public init(id: UUID, type: String, body: [UInt8], attempt: Int) {
+    public init(id: UUID, type: String, body: [UInt8], attempt: Int, trace: TraceParent? = nil) {
         self.id = id
         self.type = type
         self.body = body
         self.attempt = attempt
+        self.trace = trace
     }
 
     /// The whole envelope with its typed payload; a body that does not match — or that is

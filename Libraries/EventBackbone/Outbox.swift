@@ -34,10 +34,11 @@ public struct Outbox: Sendable {
         guard !events.isEmpty else { return }
         let rows = try await connection.query(
             """
-            INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body)
-            SELECT id, type, body
-            FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
-                WITH ORDINALITY AS event(id, type, body, n)
+            INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body, traceparent)
+            SELECT id, type, body, NULLIF(traceparent, '')
+            FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
+                        \(events.map(\.traceparentText))::text[])
+                WITH ORDINALITY AS event(id, type, body, traceparent, n)
             ORDER BY n
             RETURNING event_id, position
             """,

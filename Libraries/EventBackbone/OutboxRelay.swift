@@ -7,6 +7,7 @@ import PostgresNIO
 import Resilience
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// Publishes a service's outbox to the broker, in order, with confirms, and marks what it sent.
 ///
@@ -307,15 +308,17 @@ public final class OutboxRelay: Service, Sendable {
         let position: Int64
         let message: OutgoingMessage
 
-        init(position: Int64, message: OutgoingMessage) {
-            (self.position, self.message) = (position, message)
+        init(_ row: HandedRow) {
+            self.init(
+                position: row.position, id: row.event.id, type: row.event.type, body: row.event.body, traceparent: row.event.traceparent)
         }
 
-        init(_ row: HandedRow) {
-            position = row.position
+        /// The event's message: its id and type as properties, its trace in the `traceparent` header.
+        init(position: Int64, id: UUID, type: String, body: String, traceparent: String?) {
+            self.position = position
             message = OutgoingMessage(
-                exchange: Exchanges.events, routingKey: row.event.type, body: Array(row.event.body.utf8),
-                messageId: row.event.id.uuidString, type: row.event.type
+                exchange: Exchanges.events, routingKey: type, body: Array(body.utf8), messageId: id.uuidString, type: type,
+                headers: traceparent.map { [TraceParent.headerName: .string($0)] } ?? [:]
             )
         }
 
@@ -331,21 +334,15 @@ public final class OutboxRelay: Service, Sendable {
         reads.add(1, ordering: .relaxed)
         let rows = try await connection.query(
             """
-            SELECT position, event_id, event_type, body FROM \(unescaped: schema).outbox
+            SELECT position, event_id, event_type, body, traceparent FROM \(unescaped: schema).outbox
             WHERE position <> ALL(\(inFlight))
             ORDER BY position LIMIT \(options.batchSize)
             """,
             logger: logger
         )
         var events: [PendingEvent] = []
-        for try await (position, id, type, body) in rows.decode((Int64, UUID, String, String).self) {
-            events.append(
-                PendingEvent(
-                    position: position,
-                    message: OutgoingMessage(
-                        exchange: Exchanges.events, routingKey: type, body: Array(body.utf8),
-                        messageId: id.uuidString, type: type
-                    )))
+        for try await (position, id, type, body, traceparent) in rows.decode((Int64, UUID, String, String, String?).self) {
+            events.append(PendingEvent(position: position, id: id, type: type, body: body, traceparent: traceparent))
         }
         return events
     }

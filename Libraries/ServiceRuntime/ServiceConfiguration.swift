@@ -1,7 +1,9 @@
+import Foundation
 import KeyValueStore
 import Logging
 import Messaging
 import Persistence
+import Telemetry
 import Tokens
 
 /// The settings every service reads from the environment (docs/deployment.md). The defaults reach a local
@@ -17,6 +19,11 @@ public struct ServiceConfiguration: Sendable {
     /// Set only for services that use Redis.
     public var redis: RedisURL?
     public var logLevel: Logger.Level
+    /// `ORCH_LOG_FORMAT`: `json` (one object a line, the default) or `text`.
+    public var logFormat: TelemetrySystem.LogFormat
+    /// `ORCH_OTLP_ENDPOINT`: where spans go over OTLP/HTTP (`http://collector:4318`); none: no
+    /// spans are recorded, trace ids still travel (docs/operations.md).
+    public var otlpEndpoint: String?
     /// Keys that sign (auth) and verify (everyone) tokens, `ORCH_TOKEN_SECRETS`.
     public var tokenKeys: TokenKeys
     /// How long handled messages' ids are kept in the inbox (`ORCH_INBOX_RETENTION`, 1 h to 90 d,
@@ -42,6 +49,8 @@ public struct ServiceConfiguration: Sendable {
             ? try env.parsed("ORCH_REDIS_URL", default: "redis://127.0.0.1:6379", RedisURL.init(parsing:))
             : nil
         logLevel = try env.logLevel("ORCH_LOG_LEVEL", default: .info)
+        logFormat = try env.choice("ORCH_LOG_FORMAT", default: TelemetrySystem.LogFormat.json)
+        otlpEndpoint = try env.optionalString("ORCH_OTLP_ENDPOINT").map(Self.endpoint)
         inboxRetention = try env.duration(
             "ORCH_INBOX_RETENTION", default: .seconds(7 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400)))
         // The built-in key is for a developer's loopback stack only; anything reachable from
@@ -55,6 +64,17 @@ public struct ServiceConfiguration: Sendable {
         }
         tokenKeys = try env.parsed("ORCH_TOKEN_SECRETS", default: Self.developmentTokenSecret, TokenKeys.init(parsing:))
         environment = env
+    }
+
+    /// An OTLP/HTTP endpoint: an `http` or `https` URL with a host.
+    static func endpoint(_ text: String) throws -> String {
+        let trimmed = text.trimmingSpaces
+        guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
+            url.query == nil
+        else {
+            throw ConfigurationError(variable: "ORCH_OTLP_ENDPOINT", value: text, problem: "not an http(s) URL like http://collector:4318")
+        }
+        return trimmed
     }
 
     /// The token key a loopback-only development stack uses when none is configured.

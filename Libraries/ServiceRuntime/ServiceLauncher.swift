@@ -9,6 +9,7 @@ import NIOCore
 import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import Telemetry
 import Tokens
 
 /// Starts a service: configuration from the environment, logging, metrics, its dependencies and
@@ -30,11 +31,9 @@ public enum ServiceLauncher {
             FileHandle.standardError.write(Data("orchestrator-\(descriptor.name): configuration error: \(error)\n".utf8))
             exit(configurationErrorStatus)
         }
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardOutput(label: label)
-            handler.logLevel = configuration.logLevel
-            return handler
-        }
+        let exporter = TelemetrySystem.bootstrap(
+            service: descriptor.name, level: configuration.logLevel, format: configuration.logFormat,
+            otlpEndpoint: configuration.otlpEndpoint)
         let registry = PrometheusCollectorRegistry()
         var metrics = PrometheusMetricsFactory(registry: registry)
         // The requests' too (Hummingbird's label; `/metrics` shows it as
@@ -50,7 +49,8 @@ public enum ServiceLauncher {
         raiseOpenFileLimit(logger: logger)
         let application: any ApplicationProtocol
         do {
-            application = try buildApplication(descriptor, configuration: configuration, registry: registry, logger: logger, setUp: setUp)
+            application = try buildApplication(
+                descriptor, configuration: configuration, registry: registry, logger: logger, exporter: exporter, setUp: setUp)
         } catch {
             FileHandle.standardError.write(Data("orchestrator-\(descriptor.name): configuration error: \(error)\n".utf8))
             exit(configurationErrorStatus)
@@ -74,6 +74,7 @@ public enum ServiceLauncher {
         configuration: ServiceConfiguration,
         registry: PrometheusCollectorRegistry,
         logger: Logger,
+        exporter: OTLPExporter? = nil,
         setUp: ServiceSetUp = { _, _ in ServiceAssembly() }
     ) throws -> some ApplicationProtocol {
         let parts = try assemble(descriptor, configuration: configuration, registry: registry, logger: logger, setUp: setUp)
@@ -82,7 +83,9 @@ public enum ServiceLauncher {
             server: parts.own.server,
             configuration: .init(
                 address: .hostname(configuration.httpHost, port: configuration.httpPort), serverName: "orchestrator-\(descriptor.name)"),
-            services: parts.dependencies.services + parts.own.services,
+            // The exporter first: a service group stops its services in reverse order, so it
+            // stops after the rest, sending what their ends recorded.
+            services: (exporter.map { [$0] } ?? []) + parts.dependencies.services + parts.own.services,
             logger: logger
         )
     }
@@ -131,6 +134,9 @@ extension ServiceLauncher {
     /// JSON, request metrics and logs. The controller tests build a service's routes on it too.
     public static func router(for service: String) -> Router<ServiceRequestContext> {
         let router = Router(context: ServiceRequestContext.self)
+        // A span per request, continuing the caller's `traceparent` (docs/operations.md): what
+        // the request writes to the outbox carries it on. A socket's token never goes in a span.
+        router.add(middleware: TracingMiddleware(redactingQueryParameters: ["token"]))
         router.add(middleware: ServiceHeaderMiddleware(service: service))
         router.add(middleware: JSONErrorMiddleware())
         router.add(middleware: MetricsMiddleware())

@@ -20,6 +20,7 @@ public enum ProbeSchema {
                 BackboneMigrations.wokenInProcess(schema: schema, version: 4),
                 BackboneMigrations.leanIndexes(schema: schema, version: 5),
                 BackboneMigrations.deadLetters(schema: schema, version: 6),
+                BackboneMigrations.outboxTraceContext(schema: schema, version: 7),
             ]
         ).run(on: client, logger: logger)
     }

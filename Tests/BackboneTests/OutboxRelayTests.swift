@@ -15,10 +15,14 @@ struct OutboxRelayTests {
     /// Collects the sequence numbers arriving on a queue bound to `events.type`.
     final class Collector: Sendable {
         let seqs = Mutex<[Int]>([])
+        /// Each message's `traceparent` header, by seq.
+        let traces = Mutex<[Int: String]>([:])
         func run(_ deliveries: DeliveryQueue, _ connection: AMQPConnection) async {
             while let batch = await deliveries.next(upTo: 100) {
                 for delivery in batch {
-                    seqs.withLock { $0.append(TestEvents.seq(delivery.body) ?? -1) }
+                    let seq = TestEvents.seq(delivery.body) ?? -1
+                    seqs.withLock { $0.append(seq) }
+                    if let trace = delivery.headers["traceparent"]?.string { traces.withLock { $0[seq] = trace } }
                     connection.ack(delivery)
                 }
             }
@@ -236,6 +240,34 @@ struct OutboxRelayTests {
                 "INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body) VALUES (\(event.id), \(event.type), \(event.body))"
             )
             #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 } == [5] })
+        }
+    }
+
+    /// Each message carries, in its `traceparent` header, the trace its event was written in —
+    /// sent from the hand-over or read from the table (docs/operations.md, "Following a request").
+    @Test func eachMessageCarriesTheTraceItsEventWasWrittenIn() async throws {
+        var options = OutboxRelay.Options()
+        options.idleCheck = .milliseconds(300)
+        try await withRelay(options: options) { client, schema, events, collector, _ in
+            let handed = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+            let read = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-00"
+            let event = events.encoded(seq: 1)
+            try await client.transaction(logger: TestServers.logger) { connection in
+                try await Outbox(schema: schema).append(
+                    [EncodedEvent(id: event.id, type: event.type, body: event.body, traceparent: handed), events.encoded(seq: 2)],
+                    on: connection, logger: TestServers.logger)
+            }
+            // Written by another process: only the poll reads it.
+            let other = events.encoded(seq: 3)
+            try await client.query(
+                """
+                INSERT INTO \(unescaped: schema).outbox (event_id, event_type, body, traceparent)
+                VALUES (\(other.id), \(other.type), \(other.body), \(read))
+                """)
+            #expect(try await TestServers.eventually(within: .seconds(3)) { collector.seqs.withLock { $0 } == [1, 2, 3] })
+            #expect(collector.traces.withLock { $0 } == [1: handed, 3: read])
+            let stored = try await client.query("SELECT count(*) FROM \(unescaped: schema).outbox WHERE traceparent = ''").collect()
+            #expect(try stored.first?.decode(Int.self) == 0)
         }
     }
 

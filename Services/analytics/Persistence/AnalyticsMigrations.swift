@@ -118,5 +118,6 @@ enum AnalyticsMigrations {
                 "ALTER TABLE analytics.tasks ADD COLUMN required_skills text[] NOT NULL DEFAULT '{}'"
             ]),
         BackboneMigrations.deadLetters(schema: "analytics", version: 9),
+        BackboneMigrations.outboxTraceContext(schema: "analytics", version: 10),
     ]
 }

@@ -38,5 +38,6 @@ enum AuthMigrations {
         BackboneMigrations.wokenInProcess(schema: "auth", version: 4),
         BackboneMigrations.leanIndexes(schema: "auth", version: 5),
         BackboneMigrations.deadLetters(schema: "auth", version: 6),
+        BackboneMigrations.outboxTraceContext(schema: "auth", version: 7),
     ]
 }

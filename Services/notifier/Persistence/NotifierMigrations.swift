@@ -71,5 +71,6 @@ enum NotifierMigrations {
                 "ALTER TABLE notifier.notifications DROP CONSTRAINT notifications_event_id_audience_key",
             ]),
         BackboneMigrations.deadLetters(schema: "notifier", version: 8),
+        BackboneMigrations.outboxTraceContext(schema: "notifier", version: 9),
     ]
 }

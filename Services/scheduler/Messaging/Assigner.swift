@@ -8,6 +8,7 @@ import Persistence
 import Resilience
 import ServiceLifecycle
 import Synchronization
+import Telemetry
 
 /// Runs assignment rounds: at once whenever something that can make an assignment possible
 /// happens (`wake()`), and every sweep interval as a safety net. A round plans with the pure
@@ -77,17 +78,22 @@ final class Assigner: Service, Sendable {
     /// locks. Returns whether some planned proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
-        let (queue, candidates) = try await store.roundInputs(limit: settings.roundSize)
+        let spanStart = FinishedSpan.now()
+        let (queue, candidates, traces) = try await store.roundInputs(limit: settings.roundSize)
         guard !queue.isEmpty, !candidates.isEmpty else { return false }
         let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
         guard !plan.isEmpty else { return false }
         let skills = Dictionary(queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })
 
         let locks = await lock(plan)
+        // Each proposal continues the trace of its task's creation, in a span of its own when
+        // spans are exported.
+        let exporting = SpanExport.isOn
         let intents = plan.enumerated().filter { locks.granted[$0.offset] }.map { _, proposal in
             SchedulerStore.Intent(
                 taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, employeeId: proposal.employeeId,
-                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID.random(), causationId: nil
+                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID.random(), causationId: nil,
+                trace: traces[proposal.taskId].map { exporting && $0.sampled ? $0.child() : $0 }
             )
         }
         let outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>]
@@ -101,6 +107,7 @@ final class Assigner: Service, Sendable {
         }
         // The proposals are on their way (the relay has them): the locks' release is not.
         roundTime.recordNanoseconds((HopLatency.now() - started) * 1_000)
+        if exporting { recordSpans(intents, outcomes: outcomes, parents: traces, from: spanStart) }
         await release(locks.held)
         let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
         proposals.increment(by: made)
@@ -128,5 +135,26 @@ final class Assigner: Service, Sendable {
 
     private func release(_ locks: [RedisLock]) async {
         try? await RedisLock.release(locks, on: redis)
+    }
+}
+
+extension Assigner {
+    /// A span for each traced proposal the round made or tried: the round, from reading its
+    /// inputs to the commit, as part of the task's trace.
+    fileprivate func recordSpans(
+        _ intents: [SchedulerStore.Intent], outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>],
+        parents: [UUID: TraceParent], from start: UInt64
+    ) {
+        let end = FinishedSpan.now()
+        for (intent, outcome) in zip(intents, outcomes) {
+            guard let own = intent.trace, own.sampled, let parent = parents[intent.taskId] else { continue }
+            var refusal: String?
+            if case .failure(let refused) = outcome { refusal = refused.reason }
+            SpanExport.submit(
+                FinishedSpan(
+                    name: "scheduler propose", kind: .internal, trace: own, parent: parent.spanId, start: start, end: end,
+                    attributes: [("task.id", .string(intent.taskId.uuidString)), ("employee.id", .string(intent.employeeId.uuidString))],
+                    error: refusal))
+        }
     }
 }

@@ -3,6 +3,7 @@ import EventContracts
 import Foundation
 import Logging
 import PostgresNIO
+import Telemetry
 
 /// What the scheduler does with the events it follows: keep its read models, carry out manual
 /// assignments, and — once the transaction commits — wake the assigner.
@@ -23,21 +24,25 @@ struct SchedulerEventHandlers: Sendable {
         }
         handlers.onBatch(Self.taskEventTypes) { events, connection in
             var creations: [(task: TaskCreated, at: Date)] = []
+            var traces: [UUID: TraceParent] = [:]
             var changes: [TaskViewFold.Event] = []
             for event in events {
                 switch try Self.taskEvent(event) {
-                case .created(let task, let at): creations.append((task, at))
+                case .created(let task, let at):
+                    creations.append((task, at))
+                    traces[task.taskId] = event.trace
                 case .changed(let change): changes.append(change)
                 }
             }
             // Creations first: a view that a later event of the run changes exists by then (an
             // event before its creation builds on an unknown task either way, as one at a time).
-            let due = try await store.created(creations, on: connection) + store.apply(changes, on: connection)
+            let due = try await store.created(creations, traces: traces, on: connection) + store.apply(changes, on: connection)
             try await carryOut(due, on: connection)
         }
         // A new task arriving alone joins the queue in one statement that also claims it.
         handlers.firstTry(TaskCreated.self) { event, claim, connection in
-            try await store.createdAlone(event.data, at: event.occurredAt, claim: claim, on: connection)
+            try await store.createdAlone(
+                event.data, at: event.occurredAt, trace: EventTrace.handling(event.id), claim: claim, on: connection)
         }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)

@@ -82,5 +82,12 @@ enum SchedulerMigrations {
                 "ALTER TABLE scheduler.tasks ADD COLUMN edited_version integer NOT NULL DEFAULT 0"
             ]),
         BackboneMigrations.deadLetters(schema: "scheduler", version: 10),
+        BackboneMigrations.outboxTraceContext(schema: "scheduler", version: 11),
+        // A task's proposals continue the trace of the request that created it
+        // (docs/operations.md, "Following a request").
+        Migration(
+            version: 12, name: "the trace context of each waiting task",
+            statements: ["ALTER TABLE scheduler.tasks ADD COLUMN traceparent text"]
+        ),
     ]
 }

@@ -3,6 +3,7 @@ import EventContracts
 import Foundation
 import Persistence
 import PostgresNIO
+import Telemetry
 
 /// Reading the queue and the candidates, and making proposals under conditional updates: the
 /// employee's row is locked while their load is counted, and the task moves out of PENDING only
@@ -22,22 +23,25 @@ extension SchedulerStore {
     /// every held task for every ready employee — 7,700 buffers and up to 56 ms a round under
     /// load (docs/benchmarks.md). Both halves share the statement's snapshot; each row says
     /// which half it belongs to, and the columns the halves do not share are NULL in the other.
-    func roundInputs(limit: Int) async throws -> (queue: [AssignmentPolicy.QueuedTask], candidates: [AssignmentPolicy.Candidate]) {
+    /// With them, the trace each waiting task's creation belongs to, which its proposal continues.
+    func roundInputs(
+        limit: Int
+    ) async throws -> (queue: [AssignmentPolicy.QueuedTask], candidates: [AssignmentPolicy.Candidate], traces: [UUID: TraceParent]) {
         let rows = try await client.rows(
             of: RoundInputs(
                 query: """
                     WITH waiting AS MATERIALIZED (
-                        SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+                        SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until, traceparent
                         FROM scheduler.tasks WHERE stage = 'PENDING' AND known
                         ORDER BY priority, created_at LIMIT \(limit)
                     ), held AS MATERIALIZED (
                         SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
                         WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
                     )
-                    SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until
+                    SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until, traceparent
                     FROM waiting
                     UNION ALL
-                    SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL
+                    SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL, NULL
                     FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
                     WHERE EXISTS (SELECT 1 FROM waiting)
                         AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
@@ -45,12 +49,14 @@ extension SchedulerStore {
                     """), logger: logger)
         var queue: [AssignmentPolicy.QueuedTask] = []
         var candidates: [AssignmentPolicy.Candidate] = []
+        var traces: [UUID: TraceParent] = [:]
         for row in rows {
             // A task: version, priority, its skills, created; an employee: capacity, load, skills, last offer.
-            let (isTask, id, first, second, skills, moment, avoid, notBefore, avoidUntil) = try row.decode(
-                (Bool, UUID, Int, Int, [String], Date?, UUID?, Date?, Date?).self
+            let (isTask, id, first, second, skills, moment, avoid, notBefore, avoidUntil, traceparent) = try row.decode(
+                (Bool, UUID, Int, Int, [String], Date?, UUID?, Date?, Date?, String?).self
             )
             if isTask {
+                traces[id] = traceparent.flatMap(TraceParent.init(header:))
                 // `moment` is created_at, NOT NULL for a task.
                 queue.append(
                     .init(
@@ -61,7 +67,7 @@ extension SchedulerStore {
                 candidates.append(.init(id: id, skills: Set(skills), capacity: first, load: second, lastAssignedAt: moment))
             }
         }
-        return (queue, candidates)
+        return (queue, candidates, traces)
     }
 
     /// Why a proposal could not be made.
@@ -89,6 +95,8 @@ extension SchedulerStore {
         var manual: Bool
         var correlationId: UUID
         var causationId: UUID?
+        /// The trace its proposal belongs to (nil: the event's cause's, `EncodedEvent`).
+        var trace: TraceParent? = nil
     }
 
     /// Makes several proposals in the caller's transaction, in order, and publishes an
@@ -201,7 +209,7 @@ extension SchedulerStore {
             let event = try EncodedEvent(
                 EventEnvelope(
                     source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
-                ))
+                ), trace: intent.trace)
             events.append(event)
             eventTasks.append(intent.taskId)
             eventEmployees.append(intent.employeeId)
@@ -225,10 +233,11 @@ extension SchedulerStore {
                         ), offered AS (
                             UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
                         )
-                        INSERT INTO scheduler.outbox (event_id, event_type, body)
-                        SELECT id, type, body
-                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[])
-                            WITH ORDINALITY AS event(id, type, body, task, n)
+                        INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
+                        SELECT id, type, body, NULLIF(traceparent, '')
+                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[],
+                                    \(events.map(\.traceparentText))::text[])
+                            WITH ORDINALITY AS event(id, type, body, task, traceparent, n)
                         WHERE event.task IN (SELECT id FROM moved)
                         ORDER BY n
                         RETURNING event_id, position
@@ -241,10 +250,11 @@ extension SchedulerStore {
                         WITH offered AS (
                             UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
                         )
-                        INSERT INTO scheduler.outbox (event_id, event_type, body)
-                        SELECT id, type, body
-                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[])
-                            WITH ORDINALITY AS event(id, type, body, n)
+                        INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
+                        SELECT id, type, body, NULLIF(traceparent, '')
+                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
+                                    \(events.map(\.traceparentText))::text[])
+                            WITH ORDINALITY AS event(id, type, body, traceparent, n)
                         ORDER BY n
                         RETURNING event_id, position
                         """), logger: logger)

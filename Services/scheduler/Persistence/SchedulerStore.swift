@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import Telemetry
 
 /// The scheduler's read models in schema `scheduler` — employees and tasks — kept from events,
 /// and the events it publishes through its outbox.
@@ -82,24 +83,28 @@ struct SchedulerStore: Sendable {
     /// `task.created` events: each task joins the queue (or, when a later event came first, its
     /// view gains what only the creation says). One statement for the lot, in id order; returns
     /// the manual assignments held for these tasks that are now due (`HeldAssignment`).
-    func created(_ tasks: [(task: TaskCreated, at: Date)], on connection: PostgresConnection) async throws -> [HeldAssignment] {
+    /// `traces`: the trace each creation belongs to, by task, which the task's proposals continue.
+    func created(
+        _ tasks: [(task: TaskCreated, at: Date)], traces: [UUID: TraceParent] = [:], on connection: PostgresConnection
+    ) async throws -> [HeldAssignment] {
         guard !tasks.isEmpty else { return [] }
         let rows = tasks.sorted { $0.task.taskId.uuidString < $1.task.taskId.uuidString }.map { task, at in
             CreatedRow(
                 id: task.taskId, name: task.name, priority: task.priority, required_skills: task.requiredSkills,
-                created_at: EventCoding.timestamp(at), version: task.version
+                created_at: EventCoding.timestamp(at), version: task.version, traceparent: traces[task.taskId]?.header
             )
         }
         let held = try await connection.rows(
             of: Created(
                 query: """
                     WITH written AS (
-                        INSERT INTO scheduler.tasks AS t (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                        INSERT INTO scheduler.tasks AS t (id, known, name, priority, required_skills, created_at, stage, version, last_event,
+                                                         traceparent)
                         SELECT id, true, name, priority, required_skills, created_at, \(TaskView.Stage.pending.rawValue), version,
-                               \(TaskView.Change.created.eventType)
+                               \(TaskView.Change.created.eventType), traceparent
                         FROM jsonb_to_recordset(\(try Self.json(rows))::jsonb)
-                            AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int)
-                        ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name,
+                            AS r(id uuid, name text, priority int, required_skills text[], created_at timestamptz, version int, traceparent text)
+                        ON CONFLICT (id) DO UPDATE SET known = true, name = excluded.name, traceparent = excluded.traceparent,
                             -- an edit this view already has is newer than the creation
                             priority = CASE WHEN t.edited_version > excluded.version THEN t.priority ELSE excluded.priority END,
                             required_skills = CASE WHEN t.edited_version > excluded.version THEN t.required_skills
@@ -122,15 +127,18 @@ struct SchedulerStore: Sendable {
     /// nothing, when it has one (a later event came first, a manual assignment waits for it, a
     /// redelivery): `created` decides those in the usual transaction. A message claimed
     /// meanwhile fails the statement.
-    func createdAlone(_ task: TaskCreated, at: Date, claim: InboxClaim, on connection: PostgresConnection) async throws -> Bool {
+    func createdAlone(
+        _ task: TaskCreated, at: Date, trace: TraceParent? = nil, claim: InboxClaim, on connection: PostgresConnection
+    ) async throws -> Bool {
         precondition(claim.inbox == "scheduler.inbox" && claim.ids.count == 1, "one message of the scheduler's inbox")
         let rows = try await connection.rows(
             of: CreatedAlone(
                 query: """
                     WITH written AS (
-                        INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event)
+                        INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event,
+                                                     traceparent)
                         VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at),
-                                \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType))
+                                \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType), \(trace?.header))
                         ON CONFLICT (id) DO NOTHING
                         RETURNING id
                     ), claimed AS (
@@ -216,6 +224,7 @@ struct SchedulerStore: Sendable {
 
     private struct CreatedRow: Encodable {
         let id: UUID, name: String, priority: Int, required_skills: [String], created_at: String, version: Int
+        let traceparent: String?
     }
 
     private struct OfferRow: Encodable {

@@ -172,10 +172,11 @@ extension TaskRepository {
                         SELECT \(comment?.id), id, \(comment?.authorId), \(comment?.message), \(comment?.createdAt)
                         FROM moved WHERE \(comment?.id)::uuid IS NOT NULL
                     ), published AS (
-                        INSERT INTO tasks.outbox (event_id, event_type, body)
-                        SELECT event.id, event.type, event.body FROM moved,
-                            unnest(\(encoded.map(\.id))::uuid[], \(encoded.map(\.type))::text[], \(encoded.map(\.body))::text[])
-                            WITH ORDINALITY AS event(id, type, body, n)
+                        INSERT INTO tasks.outbox (event_id, event_type, body, traceparent)
+                        SELECT event.id, event.type, event.body, NULLIF(event.traceparent, '') FROM moved,
+                            unnest(\(encoded.map(\.id))::uuid[], \(encoded.map(\.type))::text[], \(encoded.map(\.body))::text[],
+                                   \(encoded.map(\.traceparentText))::text[])
+                            WITH ORDINALITY AS event(id, type, body, traceparent, n)
                         ORDER BY event.n
                         RETURNING event_id, position
                     )

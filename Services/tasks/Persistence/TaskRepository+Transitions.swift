@@ -137,10 +137,11 @@ extension TaskRepository {
                         SELECT p.id, NULL, p.action, p.from_status, p.status, p.reason, nullif(p.audit_assignee, '')::uuid
                         FROM planned p JOIN moved USING (id)
                     ), published AS (
-                        INSERT INTO tasks.outbox (event_id, event_type, body)
-                        SELECT event.id, event.type, event.body
+                        INSERT INTO tasks.outbox (event_id, event_type, body, traceparent)
+                        SELECT event.id, event.type, event.body, NULLIF(event.traceparent, '')
                         FROM unnest(\(events.map(\.task))::uuid[], \(events.map(\.event.id))::uuid[], \(events.map(\.event.type))::text[],
-                                \(events.map(\.event.body))::text[]) WITH ORDINALITY AS event(task, id, type, body, n)
+                                \(events.map(\.event.body))::text[], \(events.map(\.event.traceparentText))::text[])
+                            WITH ORDINALITY AS event(task, id, type, body, traceparent, n)
                             JOIN moved ON moved.id = event.task
                         ORDER BY event.n
                         RETURNING event_id, position

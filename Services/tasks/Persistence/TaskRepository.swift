@@ -109,8 +109,8 @@ struct TaskRepository: TaskStore {
                         INSERT INTO tasks.task_words (id, words, created_at)
                         SELECT id, to_tsvector('simple', \(task.name)), created_at FROM inserted
                     ), published AS (
-                        INSERT INTO tasks.outbox (event_id, event_type, body)
-                        SELECT \(created.id), \(created.type), \(created.body) FROM inserted
+                        INSERT INTO tasks.outbox (event_id, event_type, body, traceparent)
+                        SELECT \(created.id), \(created.type), \(created.body), \(created.traceparent) FROM inserted
                         RETURNING position
                     )
                     SELECT position FROM published

@@ -154,5 +154,6 @@ enum TasksMigrations {
                 "ALTER TABLE tasks.idempotency_keys DROP CONSTRAINT idempotency_keys_task_id_fkey",
             ]),
         BackboneMigrations.deadLetters(schema: "tasks", version: 14),
+        BackboneMigrations.outboxTraceContext(schema: "tasks", version: 15),
     ]
 }

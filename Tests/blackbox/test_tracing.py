@@ -1,0 +1,113 @@
+"""One request followed through the services (docs/operations.md, "Following a request"): the
+W3C `traceparent` an admin's create comes with is continued by tasks' span, stored with the
+outbox row, carried in the message's header, continued by the scheduler's consumer, its proposal,
+tasks' consumer and the notifier's — every span exported over OTLP to the test stack's stand-in
+collector (Tests/blackbox/otlp_sink.py) — and the log lines written on its way carry its id."""
+import json
+import os
+import secrets
+import uuid
+
+from auth_client import call
+from conftest import get, wait_for
+from helpers import create_task, events, skilled_employee, socket, login
+
+SINK = os.environ.get("ORCH_TEST_OTLP_URL", "http://127.0.0.1:14318")
+
+
+def spans_of(trace_id):
+    return get(f"{SINK}/traces/{trace_id}").json()
+
+
+def traceparent():
+    trace_id, span_id = secrets.token_hex(16), secrets.token_hex(8)
+    return trace_id, span_id, f"00-{trace_id}-{span_id}-01"
+
+
+def chain(spans, last):
+    """The spans from `last` up to the root, following each one's parent."""
+    by_id = {span["spanId"]: span for span in spans}
+    found = [last]
+    while found[-1]["parentSpanId"] in by_id:
+        found.append(by_id[found[-1]["parentSpanId"]])
+    return found
+
+
+def test_a_create_is_followed_to_the_employees_socket_by_its_trace_id(stack, api, admin):
+    skill = f"tracing-{uuid.uuid4().hex[:8]}"
+    worker, username, password = skilled_employee(api, admin, skill)
+    _, _, session = login(api, username, password)
+    trace_id, caller, header = traceparent()
+    with socket(stack, session["token"]) as ws:
+        status, _, task = call(api("/api/admin/tasks"), "POST",
+                               {"name": "traced", "description": "followed", "priority": 2, "requiredSkills": [skill]},
+                               token=admin, headers={"traceparent": header})
+        assert status == 201, task
+        assert events(ws, "task.assigned", 1, task_id=task["id"], timeout=15)
+
+    def through_the_notifier():
+        spans = spans_of(trace_id)
+        return next((s for s in spans if s["service"] == "notifier" and s["attributes"].get("event.type") == "task.assigned"), None)
+    delivered = wait_for(through_the_notifier, 15, what="the notifier's span of the task's offer")
+    hops = list(reversed(chain(spans_of(trace_id), delivered)))
+    # From the caller's span to the socket's feed, each span the child of the one before.
+    assert hops[0]["parentSpanId"] == caller, hops
+    assert [(s["service"], s["kind"], s["attributes"].get("event.type")) for s in hops] == [
+        ("tasks", 2, None),  # the request
+        ("scheduler", 5, "task.created"),  # consumed
+        ("scheduler", 1, None),  # proposed by a round
+        ("tasks", 5, "assignment.proposed"),  # consumed: the offer
+        ("notifier", 5, "task.assigned"),  # consumed: the employee's feed
+    ], json.dumps(hops, indent=1)
+    request, created, proposed = hops[0], hops[1], hops[2]
+    assert request["name"] == "/api/admin/tasks" and request["attributes"]["http.response.status_code"] == 201
+    assert proposed["attributes"]["task.id"].lower() == task["id"].lower()
+    assert proposed["attributes"]["employee.id"].lower() == worker["id"].lower()
+    assert created["attributes"]["messaging.destination.name"] == "scheduler.events"
+    assert all(s["start"] <= s["end"] for s in hops)
+    # Analytics took the same events in the same trace.
+    assert any(s["service"] == "analytics" for s in spans_of(trace_id))
+    stats = get(f"{SINK}/stats").json()
+    assert stats["spans"] > 0 and stats["malformed"] == 0, stats["problems"]
+
+
+def test_a_request_without_a_trace_starts_one_and_a_malformed_one_is_ignored(stack, api, admin):
+    for header in (None, "00-zz-1-01", "00-" + "0" * 32 + "-" + "1" * 16 + "-01"):
+        status, _, task = call(api("/api/admin/tasks"), "POST", {"name": "untraced", "description": "", "priority": 5},
+                               token=admin, headers={"traceparent": header} if header else {})
+        assert status == 201, task
+        call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+
+
+def test_log_lines_are_json_and_carry_the_trace_of_the_work_they_describe(stack, api, admin):
+    """A manual assignment to nobody: tasks takes the request, the scheduler refuses it and says so
+    in its log, under the request's trace id, naming the task."""
+    trace_id, _, header = traceparent()
+    # A task nobody can take (a skill nobody has), once the scheduler knows it: a request for a
+    # task it has not seen yet is held, and refused later, in the trace of the task's creation.
+    task = create_task(api, admin, priority=1, skills=[f"nobody-{uuid.uuid4().hex[:8]}"])
+
+    def queued():
+        items = call(api("/api/scheduler/queue?limit=1000"), token=admin).body["items"]
+        return any(e["taskId"].lower() == task["id"].lower() for e in items)
+    wait_for(queued, 15, what="the task in the scheduler's queue")
+    nobody = str(uuid.uuid4())
+    status, _, reply = call(api(f"/api/admin/tasks/{task['id']}/assign/{nobody}"), "POST", {}, token=admin,
+                            headers={"traceparent": header})
+    assert status in (200, 202), reply
+    log = stack.state / "logs" / "scheduler.log"
+
+    def refused():
+        for line in log.read_text(errors="replace").splitlines():
+            if trace_id in line:
+                return json.loads(line)
+    line = wait_for(refused, 15, what="the scheduler's log line of the refusal")
+    assert line["service"] == "scheduler" and line["trace_id"] == trace_id and line["level"] == "info"
+    assert line["message"] == "manual assignment refused" and line["task.id"].lower() == task["id"].lower()
+    assert line["time"].endswith("Z") and "span_id" in line
+    call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+    # Every line every service wrote is one JSON object.
+    for service in ("auth", "tasks", "scheduler", "notifier", "analytics"):
+        for number, text in enumerate((stack.state / "logs" / f"{service}.log").read_text(errors="replace").splitlines()):
+            record = json.loads(text)
+            assert record["service"] == service and record["level"] and record["message"], (service, number, text)
