@@ -31,9 +31,6 @@ public enum ServiceLauncher {
             FileHandle.standardError.write(Data("orchestrator-\(descriptor.name): configuration error: \(error)\n".utf8))
             exit(configurationErrorStatus)
         }
-        let exporter = TelemetrySystem.bootstrap(
-            service: descriptor.name, level: configuration.logLevel, format: configuration.logFormat,
-            otlpEndpoint: configuration.otlpEndpoint)
         let registry = PrometheusCollectorRegistry()
         var metrics = PrometheusMetricsFactory(registry: registry)
         // The requests' too (Hummingbird's label; `/metrics` shows it as
@@ -44,6 +41,10 @@ public enum ServiceLauncher {
         }
         metrics.durationHistogramBuckets.merge(descriptor.histogramBuckets) { _, own in own }
         MetricsSystem.bootstrap(metrics)
+        // After the metrics: the exporter's counters are made with it.
+        let exporter = TelemetrySystem.bootstrap(
+            service: descriptor.name, level: configuration.logLevel, format: configuration.logFormat,
+            otlpEndpoint: configuration.otlpEndpoint)
 
         let logger = Logger(label: "orchestrator.\(descriptor.name)")
         raiseOpenFileLimit(logger: logger)

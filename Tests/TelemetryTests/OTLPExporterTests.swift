@@ -96,3 +96,34 @@ import Testing
         #expect(nowhere.waiting == 0 && ContinuousClock.now - started < .seconds(3))
     }
 }
+
+extension OTLPExporterTests {
+    /// Spans that end a few at a time leave in one request an interval, not one each.
+    @Test func spansAreSentABatchAnIntervalNotOneARequest() async throws {
+        let received = Received()
+        try await collector(received).test(.live) { client in
+            let port = try #require(client.port)
+            var options = OTLPExporter.Options()
+            options.interval = .milliseconds(400)
+            let exporter = OTLPExporter(
+                endpoint: "http://127.0.0.1:\(port)", service: "tasks", options: options, logger: Logger(label: "test"))
+            let started = ContinuousClock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await exporter.run() }
+                for index in 0..<100 {
+                    exporter.add(Self.span("span \(index)"))
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+                // Stopping sends what is left.
+                group.cancelAll()
+            }
+            let intervals = Int((ContinuousClock.now - started) / options.interval)
+            #expect(received.count >= 1 && received.count <= intervals + 2, "\(received.count) requests in \(intervals) intervals")
+        }
+        let sent = try received.bodies.withLock { $0 }.map { try JSONSerialization.jsonObject(with: $0.body) as? [String: Any] ?? [:] }
+            .flatMap {
+                (($0["resourceSpans"] as? [[String: Any]])?.first?["scopeSpans"] as? [[String: Any]])?.first?["spans"] as? [Any] ?? []
+            }
+        #expect(sent.count == 100)
+    }
+}

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HEX = {"traceId": re.compile(r"^[0-9a-f]{32}$"), "spanId": re.compile(r"^[0-9a-f]{16}$"),
        "parentSpanId": re.compile(r"^[0-9a-f]{16}$")}
-KEEP = 200_000
+KEEP = 20_000  # traces
 
 lock = threading.Lock()
 traces = collections.OrderedDict()
