@@ -24,9 +24,9 @@ RUN --mount=type=cache,target=/build/.build \
 
 FROM swift:${SWIFT_VERSION}-bookworm-slim
 ARG SERVICE
-# runtime-libraries: librabbitmq4 libhiredis0.14 libssl3 libstdc++6 libgcc-s1 libc6
+# runtime-libraries: librabbitmq4 libhiredis0.14 libssl3 zlib1g libstdc++6 libgcc-s1 libc6
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends librabbitmq4 libhiredis0.14 libssl3 libstdc++6 libgcc-s1 libc6 curl ca-certificates \
+    && apt-get install -y --no-install-recommends librabbitmq4 libhiredis0.14 libssl3 zlib1g libstdc++6 libgcc-s1 libc6 curl ca-certificates \
     && rm -rf /var/lib/apt/lists/* \
     && useradd --system --uid 10001 --user-group --no-create-home orchestrator
 # The binary and, beside it where it looks for them, its resource bundles (the OpenAPI documents).

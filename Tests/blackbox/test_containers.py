@@ -26,7 +26,10 @@ def compose_config(*files):
     arguments = ["docker-compose", "--env-file", str(COMPOSE / ".env.example")]
     for name in files:
         arguments += ["-f", str(COMPOSE / name)]
-    done = subprocess.run(arguments + ["config"], capture_output=True, text=True, cwd=COMPOSE)
+    # As a user's shell would have it: without the test stack's own ORCH_* settings, which the
+    # files' ${…} would otherwise take.
+    environment = {name: value for name, value in os.environ.items() if not name.startswith("ORCH_")}
+    done = subprocess.run(arguments + ["config"], capture_output=True, text=True, cwd=COMPOSE, env=environment)
     assert done.returncode == 0, done.stderr
     return yaml.safe_load(done.stdout)
 
@@ -162,3 +165,17 @@ def test_the_container_stack_runs_prometheus_on_every_service_and_grafana_with_t
     assert provider["providers"][0]["options"]["path"] == "/var/lib/grafana/dashboards"
     source = yaml.safe_load((COMPOSE / "monitoring" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
     assert source["datasources"][0]["url"] == "http://prometheus:9090" and source["datasources"][0]["uid"] == "prometheus"
+
+
+def test_the_container_stack_sends_every_services_spans_to_jaeger():
+    """docs/operations.md, "Following a request": each service exports over OTLP/HTTP to the
+    stack's Jaeger (or ORCH_OTLP_ENDPOINT's collector); its UI on the host's loopback only."""
+    config = compose_config("docker-compose.yml")
+    jaeger = config["services"]["jaeger"]
+    assert jaeger["image"].startswith("jaegertracing/all-in-one:")
+    assert len(jaeger["ports"]) == 1 and "127.0.0.1" in str(jaeger["ports"][0]) and "16686" in str(jaeger["ports"][0])
+    for name in services_in_package():
+        assert config["services"][name]["environment"]["ORCH_OTLP_ENDPOINT"] == "http://jaeger:4318", name
+    sources = yaml.safe_load((COMPOSE / "monitoring" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
+    assert {"uid": "jaeger", "url": "http://jaeger:16686"}.items() <= next(s for s in sources["datasources"] if s["type"] == "jaeger").items()
+

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import secrets
+import subprocess
 import time
 import uuid
 
@@ -122,6 +123,19 @@ def test_log_lines_are_json_and_carry_the_trace_of_the_work_they_describe(stack,
     assert line["service"] == "scheduler" and line["trace_id"] == trace_id and line["level"] == "info"
     assert line["message"] == "manual assignment refused" and line["task.id"].lower() == task["id"].lower()
     assert line["time"].endswith("Z") and "span_id" in line
+    # The local stack's tool gathers the trace's lines from every service, made readable.
+    local = str(stack.root / "compose" / "local")
+    gathered = subprocess.run([local, "logs", "--trace", trace_id], capture_output=True, text=True, timeout=60)
+    assert gathered.returncode == 0, gathered.stderr
+    assert re.search(r"^\d\d:\d\d:\d\d\.\d{3} info +scheduler +manual assignment refused .*trace=" + trace_id, gathered.stdout, re.M), \
+        gathered.stdout
+    for wrong in ("nonsense", "0" * 31, secrets.token_hex(16)):
+        refused = subprocess.run([local, "logs", "--trace", wrong], capture_output=True, text=True, timeout=60)
+        assert refused.returncode != 0 and refused.stderr, (wrong, refused.stdout)
+    readable = subprocess.run([local, "logs", "scheduler"], capture_output=True, text=True, timeout=60)
+    assert readable.returncode == 0 and readable.stdout and not any(l.startswith("{") for l in readable.stdout.splitlines())
+    raw = subprocess.run([local, "logs", "--raw", "scheduler"], capture_output=True, text=True, timeout=60)
+    assert raw.returncode == 0 and all(l.startswith("{") for l in raw.stdout.splitlines())
     call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
     # Every line every service wrote is one JSON object.
     for service in ("auth", "tasks", "scheduler", "notifier", "analytics"):
