@@ -132,28 +132,34 @@ public final class EventConsumer: Service, Sendable {
             }
         }
         let traced = items.filter { $0.event.trace != nil }
-        guard !traced.isEmpty else { return await dispatch(items) }
+        guard !traced.isEmpty else {
+            _ = await dispatch(items)
+            return
+        }
         // What the handlers write continues each event's trace (`EncodedEvent`).
         let causes = Dictionary(traced.map { ($0.event.id, $0.event.trace!) }, uniquingKeysWith: { first, _ in first })
-        await EventTrace.$causes.withValue(causes) { await dispatch(items) }
-        if SpanExport.isOn { recordSpans(traced, from: started) }
+        let failures = await EventTrace.$causes.withValue(causes) { await dispatch(items) }
+        if SpanExport.isOn { recordSpans(traced, failures: failures, from: started) }
     }
 
-    /// Handles a batch together where it can, each message alone otherwise.
-    private func dispatch(_ items: [Item]) async {
+    /// Handles a batch together where it can, each message alone otherwise; returns why each
+    /// message that was not handled failed (retried or dead-lettered), by event id.
+    private func dispatch(_ items: [Item]) async -> [UUID: String] {
         var items = items
         if items.count > 1 { items = await firstTryTogether(items) }
         if items.count > 1, let duplicates = try? await handle(items) {
             consumer.ack(items.map(\.delivery))
             acknowledged(items, duplicates: duplicates)
-            return
+            return [:]
         }
+        var failures: [UUID: String] = [:]
         for item in items {
             var context = InstrumentationContext.topLevel
             context.traceParent = item.event.trace
             // Its log lines say which trace they belong to.
-            await InstrumentationContext.$current.withValue(context) { await handleAlone(item) }
+            failures[item.event.id] = await InstrumentationContext.$current.withValue(context) { await handleAlone(item) }
         }
+        return failures
     }
 
     /// The trace a delivery's handling belongs to: a new span, child of the one that published
@@ -163,8 +169,9 @@ public final class EventConsumer: Service, Sendable {
         return SpanExport.isOn && parent.sampled ? parent.child() : parent
     }
 
-    /// A consumer span for each traced event handled, from the batch's arrival to now.
-    private func recordSpans(_ items: [Item], from start: UInt64) {
+    /// A consumer span for each traced event, from the batch's arrival to now; an error for one
+    /// that failed.
+    private func recordSpans(_ items: [Item], failures: [UUID: String], from start: UInt64) {
         let end = FinishedSpan.now()
         for item in items {
             guard let own = item.event.trace, own.sampled,
@@ -172,12 +179,12 @@ public final class EventConsumer: Service, Sendable {
             else { continue }
             SpanExport.submit(
                 FinishedSpan(
-                    name: "\(queue.name) process", kind: .consumer, trace: own, parent: parent.spanId, start: start, end: end,
+                    name: "process \(queue.name)", kind: .consumer, trace: own, parent: parent.spanId, start: start, end: end,
                     attributes: [
                         ("messaging.system", .string("rabbitmq")), ("messaging.operation.type", .string("process")),
                         ("messaging.destination.name", .string(queue.name)), ("messaging.message.id", .string(item.event.id.uuidString)),
                         ("event.type", .string(item.event.type)), ("event.attempt", .int(Int64(item.event.attempt))),
-                    ]))
+                    ], error: failures[item.event.id]))
         }
     }
 
@@ -300,22 +307,23 @@ public final class EventConsumer: Service, Sendable {
         }
     }
 
-    private func handleAlone(_ item: Item) async {
+    /// Returns why the message failed, when it was retried or dead-lettered.
+    private func handleAlone(_ item: Item) async -> String? {
         var outage = 0
         while !Task.isCancelled {
             do {
                 let duplicates = try await handle([item])
                 consumer.ack(item.delivery)
                 acknowledged([item], duplicates: duplicates)
-                return
+                return nil
             } catch {
                 if let poison = error as? PoisonMessage {
                     await deadLetter(item.delivery, reason: poison.reason, attempts: item.event.attempt)
-                    return
+                    return poison.reason
                 }
                 if await databaseIsReachable() {
                     await retryOrDeadLetter(item, error: error)
-                    return
+                    return Self.reason(error)
                 }
                 let delay = options.backoff.delay(attempt: outage)
                 logger.warning(
@@ -324,6 +332,7 @@ public final class EventConsumer: Service, Sendable {
                 try? await Task.sleep(for: delay)
             }
         }
+        return nil
     }
 
     /// Records the messages in the inbox in one statement; returns the ids not handled before.

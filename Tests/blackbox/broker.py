@@ -20,8 +20,8 @@ class Broker:
         #: task id → employee, for every task a test said (as tasks) was given to someone
         self.handed_out = {}
 
-    def publish(self, event_type, data, source="scheduler", message_id=None):
-        """Publishes one event in the contract's envelope; returns its id."""
+    def publish(self, event_type, data, source="scheduler", message_id=None, headers=None):
+        """Publishes one event in the contract's envelope (with AMQP `headers`, if any); returns its id."""
         event_id = message_id or str(uuid.uuid4())
         if source == "tasks" and event_type in ("task.assigned", "task.accepted") and data.get("assigneeId"):
             self.handed_out[data["taskId"]] = data["assigneeId"]
@@ -30,7 +30,7 @@ class Broker:
         self.channel.basic_publish(
             exchange="orchestrator.events", routing_key=event_type, body=body,
             properties=pika.BasicProperties(message_id=event_id, type=event_type, delivery_mode=2,
-                                            content_type="application/json"))
+                                            content_type="application/json", headers=headers))
         return event_id
 
     def watch(self, *event_types):
