@@ -55,6 +55,11 @@ public struct OrchestratorTracer: Tracer {
 extension TraceParent {
     /// The header (HTTP, AMQP) that carries it.
     public static let headerName = "traceparent"
+    /// The response header that names the span which answered (W3C Trace Context Level 2).
+    public static let responseHeaderName = "traceresponse"
+
+    /// The span the current task works in, if any.
+    public static var current: TraceParent? { InstrumentationContext.current?.traceParent }
 }
 
 /// A span of ``OrchestratorTracer``: recorded only when it will be exported.

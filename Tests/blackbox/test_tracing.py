@@ -43,9 +43,9 @@ def test_a_create_is_followed_to_the_employees_socket_by_its_trace_id(stack, api
     _, _, session = login(api, username, password)
     trace_id, caller, header = traceparent()
     with socket(stack, session["token"]) as ws:
-        status, _, task = call(api("/api/admin/tasks"), "POST",
-                               {"name": "traced", "description": "followed", "priority": 2, "requiredSkills": [skill]},
-                               token=admin, headers={"traceparent": header})
+        status, answered, task = call(api("/api/admin/tasks"), "POST",
+                                      {"name": "traced", "description": "followed", "priority": 2, "requiredSkills": [skill]},
+                                      token=admin, headers={"traceparent": header})
         assert status == 201, task
         assert events(ws, "task.assigned", 1, task_id=task["id"], timeout=15)
 
@@ -67,6 +67,8 @@ def test_a_create_is_followed_to_the_employees_socket_by_its_trace_id(stack, api
         ("notifier", 5, "task.assigned"),  # consumed: the employee's feed
     ], json.dumps(hops, indent=1)
     request, created, proposed = hops[0], hops[1], hops[2]
+    # The response names the span that answered (through the edge).
+    assert answered["traceresponse"] == f"00-{trace_id}-{request['spanId']}-01"
     assert request["name"] == "/api/admin/tasks" and request["attributes"]["http.response.status_code"] == 201
     assert proposed["attributes"]["task.id"].lower() == task["id"].lower()
     assert proposed["attributes"]["employee.id"].lower() == worker["id"].lower()
@@ -121,11 +123,22 @@ def test_each_failed_attempt_is_a_failed_span_and_the_dead_letter_keeps_the_trac
 
 
 def test_a_request_without_a_trace_starts_one_and_a_malformed_one_is_ignored(stack, api, admin):
+    answers = set()
     for header in (None, "00-zz-1-01", "00-" + "0" * 32 + "-" + "1" * 16 + "-01"):
-        status, _, task = call(api("/api/admin/tasks"), "POST", {"name": "untraced", "description": "", "priority": 5},
-                               token=admin, headers={"traceparent": header} if header else {})
+        status, answered, task = call(api("/api/admin/tasks"), "POST", {"name": "untraced", "description": "", "priority": 5},
+                                      token=admin, headers={"traceparent": header} if header else {})
         assert status == 201, task
+        assert re.fullmatch(r"00-[0-9a-f]{32}-[0-9a-f]{16}-01", answered["traceresponse"]), answered["traceresponse"]
+        answers.add(answered["traceresponse"][3:35])
         call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", {}, token=admin)
+    assert len(answers) == 3  # a new trace each time
+    # An error answers with its trace too: what to quote when reporting it.
+    trace_id, _, header = traceparent()
+    status, answered, problem = call(api("/api/admin/tasks"), "POST", raw=b"{not json", token=admin,
+                                     headers={"traceparent": header})
+    assert status == 400 and answered["traceresponse"].startswith(f"00-{trace_id}-"), (status, problem)
+    status, answered, _ = call(api("/api/admin/tasks"), token="forged.token.here", headers={"traceparent": header})
+    assert status == 401 and answered["traceresponse"].startswith(f"00-{trace_id}-")
 
 
 def test_log_lines_are_json_and_carry_the_trace_of_the_work_they_describe(stack, api, admin):
