@@ -66,13 +66,21 @@ public struct ServiceConfiguration: Sendable {
         environment = env
     }
 
-    /// An OTLP/HTTP endpoint: an `http` or `https` URL with a host.
+    /// An OTLP/HTTP endpoint: an `http` or `https` URL with a host, and without credentials or a
+    /// query (the exporter names its URL when it warns; a collector that wants a key belongs
+    /// behind a local agent).
     static func endpoint(_ text: String) throws -> String {
         let trimmed = text.trimmingSpaces
         guard let url = URL(string: trimmed), ["http", "https"].contains(url.scheme?.lowercased() ?? ""), url.host?.isEmpty == false,
-            url.query == nil
+            url.query == nil, url.user == nil, url.password == nil
         else {
-            throw ConfigurationError(variable: "ORCH_OTLP_ENDPOINT", value: text, problem: "not an http(s) URL like http://collector:4318")
+            // Credentials, if any, stay out of the message.
+            var shown = trimmed
+            if let scheme = shown.range(of: "://"), let at = shown.range(of: "@"), scheme.upperBound <= at.lowerBound {
+                shown.replaceSubrange(scheme.upperBound..<at.lowerBound, with: "****")
+            }
+            throw ConfigurationError(
+                variable: "ORCH_OTLP_ENDPOINT", value: shown, problem: "not an http(s) URL without credentials, like http://collector:4318")
         }
         return trimmed
     }

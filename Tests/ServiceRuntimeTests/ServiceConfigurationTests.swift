@@ -21,6 +21,8 @@ import Testing
         #expect(configuration.amqpQueueType == .classic)
         #expect(configuration.redis == nil)
         #expect(configuration.logLevel == .info)
+        #expect(configuration.logFormat == .json)
+        #expect(configuration.otlpEndpoint == nil)
         #expect(configuration.inboxRetention == .seconds(7 * 86_400))
     }
 
@@ -38,7 +40,8 @@ import Testing
                 "ORCH_HTTP_HOST": "0.0.0.0", "ORCH_HTTP_PORT": "9000",
                 "ORCH_DATABASE_URL": "postgres://me:s%40cret@db.internal:6543/prod",
                 "ORCH_AMQP_URL": "amqps://u:p@mq:5671/orch", "ORCH_AMQP_QUEUE_TYPE": "quorum",
-                "ORCH_LOG_LEVEL": "debug", "ORCH_INBOX_RETENTION": "48h",
+                "ORCH_LOG_LEVEL": "debug", "ORCH_INBOX_RETENTION": "48h", "ORCH_LOG_FORMAT": "Text",
+                "ORCH_OTLP_ENDPOINT": " https://collector.internal:4318 ",
                 "ORCH_TOKEN_SECRETS": "new:\(String(repeating: "n", count: 32)),old:\(String(repeating: "o", count: 32))",
             ])
         #expect(configuration.httpHost == "0.0.0.0")
@@ -49,6 +52,8 @@ import Testing
         #expect(configuration.amqp.virtualHost == "orch")
         #expect(configuration.amqpQueueType == .quorum)
         #expect(configuration.logLevel == .debug)
+        #expect(configuration.logFormat == .text)
+        #expect(configuration.otlpEndpoint == "https://collector.internal:4318")
         #expect(configuration.inboxRetention == .seconds(48 * 3_600))
         #expect(configuration.tokenKeys.keys.map(\.id) == ["new", "old"])
     }
@@ -65,6 +70,12 @@ import Testing
         ("ORCH_REDIS_URL", "redis://127.0.0.1:6379/zero"),
         ("ORCH_REDIS_URL", "rediss//nowhere"),
         ("ORCH_LOG_LEVEL", "loud"),
+        ("ORCH_LOG_FORMAT", "xml"),
+        ("ORCH_OTLP_ENDPOINT", "collector:4318"),
+        ("ORCH_OTLP_ENDPOINT", "grpc://collector:4317"),
+        ("ORCH_OTLP_ENDPOINT", "http://"),
+        ("ORCH_OTLP_ENDPOINT", "http://user:secret@collector:4318"),
+        ("ORCH_OTLP_ENDPOINT", "http://collector:4318/?token=x"),
         ("ORCH_INBOX_RETENTION", "10m"),
         ("ORCH_INBOX_RETENTION", "a week"),
         ("ORCH_TOKEN_SECRETS", "k1:too-short"),
@@ -76,6 +87,14 @@ import Testing
         } throws: { error in
             guard let error = error as? ConfigurationError else { return false }
             return error.variable == variable && "\(error)".hasPrefix(variable)
+        }
+    }
+
+    @Test func anOTLPEndpointsCredentialsAreRefusedWithoutBeingPrinted() {
+        #expect {
+            _ = try ServiceConfiguration(service: auth, environment: ["ORCH_OTLP_ENDPOINT": "http://me:hunter2@collector:4318"])
+        } throws: { error in
+            "\(error)".contains("http://****@collector:4318") && !"\(error)".contains("hunter2")
         }
     }
 
