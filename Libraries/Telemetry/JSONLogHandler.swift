@@ -3,9 +3,10 @@ import Instrumentation
 import Logging
 
 /// Writes each log record as one line of JSON on standard output: `time`, `level`, `service`,
-/// `source` (the module that logged it), `message`, the trace and span of the work it belongs to (`trace_id`, `span_id`, from the
-/// current ``TraceParent``), then the record's metadata — `task.id`, `event.id` and the like —
-/// as it was given (docs/operations.md). A log collector reads it as it is; `jq` reads it too.
+/// `source` (the module that logged it), `message`, the trace and span of the work it belongs to
+/// (`trace_id`, `span_id`, from the current ``TraceParent``), then the record's metadata —
+/// `task.id`, `event.id` and the like — as it was given (docs/operations.md). A log collector
+/// reads it as it is; `jq` reads it too.
 public struct JSONLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
