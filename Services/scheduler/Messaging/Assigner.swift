@@ -78,7 +78,6 @@ final class Assigner: Service, Sendable {
     /// locks. Returns whether some planned proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
-        let spanStart = FinishedSpan.now()
         let (queue, candidates, traces) = try await store.roundInputs(limit: settings.roundSize)
         guard !queue.isEmpty, !candidates.isEmpty else { return false }
         let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
@@ -107,7 +106,7 @@ final class Assigner: Service, Sendable {
         }
         // The proposals are on their way (the relay has them): the locks' release is not.
         roundTime.recordNanoseconds((HopLatency.now() - started) * 1_000)
-        if exporting { recordSpans(intents, outcomes: outcomes, parents: traces, from: spanStart) }
+        if exporting { recordSpans(intents, outcomes: outcomes, parents: traces, from: UInt64(started) * 1_000) }
         await release(locks.held)
         let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
         proposals.increment(by: made)
