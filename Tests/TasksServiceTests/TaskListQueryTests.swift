@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 import ScratchDatabase
 import Testing
@@ -14,6 +15,8 @@ import Testing
 struct TaskListQueryTests {
     static let names = [
         "Check invoice 4711", "CHECK INVOICE 4712", "Call the supplier", "cli-task-abc", "Refund 50% off", "Invoices, again", "zeta",
+        // PostgreSQL's parser reads "2e383" as a number and would store "2e383" and "ad46e".
+        "cli-task-2e383ad46e", "Ünïcode NAÏVE — v1.2",
     ]
 
     func tasks() -> [TaskRecord] {
@@ -40,7 +43,10 @@ struct TaskListQueryTests {
                 _ = try await memory.create(record, idempotency: nil, correlationId: UUID())
             }
             var filters: [(String, TaskFilter)] = []
-            for search in ["inv", "INVOICE 471", "check 4712", "task ab", "50", "voice", "%", records[3].id.uuidString.lowercased()] {
+            for search in [
+                "inv", "INVOICE 471", "check 4712", "task ab", "50", "voice", "%", records[3].id.uuidString.lowercased(),
+                "task-2e383ad", "2E383AD46E", "ad46", "naï", "ÜNÏCODE", "v1 2", "—",
+            ] {
                 filters.append(("q=\(search)", TaskFilter(search: search)))
             }
             filters.append(("skill=billing", TaskFilter(skill: "billing")))
@@ -66,6 +72,35 @@ struct TaskListQueryTests {
             #expect(try await repository.list(TaskFilter(search: "inv"), page: 5, size: 1).items.isEmpty)
             let found = try await repository.list(TaskFilter(search: "inv"), page: 0, size: 100).items.map(\.name)
             #expect(Set(found) == ["Check invoice 4711", "CHECK INVOICE 4712", "Invoices, again"])
+        }
+    }
+
+    /// Names stored before the service split them itself get their words again from migration 16:
+    /// a search finds them as it finds new ones.
+    @Test func theWordsOfNamesStoredBeforeAreSplitAgain() async throws {
+        let migrations = TasksService.descriptor.migrations
+        let earlier = Array(migrations.prefix { $0.version < 16 })
+        let records = tasks()
+        try await ScratchDatabase.with(schema: "tasks", migrations: earlier, prefix: "taskwords") { client in
+            let logger = Logger(label: "task-words-test")
+            for record in records {
+                try await client.query(
+                    """
+                    INSERT INTO tasks.tasks (id, name, description, priority, required_skills, status, attempt, max_attempts,
+                        progress, flagged, version, created_by, created_at, updated_at)
+                    VALUES (\(record.id), \(record.name), '', 1, '{}', 'PENDING', 1, 3, 0, false, 1, \(record.createdBy), now(), now())
+                    """, logger: logger)
+                try await client.query(
+                    "INSERT INTO tasks.task_words (id, words, created_at) VALUES (\(record.id), to_tsvector('simple', \(record.name)), now())",
+                    logger: logger)
+            }
+            try await MigrationRunner(schema: "tasks", migrations: migrations).run(on: client, logger: logger)
+            let repository = TaskRepository(client: client, logger: logger)
+            for (search, name) in [
+                ("task 2e383ad", "cli-task-2e383ad46e"), ("invoice 4712", "CHECK INVOICE 4712"), ("v1 2", "Ünïcode NAÏVE — v1.2"),
+            ] {
+                #expect(try await repository.list(TaskFilter(search: search), page: 0, size: 100).items.map(\.name) == [name], "\(search)")
+            }
         }
     }
 }

@@ -28,7 +28,7 @@ extension TaskRepository {
                 AND (NOT \(filter.overdue) OR (due_at < now() AND status IN ('PENDING', 'ASSIGNED', 'IN_PROGRESS')))
                 AND (\(id)::uuid IS NULL OR id = \(id))
                 AND (\(words)::text IS NULL OR id = ANY(ARRAY(
-                    SELECT w.id FROM tasks.task_words w WHERE w.words @@ to_tsquery('simple', \(words)))))
+                    SELECT w.id FROM tasks.task_words w WHERE w.words @@ \(words)::tsquery)))
                 AND (\(filter.skill)::text IS NULL OR EXISTS (SELECT FROM unnest(required_skills) AS s WHERE lower(s) = lower(\(filter.skill))))
                 \(unescaped: close)
                 """
@@ -53,12 +53,12 @@ extension TaskRepository {
         let order = descending ? "created_at DESC, id" : "created_at ASC, id"
         let total =
             try await client.query(
-                "SELECT count(*) FROM tasks.task_words WHERE words @@ to_tsquery('simple', \(words))", logger: logger
+                "SELECT count(*) FROM tasks.task_words WHERE words @@ \(words)::tsquery", logger: logger
             ).collect().first?.decode(Int.self) ?? 0
         let rows = try await client.query(
             """
             SELECT \(unescaped: Self.columns) FROM tasks.tasks WHERE id = ANY(ARRAY(
-                SELECT id FROM tasks.task_words WHERE words @@ to_tsquery('simple', \(words))
+                SELECT id FROM tasks.task_words WHERE words @@ \(words)::tsquery
                 ORDER BY \(unescaped: order) LIMIT \(size) OFFSET \(page * size)))
             ORDER BY \(unescaped: order)
             """,

@@ -107,7 +107,7 @@ struct TaskRepository: TaskStore {
                         SELECT id, \(task.createdBy), 'create', NULL, \(task.status.rawValue), NULL FROM inserted
                     ), worded AS (
                         INSERT INTO tasks.task_words (id, words, created_at)
-                        SELECT id, to_tsvector('simple', \(task.name)), created_at FROM inserted
+                        SELECT id, array_to_tsvector(\(TaskSearch.lexemes(task.name))::text[]), created_at FROM inserted
                     ), published AS (
                         INSERT INTO tasks.outbox (event_id, event_type, body, traceparent)
                         SELECT \(created.id), \(created.type), \(created.body), \(created.traceparent) FROM inserted

@@ -155,5 +155,19 @@ enum TasksMigrations {
             ]),
         BackboneMigrations.deadLetters(schema: "tasks", version: 14),
         BackboneMigrations.outboxTraceContext(schema: "tasks", version: 15),
+        // The words of a name are made by TaskSearch now, not by PostgreSQL's parser, which read
+        // "task-2e383ad" as a number and a word. The names already stored are split here on ASCII
+        // punctuation and spaces, lower-casing ASCII: TaskSearch's rule for every name in ASCII
+        // (a name with a capital or a punctuation mark beyond ASCII keeps it until written again).
+        Migration(
+            version: 16, name: "the words of task names as the service splits them",
+            statements: [
+                """
+                UPDATE tasks.task_words w
+                SET words = array_to_tsvector(array_remove(
+                    regexp_split_to_array(lower(t.name), '[\\x01-\\x2f\\x3a-\\x40\\x5b-\\x60\\x7b-\\x7f]+'), ''))
+                FROM tasks.tasks t WHERE t.id = w.id
+                """
+            ]),
     ]
 }
