@@ -161,7 +161,7 @@ public struct DeadLetterStore: Sendable {
         }
         replayed[DeliveryHeaders.routingKey] = .string(letter.routingKey)
         let message = OutgoingMessage(
-            exchange: "", routingKey: letter.queue, body: body,
+            exchange: Exchanges.retry, routingKey: letter.queue, body: body,
             messageId: letter.messageId.hasPrefix(Self.noIdPrefix) ? nil : letter.messageId,
             type: letter.type.isEmpty ? nil : letter.type, headers: replayed
         )

@@ -121,6 +121,11 @@ public final class EventConsumer: Service, Sendable {
             let attempt = Int(delivery.headers[DeliveryHeaders.attempt]?.integer ?? 0) + 1
             do {
                 let (id, type) = try Self.identity(of: delivery)
+                let key = Self.routingKey(of: delivery)
+                guard type == key else {
+                    await deadLetter(delivery, reason: PoisonMessage.mismatchedType(type, routingKey: key).reason, attempts: attempt)
+                    continue
+                }
                 guard let handler = handlers.handler(for: type) else {
                     await deadLetter(delivery, reason: "no handler for \(type)", attempts: attempt)
                     continue
@@ -191,6 +196,14 @@ public final class EventConsumer: Service, Sendable {
     /// A delivery's event id and type: from its AMQP properties, which the relay sets, else (a
     /// message published by hand) from its body's envelope. The handler's decode checks the body
     /// says the same.
+    /// The routing key the message was published with: the broker's word for it when it came
+    /// from `orchestrator.events` (where each publisher may use only its own keys), otherwise —
+    /// back from `<queue>.retry`, or a replayed dead letter — the header this consumer set.
+    static func routingKey(of delivery: Delivery) -> String {
+        if delivery.exchange == Exchanges.events { return delivery.routingKey }
+        return delivery.headers[DeliveryHeaders.routingKey]?.string ?? delivery.routingKey
+    }
+
     static func identity(of delivery: Delivery) throws -> (id: UUID, type: String) {
         if let text = delivery.messageId, let id = UUID(uuidString: text), let type = delivery.type, !type.isEmpty {
             return (id, type)
@@ -365,9 +378,9 @@ public final class EventConsumer: Service, Sendable {
         var headers = item.delivery.headers
         headers[DeliveryHeaders.attempt] = .integer(Int64(item.event.attempt))
         // On its way back from the retry queue the message carries that queue's routing key.
-        headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(item.delivery.routingKey)
+        headers[DeliveryHeaders.routingKey] = .string(Self.routingKey(of: item.delivery))
         headers[DeliveryHeaders.lastError] = .string(reason)
-        if await forward(item.delivery, to: "", routingKey: queue.retryQueue, headers: headers) {
+        if await forward(item.delivery, to: Exchanges.retry, routingKey: queue.retryQueue, headers: headers) {
             metrics.count(item.delivery, as: .retried)
         }
     }
@@ -393,7 +406,7 @@ public final class EventConsumer: Service, Sendable {
         headers[DeliveryHeaders.error] = .string(String(reason.prefix(1_000)))
         headers[DeliveryHeaders.attempts] = .integer(Int64(attempts))
         headers[DeliveryHeaders.queue] = .string(queue.name)
-        headers[DeliveryHeaders.routingKey] = headers[DeliveryHeaders.routingKey] ?? .string(delivery.routingKey)
+        headers[DeliveryHeaders.routingKey] = .string(Self.routingKey(of: delivery))
         headers.removeValue(forKey: DeliveryHeaders.attempt)
         if await forward(delivery, to: Exchanges.deadLetters, routingKey: queue.name, headers: headers) {
             metrics.count(delivery, as: .deadLettered)

@@ -23,8 +23,9 @@ public struct IncomingEvent: Sendable {
         self.trace = trace
     }
 
-    /// The whole envelope with its typed payload; a body that does not match — or that is
-    /// another event than its message's properties say — is poison.
+    /// The whole envelope with its typed payload; a body that does not match — that is another
+    /// event than its message's properties say, or says it comes from a service that does not
+    /// publish its type (docs/events.md, "Who may say what") — is poison.
     public func decode<Payload: EventPayload>(_ type: Payload.Type) throws -> EventEnvelope<Payload> {
         let envelope: EventEnvelope<Payload>
         do {
@@ -33,6 +34,9 @@ public struct IncomingEvent: Sendable {
             throw PoisonMessage(reason: "cannot decode \(self.type): \(error)")
         }
         guard envelope.id == id else { throw PoisonMessage.mismatchedId(message: id, body: envelope.id) }
+        guard envelope.source == Payload.publisher.rawValue else {
+            throw PoisonMessage.foreignSource(envelope.source, of: Payload.eventType)
+        }
         return envelope
     }
 }
@@ -41,6 +45,18 @@ extension PoisonMessage {
     /// A body whose event id is not the one its message carries.
     public static func mismatchedId(message: UUID, body: UUID) -> PoisonMessage {
         PoisonMessage(reason: "the message id \(message) is not the event's id \(body)")
+    }
+
+    /// An envelope whose `source` is not the one service that publishes its type.
+    public static func foreignSource(_ source: String, of type: String) -> PoisonMessage {
+        let publisher = EventCatalogue.payloadType(for: type).map { $0.publisher.rawValue } ?? "nobody"
+        return PoisonMessage(reason: "the source \"\(source.prefix(100))\" does not publish \(type) (\(publisher) does)")
+    }
+
+    /// A message whose event type is not the routing key it was published with: a publisher
+    /// may only use the keys it owns, and a type under another's key would slip past that.
+    public static func mismatchedType(_ type: String, routingKey: String) -> PoisonMessage {
+        PoisonMessage(reason: "the event type \(type.prefix(100)) came under the routing key \(routingKey.prefix(100))")
     }
 }
 

@@ -9,6 +9,12 @@ public enum EventCatalogue {
         EmployeeAvailabilityChanged.self, PresenceOnline.self, PresenceOffline.self, AnalyticsUpdated.self,
     ]
 
+    /// The routing keys `publisher` may publish on `orchestrator.events`, in catalogue order: what
+    /// the broker's topic permissions allow its user (docs/security.md, "Between the services").
+    public static func eventTypes(publishedBy publisher: EventPublisher) -> [String] {
+        all.filter { $0.publisher == publisher }.map { $0.eventType }
+    }
+
     /// The payload type for a routing key, if it is one of ours.
     public static func payloadType(for eventType: String) -> (any EventPayload.Type)? {
         all.first { $0.eventType == eventType }

@@ -9,6 +9,9 @@ public protocol EventPayload: Codable, Sendable, Equatable {
     static var eventType: String { get }
     /// The payload's schema version.
     static var schemaVersion: Int { get }
+    /// The one service that publishes this type; consumers dead-letter an envelope of it whose
+    /// `source` names another (docs/events.md, "Who may say what").
+    static var publisher: EventPublisher { get }
     /// The one employee, besides the admins, who may see this event in their notification feed
     /// (docs/notifications.md, "Who sees what"): the assignee of their own task, the employee a
     /// reservation or an availability belongs to. Nil — the default — means admins only, so an

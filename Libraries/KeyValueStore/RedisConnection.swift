@@ -112,7 +112,7 @@ public final class RedisConnection: Sendable {
         redisSetTimeout(fresh, timeout.timeval)
         context = fresh
         logger.info("connected to redis", metadata: ["redis.host": "\(url.host)", "redis.port": "\(url.port)"])
-        if let password = url.password { try handshake(["AUTH", password]) }
+        if let password = url.password { try handshake(["AUTH"] + (url.user.map { [$0] } ?? []) + [password]) }
         if url.database != 0 { try handshake(["SELECT", String(url.database)]) }
         return fresh
     }

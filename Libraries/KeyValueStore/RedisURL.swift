@@ -1,9 +1,12 @@
 import Foundation
 
-/// A parsed `redis://[:password@]host:port[/db]` address.
+/// A parsed `redis://[[user]:password@]host:port[/db]` address. With a user, the connection
+/// signs in as that ACL user (`AUTH user password`, Redis 6 and later); with only a password, as
+/// the default user.
 public struct RedisURL: Sendable, Equatable {
     public var host: String
     public var port: Int
+    public var user: String?
     public var password: String?
     public var database: Int
 
@@ -11,9 +14,10 @@ public struct RedisURL: Sendable, Equatable {
         public let description: String
     }
 
-    public init(host: String, port: Int = 6379, password: String? = nil, database: Int = 0) {
+    public init(host: String, port: Int = 6379, user: String? = nil, password: String? = nil, database: Int = 0) {
         self.host = host
         self.port = port
+        self.user = user
         self.password = password
         self.database = database
     }
@@ -27,8 +31,13 @@ public struct RedisURL: Sendable, Equatable {
         guard (1...65_535).contains(port) else { throw InvalidURL(description: "the port is out of range") }
         let path = components.path.drop(while: { $0 == "/" })
         guard path.isEmpty || Int(path) != nil else { throw InvalidURL(description: "the database must be a number") }
+        let user = components.percentEncodedUser?.removingPercentEncoding
+        let password = components.percentEncodedPassword?.removingPercentEncoding
+        guard user.map({ $0.isEmpty }) ?? true || password != nil else {
+            throw InvalidURL(description: "a user needs a password")
+        }
         self.init(
-            host: host, port: port, password: components.percentEncodedPassword?.removingPercentEncoding,
+            host: host, port: port, user: user.flatMap { $0.isEmpty ? nil : $0 }, password: password,
             database: Int(path) ?? 0
         )
     }

@@ -251,6 +251,7 @@ public final class AMQPConnection: Service, Sendable {
         }
         try loop.session.declareExchange(Exchanges.events, type: "topic")
         try loop.session.declareExchange(Exchanges.deadLetters, type: "topic")
+        try loop.session.declareExchange(Exchanges.retry, type: "topic")
         for queue in topology { try loop.declare(queue) }
         try loop.session.enablePublisherConfirms()
         for (queue, subscription) in subscriptions {

@@ -1,7 +1,9 @@
 /// A durable queue a service consumes from, with the routing keys it is bound to on
 /// `orchestrator.events`, and its retry and dead-letter companions:
 ///
-/// - `<name>.retry` holds a failed message for `retryDelay`, then hands it back to `<name>`;
+/// - `<name>.retry`, bound to `orchestrator.retry` with key `<name>.retry`, holds a failed
+///   message for `retryDelay`, then hands it back to `<name>` (itself bound there with key
+///   `<name>`, for replayed dead letters);
 /// - `<name>.dead`, bound to `orchestrator.dead` with key `<name>`, keeps what could not be
 ///   handled, with the reason in its headers, until someone looks.
 public struct QueueDeclaration: Sendable, Equatable {

@@ -46,11 +46,16 @@ final class SessionLoop {
             queue.retryQueue,
             arguments: common.merging([
                 "x-message-ttl": .integer(queue.retryDelay.milliseconds),
-                "x-dead-letter-exchange": .string(""),
+                // Back through `orchestrator.retry`, where `<name>` is bound under its own name: the
+                // broker lets a user declare a queue only with a dead-letter exchange it may write
+                // to, and no service may write to the default one (docs/security.md).
+                "x-dead-letter-exchange": .string(Exchanges.retry),
                 "x-dead-letter-routing-key": .string(queue.name),
             ]) { $1 })
         try session.declareQueue(queue.deadQueue, arguments: common)
         try session.bindQueue(queue.deadQueue, exchange: Exchanges.deadLetters, routingKey: queue.name)
+        try session.bindQueue(queue.retryQueue, exchange: Exchanges.retry, routingKey: queue.retryQueue)
+        try session.bindQueue(queue.name, exchange: Exchanges.retry, routingKey: queue.name)
         for key in queue.bindings {
             try session.bindQueue(queue.name, exchange: Exchanges.events, routingKey: key)
         }

@@ -303,6 +303,33 @@ struct EventConsumerTests {
         }
     }
 
+    /// A publisher may use only its own routing keys (the broker's topic permissions), so an
+    /// event whose type is not the key it came under is dead-lettered at once: on
+    /// `orchestrator.events` the broker's routing key counts, back from a retry the header.
+    @Test func anEventUnderAnotherTypesRoutingKeyGoesStraightToTheDeadLetters() async throws {
+        try await withConsumer { client, schema, events, publisher, queue in
+            var disguised = events.message(seq: 1)
+            disguised.type = "task.completed"
+            var forged = events.message(seq: 2)
+            forged.exchange = Exchanges.retry
+            forged.routingKey = queue
+            forged.headers = [DeliveryHeaders.routingKey: .string("task.completed")]
+            try await publisher.publish([disguised, forged, events.message(seq: 3)])
+            let dead = try await deadLetters(of: queue, in: schema, client: client, publisher: publisher, expecting: 2)
+            #expect(dead.map(\.attempts) == [1, 1])
+            #expect(
+                dead.map(\.error) == [
+                    "the event type task.completed came under the routing key \(events.type)",
+                    "the event type \(events.type) came under the routing key task.completed",
+                ])
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 3", client) == 1
+                })
+            #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq < 3", client) == 0)
+        }
+    }
+
     @Test func aDeadLetterIsReplayedOnceItsCauseIsFixedAndTakesEffectOnce() async throws {
         Self.seventhBroken.store(true, ordering: .relaxed)
         defer { Self.seventhBroken.store(false, ordering: .relaxed) }
@@ -327,7 +354,8 @@ struct EventConsumerTests {
             // The same message once more (a replay whose delete was lost): the inbox skips it.
             try await publisher.publish([
                 OutgoingMessage(
-                    exchange: "", routingKey: queue, body: Array((first.body ?? "").utf8), messageId: first.messageId, type: first.type)
+                    exchange: Exchanges.retry, routingKey: queue, body: Array((first.body ?? "").utf8), messageId: first.messageId,
+                    type: first.type, headers: [DeliveryHeaders.routingKey: .string(events.type)])
             ])
             try await publisher.publish([events.message(seq: 9)])
             #expect(

@@ -20,6 +20,31 @@ struct RedisConnectionTests {
         #expect(await redis.probe() == .up)
     }
 
+    /// With a user in its address the connection signs in as that ACL user, and the server holds
+    /// it to what the user may do (docs/security.md, "Between the services").
+    @Test func anACLUserIsHeldToItsKeysAndCommands() async throws {
+        let admin = RedisConnection(url: url, logger: logger)
+        let user = "test-\(UUID().uuidString.prefix(8))"
+        #expect(
+            try await admin.send(["ACL", "SETUSER", user, "on", ">pw-\(user)", "~test:acl:*", "-@all", "+get", "+set"]) == .status("OK"))
+        var own = url
+        own.user = user
+        own.password = "pw-\(user)"
+        let limited = RedisConnection(url: own, logger: logger)
+        #expect(try await limited.send(["SET", "test:acl:\(user)", "1", "PX", "10000"]) == .status("OK"))
+        for refused in [["GET", "scheduler:lock:task:1"], ["DEL", "test:acl:\(user)"], ["FLUSHALL"], ["KEYS", "*"]] {
+            guard case .error(let message) = try await limited.pipeline([refused])[0] else {
+                Issue.record("\(refused) was not refused")
+                continue
+            }
+            #expect(message.hasPrefix("NOPERM"), "\(refused): \(message)")
+        }
+        var wrong = own
+        wrong.password = "not the password"
+        await #expect(throws: (any Error).self) { try await RedisConnection(url: wrong, logger: logger).send(["GET", "test:acl:x"]) }
+        #expect(try await admin.send(["ACL", "DELUSER", user]) == .integer(1))
+    }
+
     @Test func aPipelineAnswersEveryCommandInOrderInOneRoundTrip() async throws {
         let redis = RedisConnection(url: url, logger: logger)
         let key = "test:pipeline:\(UUID().uuidString)"

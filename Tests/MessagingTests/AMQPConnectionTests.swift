@@ -37,6 +37,35 @@ struct AMQPConnectionTests {
         }
     }
 
+    /// As a service's own broker user (the analytics service's, which the test command passes):
+    /// a routing key another service owns is refused — the channel closes with access-refused —
+    /// and the connection comes back and publishes what the user may (docs/security.md).
+    @Test(
+        .enabled(if: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_ANALYTICS_URL"] != nil, "needs the analytics user's URL"))
+    func aKeyTheUserDoesNotOwnIsRefusedAndTheConnectionCarriesOn() async throws {
+        let url = try AMQPURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_ANALYTICS_URL"]!)
+        let connection = AMQPConnection(url: url, logger: logger)
+        func message(_ exchange: String, _ key: String) -> OutgoingMessage {
+            OutgoingMessage(exchange: exchange, routingKey: key, body: Array("{}".utf8), messageId: UUID().uuidString, type: key)
+        }
+        try await whileRunning(connection) {
+            #expect(try await eventually(within: .seconds(10)) { connection.probe() == .up })
+            for (exchange, key) in [(Exchanges.events, "task.completed"), (Exchanges.retry, "scheduler.events"), ("", "scheduler.events")] {
+                #expect(try await eventually(within: .seconds(10)) { connection.probe() == .up })
+                let refused = await #expect(throws: AMQPError.self) { try await connection.publish([message(exchange, key)]) }
+                #expect("\(refused.map { "\($0)" } ?? "")".contains("ACCESS_REFUSED"), "\(exchange) \(key)")
+            }
+            // Its own: a key naming its own queues on the retry exchange (bound to nothing here).
+            var published = false
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !published, ContinuousClock.now < deadline {
+                published = (try? await connection.publish([message(Exchanges.retry, "analytics.test-nothing")])) != nil
+                if !published { try await Task.sleep(for: .milliseconds(100)) }
+            }
+            #expect(published)
+        }
+    }
+
     @Test func noBatchOfASequenceIsSentAfterOneOfItFailedEvenOnANewConnection() async throws {
         let url = try AMQPURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_AMQP_URL"]!)
         let connection = AMQPConnection(url: url, logger: logger)

@@ -2,9 +2,12 @@
 files are valid (Debian's docker-compose v1), every service has an image and a scalable compose
 entry, every variable the files use is in .env.example, and each image's runtime stage installs
 every shared library the built binaries link."""
+import json
 import os
 import re
 import subprocess
+import sys
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -179,3 +182,55 @@ def test_the_container_stack_sends_every_services_spans_to_jaeger():
     sources = yaml.safe_load((COMPOSE / "monitoring" / "grafana" / "provisioning" / "datasources" / "prometheus.yml").read_text())
     assert {"uid": "jaeger", "url": "http://jaeger:16686"}.items() <= next(s for s in sources["datasources"] if s["type"] == "jaeger").items()
 
+
+
+def test_each_container_service_signs_in_to_the_broker_and_redis_as_its_own_user():
+    for files in (("docker-compose.yml",), ("docker-compose.yml", "docker-compose.prod.yml")):
+        config = compose_config(*files)
+        for name in services_in_package():
+            environment = config["services"][name]["environment"]
+            assert environment["ORCH_AMQP_URL"].startswith(f"amqp://orch_{name}:change-me-{name}-amqp@rabbitmq:5672"), name
+            redis = environment.get("ORCH_REDIS_URL")
+            assert (redis or "").startswith(f"redis://orch_{name}:change-me-{name}-redis@redis") == (name in ("scheduler", "notifier"))
+        for node in (name for name in config["services"] if name.startswith("rabbitmq")):
+            mounts = [volume["target"] if isinstance(volume, dict) else volume.split(":")[1] for volume in config["services"][node]["volumes"]]
+            assert "/etc/rabbitmq/definitions.json" in mounts and "/etc/rabbitmq/conf.d/30-definitions.conf" in mounts, node
+        assert "--aclfile" in config["services"]["redis"]["command"]
+
+
+def test_the_credentials_script_refuses_placeholders_and_writes_files_redis_and_rabbitmq_take(tmp_path):
+    script = [sys.executable, str(COMPOSE / "credentials.py")]
+    done = subprocess.run(script + [str(COMPOSE / ".env.example"), str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode != 0 and "_PASSWORD in the env file" in done.stderr, done.stderr
+    lines = [line if line.startswith("#") or "=" not in line else
+             f"{line.split('=', 1)[0]}=secret-{line.split('=', 1)[0].lower()}" for line in (COMPOSE / ".env.example").read_text().splitlines()]
+    (tmp_path / ".env").write_text("\n".join(lines) + "\n")
+    done = subprocess.run(script + [str(tmp_path / ".env"), str(tmp_path / "out")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    definitions = json.loads((tmp_path / "out" / "rabbitmq-definitions.json").read_text())
+    users = {user["name"]: user["tags"] for user in definitions["users"]}
+    assert users == {**{f"orch_{name}": [] for name in services_in_package()}, "secret-rabbitmq_user": ["administrator"]}
+    assert len(definitions["topic_permissions"]) == 3 * len(services_in_package())
+    # Redis itself reads the ACL file: each user signs in with its password and is held to its rules.
+    port = 16390
+    server = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                               "--aclfile", str(tmp_path / "out" / "redis-users.acl")], stdout=subprocess.DEVNULL)
+    try:
+        def redis(user, password, *command):
+            for _ in range(50):
+                done = subprocess.run(["redis-cli", "--no-auth-warning", "-p", str(port), "--user", user, "--pass", password, *command],
+                                      capture_output=True, text=True)
+                if "Connection refused" not in done.stdout + done.stderr:
+                    return done.stdout.strip()
+                time.sleep(0.1)
+            return done.stdout.strip()
+
+        assert redis("healthcheck", "-", "PING") == "PONG"
+        assert redis("orch_scheduler", "secret-orch_scheduler_redis_password", "SET", "scheduler:lock:task:1", "x") == "OK"
+        assert redis("orch_scheduler", "wrong", "PING").startswith(("NOAUTH", "WRONGPASS"))
+        assert "NOPERM" in redis("orch_notifier", "secret-orch_notifier_redis_password", "GET", "scheduler:lock:task:1")
+        # The default user is off: no password lets anyone in as it.
+        assert redis("default", "anything", "PING").startswith(("NOAUTH", "WRONGPASS"))
+    finally:
+        server.terminate()
+        server.wait(10)

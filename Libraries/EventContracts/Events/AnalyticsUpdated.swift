@@ -1,6 +1,7 @@
 /// `analytics.updated`: the overview figures that changed, by name (at most once a second).
 public struct AnalyticsUpdated: EventPayload {
     public static let eventType = "analytics.updated"
+    public static let publisher = EventPublisher.analytics
     public static let schemaVersion = 1
 
     public var figures: [String: JSONValue]

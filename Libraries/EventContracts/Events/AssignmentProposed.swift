@@ -4,6 +4,7 @@ import Foundation
 /// `reservationSeconds`: how long the offer stays open once made (the scheduler withdraws it then).
 public struct AssignmentProposed: EventPayload {
     public static let eventType = "assignment.proposed"
+    public static let publisher = EventPublisher.scheduler
     public static let schemaVersion = 1
 
     public var taskId: UUID

@@ -5,6 +5,7 @@ import Foundation
 /// Added to the first design's catalogue so the admin learns why nothing happened.
 public struct AssignmentRefused: EventPayload {
     public static let eventType = "assignment.refused"
+    public static let publisher = EventPublisher.scheduler
     public static let schemaVersion = 1
 
     public var taskId: UUID

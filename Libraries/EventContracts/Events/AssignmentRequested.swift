@@ -3,6 +3,7 @@ import Foundation
 /// `assignment.requested`: An admin asked for a task to be assigned to a given employee.
 public struct AssignmentRequested: EventPayload {
     public static let eventType = "assignment.requested"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
 
     public var taskId: UUID

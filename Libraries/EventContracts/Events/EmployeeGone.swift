@@ -3,6 +3,7 @@ import Foundation
 /// `employee.gone`: An employee has been offline longer than the grace period.
 public struct EmployeeGone: EventPayload {
     public static let eventType = "employee.gone"
+    public static let publisher = EventPublisher.scheduler
     public static let schemaVersion = 1
 
     public var employeeId: UUID

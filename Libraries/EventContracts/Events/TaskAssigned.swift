@@ -3,6 +3,7 @@ import Foundation
 /// `task.assigned`: tasks accepted a proposal: the task is ASSIGNED (offered) to `assigneeId`, until `expiresAt`.
 public struct TaskAssigned: EventPayload {
     public static let eventType = "task.assigned"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// The employee it is offered to sees it.
     public var concernedEmployee: UUID? { assigneeId }

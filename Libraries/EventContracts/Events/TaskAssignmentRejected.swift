@@ -3,6 +3,7 @@ import Foundation
 /// `task.assignment_rejected`: tasks refused a proposal (the task moved on meanwhile); the reservation is void.
 public struct TaskAssignmentRejected: EventPayload {
     public static let eventType = "task.assignment_rejected"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
 
     public var taskId: UUID

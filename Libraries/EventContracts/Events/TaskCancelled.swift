@@ -3,6 +3,7 @@ import Foundation
 /// `task.cancelled`: An admin cancelled the task, saying why in `reason` if they chose to.
 public struct TaskCancelled: EventPayload {
     public static let eventType = "task.cancelled"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee, if it had one, sees it.
     public var concernedEmployee: UUID? { assigneeId }

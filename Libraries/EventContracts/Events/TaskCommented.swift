@@ -3,6 +3,7 @@ import Foundation
 /// `task.commented`: Someone commented on a task; its assignee, if any, sees it. The version is the task's, unchanged.
 public struct TaskCommented: EventPayload {
     public static let eventType = "task.commented"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee, if it has one, sees it.
     public var concernedEmployee: UUID? { assigneeId }

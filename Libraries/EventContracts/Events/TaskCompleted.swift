@@ -3,6 +3,7 @@ import Foundation
 /// `task.completed`: The employee completed the task with a comment.
 public struct TaskCompleted: EventPayload {
     public static let eventType = "task.completed"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee sees it.
     public var concernedEmployee: UUID? { assigneeId }

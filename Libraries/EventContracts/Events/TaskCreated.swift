@@ -3,6 +3,7 @@ import Foundation
 /// `task.created`: An admin created a task; it is PENDING.
 public struct TaskCreated: EventPayload {
     public static let eventType = "task.created"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
 
     public var taskId: UUID

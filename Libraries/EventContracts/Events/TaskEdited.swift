@@ -6,6 +6,7 @@ import Foundation
 /// changed, for the feeds.
 public struct TaskEdited: EventPayload {
     public static let eventType = "task.edited"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// The assignee sees what became of the work they hold or have on offer.
     public var concernedEmployee: UUID? { assigneeId }

@@ -3,6 +3,7 @@ import Foundation
 /// `task.failed`: The employee failed the task with a comment; `willRetry` when attempts are left.
 public struct TaskFailed: EventPayload {
     public static let eventType = "task.failed"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee sees it.
     public var concernedEmployee: UUID? { assigneeId }

@@ -3,6 +3,7 @@ import Foundation
 /// `task.flagged`: An in-progress task needs attention (its employee went away).
 public struct TaskFlagged: EventPayload {
     public static let eventType = "task.flagged"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee sees it.
     public var concernedEmployee: UUID? { assigneeId }

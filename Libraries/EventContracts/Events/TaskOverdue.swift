@@ -3,6 +3,7 @@ import Foundation
 /// `task.overdue`: The task is still open past its due time (published once).
 public struct TaskOverdue: EventPayload {
     public static let eventType = "task.overdue"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee, if it has one, sees it.
     public var concernedEmployee: UUID? { assigneeId }

@@ -3,6 +3,7 @@ import Foundation
 /// `task.progressed`: The employee reported progress (0–100).
 public struct TaskProgressed: EventPayload {
     public static let eventType = "task.progressed"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// Its assignee sees it.
     public var concernedEmployee: UUID? { assigneeId }

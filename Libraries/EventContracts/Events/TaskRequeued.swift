@@ -4,6 +4,7 @@ import Foundation
 /// — and not to them at all before `avoidUntil` (a declined offer). `message` is the employee's reason for declining.
 public struct TaskRequeued: EventPayload {
     public static let eventType = "task.requeued"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
     /// The employee whose task it was learns it left them.
     public var concernedEmployee: UUID? { avoidEmployeeId }

@@ -3,6 +3,7 @@ import Foundation
 /// `user.registered`: An account was created (by registration or by an admin).
 public struct UserRegistered: EventPayload {
     public static let eventType = "user.registered"
+    public static let publisher = EventPublisher.auth
     public static let schemaVersion = 1
 
     public var userId: UUID

@@ -3,6 +3,7 @@ import Foundation
 /// `user.updated`: An account changed; carries every field as it is now.
 public struct UserUpdated: EventPayload {
     public static let eventType = "user.updated"
+    public static let publisher = EventPublisher.auth
     public static let schemaVersion = 1
 
     public var userId: UUID

@@ -3,6 +3,7 @@ import Foundation
 /// `work.requested`: An employee asked for their next task.
 public struct WorkRequested: EventPayload {
     public static let eventType = "work.requested"
+    public static let publisher = EventPublisher.tasks
     public static let schemaVersion = 1
 
     public var employeeId: UUID

@@ -30,13 +30,7 @@ struct FeedEvent: Equatable {
 
     /// The body decoded once, as its contract type: when it happened and who may see it.
     private static func read<Payload: EventPayload>(_ contract: Payload.Type, from event: IncomingEvent) throws -> (Date, Set<Audience>) {
-        let envelope: EventEnvelope<Payload>
-        do {
-            envelope = try EventCoding.decode(contract, from: event.body)
-        } catch {
-            throw PoisonMessage(reason: "the body is not a \(Payload.eventType) event: \(error)")
-        }
-        guard envelope.id == event.id else { throw PoisonMessage.mismatchedId(message: event.id, body: envelope.id) }
+        let envelope = try event.decode(contract)
         return (envelope.occurredAt, Audience.of(envelope.data))
     }
 }
