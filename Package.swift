@@ -120,8 +120,9 @@ let package = Package(
         .target(
             name: "ServiceRuntime",
             dependencies: [
-                "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "Tokens", "Telemetry",
+                "Messaging", "Persistence", "KeyValueStore", "EventBackbone", "EventContracts", "Resilience", "Tokens", "Telemetry",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
@@ -292,8 +293,10 @@ let package = Package(
         .testTarget(
             name: "ServiceRuntimeTests",
             dependencies: [
-                "ServiceRuntime", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "ServiceRuntime", "ScratchDatabase", "Persistence", "EventBackbone", "EventContracts", "Tokens",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/ServiceRuntimeTests", swiftSettings: swiftSettings
         ),

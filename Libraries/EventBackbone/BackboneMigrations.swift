@@ -108,6 +108,16 @@ public enum BackboneMigrations {
             ])
     }
 
+    /// Each user's cut-off (docs/auth.md, "Revocation"): their tokens issued before it are refused.
+    /// The auth service writes it with the change; the others from `user.updated`.
+    public static func tokenCutoffs(schema: String, version: Int) -> Migration {
+        Migration(
+            version: version, name: "each user's token cut-off",
+            statements: [
+                "CREATE TABLE \(schema).token_cutoffs (user_id uuid PRIMARY KEY, valid_from timestamptz NOT NULL)"
+            ])
+    }
+
     /// Each outbox row keeps the W3C trace context of the work that wrote it, which the relay
     /// puts in the message's `traceparent` header (docs/operations.md, "Following a request").
     public static func outboxTraceContext(schema: String, version: Int) -> Migration {

@@ -21,12 +21,17 @@ public struct ServiceDescriptor: Sendable {
     /// Buckets of its own duration histograms, by label, where the hops' (0.5 ms to 30 s) do not
     /// fit: a task's time to completion is minutes to hours.
     public let histogramBuckets: [String: [Duration]]
+    /// Whether it learns account changes from `user.updated` on a queue of its own
+    /// (`<name>.accounts`) to keep its users' token cut-offs (docs/auth.md, "Revocation"): every
+    /// service but auth, which makes the changes and records its cut-offs with them.
+    public let learnsAccountChanges: Bool
 
     public init(
         name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration], resources: Bundle? = nil,
-        histogramBuckets: [String: [Duration]] = [:]
+        histogramBuckets: [String: [Duration]] = [:], learnsAccountChanges: Bool = true
     ) {
         self.name = name
+        self.learnsAccountChanges = learnsAccountChanges
         self.histogramBuckets = histogramBuckets
         self.schema = schema
         self.defaultPort = defaultPort

@@ -1,4 +1,5 @@
 import EventBackbone
+import EventContracts
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -107,9 +108,14 @@ public enum ServiceLauncher {
         gauges.add("process") { process.refresh() }
         let outbox = OutboxBacklog(schema: descriptor.schema)
         gauges.add("outbox backlog") { [database = dependencies.database.client] in try await outbox.refresh(on: database) }
+        // Every token is held to its user's cut-off (docs/auth.md, "Revocation").
+        let cutoffs = TokenCutoffs(
+            schema: descriptor.schema, database: configuration.database, client: dependencies.database.client, logger: logger)
+        var signer = TokenSigner(keys: configuration.tokenKeys)
+        signer.revocation = cutoffs
         let context = ServiceContext(
-            descriptor: descriptor, configuration: configuration, dependencies: dependencies,
-            signer: TokenSigner(keys: configuration.tokenKeys), gauges: gauges, logger: logger
+            descriptor: descriptor, configuration: configuration, dependencies: dependencies, signer: signer, cutoffs: cutoffs,
+            gauges: gauges, logger: logger
         )
         let router = router(for: descriptor.name)
         let health = HealthController(service: descriptor.name, checks: dependencies.healthChecks)
@@ -118,7 +124,8 @@ public enum ServiceLauncher {
         // minutes after Redis stopped where nothing polled readiness (the local stack).
         gauges.add("dependencies") { _ = await health.readiness() }
         MetricsController(registry: registry, gauges: gauges).addRoutes(to: router)
-        let own = try setUp(router, context)
+        var own = try setUp(router, context)
+        own.services = [cutoffs] + (descriptor.learnsAccountChanges ? context.accountChanges() : []) + own.services
         let deadLetters = DeadLetterStore(
             schema: descriptor.schema, database: dependencies.database.client, publisher: dependencies.broker, logger: logger)
         DeadLetterController(service: descriptor.name, store: deadLetters).addRoutes(
@@ -151,8 +158,10 @@ public struct ServiceContext: Sendable {
     public let descriptor: ServiceDescriptor
     public let configuration: ServiceConfiguration
     public let dependencies: ServiceDependencies
-    /// Verifies (and, in auth, issues) tokens.
+    /// Verifies (and, in auth, issues) tokens, each held to its user's cut-off.
     public let signer: TokenSigner
+    /// Each user's token cut-off (docs/auth.md, "Revocation").
+    public let cutoffs: TokenCutoffs
     /// Gauges the service works out when `/metrics` is scraped (tasks by status, …).
     public let gauges: ScrapeTimeGauges
     public let logger: Logger
@@ -172,6 +181,16 @@ public struct ServiceContext: Sendable {
             options: consumerOptions, logger: logger
         )
         return [connection, consumer]
+    }
+
+    /// The consumer of `<service>.accounts`, which records the cut-off a `user.updated` carries.
+    func accountChanges() -> [any Service] {
+        var handlers = EventHandlers()
+        handlers.on(UserUpdated.self) { [schema = descriptor.schema, logger] event, connection in
+            guard let cutoff = event.data.tokensValidFrom else { return }
+            try await TokenCutoffs.record(event.data.userId, from: cutoff, schema: schema, on: connection, logger: logger)
+        }
+        return consumer(of: "\(descriptor.name).accounts", handlers: handlers)
     }
 }
 

@@ -7,6 +7,8 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
     case expired
     case notYetValid
     case wrongIssuer
+    /// Issued before its user's account changed (deactivated, or given another role).
+    case revoked
 
     public var description: String {
         switch self {
@@ -17,6 +19,7 @@ public enum TokenError: Error, Equatable, CustomStringConvertible {
         case .expired: "token expired"
         case .notYetValid: "token issued in the future"
         case .wrongIssuer: "wrong issuer"
+        case .revoked: "token revoked"
         }
     }
 }

@@ -11,6 +11,8 @@ public struct TokenSigner: Sendable {
     public let leeway: TimeInterval
     /// Tokens whose signature and claims were checked before (see `VerifiedTokens`).
     let verified: VerifiedTokens
+    /// Each user's cut-off, if the service knows them: a token issued before it is refused.
+    public var revocation: (any TokenRevocation)?
 
     public init(keys: TokenKeys, leeway: TimeInterval = 30, remembering capacity: Int = 10_000) {
         self.keys = keys
@@ -76,6 +78,14 @@ public struct TokenSigner: Sendable {
     private func checkTimes(_ claims: TokenClaims, now: Date) throws(TokenError) {
         let time = now.timeIntervalSince1970
         guard TimeInterval(claims.exp) + leeway > time else { throw .expired }
-        guard TimeInterval(claims.iat) - leeway <= time else { throw .notYetValid }
+        guard claims.iat - leeway <= time else { throw .notYetValid }
+        if let cutoff = revocation?.cutoff(for: claims.sub), claims.issuedAt < cutoff { throw .revoked }
     }
+}
+
+/// Where a service keeps each user's cut-off (docs/auth.md, "Revocation"): the time before which
+/// that user's tokens are no longer accepted, because their account was deactivated or given
+/// another role then.
+public protocol TokenRevocation: Sendable {
+    func cutoff(for user: UUID) -> Date?
 }

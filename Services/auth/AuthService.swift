@@ -8,7 +8,7 @@ import Tokens
 enum AuthService {
     static let descriptor = ServiceDescriptor(
         name: "auth", schema: "auth", defaultPort: 8081, usesRedis: false, migrations: AuthMigrations.all,
-        resources: .module
+        resources: .module, learnsAccountChanges: false
     )
 
     /// Its routes, and the first admin's creation.

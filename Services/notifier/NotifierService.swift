@@ -32,7 +32,8 @@ enum NotifierService {
         }
         let sendBuffer = try environment.integer("ORCH_NOTIFIER_SEND_BUFFER", default: 1_000, in: 10...100_000)
         let hub = FeedHub(log: log, feed: feed, mailboxCapacity: sendBuffer, logger: context.logger)
-        let socket = NotificationSocket(log: log, hub: hub, signer: context.signer, presence: presence)
+        let socket = NotificationSocket(
+            log: log, hub: hub, signer: context.signer, cutoffs: context.cutoffs, presence: presence)
         // The rows this replica writes reach its sockets from memory, right after their commit.
         log.storing = { hub.writing() }
         log.stored = { hub.handed($0) }

@@ -244,5 +244,23 @@ import Testing
                 try await client.send(.patch, "/api/auth/users/\(ada.id)", as: employee, json: #"{"capacity": 9}"#).status == .forbidden)
         }
         #expect(harness.store.events == ["user.registered", "user.updated"])
+        // Skills and capacity leave tokens as they are; a deactivation or another role does not.
+        #expect(harness.store.cutoffs.isEmpty)
+    }
+
+    @Test func aDeactivationOrAnotherRoleRevokesTheUsersEarlierTokens() async throws {
+        let harness = try Harness()
+        try await harness.run { client in
+            let ada = try await harness.register(client, "ada")
+            let id = try #require(UUID(uuidString: ada.id))
+            let before = Date.nowToTheMillisecond
+            #expect(
+                try await client.send(.patch, "/api/auth/users/\(ada.id)", as: harness.admin, json: #"{"active": false}"#).status == .ok)
+            let first = try #require(harness.store.cutoffs[id])
+            #expect(first >= before)
+            let promoted = try await client.send(.patch, "/api/auth/users/\(ada.id)", as: harness.admin, json: #"{"role": "ADMIN"}"#)
+            #expect(promoted.status == .ok)
+            #expect(try #require(harness.store.cutoffs[id]) >= first)
+        }
     }
 }

@@ -18,11 +18,14 @@ final class InMemoryUserStore: UserStore {
         var failures: [(username: String, client: String, at: ContinuousClock.Instant)] = []
         /// The events stored, by type: `user.registered`, `user.updated`.
         var events: [String] = []
+        /// The cut-off each change that revokes a user's tokens recorded.
+        var cutoffs: [UUID: Date] = [:]
     }
 
     let state = Mutex(State())
 
     var events: [String] { state.withLock { $0.events } }
+    var cutoffs: [UUID: Date] { state.withLock { $0.cutoffs } }
 
     func insert(_ user: User, passwordHash: String, correlationId: UUID) async throws {
         try state.withLock { state in
@@ -57,7 +60,8 @@ final class InMemoryUserStore: UserStore {
     func update(id: UUID, role: Role?, skills: [String]?, capacity: Int?, active: Bool?, correlationId: UUID) async throws -> User? {
         state.withLock { state in
             guard let index = state.accounts.firstIndex(where: { $0.user.id == id }) else { return nil }
-            var user = state.accounts[index].user
+            let old = state.accounts[index].user
+            var user = old
             user.role = role ?? user.role
             user.skills = skills ?? user.skills
             user.capacity = capacity ?? user.capacity
@@ -65,6 +69,7 @@ final class InMemoryUserStore: UserStore {
             user.updatedAt = .nowToTheMillisecond
             state.accounts[index].user = user
             state.events.append(UserUpdated.eventType)
+            if old.revokesTokens(becoming: user) { state.cutoffs[id] = .nowToTheMillisecond }
             return user
         }
     }

@@ -14,6 +14,13 @@ public enum ScratchDatabase {
     public static func with(
         schema: String, migrations: [Migration], prefix: String, _ body: (PostgresClient) async throws -> Void
     ) async throws {
+        try await with(schema: schema, migrations: migrations, prefix: prefix) { client, _ in try await body(client) }
+    }
+
+    /// The same, with the fresh database's address too (for sessions of their own: LISTEN).
+    public static func with(
+        schema: String, migrations: [Migration], prefix: String, _ body: (PostgresClient, DatabaseURL) async throws -> Void
+    ) async throws {
         let logger = Logger(label: "scratch-database")
         guard let url = ProcessInfo.processInfo.environment["ORCH_TEST_DATABASE_URL"] else {
             throw ScratchDatabaseError.notConfigured
@@ -25,10 +32,12 @@ public enum ScratchDatabase {
         }
         var scratch = server.clientConfiguration
         scratch.database = name
+        var address = server
+        address.database = name
         do {
             try await withClient(scratch, logger) { client in
                 try await MigrationRunner(schema: schema, migrations: migrations).run(on: client, logger: logger)
-                try await body(client)
+                try await body(client, address)
             }
         } catch {
             try? await drop(name, server, logger)

@@ -146,6 +146,38 @@ import Testing
         #expect(try signer.verify(token, now: now).sub == user)
     }
 
+    struct Cutoffs: TokenRevocation {
+        let byUser: [UUID: Date]
+        func cutoff(for user: UUID) -> Date? { byUser[user] }
+    }
+
+    /// A token issued before its user's cut-off is refused — remembered or not — and one issued
+    /// since, even a few milliseconds later, is good (docs/auth.md, "Revocation").
+    @Test func aTokenIssuedBeforeItsUsersCutoffIsRevoked() throws {
+        var signer = try signer(current)
+        let change = now.addingTimeInterval(60.25)
+        let (before, _) = try signer.issue(subject: user, role: .employee, now: change.addingTimeInterval(-0.004), lifetime: 900)
+        let (after, claims) = try signer.issue(subject: user, role: .employee, now: change.addingTimeInterval(0.003), lifetime: 900)
+        let (someoneElse, _) = try signer.issue(subject: UUID(), role: .employee, now: now, lifetime: 900)
+        _ = try signer.verify(before, now: change)
+        signer.revocation = Cutoffs(byUser: [user: change])
+        #expect(throws: TokenError.revoked) { try signer.verify(before, now: change) }
+        #expect(try signer.verify(after, now: change.addingTimeInterval(1)).sub == user)
+        #expect(try signer.verify(someoneElse, now: change).sub != user)
+        #expect(claims.iat == 1_800_000_060.253)
+        #expect(try json(segments(after)[1])["iat"] as? Double == 1_800_000_060.253)
+    }
+
+    /// Tokens issued before `iat` had milliseconds (a whole number of seconds) still verify.
+    @Test func aTokenWithWholeSecondsStillVerifies() throws {
+        let signer = try signer(current)
+        var claims = TokenClaims(subject: user, role: .admin, issuedAt: now, expiresAt: now.addingTimeInterval(900))
+        claims.iat = 1_800_000_000
+        let token = try signer.sign(claims)
+        #expect(String(decoding: Base64URL.decode(Substring(segments(token)[1]))!, as: UTF8.self).contains("\"iat\":1800000000"))
+        #expect(try signer.verify(token, now: now).issuedAt == now)
+    }
+
     @Test func theRememberedTokensAreBounded() throws {
         let signer = TokenSigner(keys: try TokenKeys(parsing: current), remembering: 2)
         for _ in 0..<5 {

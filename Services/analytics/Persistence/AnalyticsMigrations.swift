@@ -119,5 +119,6 @@ enum AnalyticsMigrations {
             ]),
         BackboneMigrations.deadLetters(schema: "analytics", version: 9),
         BackboneMigrations.outboxTraceContext(schema: "analytics", version: 10),
+        BackboneMigrations.tokenCutoffs(schema: "analytics", version: 11),
     ]
 }

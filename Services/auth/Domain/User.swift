@@ -20,9 +20,17 @@ struct User: Codable, Sendable, Equatable {
         )
     }
 
-    var updated: UserUpdated {
+    /// The account as it is now; `revoking` is the cut-off when the change revokes its earlier tokens.
+    func updated(revoking cutoff: Date? = nil) -> UserUpdated {
         UserUpdated(
-            userId: id, username: username, fullName: fullName, role: role, skills: skills, capacity: capacity, active: active
+            userId: id, username: username, fullName: fullName, role: role, skills: skills, capacity: capacity, active: active,
+            tokensValidFrom: cutoff
         )
+    }
+
+    /// Whether changing `self` into `changed` revokes the tokens issued before: a deactivation,
+    /// a reactivation (nothing of the inactive time stays good) or another role.
+    func revokesTokens(becoming changed: User) -> Bool {
+        changed.active != active || changed.role != role
     }
 }

@@ -39,5 +39,6 @@ enum AuthMigrations {
         BackboneMigrations.leanIndexes(schema: "auth", version: 5),
         BackboneMigrations.deadLetters(schema: "auth", version: 6),
         BackboneMigrations.outboxTraceContext(schema: "auth", version: 7),
+        BackboneMigrations.tokenCutoffs(schema: "auth", version: 8),
     ]
 }

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import Persistence
 import PostgresNIO
+import ServiceRuntime
 
 /// Accounts and failed logins in the `auth` schema. Every change writes its event to the outbox
 /// in the same transaction.
@@ -79,6 +80,10 @@ struct UserRepository: UserStore {
         id: UUID, role: Role?, skills: [String]?, capacity: Int?, active: Bool?, correlationId: UUID
     ) async throws -> User? {
         try await client.transaction(logger: logger) { connection in
+            let before = try await connection.query(
+                "SELECT \(unescaped: Self.columns) FROM auth.users WHERE id = \(id) FOR UPDATE", logger: logger
+            ).collect()
+            guard let old = try before.first.map(Self.user) else { return nil }
             let rows = try await connection.query(
                 """
                 UPDATE auth.users SET
@@ -89,8 +94,13 @@ struct UserRepository: UserStore {
                 logger: logger
             ).collect()
             guard let user = try rows.first.map(Self.user) else { return nil }
+            // A deactivation or another role ends the tokens issued before it, here and, through
+            // the event, in every other service (docs/auth.md, "Revocation").
+            let cutoff = old.revokesTokens(becoming: user) ? Date.nowToTheMillisecond : nil
+            if let cutoff { try await TokenCutoffs.record(id, from: cutoff, schema: "auth", on: connection, logger: logger) }
             try await outbox.append(
-                EventEnvelope(source: "auth", correlationId: correlationId, data: user.updated), on: connection, logger: logger
+                EventEnvelope(source: "auth", correlationId: correlationId, data: user.updated(revoking: cutoff)), on: connection,
+                logger: logger
             )
             return user
         }

@@ -13,11 +13,14 @@ import Tokens
 /// `GET /ws?token=…&after=…`: replays what the caller missed after `after`, in order, then
 /// pushes new notifications as they commit. The token may also come in a header or a
 /// subprotocol (``SocketCredentials``), which keeps it out of logged URLs. Close codes (docs/notifications.md):
-/// 4401 bad token, 4001 token expired, 4008 too slow to keep up (fell a whole mailbox behind).
+/// 4401 bad token, 4001 token expired — or revoked, when the account was deactivated or given
+/// another role meanwhile (docs/auth.md, "Revocation") — 4008 too slow to keep up (fell a whole
+/// mailbox behind).
 struct NotificationSocket: Sendable {
     let log: NotificationLog
     let hub: FeedHub
     let signer: TokenSigner
+    let cutoffs: TokenCutoffs
     let presence: Presence
 
     static let invalidToken = WebSocketErrorCode(codeNumber: 4401)
@@ -83,6 +86,10 @@ struct NotificationSocket: Sendable {
                     await subscription.mailbox.overflow()
                     return .tooSlow
                 }
+                group.addTask { [cutoffs] in
+                    await cutoffs.untilRevoked(claims)
+                    return .tokenRevoked
+                }
                 let first = try await group.next() ?? .clientLeft
                 group.cancelAll()
                 return first
@@ -98,6 +105,9 @@ struct NotificationSocket: Sendable {
         case .tokenExpired:
             FeedMetrics.closedTokenExpired.increment()
             try await outbound.close(Self.tokenExpired, reason: "token expired; reconnect with a fresh one")
+        case .tokenRevoked:
+            FeedMetrics.closedTokenRevoked.increment()
+            try await outbound.close(Self.tokenExpired, reason: "token revoked; the account changed")
         case .tooSlow:
             FeedMetrics.closedTooSlow.increment()
             // The close frame may never get through to a client that stopped reading.
@@ -108,7 +118,7 @@ struct NotificationSocket: Sendable {
     }
 
     private enum Ending: Sendable {
-        case clientLeft, tokenExpired, tooSlow
+        case clientLeft, tokenExpired, tokenRevoked, tooSlow
     }
 
     /// Replays the log from `start` up to where the subscription went live, then sends what the

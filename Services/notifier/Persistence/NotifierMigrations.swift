@@ -72,5 +72,6 @@ enum NotifierMigrations {
             ]),
         BackboneMigrations.deadLetters(schema: "notifier", version: 8),
         BackboneMigrations.outboxTraceContext(schema: "notifier", version: 9),
+        BackboneMigrations.tokenCutoffs(schema: "notifier", version: 10),
     ]
 }

@@ -89,5 +89,6 @@ enum SchedulerMigrations {
             version: 12, name: "the trace context of each waiting task",
             statements: ["ALTER TABLE scheduler.tasks ADD COLUMN traceparent text"]
         ),
+        BackboneMigrations.tokenCutoffs(schema: "scheduler", version: 13),
     ]
 }

@@ -169,5 +169,6 @@ enum TasksMigrations {
                 FROM tasks.tasks t WHERE t.id = w.id
                 """
             ]),
+        BackboneMigrations.tokenCutoffs(schema: "tasks", version: 17),
     ]
 }
