@@ -75,3 +75,14 @@ def test_a_change_of_skills_leaves_tokens_alone(api, admin):
     change(api, admin, worker, skills=["revocation-test"], capacity=2)
     time.sleep(0.5)
     assert 401 not in statuses(api, token, worker).values()
+
+
+def test_the_web_page_of_a_deactivated_employee_ends_on_the_login_page(api, admin, pages):
+    worker, _, credentials = employee(api)
+    page = pages()
+    page.login(credentials["username"], credentials["password"])
+    change(api, admin, worker, active=False)
+    # Told 4001, the page tries a refresh, is refused, and ends the session.
+    page.wait(lambda: page.find("#login-username", timeout=1) and "Your session has ended" in page.text("#view"), 10,
+              "the login page after the deactivation")
+    page.shot("revoked-employee")

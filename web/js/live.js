@@ -14,6 +14,7 @@ export class LiveFeed extends EventTarget {
   #failures = 0;
   #mode = "socket";
   #indicator;
+  #renewedAt = 0;
 
   constructor(indicator) {
     super();
@@ -81,10 +82,21 @@ export class LiveFeed extends EventTarget {
       try { this.#deliver(JSON.parse(message.data)); } catch { /* not an event */ }
     };
     socket.onerror = () => {};
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.#socket === socket) this.#socket = null;
-      if (!this.#stopped) this.#dropped(opened);
+      if (this.#stopped) return;
+      // 4001: the token expired, or was revoked because the account changed (deactivated, another
+      // role); 4401: refused at connect. Renew it — the session ends if the server will not.
+      if ((event.code === 4001 || event.code === 4401) && Date.now() - this.#renewedAt > 5000) return void this.#renew();
+      this.#dropped(opened);
     };
+  }
+
+  async #renew() {
+    this.#renewedAt = Date.now();
+    this.#state("offline");
+    await session.refresh();
+    if (!this.#stopped && session.token) this.#connect();
   }
 
   #dropped(opened) {
