@@ -1,13 +1,26 @@
 import Foundation
 import PostgresNIO
 
-/// A parsed `postgres://role:password@host:port/database` address.
+/// A parsed `postgres://role:password@host:port/database[?sslmode=…&sslrootcert=…]` address.
+///
+/// `sslmode` as libpq spells it, of which these (docs/deployment.md, "Transport security"):
+/// `disable` (the default: plain, for loopback and private networks), `require` (encrypted, the
+/// server's certificate not checked), `verify-full` (encrypted, the certificate checked against
+/// `sslrootcert` — a CA file — or the system's roots, and the host name against it).
 public struct DatabaseURL: Sendable, Equatable {
     public var host: String
     public var port: Int
     public var username: String
     public var password: String?
     public var database: String
+    public var tls: TLSMode = .disable
+
+    public enum TLSMode: Sendable, Equatable {
+        case disable
+        case require
+        /// The CA file, or nil for the system's roots.
+        case verifyFull(caFile: String?)
+    }
 
     /// Reasons an address cannot be used, in words an operator can act on.
     public struct InvalidURL: Error, CustomStringConvertible {
@@ -38,6 +51,51 @@ public struct DatabaseURL: Sendable, Equatable {
             host: host, port: port, username: components.percentEncodedUser?.removingPercentEncoding ?? username,
             password: components.percentEncodedPassword?.removingPercentEncoding, database: database
         )
+        tls = try Self.tlsMode(components.queryItems ?? [])
+    }
+
+    private static func tlsMode(_ items: [URLQueryItem]) throws -> TLSMode {
+        var mode: String?
+        var caFile: String?
+        for item in items {
+            switch item.name {
+            case "sslmode": mode = item.value ?? ""
+            case "sslrootcert": caFile = item.value ?? ""
+            default: throw InvalidURL(description: "unknown parameter \(item.name.prefix(40)) (sslmode and sslrootcert are known)")
+            }
+        }
+        switch mode ?? "disable" {
+        case "disable":
+            guard caFile == nil else { throw InvalidURL(description: "sslrootcert needs sslmode=verify-full") }
+            return .disable
+        case "require":
+            guard caFile == nil else { throw InvalidURL(description: "sslrootcert needs sslmode=verify-full") }
+            return .require
+        case "verify-full":
+            if let caFile {
+                guard !caFile.isEmpty, FileManager.default.isReadableFile(atPath: caFile) else {
+                    throw InvalidURL(description: "sslrootcert \(caFile.prefix(200)) is not a readable file")
+                }
+            }
+            return .verifyFull(caFile: caFile)
+        default:
+            throw InvalidURL(description: "sslmode must be disable, require or verify-full")
+        }
+    }
+
+    /// The TLS settings for PostgresNIO: nil for a plain connection.
+    var tlsConfiguration: TLSConfiguration? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable:
+            return nil
+        case .require:
+            configuration.certificateVerification = .none
+        case .verifyFull(let caFile):
+            configuration.certificateVerification = .fullVerification
+            if let caFile { configuration.trustRoots = .file(caFile) }
+        }
+        return configuration
     }
 
     /// Client settings for this address; connection attempts give up quickly so that health checks
@@ -45,7 +103,8 @@ public struct DatabaseURL: Sendable, Equatable {
     /// close when idle (tools, tests).
     public var clientConfiguration: PostgresClient.Configuration {
         var configuration = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: .disable
+            host: host, port: port, username: username, password: password, database: database,
+            tls: tlsConfiguration.map { .require($0) } ?? .disable
         )
         configuration.options.connectTimeout = .seconds(3)
         configuration.options.maximumConnections = 16
@@ -69,12 +128,16 @@ public struct DatabaseURL: Sendable, Equatable {
         return configuration
     }
 
-    /// Settings for a single dedicated connection (a session that holds a lock, or LISTENs).
+    /// Settings for a single dedicated connection (a session that holds a lock, or LISTENs);
+    /// throws when the TLS settings cannot be made (a CA file that holds no certificate).
     public var connectionConfiguration: PostgresConnection.Configuration {
-        var configuration = PostgresConnection.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: .disable
-        )
-        configuration.options.connectTimeout = .seconds(3)
-        return configuration
+        get throws {
+            var configuration = PostgresConnection.Configuration(
+                host: host, port: port, username: username, password: password, database: database,
+                tls: try tlsConfiguration.map { .require(try NIOSSLContext(configuration: $0)) } ?? .disable
+            )
+            configuration.options.connectTimeout = .seconds(3)
+            return configuration
+        }
     }
 }

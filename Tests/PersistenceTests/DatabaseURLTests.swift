@@ -1,3 +1,4 @@
+import Foundation
 import Persistence
 import Testing
 
@@ -19,6 +20,31 @@ import Testing
     ])
     func refusesUnusableAddresses(text: String) {
         #expect(throws: DatabaseURL.InvalidURL.self) { try DatabaseURL(parsing: text) }
+    }
+
+    @Test func readsTheTransportSecurityLibpqSpells() throws {
+        #expect(try DatabaseURL(parsing: "postgres://u:p@h/db").tls == .disable)
+        #expect(try DatabaseURL(parsing: "postgres://u:p@h/db?sslmode=disable").tls == .disable)
+        #expect(try DatabaseURL(parsing: "postgres://u:p@h/db?sslmode=require").tls == .require)
+        #expect(try DatabaseURL(parsing: "postgres://u:p@h/db?sslmode=verify-full").tls == .verifyFull(caFile: nil))
+        let ca = FileManager.default.temporaryDirectory.appending(path: "ca-\(UUID().uuidString).pem")
+        try Data("not read until a connection".utf8).write(to: ca)
+        defer { try? FileManager.default.removeItem(at: ca) }
+        #expect(
+            try DatabaseURL(parsing: "postgres://u:p@h/db?sslmode=verify-full&sslrootcert=\(ca.path)").tls
+                == .verifyFull(caFile: ca.path))
+    }
+
+    @Test(arguments: [
+        ("postgres://u:p@h/db?sslmode=prefer", "sslmode must be"), ("postgres://u:p@h/db?sslmode=", "sslmode must be"),
+        ("postgres://u:p@h/db?sslrootcert=/etc/ca.pem", "needs sslmode=verify-full"),
+        ("postgres://u:p@h/db?sslmode=require&sslrootcert=/etc/ca.pem", "needs sslmode=verify-full"),
+        ("postgres://u:p@h/db?sslmode=verify-full&sslrootcert=/no/such/ca.pem", "not a readable file"),
+        ("postgres://u:p@h/db?application_name=x", "unknown parameter application_name"),
+    ])
+    func refusesTransportSettingsItCannotHonour(text: String, reason: String) {
+        let error = #expect(throws: DatabaseURL.InvalidURL.self) { try DatabaseURL(parsing: text) }
+        #expect(error?.description.contains(reason) == true, "\(error?.description ?? "")")
     }
 
     /// A service's pool keeps one connection open, not all of them: PostgresNIO 1.33 stops the
