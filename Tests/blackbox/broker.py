@@ -1,11 +1,32 @@
 """The broker seen from outside, with pika: publish events as another service would, and watch
 what the services publish."""
 import json
+import re
 import time
 import uuid
 from datetime import datetime, timezone
+from pathlib import Path
 
 import pika
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def publishers():
+    """Each event type's one publisher, from the catalogue in docs/events.md (held to the contracts
+    by EventPublisherTests): the `source` a consumer accepts for it."""
+    text = (ROOT / "docs" / "events.md").read_text()
+    section = text.split("## The catalogue", 1)[1].split("\n## ", 1)[0]
+    found = {}
+    for line in section.splitlines():
+        if line.startswith("| `"):
+            cells = [cell.strip() for cell in line.strip("|").split("|")]
+            for event_type in re.findall(r"`([a-z._]+)`", cells[0]):
+                found[event_type] = cells[1]
+    return found
+
+
+PUBLISHERS = publishers()
 
 
 def now_rfc3339():
@@ -20,9 +41,11 @@ class Broker:
         #: task id → employee, for every task a test said (as tasks) was given to someone
         self.handed_out = {}
 
-    def publish(self, event_type, data, source="scheduler", message_id=None, headers=None):
-        """Publishes one event in the contract's envelope (with AMQP `headers`, if any); returns its id."""
+    def publish(self, event_type, data, source=None, message_id=None, headers=None):
+        """Publishes one event in the contract's envelope (with AMQP `headers`, if any), as from
+        `source` — by default the type's own publisher, whose name consumers expect — and returns its id."""
         event_id = message_id or str(uuid.uuid4())
+        source = source or PUBLISHERS.get(event_type, "tests")
         if source == "tasks" and event_type in ("task.assigned", "task.accepted") and data.get("assigneeId"):
             self.handed_out[data["taskId"]] = data["assigneeId"]
         body = json.dumps({"id": event_id, "type": event_type, "version": 1, "occurredAt": now_rfc3339(),
