@@ -55,6 +55,7 @@ public final class TokenCutoffs: Service, TokenRevocation, Sendable {
     public static func record(
         _ user: UUID, from cutoff: Date, schema: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
+        precondition(schema.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "unsafe schema name")
         try await connection.query(
             """
             INSERT INTO \(unescaped: schema).token_cutoffs (user_id, valid_from) VALUES (\(user), \(cutoff))

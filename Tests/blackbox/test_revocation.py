@@ -15,7 +15,7 @@ ROUTES = {"auth": "/api/auth/me", "tasks": "/api/employee/tasks/current", "sched
           "notifier": "/api/notifications", "analytics": "/api/analytics/employees/{id}"}
 
 #: How long a change may take to reach every service: ~20 ms (at most ~70) on a
-#: quiet machine (docs/benchmarks.md, "Revocation"), so a slow one has room too.
+#: quiet machine (docs/benchmarks.md, "how fast a revocation lands"), so a slow one has room too.
 WITHIN = 1.0
 
 
