@@ -26,7 +26,8 @@ def user(name, password, tags):
             "hashing_algorithm": "rabbit_password_hashing_sha256", "tags": tags}
 
 
-def definitions(permissions_file, secrets, admin=None):
+def definitions(permissions_file, password_of, admin=None):
+    """The definitions, each user's password from `password_of(user)`."""
     users, permissions, topics = {}, [], []
     with open(permissions_file) as lines:
         for line in lines:
@@ -35,8 +36,7 @@ def definitions(permissions_file, secrets, admin=None):
                 continue
             name, kind = fields[0], fields[1]
             if name not in users:
-                with open(os.path.join(secrets, name)) as secret:
-                    users[name] = user(name, secret.read().strip(), [])
+                users[name] = user(name, password_of(name), [])
             if kind == "vhost":
                 permissions.append({"user": name, "vhost": "/", "configure": fields[2], "write": fields[3], "read": fields[4]})
             elif kind == "topic":
@@ -58,7 +58,11 @@ def main(arguments):
         arguments = arguments[:at] + arguments[at + 2:]
     if len(arguments) != 2:
         sys.exit(__doc__)
-    json.dump(definitions(arguments[0], arguments[1], admin), sys.stdout, indent=1)
+    def secret(name):
+        with open(os.path.join(arguments[1], name)) as file:
+            return file.read().strip()
+
+    json.dump(definitions(arguments[0], secret, admin), sys.stdout, indent=1)
     print()
 
 

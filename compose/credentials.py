@@ -18,7 +18,6 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 
 import broker_definitions
 
@@ -63,15 +62,10 @@ def main(arguments):
     out = arguments[1] if len(arguments) > 1 else os.path.join(HERE, ".credentials")
     env = read_env(env_file)
     os.makedirs(out, mode=0o700, exist_ok=True)
-    with tempfile.TemporaryDirectory() as secrets:
-        with open(os.path.join(HERE, "rabbitmq", "permissions.conf")) as permissions:
-            users = {line.split()[0] for line in permissions if line.strip() and not line.startswith("#")}
-        for user in users:
-            service = user.removeprefix("orch_").upper()
-            with open(os.path.join(secrets, user), "w") as secret:
-                secret.write(required(env, f"ORCH_{service}_AMQP_PASSWORD"))
-        admin = f"{required(env, 'RABBITMQ_USER')}:{required(env, 'RABBITMQ_PASSWORD')}"
-        definitions = broker_definitions.definitions(os.path.join(HERE, "rabbitmq", "permissions.conf"), secrets, admin)
+    admin = f"{required(env, 'RABBITMQ_USER')}:{required(env, 'RABBITMQ_PASSWORD')}"
+    definitions = broker_definitions.definitions(
+        os.path.join(HERE, "rabbitmq", "permissions.conf"),
+        lambda user: required(env, f"ORCH_{user.removeprefix('orch_').upper()}_AMQP_PASSWORD"), admin)
     acl = redis_acl(env)
     for name, text in (("rabbitmq-definitions.json", json.dumps(definitions, indent=1) + "\n"), ("redis-users.acl", acl)):
         path = os.path.join(out, name)

@@ -21,9 +21,8 @@ public struct BrokerPermissions: Sendable, Equatable {
     }
 
     public var user: String
-    public var configure: String
-    public var write: String
-    public var read: String
+    /// What it may configure, write and read on the virtual host: the same resources for all three.
+    public var resources: String
     public var topics: [Topic]
 
     /// The broker user of `service`: `orch_<service>`, as its database role.
@@ -32,12 +31,9 @@ public struct BrokerPermissions: Sendable, Equatable {
     public init(for service: EventPublisher) {
         let own = "\(service.rawValue)\\."
         let shared = [Exchanges.events, Exchanges.retry, Exchanges.deadLetters].map(Self.escaped).joined(separator: "|")
-        let resources = "^(\(own).*|\(shared))$"
         let types = EventCatalogue.eventTypes(publishedBy: service).map(Self.escaped).joined(separator: "|")
         user = Self.user(of: service)
-        configure = resources
-        write = resources
-        read = resources
+        resources = "^(\(own).*|\(shared))$"
         topics = [
             Topic(exchange: Exchanges.events, write: "^(\(types))$", read: ".*"),
             Topic(exchange: Exchanges.retry, write: "^\(own)", read: "^\(own)"),
@@ -59,7 +55,8 @@ public struct BrokerPermissions: Sendable, Equatable {
         ]
         for service in EventPublisher.allCases {
             let permissions = BrokerPermissions(for: service)
-            lines.append("\(permissions.user) vhost \(permissions.configure) \(permissions.write) \(permissions.read)")
+            let resources = permissions.resources
+            lines.append("\(permissions.user) vhost \(resources) \(resources) \(resources)")
             for topic in permissions.topics {
                 lines.append("\(permissions.user) topic \(topic.exchange) \(topic.write) \(topic.read)")
             }

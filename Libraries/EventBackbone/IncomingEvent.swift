@@ -35,7 +35,7 @@ public struct IncomingEvent: Sendable {
         }
         guard envelope.id == id else { throw PoisonMessage.mismatchedId(message: id, body: envelope.id) }
         guard envelope.source == Payload.publisher.rawValue else {
-            throw PoisonMessage.foreignSource(envelope.source, of: Payload.eventType)
+            throw PoisonMessage.foreignSource(envelope.source, of: Payload.self)
         }
         return envelope
     }
@@ -48,9 +48,9 @@ extension PoisonMessage {
     }
 
     /// An envelope whose `source` is not the one service that publishes its type.
-    public static func foreignSource(_ source: String, of type: String) -> PoisonMessage {
-        let publisher = EventCatalogue.payloadType(for: type).map { $0.publisher.rawValue } ?? "nobody"
-        return PoisonMessage(reason: "the source \"\(source.prefix(100))\" does not publish \(type) (\(publisher) does)")
+    public static func foreignSource(_ source: String, of type: any EventPayload.Type) -> PoisonMessage {
+        PoisonMessage(
+            reason: "the source \"\(source.prefix(100))\" does not publish \(type.eventType) (\(type.publisher.rawValue) does)")
     }
 
     /// A message whose event type is not the routing key it was published with: a publisher

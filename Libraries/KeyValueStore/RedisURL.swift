@@ -31,13 +31,11 @@ public struct RedisURL: Sendable, Equatable {
         guard (1...65_535).contains(port) else { throw InvalidURL(description: "the port is out of range") }
         let path = components.path.drop(while: { $0 == "/" })
         guard path.isEmpty || Int(path) != nil else { throw InvalidURL(description: "the database must be a number") }
-        let user = components.percentEncodedUser?.removingPercentEncoding
+        let user = components.percentEncodedUser?.removingPercentEncoding.flatMap { $0.isEmpty ? nil : $0 }
         let password = components.percentEncodedPassword?.removingPercentEncoding
-        guard user.map({ $0.isEmpty }) ?? true || password != nil else {
-            throw InvalidURL(description: "a user needs a password")
-        }
+        if user != nil, password == nil { throw InvalidURL(description: "a user needs a password") }
         self.init(
-            host: host, port: port, user: user.flatMap { $0.isEmpty ? nil : $0 }, password: password,
+            host: host, port: port, user: user, password: password,
             database: Int(path) ?? 0
         )
     }

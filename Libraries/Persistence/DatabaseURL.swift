@@ -85,16 +85,11 @@ public struct DatabaseURL: Sendable, Equatable {
 
     /// The TLS settings for PostgresNIO: nil for a plain connection.
     var tlsConfiguration: TLSConfiguration? {
+        guard tls != .disable else { return nil }
         var configuration = TLSConfiguration.makeClientConfiguration()
-        switch tls {
-        case .disable:
-            return nil
-        case .require:
-            configuration.certificateVerification = .none
-        case .verifyFull(let caFile):
-            configuration.certificateVerification = .fullVerification
-            if let caFile { configuration.trustRoots = .file(caFile) }
-        }
+        configuration.certificateVerification = .fullVerification
+        if case .require = tls { configuration.certificateVerification = .none }
+        if case .verifyFull(let caFile?) = tls { configuration.trustRoots = .file(caFile) }
         return configuration
     }
 

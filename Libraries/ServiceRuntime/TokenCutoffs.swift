@@ -36,11 +36,6 @@ public final class TokenCutoffs: Service, TokenRevocation, Sendable {
 
     public func cutoff(for user: UUID) -> Date? { cutoffs.withLock { $0[user] } }
 
-    /// Whether a token with `claims` is refused now.
-    public func revokes(_ claims: TokenClaims) -> Bool {
-        cutoff(for: claims.sub).map { claims.issuedAt < $0 } ?? false
-    }
-
     /// Returns once a token with `claims` is refused (or the task is cancelled).
     public func untilRevoked(_ claims: TokenClaims) async {
         while !Task.isCancelled {
@@ -51,17 +46,20 @@ public final class TokenCutoffs: Service, TokenRevocation, Sendable {
     }
 
     /// Records `user`'s cut-off in `connection`'s transaction (a later one never moves back) and
-    /// tells every process of the service once it commits.
+    /// tells every process of the service once it commits; one statement.
     public static func record(
         _ user: UUID, from cutoff: Date, schema: String, on connection: PostgresConnection, logger: Logger
     ) async throws {
         precondition(schema.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }, "unsafe schema name")
         try await connection.query(
             """
-            INSERT INTO \(unescaped: schema).token_cutoffs (user_id, valid_from) VALUES (\(user), \(cutoff))
-            ON CONFLICT (user_id) DO UPDATE SET valid_from = greatest(token_cutoffs.valid_from, EXCLUDED.valid_from)
+            WITH written AS (
+                INSERT INTO \(unescaped: schema).token_cutoffs (user_id, valid_from) VALUES (\(user), \(cutoff))
+                ON CONFLICT (user_id) DO UPDATE SET valid_from = greatest(token_cutoffs.valid_from, EXCLUDED.valid_from)
+                RETURNING user_id
+            )
+            SELECT pg_notify(\(schema + "_token_cutoffs"), '') FROM written
             """, logger: logger)
-        try await connection.query("SELECT pg_notify(\(schema + "_token_cutoffs"), '')", logger: logger)
     }
 
     /// Reads every cut-off of the last day.

@@ -79,7 +79,7 @@ public struct TokenSigner: Sendable {
         let time = now.timeIntervalSince1970
         guard TimeInterval(claims.exp) + leeway > time else { throw .expired }
         guard claims.iat - leeway <= time else { throw .notYetValid }
-        if let cutoff = revocation?.cutoff(for: claims.sub), claims.issuedAt < cutoff { throw .revoked }
+        if revocation?.revokes(claims) == true { throw .revoked }
     }
 }
 
@@ -88,4 +88,11 @@ public struct TokenSigner: Sendable {
 /// another role then.
 public protocol TokenRevocation: Sendable {
     func cutoff(for user: UUID) -> Date?
+}
+
+extension TokenRevocation {
+    /// Whether a token with `claims` is refused: issued before its user's cut-off.
+    public func revokes(_ claims: TokenClaims) -> Bool {
+        cutoff(for: claims.sub).map { claims.issuedAt < $0 } ?? false
+    }
 }

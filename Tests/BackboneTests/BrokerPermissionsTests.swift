@@ -25,7 +25,7 @@ import Testing
     @Test func aServiceReachesOnlyItsOwnQueuesAndTheSharedExchanges() throws {
         let tasks = BrokerPermissions(for: .tasks)
         #expect(tasks.user == "orch_tasks")
-        for pattern in [tasks.configure, tasks.write, tasks.read] {
+        for pattern in [tasks.resources] {
             for allowed in [
                 "tasks.scheduling", "tasks.scheduling.retry", "tasks.scheduling.dead", "orchestrator.events", "orchestrator.retry",
             ] {
