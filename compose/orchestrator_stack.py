@@ -20,11 +20,13 @@ class Stack:
     state: Path
     bin_dir: Path
     edge_port: int
-    pg_port: int
+    #: `shared` (one PostgreSQL server) or `split` (one per service)
+    databases: str
     amqp_port: int
     redis_port: int
     replica_step: int
-    #: service → {"port", "scalable", "redis"}
+    #: service → {"port", "scalable", "redis", "database" (its PostgreSQL server's name: `postgres`,
+    #: or `postgres-<service>` when split), "database_port"}
     services: dict
     #: process (`tasks`, `tasks-2`…) → port, as of the last start or `scale`
     processes: dict
@@ -38,7 +40,7 @@ class Stack:
         except FileNotFoundError:
             raise SystemExit(f"no stack described in {folder}: start one with compose/local up") from None
         return cls(root=Path(described["root"]), state=Path(described["state"]), bin_dir=Path(described["bin_dir"]),
-                   edge_port=described["edge_port"], pg_port=described["postgres_port"],
+                   edge_port=described["edge_port"], databases=described["databases"],
                    amqp_port=described["amqp_port"], redis_port=described["redis_port"],
                    replica_step=described["replica_step"], services=described["services"],
                    processes=described["processes"])
@@ -46,6 +48,21 @@ class Stack:
     def port(self, service: str, replica: int = 1) -> int:
         """The port of a service's first process, or of its `replica`-th."""
         return self.services[service]["port"] + self.replica_step * (replica - 1)
+
+    def database_port(self, service: str) -> int:
+        """The port of the PostgreSQL server that holds `service`'s schema."""
+        return self.services[service]["database_port"]
+
+    def database_socket_dir(self, service: str) -> Path:
+        """The folder of the Unix socket of `service`'s PostgreSQL server (peer login as `postgres`)."""
+        return self.state / self.services[service]["database"] / "run"
+
+    def database_services(self) -> list:
+        """One service on each PostgreSQL server: every server, each once."""
+        servers = {}
+        for service, described in self.services.items():
+            servers.setdefault(described["database"], service)
+        return list(servers.values())
 
     def url(self, service: str, path: str) -> str:
         return f"http://127.0.0.1:{self.port(service)}{path}"

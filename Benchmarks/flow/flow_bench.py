@@ -27,7 +27,7 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "lib"))
-from stack import ROOT, local_stack, state_dir  # noqa: E402
+from stack import ROOT, local_stack  # noqa: E402
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -72,18 +72,24 @@ def cpu_ticks():
     return totals
 
 
-def psql(sql):
+def psql(sql, service):
+    """`sql` on the PostgreSQL server that holds `service`'s schema."""
+    stack = local_stack()
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    port = str(local_stack().pg_port)
-    out = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(state_dir() / "postgres" / "run"),
-                          "-p", port, "-d", "orchestrator", "-Atc", sql], capture_output=True, text=True, check=True)
+    out = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(stack.database_socket_dir(service)),
+                          "-p", str(stack.database_port(service)), "-d", "orchestrator", "-Atc", sql],
+                         capture_output=True, text=True, check=True)
     return out.stdout.strip()
 
 
 def database_counters():
-    commits = int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = 'orchestrator'"))
-    rows = psql("SELECT schemaname || '.' || relname, n_tup_ins FROM pg_stat_user_tables WHERE relname IN ('outbox', 'inbox')")
-    tables = dict(line.split("|") for line in rows.splitlines())
+    """Commits and outbox/inbox rows written so far, over every PostgreSQL server of the stack."""
+    commits, tables = 0, {}
+    for service in local_stack().database_services():
+        commits += int(psql("SELECT xact_commit FROM pg_stat_database WHERE datname = 'orchestrator'", service))
+        rows = psql("SELECT schemaname || '.' || relname, n_tup_ins FROM pg_stat_user_tables WHERE relname IN ('outbox', 'inbox')",
+                    service)
+        tables.update(line.split("|") for line in rows.splitlines())
     published = sum(int(v) for k, v in tables.items() if k.endswith(".outbox"))
     consumed = sum(int(v) for k, v in tables.items() if k.endswith(".inbox"))
     return commits, published, consumed

@@ -270,7 +270,7 @@ def main():
     args.edge = args.edge or stack.edge()
     args.notifier = args.notifier or f"ws://127.0.0.1:{stack.port('notifier')}"
     args.amqp_port = args.amqp_port or stack.amqp_port
-    args.pg_port = args.pg_port or stack.pg_port
+    args.pg_port = args.pg_port or stack.database_port("scheduler")
     args.redis_port = args.redis_port or stack.redis_port
     sys.exit(latency(args) if args.command == "latency" else throughput(args))
 

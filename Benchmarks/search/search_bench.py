@@ -30,8 +30,8 @@ SKILLS = ["billing", "legal", "support", "logistics", "hr"]
 
 def psql(stack, sql):
     pg_bin = sorted(Path("/usr/lib/postgresql").glob("*/bin"))[-1]
-    done = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(stack.state / "postgres" / "run"),
-                           "-p", str(stack.pg_port), "-d", "orchestrator", "-v", "ON_ERROR_STOP=1", "-Atc", sql],
+    done = subprocess.run(["runuser", "-u", "postgres", "--", str(pg_bin / "psql"), "-h", str(stack.database_socket_dir("tasks")),
+                           "-p", str(stack.database_port("tasks")), "-d", "orchestrator", "-v", "ON_ERROR_STOP=1", "-Atc", sql],
                           capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"psql failed: {done.stderr.strip()}")

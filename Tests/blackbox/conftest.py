@@ -5,6 +5,7 @@ operator would; nothing here imports the product's code.
 """
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -85,12 +86,22 @@ def get(url: str, timeout: float = 5) -> Reply:
         return Reply(0, {}, b"")
 
 
-def sql(stack, query: str) -> str:
-    """One query as the database's superuser, as an operator inspecting the stack would; its rows
-    as psql's unaligned text."""
+SCHEMA_NAMED = re.compile(r"\b(auth|tasks|scheduler|notifier|analytics)\.")
+
+
+def sql(stack, query: str, service: str = None, port: int = None) -> str:
+    """One query as the database's superuser, as an operator inspecting the stack would, on the
+    PostgreSQL server on `port`, else of `service`, else of the one service whose schema the query
+    names (each may have a server of its own: ORCH_DATABASES=split); its rows as psql's unaligned
+    text."""
+    if port is None and service is None:
+        named = set(SCHEMA_NAMED.findall(query))
+        assert len(named) == 1, f"name the service whose server runs this query (it names {sorted(named)})"
+        service = named.pop()
     env = dict(os.environ, PGPASSWORD="postgres-test")
     result = subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres", "-d", "orchestrator", "-Atc", query],
+        ["psql", "-h", "127.0.0.1", "-p", str(port or stack.database_port(service)), "-U", "postgres", "-d", "orchestrator",
+         "-Atc", query],
         env=env, capture_output=True, text=True, timeout=30)
     assert result.returncode == 0, result.stderr
     return result.stdout.strip()

@@ -4,6 +4,7 @@ import os
 import signal
 import subprocess
 import time
+import urllib.parse
 import uuid
 
 import pytest
@@ -56,7 +57,7 @@ class Backbone:
                         "--start", str(start), "--rate", str(rate), timeout=300)
 
     def sql(self, query):
-        return sql(self.stack, query)
+        return sql(self.stack, query, port=urllib.parse.urlsplit(os.environ["ORCH_TEST_DATABASE_URL"]).port)
 
     def handled(self):
         return [int(line) for line in self.sql(f"SELECT seq FROM {self.schema}.handled ORDER BY at, seq").split()]

@@ -10,7 +10,7 @@ from conftest import SERVICES
 def psql(stack, role: str, sql: str) -> subprocess.CompletedProcess:
     env = dict(os.environ, PGPASSWORD=role, PGCONNECT_TIMEOUT="5")
     return subprocess.run(
-        ["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", role, "-d", "orchestrator",
+        ["psql", "-h", "127.0.0.1", "-p", str(stack.database_port(role.removeprefix("orch_"))), "-U", role, "-d", "orchestrator",
          "-v", "ON_ERROR_STOP=1", "-Atc", sql],
         env=env, capture_output=True, text=True, timeout=20,
     )

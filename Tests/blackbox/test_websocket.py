@@ -128,7 +128,7 @@ def test_a_row_that_commits_after_a_later_one_is_still_delivered_live(stack, api
         time.sleep(0.3)
         # A writer that takes its cursor now and commits two seconds later, as a slow replica would.
         slow_writer = subprocess.Popen(
-            ["psql", "-h", "127.0.0.1", "-p", str(stack.pg_port), "-U", "postgres", "-d", "orchestrator", "-q",
+            ["psql", "-h", "127.0.0.1", "-p", str(stack.database_port("notifier")), "-U", "postgres", "-d", "orchestrator", "-q",
              "-c", "BEGIN",
              "-c", f"SELECT pg_advisory_xact_lock({NOTIFICATION_WRITER_LOCK})",
              "-c", "INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data) VALUES "

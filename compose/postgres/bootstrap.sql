@@ -1,14 +1,22 @@
 -- Idempotent database bootstrap, run by a PostgreSQL superuser (psql -v ON_ERROR_STOP=1 -f …).
 --
 -- Creates the `orchestrator` database and, for each service, a login role `orch_<service>` and a
--- schema `<service>` owned by that role. Nobody else gets anything: a service's role can use its
--- own schema and nothing more — not another service's schema, not `public`, and it cannot create
--- schemas, temporary tables, roles or databases. Passwords are set separately (ALTER ROLE … PASSWORD) by whoever runs this file.
+-- schema `<service>` owned by that role: every service, or those named in the psql variable
+-- `services` (`-v services=tasks`: a server of one service's own, docs/deployment.md). Nobody
+-- else gets anything: a service's role can use its own schema and nothing more — not another
+-- service's schema, not `public`, and it cannot create schemas, temporary tables, roles or
+-- databases. Passwords are set separately (ALTER ROLE … PASSWORD) by whoever runs this file.
 
 SELECT 'CREATE DATABASE orchestrator'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'orchestrator')\gexec
 
+\if :{?services}
+\else
+    \set services 'auth,tasks,scheduler,notifier,analytics'
+\endif
+
 \connect orchestrator
+SELECT set_config('orchestrator.bootstrap_services', :'services', false) AS bootstrap_services \gset
 
 REVOKE ALL ON DATABASE orchestrator FROM PUBLIC;
 REVOKE ALL ON SCHEMA public FROM PUBLIC;
@@ -18,7 +26,7 @@ DECLARE
     service text;
     role text;
 BEGIN
-    FOREACH service IN ARRAY ARRAY['auth', 'tasks', 'scheduler', 'notifier', 'analytics'] LOOP
+    FOREACH service IN ARRAY string_to_array(current_setting('orchestrator.bootstrap_services'), ',') LOOP
         role := 'orch_' || service;
         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = role) THEN
             EXECUTE format('CREATE ROLE %I LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE', role);
