@@ -10,7 +10,9 @@ that use Redis. Writes into OUT_DIR (compose/.credentials, git-ignored, readable
 - rabbitmq-definitions.json: the users, their permissions and topic permissions, which RabbitMQ
   loads at every boot (compose/rabbitmq/definitions.conf);
 - redis-users.acl: Redis's ACL file — each service's user with its rules (compose/redis/users.acl)
-  and its password's SHA-256, the default user off, and `healthcheck`, which may only PING.
+  and its password's SHA-256, the default user off, `healthcheck`, which may only PING, and
+  `replica` (ORCH_REDIS_REPLICA_PASSWORD), which may only replicate (Kubernetes' Redis replicas,
+  deploy/kubernetes/infrastructure/redis.yaml).
 
 Run it again after changing a password, then restart rabbitmq and redis (docs/deployment.md,
 "Credentials")."""
@@ -44,7 +46,9 @@ def required(env, key):
 
 def redis_acl(env):
     # Redis's ACL files take no comments.
-    lines = ["user default off", "user healthcheck on nopass resetkeys resetchannels -@all +ping"]
+    replica = hashlib.sha256(required(env, "ORCH_REDIS_REPLICA_PASSWORD").encode()).hexdigest()
+    lines = ["user default off", "user healthcheck on nopass resetkeys resetchannels -@all +ping",
+             f"user replica on #{replica} resetkeys resetchannels -@all +psync +replconf +ping"]
     with open(os.path.join(HERE, "redis", "users.acl")) as rules:
         for line in rules:
             fields = line.split()

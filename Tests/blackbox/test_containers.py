@@ -229,6 +229,9 @@ def test_the_credentials_script_refuses_placeholders_and_writes_files_redis_and_
         assert redis("orch_scheduler", "secret-orch_scheduler_redis_password", "SET", "scheduler:lock:task:1", "x") == "OK"
         assert redis("orch_scheduler", "wrong", "PING").startswith(("NOAUTH", "WRONGPASS"))
         assert "NOPERM" in redis("orch_notifier", "secret-orch_notifier_redis_password", "GET", "scheduler:lock:task:1")
+        # Replication's user may replicate and nothing else.
+        assert redis("replica", "secret-orch_redis_replica_password", "PING") == "PONG"
+        assert "NOPERM" in redis("replica", "secret-orch_redis_replica_password", "GET", "scheduler:lock:task:1")
         # The default user is off: no password lets anyone in as it.
         assert redis("default", "anything", "PING").startswith(("NOAUTH", "WRONGPASS"))
     finally:
