@@ -83,6 +83,11 @@ class Login:
             self.current = self.renew()
         return self.current
 
+    def forget(self):
+        """Drops the current token, so the next `token` logs in again: for after a change to the
+        account that revokes its tokens (deactivation, reactivation, a new role)."""
+        self.current = None
+
     def renew(self) -> str:
         deadline = time.monotonic() + 30
         while True:
