@@ -39,6 +39,8 @@ class Stack:
             described = json.loads((folder / "stack.json").read_text())
         except FileNotFoundError:
             raise SystemExit(f"no stack described in {folder}: start one with compose/local up") from None
+        if "databases" not in described:
+            raise SystemExit(f"{folder / 'stack.json'} was written by an older compose/local: run compose/local up again")
         return cls(root=Path(described["root"]), state=Path(described["state"]), bin_dir=Path(described["bin_dir"]),
                    edge_port=described["edge_port"], databases=described["databases"],
                    amqp_port=described["amqp_port"], redis_port=described["redis_port"],

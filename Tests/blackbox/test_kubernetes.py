@@ -135,7 +135,9 @@ def test_a_service_listens_where_its_service_points_and_is_probed_on_its_health(
 def test_every_workload_runs_unprivileged_on_a_read_only_filesystem_within_limits(name):
     deployment = of_kind("Deployment")[name]
     pod = deployment["spec"]["template"]["spec"]
+    # Pod Security's `restricted` level, which the namespace warns and audits against.
     assert pod["securityContext"]["runAsNonRoot"] is True and pod["securityContext"]["runAsUser"] != 0
+    assert pod["securityContext"]["seccompProfile"] == {"type": "RuntimeDefault"}
     assert pod["automountServiceAccountToken"] is False
     main = container(deployment)
     assert main["securityContext"] == {"allowPrivilegeEscalation": False, "readOnlyRootFilesystem": True,
