@@ -14,9 +14,11 @@ from helpers import employee, login, socket
 ROUTES = {"auth": "/api/auth/me", "tasks": "/api/employee/tasks/current", "scheduler": "/api/scheduler/me",
           "notifier": "/api/notifications", "analytics": "/api/analytics/employees/{id}"}
 
-#: How long a change may take to reach every service: ~20 ms (at most ~70) on a
-#: quiet machine (docs/benchmarks.md, "how fast a revocation lands"), so a slow one has room too.
-WITHIN = 1.0
+#: How long a change may take to reach every service here. The tests show that it is pushed (a
+#: token lives for minutes), not how fast: that is the benchmark's (docs/benchmarks.md, "how fast a
+#: revocation lands": p50 ~20 ms, the slowest of 100 rounds 135 ms, release build). A debug build
+#: in the middle of the suite once took 1.7 s; a fresh CI machine may be slower still.
+WITHIN = 5.0
 
 
 def statuses(api, token, user):
