@@ -86,7 +86,8 @@ def get(url: str, timeout: float = 5) -> Reply:
         return Reply(0, {}, b"")
 
 
-SCHEMA_NAMED = re.compile(r"\b(auth|tasks|scheduler|notifier|analytics)\.")
+#: A service's schema named in a query (`tasks.audit`): the one whose server runs it.
+SCHEMA_NAMED = re.compile(r"\b(" + "|".join(SERVICES) + r")\.")
 
 
 def sql(stack, query: str, service: str = None, port: int = None) -> str:

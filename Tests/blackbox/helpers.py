@@ -2,6 +2,7 @@
 them), tasks, the feed (long-poll cursors, WebSockets) and the web UI's cards. Test modules import
 from here, never from each other."""
 import json
+import subprocess
 import time
 import uuid
 from typing import NamedTuple
@@ -239,3 +240,24 @@ def confirm(page, reason=None):
         dialog.find_element(By.CSS_SELECTOR, "textarea").send_keys(reason)
     dialog.find_element(By.CSS_SELECTOR, "#confirm-yes").click()
     page.wait(lambda: not page.driver.find_elements(By.CSS_SELECTOR, "dialog.confirm"), 5, "the dialog to close")
+
+
+def drill(stack, folder, *arguments):
+    """Runs `compose/local chaos ARGUMENTS` on the stack; checks what every drill must show — each
+    fault healed, nothing lost or duplicated, every task ended and as the tasks service says,
+    nobody above capacity, nothing dead-lettered, no check failed — and returns its results
+    (`--json`) and what it printed."""
+    results = folder / "chaos.json"
+    done = subprocess.run([str(stack.root / "compose" / "local"), "chaos", *arguments, "--json", str(results)],
+                          capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, (done.stdout[-4000:], done.stderr[-3000:])
+    outcome = json.loads(results.read_text())
+    rows = outcome["faults"]
+    assert all(row["recoveredSeconds"] is not None for row in rows), rows
+    assert all(row["lost"] == 0 and row["duplicated"] == 0 for row in rows), rows
+    simulation = outcome["simulation"]
+    assert simulation["created"] > 0 and simulation["lost"] == 0 and simulation["duplicated"] == 0
+    assert simulation["completed"] + simulation["failed"] == simulation["created"]
+    assert simulation["disagreements"] == [] and outcome["loadProblems"] == []
+    assert outcome["newDeadLetters"] == {} and outcome["failures"] == []
+    return outcome, done.stdout

@@ -2,11 +2,11 @@
 simulated load, kill -9 every service, restart RabbitMQ, PostgreSQL and Redis, expire every Redis
 lock, one at a time and then at random. Nothing may be lost or duplicated, every fault must heal,
 nobody may end above capacity, nothing may be dead-lettered."""
-import json
 import re
 import subprocess
 
 from conftest import SERVICES, get, wait_for
+from helpers import drill
 
 JWT = re.compile(r"eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{20,}")
 
@@ -14,28 +14,17 @@ FAULTS = {f"kill -9 {s}" for s in SERVICES} | {"restart rabbitmq", "restart post
 
 
 def test_the_quick_drill_heals_every_fault_and_loses_nothing(stack, tmp_path):
-    results = tmp_path / "chaos.json"
     logs = {path: path.stat().st_size for path in (stack.state / "logs").glob("*.log")}
     supervisor = stack.state / "run" / "supervisor.log"
     supervised = supervisor.stat().st_size if supervisor.exists() else 0
-    drill = subprocess.run([str(stack.root / "compose" / "local"), "chaos", "--quick", "--seed", "7", "--json", str(results)],
-                           capture_output=True, text=True, timeout=900)
-    assert drill.returncode == 0, (drill.stdout[-4000:], drill.stderr[-3000:])
-    outcome = json.loads(results.read_text())
+    outcome, printed = drill(stack, tmp_path, "--quick", "--seed", "7")
     rows = outcome["faults"]
     assert {row["fault"] for row in rows if row["phase"] == "one at a time"} == FAULTS
     assert len([row for row in rows if row["phase"] == "at random"]) == 3
-    assert all(row["recoveredSeconds"] is not None for row in rows), rows
-    assert all(row["lost"] == 0 and row["duplicated"] == 0 for row in rows), rows
-    simulation = outcome["simulation"]
-    assert simulation["created"] > 0 and simulation["lost"] == 0 and simulation["duplicated"] == 0
-    assert simulation["disagreements"] == []
-    assert simulation["completed"] + simulation["failed"] == simulation["created"]
-    assert outcome["newDeadLetters"] == {} and outcome["loadProblems"] == [] and outcome["failures"] == []
     # The faults were felt: the kills and restarts made clients repeat requests.
-    assert simulation["repeatedRequests"] > 0
+    assert outcome["simulation"]["repeatedRequests"] > 0
     # The table is printed for people.
-    assert "FAULT" in drill.stdout and "TASKS AFFECTED" in drill.stdout and "PASSED" in drill.stdout
+    assert "FAULT" in printed and "TASKS AFFECTED" in printed and "PASSED" in printed
     for service in SERVICES:
         wait_for(lambda: get(stack.url(service, "/health/ready")).status == 200, 60, what=f"{service} ready after the drill")
     # The only processes that ended were the ones the drill killed (status 137): none stopped by
