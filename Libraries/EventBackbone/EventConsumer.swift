@@ -240,24 +240,28 @@ public final class EventConsumer: Service, Sendable {
             let events = items.map(\.event).filter { seen.insert($0.id).inserted }
             let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: events.map(\.id))
             try await database.withConnection { connection in try await claiming(claim, events, connection) }
-        } else if await !firstTry(items) {
-            duplicates = try await handleInTransaction(items)
+        } else {
+            switch await firstTry(items) {
+            case .declined: duplicates = try await handleInTransaction(items)
+            case .handled: break
+            case .handledAndFollowedUp: return duplicates
+            }
         }
         if handlers.wakes(after: items.lazy.map(\.event.type)) { handlers.afterCommit?() }
         return duplicates
     }
 
-    /// Whether a delivery alone was handled by its type's first try (`EventHandlers.firstTry`).
-    /// A first try that fails wrote nothing: the usual transaction takes the delivery then.
-    private func firstTry(_ items: [Item]) async -> Bool {
-        guard items.count == 1, let item = items.first, let attempt = handlers.firstTries[item.event.type] else { return false }
+    /// What the first try of a delivery alone did with it (`EventHandlers.firstTry`). A first
+    /// try that fails wrote nothing: the usual transaction takes the delivery then.
+    private func firstTry(_ items: [Item]) async -> FirstTryOutcome {
+        guard items.count == 1, let item = items.first, let attempt = handlers.firstTries[item.event.type] else { return .declined }
         let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: [item.event.id])
         do {
             return try await database.withConnection { connection in try await attempt(claim, item.event, connection) }
         } catch {
             // Expected for a redelivery (its claim fails the statement); the usual way decides.
             logger.debug("first try failed", metadata: ["event.id": "\(item.event.id)", "error": "\(error)"])
-            return false
+            return .declined
         }
     }
 

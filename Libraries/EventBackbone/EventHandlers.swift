@@ -8,7 +8,7 @@ public struct EventHandlers: Sendable {
     public typealias Handler = @Sendable (IncomingEvent, PostgresConnection) async throws -> Void
     public typealias BatchHandler = @Sendable ([IncomingEvent], PostgresConnection) async throws -> Void
     public typealias ClaimingHandler = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Void
-    public typealias FirstTry = @Sendable (InboxClaim, IncomingEvent, PostgresConnection) async throws -> Bool
+    public typealias FirstTry = @Sendable (InboxClaim, IncomingEvent, PostgresConnection) async throws -> FirstTryOutcome
     public typealias FirstTryTogether = @Sendable (InboxClaim, [IncomingEvent], PostgresConnection) async throws -> Set<UUID>
 
     private(set) var handlers: [String: Handler] = [:]
@@ -81,11 +81,13 @@ public struct EventHandlers: Sendable {
     /// outside any transaction, which either handles it in **one autocommitted statement** that
     /// also claims it — a plain `INSERT` of `claim`'s id into `claim.inbox` (no `ON CONFLICT`: a
     /// message claimed meanwhile must fail the statement, effect and all), written only together
-    /// with the effect — and returns true; or writes nothing and returns false (a duplicate, a
-    /// refusal: whatever the usual handler decides differently). Then, or when it throws, the
+    /// with the effect — and returns `.handled`; or writes nothing and returns `.declined` (a
+    /// duplicate, a refusal: whatever the usual handler decides differently). Then, or when it
+    /// throws having written nothing (a transaction of its own rolled back), the
     /// delivery goes to the handler added with `on`/`onRaw`, in the usual transaction — which
     /// is also where a message that arrives with others goes. What it saves is BEGIN, the inbox's
-    /// own statement and COMMIT: three round trips of an event's path at low rates.
+    /// own statement and COMMIT: three round trips of an event's path at low rates. An attempt
+    /// may also do, after its commit, what `afterCommit` would (`.handledAndFollowedUp`).
     public mutating func firstTry(_ eventType: String, _ attempt: @escaping FirstTry) {
         precondition(handlers[eventType] != nil && claimingHandler == nil, "a first try needs the usual handler behind it")
         firstTries[eventType] = attempt
@@ -93,7 +95,8 @@ public struct EventHandlers: Sendable {
 
     /// The same for `Payload` events, decoded (a body that does not decode goes to the usual handler).
     public mutating func firstTry<Payload: EventPayload>(
-        _ type: Payload.Type, _ attempt: @escaping @Sendable (EventEnvelope<Payload>, InboxClaim, PostgresConnection) async throws -> Bool
+        _ type: Payload.Type,
+        _ attempt: @escaping @Sendable (EventEnvelope<Payload>, InboxClaim, PostgresConnection) async throws -> FirstTryOutcome
     ) {
         firstTry(Payload.eventType) { claim, event, connection in try await attempt(try event.decode(Payload.self), claim, connection) }
     }
@@ -114,4 +117,15 @@ public struct EventHandlers: Sendable {
     public var routingKeys: [String] { handlers.keys.sorted() }
 
     func handler(for eventType: String) -> Handler? { handlers[eventType] }
+}
+
+/// What a first try (`EventHandlers.firstTry`) did with the delivery it was offered.
+public enum FirstTryOutcome: Sendable, Equatable {
+    /// Wrote nothing: the usual handler takes the delivery.
+    case declined
+    /// Handled and claimed it; `afterCommit` follows as after any commit.
+    case handled
+    /// Handled and claimed it, and did itself, after its commit, what `afterCommit` would have
+    /// done — which is then not called.
+    case handledAndFollowedUp
 }

@@ -21,6 +21,9 @@ struct EventConsumerTests {
 
     /// How many deliveries a first try handled (the suite runs its tests one at a time).
     static let firstTries = Atomic<Int>(0)
+    /// How many times the consumer called `afterCommit`, and how many follow-ups a first try did itself.
+    static let wakes = Atomic<Int>(0)
+    static let followUps = Atomic<Int>(0)
     /// While set, seq 7 fails too: a cause the test can fix before it replays the dead letter.
     static let seventhBroken = Atomic<Bool>(false)
 
@@ -52,7 +55,7 @@ struct EventConsumerTests {
                 // usual way, as a refused proposal does in tasks.
                 handlers.onRaw(events.type, handle)
                 handlers.firstTry(events.type) { claim, event, connection in
-                    guard let seq = TestEvents.seq(event.body), seq % 3 != 0 else { return false }
+                    guard let seq = TestEvents.seq(event.body), seq % 3 != 0 else { return .declined }
                     if seq == 5 { throw AlwaysFails() }
                     try await connection.query(
                         """
@@ -64,7 +67,10 @@ struct EventConsumerTests {
                         logger: logger
                     )
                     Self.firstTries.add(1, ordering: .relaxed)
-                    return true
+                    // Seq 11 stands for a first try that follows its commit up itself.
+                    guard seq == 11 else { return .handled }
+                    Self.followUps.add(1, ordering: .relaxed)
+                    return .handledAndFollowedUp
                 }
             case .firstTryTogether:
                 // A batch is claimed and recorded in one statement — except every third seq and
@@ -111,6 +117,7 @@ struct EventConsumerTests {
                     )
                 }
             }
+            handlers.afterCommit = { Self.wakes.add(1, ordering: .relaxed) }
             let publisher = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             let consuming = AMQPConnection(url: TestServers.amqpURL, logger: logger)
             var options = EventConsumer.Options()
@@ -237,6 +244,29 @@ struct EventConsumerTests {
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = 1", client) == 1)
             #expect(try await TestServers.count("SELECT count(*) FROM \(schema).inbox", client) == 2)
             #expect(Self.firstTries.load(ordering: .relaxed) == before + 1)
+        }
+    }
+
+    @Test func aFirstTryThatFollowsItsCommitUpItselfIsNotFollowedUpAgain() async throws {
+        try await withConsumer(.firstTry) { client, schema, events, publisher, _ in
+            func handled(_ seq: Int) async throws -> Bool {
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq = \(seq)", client) == 1
+                }
+            }
+            let wakes = Self.wakes.load(ordering: .relaxed), followUps = Self.followUps.load(ordering: .relaxed)
+            try await publisher.publish([events.message(seq: 1)])
+            #expect(try await handled(1))
+            #expect(try await TestServers.eventually { Self.wakes.load(ordering: .relaxed) == wakes + 1 })
+            try await publisher.publish([events.message(seq: 11)])
+            #expect(try await handled(11))
+            try await Task.sleep(for: .milliseconds(200))
+            #expect(Self.followUps.load(ordering: .relaxed) == followUps + 1)
+            #expect(Self.wakes.load(ordering: .relaxed) == wakes + 1)
+            // Declined by the first try, handled the usual way: followed up by the consumer.
+            try await publisher.publish([events.message(seq: 3)])
+            #expect(try await handled(3))
+            #expect(try await TestServers.eventually { Self.wakes.load(ordering: .relaxed) == wakes + 2 })
         }
     }
 

@@ -83,7 +83,8 @@ struct RoundStatementTests {
 
     @Test func theRoundReadsTheWaitingTasksAndWhoCouldTakeOneInOneStatement() async throws {
         try await withStore { store, client in
-            let (queue, candidates, _) = try await store.roundInputs(limit: 10)
+            let inputs = try await store.roundInputs(limit: 10)
+            let (queue, candidates) = (inputs.queue, inputs.candidates)
             #expect(Set(queue.map(\.id)) == [waiting, renewed])
             #expect(queue.first { $0.id == renewed }?.version == 3)
             #expect(queue.first { $0.id == waiting }?.requiredSkills == ["a"])

@@ -5,14 +5,16 @@ import KeyValueStore
 import Logging
 import Metrics
 import Persistence
+import PostgresNIO
 import Resilience
 import ServiceLifecycle
 import Synchronization
 import Telemetry
 
 /// Runs assignment rounds: at once whenever something that can make an assignment possible
-/// happens (`wake()`), and every sweep interval as a safety net. A round plans with the pure
-/// policy, then makes each proposal under Redis locks on the task and the employee, in a
+/// happens (`wake()`), and every sweep interval as a safety net — or, for a task created while no
+/// round runs, in the transaction that consumes its creation (`created`). A round plans with the
+/// pure policy, then makes each proposal under Redis locks on the task and the employee, in a
 /// transaction whose conditional updates keep it correct even if a lock expires midway.
 final class Assigner: Service, Sendable {
     private let store: SchedulerStore
@@ -20,6 +22,8 @@ final class Assigner: Service, Sendable {
     private let settings: SchedulerSettings
     private let logger: Logger
     private let signal = WakeSignal()
+    /// One round at a time in this process: the assigner's or a creation's.
+    let gate = RoundGate()
     private let proposals = Counter(label: "orchestrator_proposals_total")
     private let conflicts = Counter(label: "orchestrator_proposal_conflicts_total")
     /// The first wake no round has answered yet (`HopLatency.now()`), and the two hops it times.
@@ -51,6 +55,8 @@ final class Assigner: Service, Sendable {
             while !Task.isCancelled {
                 await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
+                // A creation's round is running: it wakes this loop again when it leaves.
+                guard self.gate.enter() else { continue }
                 if let since = self.woken.withLock({ woken -> Int64? in
                     defer { woken = nil }; return woken
                 }) {
@@ -69,6 +75,9 @@ final class Assigner: Service, Sendable {
                     failures += 1
                     self.logger.warning("assignment round failed", metadata: ["error": "\(error)", "retry.in": "\(next)"])
                 }
+                // A creation turned away meanwhile joined the queue by itself, and its commit woke
+                // this loop.
+                _ = self.gate.leave()
             }
         }
     }
@@ -78,61 +87,134 @@ final class Assigner: Service, Sendable {
     /// locks. Returns whether some planned proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
-        let (queue, candidates, traces) = try await store.roundInputs(limit: settings.roundSize)
-        guard !queue.isEmpty, !candidates.isEmpty else { return false }
-        let plan = AssignmentPolicy(agingStep: settings.agingStep).plan(queue: queue, candidates: candidates, at: Date())
-        guard !plan.isEmpty else { return false }
-        let skills = Dictionary(queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })
-
-        let locks = await lock(plan)
-        // Each proposal continues the trace of its task's creation, in a span of its own when
-        // spans are exported.
-        let exporting = SpanExport.isOn
-        let intents = plan.enumerated().filter { locks.granted[$0.offset] }.map { _, proposal in
-            SchedulerStore.Intent(
-                taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, employeeId: proposal.employeeId,
-                requiredSkills: skills[proposal.taskId] ?? [], manual: false, correlationId: UUID.random(), causationId: nil,
-                trace: traces[proposal.taskId].map { exporting && $0.sampled ? $0.child() : $0 }
-            )
-        }
-        let outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>]
+        guard let plan = planned(try await store.roundInputs(limit: settings.roundSize)) else { return false }
+        var held: [RedisLock] = []
+        let made: Made
         do {
-            outcomes = try await store.client.transaction(logger: logger) { connection in
-                try await store.propose(intents, on: connection)
+            let intents = await lock(plan, holding: &held)
+            made = try await store.client.transaction(logger: logger) { connection in
+                Made(plan: plan, intents: intents, outcomes: try await store.propose(intents, on: connection))
             }
         } catch {
-            await release(locks.held)
+            await release(held)
             throw error
         }
-        // The proposals are on their way (the relay has them): the locks' release is not.
-        roundTime.recordNanoseconds((HopLatency.now() - started) * 1_000)
-        if exporting { recordSpans(intents, outcomes: outcomes, parents: traces, from: UInt64(started) * 1_000) }
-        await release(locks.held)
-        let made = outcomes.filter { if case .success = $0 { true } else { false } }.count
-        proposals.increment(by: made)
-        conflicts.increment(by: plan.count - made)
-        return made < plan.count
+        return await finish(made, started: started, releasing: held)
     }
 
-    /// Locks on every planned task and employee, taken in one pipeline: which proposals got both,
-    /// and the locks to release. When Redis cannot be reached every proposal goes ahead — the
-    /// database alone keeps them correct; the locks only keep replicas out of each other's way.
-    private func lock(_ plan: [AssignmentPolicy.Proposal]) async -> (granted: [Bool], held: [RedisLock]) {
+    /// A `task.created` arriving alone, as the scheduler's consumer's first try: when no round
+    /// runs in this process, the task joins the queue, the message is claimed and the round it
+    /// makes possible is planned and proposed, all in one transaction — one commit and no
+    /// wake-up between the creation and its offer (docs/scheduling.md). When a round runs, the
+    /// task joins the queue by itself (`SchedulerStore.createdAlone`) and that round's successor,
+    /// woken by the commit, takes it. `.declined` (nothing written) when the scheduler has a view
+    /// of the task already; when it throws, the transaction was rolled back and the usual way
+    /// takes the delivery.
+    func created(
+        _ event: EventEnvelope<TaskCreated>, claim: InboxClaim, on connection: PostgresConnection
+    ) async throws
+        -> FirstTryOutcome
+    {
+        let trace = EventTrace.handling(event.id)
+        guard gate.enter() else {
+            let written = try await store.createdAlone(event.data, at: event.occurredAt, trace: trace, claim: claim, on: connection)
+            return written ? .handled : .declined
+        }
+        // The assigner, turned away while this round ran, looks again.
+        defer { if gate.leave() { wake() } }
+        let started = HopLatency.now()
+        var held: [RedisLock] = []
+        let made: Made?
+        do {
+            made = try await connection.transaction(logger: logger) { connection -> Made? in
+                guard
+                    let inputs = try await store.createdWithRoundInputs(
+                        event.data, at: event.occurredAt, trace: trace, claim: claim, limit: settings.roundSize, on: connection)
+                else { return nil }
+                guard let plan = planned(inputs) else { return Made(plan: nil) }
+                let intents = await lock(plan, holding: &held)
+                return Made(plan: plan, intents: intents, outcomes: try await store.propose(intents, on: connection))
+            }
+        } catch {
+            await release(held)
+            throw error
+        }
+        guard let made else { return .declined }
+        // A round that could not make all it planned leaves the rest to the assigner, woken as
+        // after any creation; one that could has done what that round would have.
+        return await finish(made, started: started, releasing: held) ? .handled : .handledAndFollowedUp
+    }
+
+    /// A round's plan: the proposals the policy makes of `inputs`, with each task's skills and
+    /// the traces its proposals continue. Nil when nothing can be proposed.
+    private func planned(_ inputs: SchedulerStore.RoundInputs) -> Planned? {
+        guard !inputs.queue.isEmpty, !inputs.candidates.isEmpty else { return nil }
+        let proposals = AssignmentPolicy(agingStep: settings.agingStep).plan(
+            queue: inputs.queue, candidates: inputs.candidates, at: Date())
+        guard !proposals.isEmpty else { return nil }
+        let skills = Dictionary(inputs.queue.map { ($0.id, $0.requiredSkills) }, uniquingKeysWith: { first, _ in first })
+        return Planned(proposals: proposals, skills: skills, traces: inputs.traces)
+    }
+
+    /// What a round plans to propose.
+    private struct Planned: Sendable {
+        var proposals: [AssignmentPolicy.Proposal]
+        var skills: [UUID: Set<String>]
+        var traces: [UUID: TraceParent]
+    }
+
+    /// What a round tried (the planned proposals whose locks it got) and what became of each.
+    private struct Made: Sendable {
+        var plan: Planned?
+        var intents: [SchedulerStore.Intent] = []
+        var outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>] = []
+    }
+
+    /// Takes locks on every planned task and employee in one pipeline, adding them to `held`,
+    /// and returns the proposals that got both, to make. When Redis cannot be reached every
+    /// proposal goes ahead — the database alone keeps them correct; the locks only keep
+    /// replicas out of each other's way.
+    private func lock(_ plan: Planned, holding held: inout [RedisLock]) async -> [SchedulerStore.Intent] {
         func keys(_ proposal: AssignmentPolicy.Proposal) -> (task: String, employee: String) {
             ("scheduler:lock:task:\(proposal.taskId)", "scheduler:lock:employee:\(proposal.employeeId)")
         }
-        let acquired: [String: RedisLock]
+        var granted = plan.proposals
         do {
-            acquired = try await RedisLock.acquire(plan.flatMap { [keys($0).task, keys($0).employee] }, ttl: settings.lockTTL, on: redis)
+            let acquired = try await RedisLock.acquire(
+                plan.proposals.flatMap { [keys($0).task, keys($0).employee] }, ttl: settings.lockTTL, on: redis)
+            held += acquired.values
+            granted = plan.proposals.filter { acquired[keys($0).task] != nil && acquired[keys($0).employee] != nil }
         } catch {
             logger.warning("redis unavailable; proposing without locks", metadata: ["error": "\(error)"])
-            return (Array(repeating: true, count: plan.count), [])
         }
-        let granted = plan.map { acquired[keys($0).task] != nil && acquired[keys($0).employee] != nil }
-        return (granted, Array(acquired.values))
+        // Each proposal continues the trace of its task's creation, in a span of its own when
+        // spans are exported.
+        let exporting = SpanExport.isOn
+        return granted.map { proposal in
+            SchedulerStore.Intent(
+                taskId: proposal.taskId, expectedVersion: proposal.expectedVersion, employeeId: proposal.employeeId,
+                requiredSkills: plan.skills[proposal.taskId] ?? [], manual: false, correlationId: UUID.random(), causationId: nil,
+                trace: plan.traces[proposal.taskId].map { exporting && $0.sampled ? $0.child() : $0 }
+            )
+        }
+    }
+
+    /// After a round's commit: its time and spans recorded, the locks released (the proposals
+    /// are on their way — the relay has them — the release is not), the proposals counted.
+    /// Returns whether some planned proposals could not be made.
+    private func finish(_ made: Made, started: Int64, releasing held: [RedisLock]) async -> Bool {
+        guard let plan = made.plan else { return false }
+        roundTime.recordNanoseconds((HopLatency.now() - started) * 1_000)
+        if SpanExport.isOn { recordSpans(made.intents, outcomes: made.outcomes, parents: plan.traces, from: UInt64(started) * 1_000) }
+        await release(held)
+        let count = made.outcomes.filter { if case .success = $0 { true } else { false } }.count
+        proposals.increment(by: count)
+        conflicts.increment(by: plan.proposals.count - count)
+        return count < plan.proposals.count
     }
 
     private func release(_ locks: [RedisLock]) async {
+        guard !locks.isEmpty else { return }
         try? await RedisLock.release(locks, on: redis)
     }
 }

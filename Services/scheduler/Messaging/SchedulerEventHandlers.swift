@@ -13,6 +13,7 @@ struct SchedulerEventHandlers: Sendable {
     let logger: Logger
 
     var handlers: EventHandlers {
+        let assigner = assigner
         var handlers = EventHandlers()
         handlers.on(UserRegistered.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
         handlers.on(UserUpdated.self) { event, connection in try await store.profile(event.data, at: event.occurredAt, on: connection) }
@@ -39,10 +40,10 @@ struct SchedulerEventHandlers: Sendable {
             let due = try await store.created(creations, traces: traces, on: connection) + store.apply(changes, on: connection)
             try await carryOut(due, on: connection)
         }
-        // A new task arriving alone joins the queue in one statement that also claims it.
+        // A new task arriving alone joins the queue with its claim and, when no round runs, gets
+        // the round it makes possible in the same transaction.
         handlers.firstTry(TaskCreated.self) { event, claim, connection in
-            try await store.createdAlone(
-                event.data, at: event.occurredAt, trace: EventTrace.handling(event.id), claim: claim, on: connection)
+            try await assigner.created(event, claim: claim, on: connection)
         }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)
@@ -57,7 +58,6 @@ struct SchedulerEventHandlers: Sendable {
                 causationId: event.id, on: connection
             )
         }
-        let assigner = assigner
         handlers.afterCommit = { assigner.wake() }
         // Only what can make an assignment possible starts a round: work to give (a new or
         // requeued task, a refused proposal, an edit that reorders the queue or changes who

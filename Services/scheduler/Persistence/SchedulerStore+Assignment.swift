@@ -13,61 +13,115 @@ extension SchedulerStore {
     static let holding = "('PROPOSED', 'ASSIGNED', 'IN_PROGRESS')"
     static let notWaiting = "the task is not waiting (or not at the version seen)"
 
-    /// What a round plans from, read in one statement: the most urgent tasks waiting for someone
-    /// (at most `limit`, by base priority, then age; the policy orders them by effective
-    /// priority), and — only when some are waiting — the employees who could take one now:
-    /// active, online, AVAILABLE, with free capacity.
+    /// What a round plans from: the tasks waiting for someone, the employees who could take one
+    /// now, and the trace each waiting task's creation belongs to, which its proposal continues.
+    struct RoundInputs: Sendable {
+        var queue: [AssignmentPolicy.QueuedTask] = []
+        var candidates: [AssignmentPolicy.Candidate] = []
+        var traces: [UUID: TraceParent] = [:]
+    }
+
+    /// The columns of a waiting task a round reads.
+    static let waitingColumns =
+        "id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until, traceparent"
+
+    /// The rest of a round's read after its `waiting` CTE (`waitingColumns` of the tasks it
+    /// plans): the held tasks' loads, then one row per waiting task and — only when some wait —
+    /// one per employee who could take one now: active, online, AVAILABLE, with free capacity.
     ///
     /// The loads are counted once, from the held tasks' index, before the join: joined per
     /// employee, a plan made while nothing was held (a prepared statement keeps its plan) walked
     /// every held task for every ready employee — 7,700 buffers and up to 56 ms a round under
     /// load (docs/benchmarks.md). Both halves share the statement's snapshot; each row says
     /// which half it belongs to, and the columns the halves do not share are NULL in the other.
-    /// With them, the trace each waiting task's creation belongs to, which its proposal continues.
-    func roundInputs(
-        limit: Int
-    ) async throws -> (queue: [AssignmentPolicy.QueuedTask], candidates: [AssignmentPolicy.Candidate], traces: [UUID: TraceParent]) {
-        let rows = try await client.rows(
-            of: RoundInputs(
+    static let roundReadTail = """
+        held AS MATERIALIZED (
+            SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
+            WHERE stage IN \(Self.holding) GROUP BY assignee_id
+        )
+        SELECT true, \(Self.waitingColumns)
+        FROM waiting
+        UNION ALL
+        SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL, NULL
+        FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
+        WHERE EXISTS (SELECT 1 FROM waiting)
+            AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
+            AND coalesce(h.load, 0) < e.capacity
+        """
+
+    /// What a round plans from, read in one statement: the most urgent tasks waiting for someone
+    /// (at most `limit`, by base priority, then age; the policy orders them by effective
+    /// priority) and the employees who could take one (`roundReadTail`).
+    func roundInputs(limit: Int) async throws -> RoundInputs {
+        try Self.roundInputs(
+            try await client.rows(
+                of: ReadRoundInputs(
+                    query: """
+                        WITH waiting AS MATERIALIZED (
+                            SELECT \(unescaped: Self.waitingColumns)
+                            FROM scheduler.tasks WHERE stage = 'PENDING' AND known
+                            ORDER BY priority, created_at LIMIT \(limit)
+                        ), \(unescaped: Self.roundReadTail)
+                        """), logger: logger))
+    }
+
+    /// A `task.created` that arrives alone, with the round it makes possible (issue 20: the
+    /// scheduler proposes in the transaction that consumed the creation): the task joins the
+    /// queue, the message is claimed, and what a round plans from is read — the new task among
+    /// the `limit` most urgent waiting ones — in one statement, inside the caller's transaction
+    /// (`Assigner.created`). Nil, having written nothing, when the scheduler has a view of the
+    /// task already (see `createdAlone`). A message claimed meanwhile fails the statement.
+    func createdWithRoundInputs(
+        _ task: TaskCreated, at: Date, trace: TraceParent? = nil, claim: InboxClaim, limit: Int, on connection: PostgresConnection
+    ) async throws -> RoundInputs? {
+        precondition(claim.inbox == "scheduler.inbox" && claim.ids.count == 1, "one message of the scheduler's inbox")
+        let rows = try await connection.rows(
+            of: CreatedWithRoundInputs(
                 query: """
-                    WITH waiting AS MATERIALIZED (
-                        SELECT id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until, traceparent
-                        FROM scheduler.tasks WHERE stage = 'PENDING' AND known
-                        ORDER BY priority, created_at LIMIT \(limit)
-                    ), held AS MATERIALIZED (
-                        SELECT assignee_id, count(*)::int AS load FROM scheduler.tasks
-                        WHERE stage IN \(unescaped: Self.holding) GROUP BY assignee_id
-                    )
-                    SELECT true, id, version, priority, required_skills, created_at, avoid_employee_id, not_before, avoid_until, traceparent
-                    FROM waiting
-                    UNION ALL
-                    SELECT false, e.id, e.capacity, coalesce(h.load, 0), e.skills, e.last_assigned_at, NULL, NULL, NULL, NULL
-                    FROM scheduler.employees e LEFT JOIN held h ON h.assignee_id = e.id
-                    WHERE EXISTS (SELECT 1 FROM waiting)
-                        AND e.is_employee AND e.active AND e.online AND e.availability = 'AVAILABLE'
-                        AND coalesce(h.load, 0) < e.capacity
+                    WITH written AS (
+                        INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, created_at, stage, version, last_event,
+                                                     traceparent)
+                        VALUES (\(task.taskId), true, \(task.name), \(task.priority), \(task.requiredSkills), \(at),
+                                \(TaskView.Stage.pending.rawValue), \(task.version), \(TaskView.Change.created.eventType), \(trace?.header))
+                        ON CONFLICT (id) DO NOTHING
+                        RETURNING \(unescaped: Self.waitingColumns)
+                    ), claimed AS (
+                        INSERT INTO scheduler.inbox (queue, message_id) SELECT \(claim.queue), \(claim.ids[0]) FROM written
+                    ), waiting AS MATERIALIZED (
+                        -- The statement's snapshot does not hold the row it writes: the new task joins
+                        -- the others here. Nothing at all is read when it was not written.
+                        (SELECT \(unescaped: Self.waitingColumns)
+                         FROM scheduler.tasks WHERE stage = 'PENDING' AND known AND EXISTS (SELECT 1 FROM written)
+                         ORDER BY priority, created_at LIMIT \(limit))
+                        UNION ALL
+                        SELECT \(unescaped: Self.waitingColumns) FROM written
+                    ), \(unescaped: Self.roundReadTail)
                     """), logger: logger)
-        var queue: [AssignmentPolicy.QueuedTask] = []
-        var candidates: [AssignmentPolicy.Candidate] = []
-        var traces: [UUID: TraceParent] = [:]
+        let inputs = try Self.roundInputs(rows)
+        return inputs.queue.isEmpty ? nil : inputs
+    }
+
+    /// A round's read, row by row: a task — version, priority, its skills, created; or an
+    /// employee — capacity, load, skills, last offer.
+    private static func roundInputs(_ rows: [PostgresRow]) throws -> RoundInputs {
+        var inputs = RoundInputs()
         for row in rows {
-            // A task: version, priority, its skills, created; an employee: capacity, load, skills, last offer.
             let (isTask, id, first, second, skills, moment, avoid, notBefore, avoidUntil, traceparent) = try row.decode(
                 (Bool, UUID, Int, Int, [String], Date?, UUID?, Date?, Date?, String?).self
             )
             if isTask {
-                traces[id] = traceparent.flatMap(TraceParent.init(header:))
+                inputs.traces[id] = traceparent.flatMap(TraceParent.init(header:))
                 // `moment` is created_at, NOT NULL for a task.
-                queue.append(
+                inputs.queue.append(
                     .init(
                         id: id, version: first, priority: second, requiredSkills: Set(skills), createdAt: moment ?? .distantPast,
                         avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
                     ))
             } else {
-                candidates.append(.init(id: id, skills: Set(skills), capacity: first, load: second, lastAssignedAt: moment))
+                inputs.candidates.append(.init(id: id, skills: Set(skills), capacity: first, load: second, lastAssignedAt: moment))
             }
         }
-        return (queue, candidates, traces)
+        return inputs
     }
 
     /// Why a proposal could not be made.
@@ -271,7 +325,8 @@ extension SchedulerStore {
 }
 
 // The round's statements, prepared once per connection: a busy scheduler runs them every round.
-private struct RoundInputs: PreparedSQL { let query: PostgresQuery }
+private struct ReadRoundInputs: PreparedSQL { let query: PostgresQuery }
+private struct CreatedWithRoundInputs: PreparedSQL { let query: PostgresQuery }
 private struct LockEmployees: PreparedSQL { let query: PostgresQuery }
 private struct Loads: PreparedSQL { let query: PostgresQuery }
 private struct LockTasks: PreparedSQL { let query: PostgresQuery }

@@ -28,9 +28,9 @@ struct TaskEventHandlers: Sendable {
         handlers.firstTry(AssignmentProposed.self) { event, claim, connection in
             do {
                 try await offer(event, on: connection, claim: claim)
-                return true
+                return .handled
             } catch is TransitionFailure {
-                return false
+                return .declined
             }
         }
         handlers.on(ReservationExpired.self) { try await expired($0, $1) }

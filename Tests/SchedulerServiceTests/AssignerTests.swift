@@ -1,0 +1,137 @@
+import EventBackbone
+import EventContracts
+import Foundation
+import KeyValueStore
+import Logging
+import PostgresNIO
+import ScratchDatabase
+import ServiceRuntime
+import Testing
+
+@testable import SchedulerService
+
+/// A `task.created` arriving alone while no round runs: the view, the message's claim and the
+/// round it makes possible commit in one transaction (`Assigner.created`, docs/scheduling.md).
+@Suite(
+    .enabled(
+        if: ScratchDatabase.isConfigured && ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"] != nil,
+        "needs the test database and Redis"),
+    .serialized)
+struct AssignerTests {
+    let logger = Logger(label: "assigner-test")
+    let ready = UUID()
+
+    /// A scratch scheduler schema with one employee ready for skill `a` (capacity 2), and an
+    /// assigner over it and the test Redis.
+    func withAssigner(_ body: @Sendable (Assigner, PostgresClient) async throws -> Void) async throws {
+        try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "assigner") {
+            client in
+            try await client.query(
+                """
+                INSERT INTO scheduler.employees (id, username, full_name, is_employee, active, online, availability, capacity, skills)
+                VALUES (\(ready), 'ready', 'R', true, true, true, 'AVAILABLE', 2, '{a}')
+                """,
+                logger: logger
+            )
+            let redis = RedisConnection(
+                url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
+            let store = SchedulerStore(client: client, logger: logger)
+            let settings = try SchedulerSettings(EnvironmentReader([:]))
+            try await body(Assigner(store: store, redis: redis, settings: settings, logger: logger), client)
+        }
+    }
+
+    func created(skills: [String] = ["a"]) -> EventEnvelope<TaskCreated> {
+        EventEnvelope(
+            source: "tasks", correlationId: UUID(), causationId: nil,
+            data: TaskCreated(
+                taskId: UUID(), version: 1, name: "new", priority: 2, requiredSkills: skills, maxAttempts: 3, createdBy: UUID()))
+    }
+
+    func claim(_ event: EventEnvelope<TaskCreated>) -> InboxClaim {
+        InboxClaim(inbox: "scheduler.inbox", queue: "scheduler.events", ids: [event.id])
+    }
+
+    func first(_ assigner: Assigner, _ event: EventEnvelope<TaskCreated>, _ client: PostgresClient) async throws -> FirstTryOutcome {
+        try await client.withConnection { try await assigner.created(event, claim: claim(event), on: $0) }
+    }
+
+    func value(_ sql: String, _ client: PostgresClient) async throws -> String? {
+        let rows = try await client.query(PostgresQuery(unsafeSQL: sql), logger: logger).collect()
+        return try rows.first?.decode(String?.self)
+    }
+
+    /// The task's stage and assignee, and how many proposals for it the outbox holds.
+    func state(of task: UUID, _ client: PostgresClient) async throws -> (stage: String?, assignee: String?, proposals: String?) {
+        (
+            try await value("SELECT stage FROM scheduler.tasks WHERE id = '\(task)'", client),
+            try await value("SELECT assignee_id::text FROM scheduler.tasks WHERE id = '\(task)'", client),
+            try await value("SELECT count(*)::text FROM scheduler.outbox WHERE body::jsonb #>> '{data,taskId}' = '\(task)'", client)
+        )
+    }
+
+    func claimed(_ event: EventEnvelope<TaskCreated>, _ client: PostgresClient) async throws -> Bool {
+        try await value("SELECT count(*)::text FROM scheduler.inbox WHERE message_id = '\(event.id)'", client) == "1"
+    }
+
+    @Test func aTaskCreatedWhileNoRoundRunsIsProposedInTheTransactionThatClaimsIt() async throws {
+        try await withAssigner { assigner, client in
+            // The round is a whole one: a task waiting from before is planned with the new one.
+            let older = UUID()
+            try await client.query(
+                """
+                INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, stage, version, last_event, created_at)
+                VALUES (\(older), true, 'o', 1, '{a}', 'PENDING', 1, 'task.created', now() - interval '1 minute')
+                """,
+                logger: logger
+            )
+            let event = created()
+            #expect(try await first(assigner, event, client) == .handledAndFollowedUp)
+            let stored = try await state(of: event.data.taskId, client)
+            #expect(stored.stage == "PROPOSED" && stored.assignee == ready.uuidString.lowercased() && stored.proposals == "1")
+            #expect(try await state(of: older, client).stage == "PROPOSED")
+            #expect(try await claimed(event, client))
+            // A redelivery finds the view: nothing written, the usual way decides.
+            #expect(try await first(assigner, event, client) == .declined)
+            #expect(try await state(of: event.data.taskId, client).proposals == "1")
+        }
+    }
+
+    @Test func aTaskNobodyCanTakeJoinsTheQueueAndNeedsNoOtherRound() async throws {
+        try await withAssigner { assigner, client in
+            let event = created(skills: ["b"])
+            #expect(try await first(assigner, event, client) == .handledAndFollowedUp)
+            let stored = try await state(of: event.data.taskId, client)
+            #expect(stored.stage == "PENDING" && stored.assignee == nil && stored.proposals == "0")
+            #expect(try await claimed(event, client))
+        }
+    }
+
+    @Test func whileARoundRunsTheTaskJoinsTheQueueAloneAndTheRoundIsToldToLookAgain() async throws {
+        try await withAssigner { assigner, client in
+            #expect(assigner.gate.enter())
+            let event = created()
+            // Handled, and the consumer wakes the assigner after its commit, as after any creation.
+            #expect(try await first(assigner, event, client) == .handled)
+            let stored = try await state(of: event.data.taskId, client)
+            #expect(stored.stage == "PENDING" && stored.proposals == "0")
+            #expect(try await claimed(event, client))
+            #expect(assigner.gate.leave())
+        }
+    }
+
+    @Test func aClaimTakenMeanwhileFailsTheWholeTransaction() async throws {
+        try await withAssigner { assigner, client in
+            let event = created()
+            try await client.query(
+                "INSERT INTO scheduler.inbox (queue, message_id) VALUES ('scheduler.events', \(event.id))", logger: logger)
+            await #expect(throws: (any Error).self) { try await first(assigner, event, client) }
+            let stored = try await state(of: event.data.taskId, client)
+            #expect(stored.stage == nil && stored.proposals == "0")
+            // The gate was left: the next creation gets its round.
+            let next = created()
+            #expect(try await first(assigner, next, client) == .handledAndFollowedUp)
+            #expect(try await state(of: next.data.taskId, client).stage == "PROPOSED")
+        }
+    }
+}
