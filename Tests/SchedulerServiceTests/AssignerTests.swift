@@ -134,4 +134,16 @@ struct AssignerTests {
             #expect(try await state(of: next.data.taskId, client).stage == "PROPOSED")
         }
     }
+
+    @Test func theCreationsRoundReleasesItsLocks() async throws {
+        try await withAssigner { assigner, client in
+            let event = created()
+            #expect(try await first(assigner, event, client) == .handledAndFollowedUp)
+            let redis = RedisConnection(
+                url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
+            for key in ["scheduler:lock:task:\(event.data.taskId)", "scheduler:lock:employee:\(ready)"] {
+                #expect(try await redis.send(["EXISTS", key]) == .integer(0), "\(key) is still held")
+            }
+        }
+    }
 }

@@ -55,8 +55,12 @@ final class Assigner: Service, Sendable {
             while !Task.isCancelled {
                 await self.signal.wait(timeout: next)
                 guard !Task.isCancelled else { break }
-                // A creation's round is running: it wakes this loop again when it leaves.
-                guard self.gate.enter() else { continue }
+                // A creation's round is running: it wakes this loop again when it leaves (so no
+                // shorter wait is needed, and a retry's zero wait must not spin meanwhile).
+                guard self.gate.enter() else {
+                    next = self.settings.sweepInterval
+                    continue
+                }
                 if let since = self.woken.withLock({ woken -> Int64? in
                     defer { woken = nil }; return woken
                 }) {

@@ -67,8 +67,8 @@ extension SchedulerStore {
 
     /// A `task.created` that arrives alone, with the round it makes possible (issue 20: the
     /// scheduler proposes in the transaction that consumed the creation): the task joins the
-    /// queue, the message is claimed, and what a round plans from is read — the new task among
-    /// the `limit` most urgent waiting ones — in one statement, inside the caller's transaction
+    /// queue, the message is claimed, and what a round plans from is read — the new task with
+    /// the `limit` most urgent of the others waiting — in one statement, inside the caller's transaction
     /// (`Assigner.created`). Nil, having written nothing, when the scheduler has a view of the
     /// task already (see `createdAlone`). A message claimed meanwhile fails the statement.
     func createdWithRoundInputs(
