@@ -112,8 +112,9 @@ final class Assigner: Service, Sendable {
     /// wake-up between the creation and its offer (docs/scheduling.md). When a round runs, the
     /// task joins the queue by itself (`SchedulerStore.createdAlone`) and that round's successor,
     /// woken by the commit, takes it. `.declined` (nothing written) when the scheduler has a view
-    /// of the task already; when it throws, the transaction was rolled back and the usual way
-    /// takes the delivery.
+    /// of the task already; when it throws, nothing it wrote committed (rolled back, or given up
+    /// with its connection after `ORCH_SCHEDULER_ROUND_TIMEOUT`) and the usual way takes the
+    /// delivery.
     func created(
         _ event: EventEnvelope<TaskCreated>, claim: InboxClaim, on connection: PostgresConnection
     ) async throws
@@ -127,10 +128,33 @@ final class Assigner: Service, Sendable {
         // The assigner, turned away while this round ran, looks again.
         defer { if gate.leave() { wake() } }
         let started = HopLatency.now()
-        var held: [RedisLock] = []
-        let made: Made?
+        // A round whose query hangs as PostgreSQL restarts is given up, as the assigner gives up
+        // its own (its Redis locks then expire): the gate must never stay taken by it. Its
+        // connection, mid-transaction under the hung query, is closed rather than handed back.
+        let round: (made: Made, held: [RedisLock])?
         do {
-            made = try await connection.transaction(logger: logger) { connection -> Made? in
+            round = try await withDeadline(settings.roundTimeout) { [self] in
+                try await creationRound(event, trace: trace, claim: claim, on: connection)
+            }
+        } catch let error as TimeoutError {
+            connection.closeWithoutWaiting()
+            throw error
+        }
+        guard let round else { return .declined }
+        // A round that could not make all it planned leaves the rest to the assigner, woken as
+        // after any creation; one that could has done what that round would have.
+        return await finish(round.made, started: started, releasing: round.held) ? .handled : .handledAndFollowedUp
+    }
+
+    /// The transaction of `created`: the view, the claim and the round's read in one statement,
+    /// then the plan, the locks and the proposals. Nil, having written nothing, when the view
+    /// existed; the locks it holds are released when it throws.
+    private func creationRound(
+        _ event: EventEnvelope<TaskCreated>, trace: TraceParent?, claim: InboxClaim, on connection: PostgresConnection
+    ) async throws -> (made: Made, held: [RedisLock])? {
+        var held: [RedisLock] = []
+        do {
+            let made = try await connection.transaction(logger: logger) { connection -> Made? in
                 guard
                     let inputs = try await store.createdWithRoundInputs(
                         event.data, at: event.occurredAt, trace: trace, claim: claim, limit: settings.roundSize, on: connection)
@@ -139,14 +163,11 @@ final class Assigner: Service, Sendable {
                 let intents = await lock(plan, holding: &held)
                 return Made(plan: plan, intents: intents, outcomes: try await store.propose(intents, on: connection))
             }
+            return made.map { ($0, held) }
         } catch {
             await release(held)
             throw error
         }
-        guard let made else { return .declined }
-        // A round that could not make all it planned leaves the rest to the assigner, woken as
-        // after any creation; one that could has done what that round would have.
-        return await finish(made, started: started, releasing: held) ? .handled : .handledAndFollowedUp
     }
 
     /// A round's plan: the proposals the policy makes of `inputs`, with each task's skills and
