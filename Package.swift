@@ -366,8 +366,8 @@ let package = Package(
         .testTarget(
             name: "SchedulerServiceTests",
             dependencies: [
-                "SchedulerService", "SchedulerAPI", "EventBackbone", "EventContracts", "KeyValueStore", "Persistence", "RouteTesting",
-                "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
+                "SchedulerService", "SchedulerAPI", "EventBackbone", "EventContracts", "KeyValueStore", "Persistence", "Resilience",
+                "RouteTesting", "ScratchDatabase", "ServiceRuntime", .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             path: "Tests/SchedulerServiceTests",

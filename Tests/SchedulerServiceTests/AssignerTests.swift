@@ -4,6 +4,7 @@ import Foundation
 import KeyValueStore
 import Logging
 import PostgresNIO
+import Resilience
 import ScratchDatabase
 import ServiceRuntime
 import Testing
@@ -23,7 +24,9 @@ struct AssignerTests {
 
     /// A scratch scheduler schema with one employee ready for skill `a` (capacity 2), and an
     /// assigner over it and the test Redis.
-    func withAssigner(_ body: @Sendable (Assigner, PostgresClient) async throws -> Void) async throws {
+    func withAssigner(
+        _ environment: [String: String] = [:], _ body: @Sendable (Assigner, PostgresClient) async throws -> Void
+    ) async throws {
         try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "assigner") {
             client in
             try await client.query(
@@ -36,7 +39,7 @@ struct AssignerTests {
             let redis = RedisConnection(
                 url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
             let store = SchedulerStore(client: client, logger: logger)
-            let settings = try SchedulerSettings(EnvironmentReader([:]))
+            let settings = try SchedulerSettings(EnvironmentReader(environment))
             try await body(Assigner(store: store, redis: redis, settings: settings, logger: logger), client)
         }
     }
@@ -144,6 +147,31 @@ struct AssignerTests {
             for key in ["scheduler:lock:task:\(event.data.taskId)", "scheduler:lock:employee:\(ready)"] {
                 #expect(try await redis.send(["EXISTS", key]) == .integer(0), "\(key) is still held")
             }
+        }
+    }
+
+    /// A creation's round stuck on a lock (as on a query PostgreSQL's restart cut) is given up
+    /// after the round timeout, and the next creation gets its round: the gate was not kept. (The
+    /// stuck round's Redis locks are left to expire: short-lived here.)
+    @Test func aStuckCreationsRoundIsGivenUpAndTheNextOneRuns() async throws {
+        try await withAssigner(["ORCH_SCHEDULER_ROUND_TIMEOUT": "1s", "ORCH_SCHEDULER_LOCK_TTL": "200ms"]) { assigner, client in
+            let stuck = created()
+            try await client.withConnection { blocker in
+                try await blocker.query("BEGIN", logger: logger)
+                try await blocker.query("SELECT id FROM scheduler.employees WHERE id = \(ready) FOR UPDATE", logger: logger)
+                // Given up by the assigner's own limit (1 s), not the test's (which stops a hang).
+                let error = await #expect(throws: TimeoutError.self) {
+                    try await withDeadline(.seconds(5)) { try await first(assigner, stuck, client) }
+                }
+                #expect(error?.limit == .seconds(1))
+                try await blocker.query("ROLLBACK", logger: logger)
+            }
+            #expect(assigner.gate.enter())
+            _ = assigner.gate.leave()
+            try await Task.sleep(for: .milliseconds(300))
+            let next = created()
+            #expect(try await first(assigner, next, client) == .handledAndFollowedUp)
+            #expect(try await state(of: next.data.taskId, client).stage == "PROPOSED")
         }
     }
 }
