@@ -82,7 +82,7 @@ public final class EventConsumer: Service, Sendable {
                     while let letters = await dead.next(upTo: 64) { await self.keep(letters) }
                 }
                 while let batch = await deliveries.next(upTo: self.options.batchSize) {
-                    await self.process(batch)
+                    await self.process(batch, arrivedBehind: deliveries)
                 }
                 group.cancelAll()
             }
@@ -113,7 +113,15 @@ public final class EventConsumer: Service, Sendable {
         let handler: EventHandlers.Handler
     }
 
-    func process(_ deliveries: [Delivery]) async {
+    /// The deliveries that arrived behind the one a first try is offered, waiting for this
+    /// consumer (0 when it is offered none): a first try that would hold the consumer longer than
+    /// one statement (a whole round) can leave that to the usual way when others wait.
+    @TaskLocal public static var waitingBehind = 0
+    /// Where the batch being handled came from.
+    @TaskLocal private static var arrivals: DeliveryQueue?
+
+    /// Handles a batch taken from `queue`, which tells first tries what waits behind it.
+    func process(_ deliveries: [Delivery], arrivedBehind queue: DeliveryQueue? = nil) async {
         metrics.delivered(deliveries)
         let started = FinishedSpan.now()
         var items: [Item] = []
@@ -138,12 +146,12 @@ public final class EventConsumer: Service, Sendable {
         }
         let traced = items.filter { $0.event.trace != nil }
         guard !traced.isEmpty else {
-            _ = await dispatch(items)
+            _ = await Self.$arrivals.withValue(queue) { await dispatch(items) }
             return
         }
         // What the handlers write continues each event's trace (`EncodedEvent`).
         let causes = Dictionary(traced.map { ($0.event.id, $0.event.trace!) }, uniquingKeysWith: { first, _ in first })
-        let failures = await EventTrace.$causes.withValue(causes) { await dispatch(items) }
+        let failures = await EventTrace.$causes.withValue(causes) { await Self.$arrivals.withValue(queue) { await dispatch(items) } }
         if SpanExport.isOn { recordSpans(traced, failures: failures, from: started) }
     }
 
@@ -257,7 +265,9 @@ public final class EventConsumer: Service, Sendable {
         guard items.count == 1, let item = items.first, let attempt = handlers.firstTries[item.event.type] else { return .declined }
         let claim = InboxClaim(inbox: "\(schema).inbox", queue: queue.name, ids: [item.event.id])
         do {
-            return try await database.withConnection { connection in try await attempt(claim, item.event, connection) }
+            return try await Self.$waitingBehind.withValue(Self.arrivals?.backlog ?? 0) {
+                try await database.withConnection { connection in try await attempt(claim, item.event, connection) }
+            }
         } catch {
             // Expected for a redelivery (its claim fails the statement); the usual way decides.
             logger.debug("first try failed", metadata: ["event.id": "\(item.event.id)", "error": "\(error)"])

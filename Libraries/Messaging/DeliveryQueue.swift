@@ -42,6 +42,9 @@ public final class DeliveryQueue: Sendable {
         }
     }
 
+    /// How many deliveries have arrived and wait to be taken.
+    public var backlog: Int { state.withLock { $0.buffer.count } }
+
     func push(_ delivery: Delivery) {
         let resume = state.withLock { state -> (CheckedContinuation<[Delivery]?, Never>, [Delivery])? in
             state.buffer.append(delivery)

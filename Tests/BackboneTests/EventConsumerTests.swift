@@ -26,10 +26,14 @@ struct EventConsumerTests {
     static let followUps = Atomic<Int>(0)
     /// While set, seq 7 fails too: a cause the test can fix before it replays the dead letter.
     static let seventhBroken = Atomic<Bool>(false)
+    /// While set, the usual handler holds seq 12, so that deliveries queue behind it.
+    static let twelfthHeld = Atomic<Bool>(false)
+    /// What `EventConsumer.waitingBehind` said to each seq's first try.
+    static let waitingBehind = Mutex<[Int: Int]>([:])
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
-        _ handling: Handling = .oneByOne,
+        _ handling: Handling = .oneByOne, batchSize: Int = EventConsumer.Options().batchSize,
         _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
@@ -42,6 +46,7 @@ struct EventConsumerTests {
                 guard let seq = TestEvents.seq(event.body) else { throw PoisonMessage(reason: "no seq") }
                 if seq == 5 { throw AlwaysFails() }
                 if seq == 7, Self.seventhBroken.load(ordering: .relaxed) { throw NotYetFixed() }
+                while seq == 12, Self.twelfthHeld.load(ordering: .relaxed) { try await Task.sleep(for: .milliseconds(10)) }
                 try await ProbeSchema.record(seq: seq, eventId: event.id, in: schema, on: connection, logger: logger)
             }
             switch handling {
@@ -55,7 +60,9 @@ struct EventConsumerTests {
                 // usual way, as a refused proposal does in tasks.
                 handlers.onRaw(events.type, handle)
                 handlers.firstTry(events.type) { claim, event, connection in
-                    guard let seq = TestEvents.seq(event.body), seq % 3 != 0 else { return .declined }
+                    guard let seq = TestEvents.seq(event.body) else { return .declined }
+                    Self.waitingBehind.withLock { $0[seq] = EventConsumer.waitingBehind }
+                    guard seq % 3 != 0 else { return .declined }
                     if seq == 5 { throw AlwaysFails() }
                     try await connection.query(
                         """
@@ -123,6 +130,7 @@ struct EventConsumerTests {
             var options = EventConsumer.Options()
             options.maxAttempts = 3
             options.retryDelay = .milliseconds(200)
+            options.batchSize = batchSize
             let queue = "test.consumer.\(schema)"
             let consumer = EventConsumer(
                 queue: queue, queueType: .classic, handlers: handlers, schema: schema, database: client,
@@ -267,6 +275,27 @@ struct EventConsumerTests {
             try await publisher.publish([events.message(seq: 3)])
             #expect(try await handled(3))
             #expect(try await TestServers.eventually { Self.wakes.load(ordering: .relaxed) == wakes + 2 })
+        }
+    }
+
+    /// A first try learns how many deliveries wait behind the one it is offered (the scheduler's
+    /// creation round steps aside when any do).
+    @Test func aFirstTryIsToldWhatWaitsBehindItsDelivery() async throws {
+        try await withConsumer(.firstTry, batchSize: 1) { client, schema, events, publisher, _ in
+            Self.twelfthHeld.store(true, ordering: .relaxed)
+            defer { Self.twelfthHeld.store(false, ordering: .relaxed) }
+            try await publisher.publish([events.message(seq: 12)])
+            #expect(try await TestServers.eventually { Self.waitingBehind.withLock { $0[12] } != nil })
+            // Seq 12 is held by the usual handler; three more arrive and wait for the consumer.
+            try await publisher.publish([events.message(seq: 13), events.message(seq: 14), events.message(seq: 16)])
+            try await Task.sleep(for: .milliseconds(500))
+            Self.twelfthHeld.store(false, ordering: .relaxed)
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled WHERE seq IN (12, 13, 14, 16)", client) == 4
+                })
+            let told = Self.waitingBehind.withLock { $0 }
+            #expect(told[12] == 0 && told[13] == 2 && told[14] == 1 && told[16] == 0)
         }
     }
 

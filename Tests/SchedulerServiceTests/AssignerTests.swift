@@ -123,6 +123,21 @@ struct AssignerTests {
         }
     }
 
+    @Test func withDeliveriesWaitingBehindItTheTaskJoinsTheQueueAloneAndLeavesTheRoundToTheAssigner() async throws {
+        try await withAssigner { assigner, client in
+            let event = created()
+            let outcome = try await EventConsumer.$waitingBehind.withValue(2) { try await first(assigner, event, client) }
+            // Handled: the consumer's commit wakes the assigner, whose round proposes it.
+            #expect(outcome == .handled)
+            let stored = try await state(of: event.data.taskId, client)
+            #expect(stored.stage == "PENDING" && stored.proposals == "0")
+            #expect(try await claimed(event, client))
+            // The gate was never taken.
+            #expect(assigner.gate.enter())
+            #expect(!assigner.gate.leave())
+        }
+    }
+
     @Test func aClaimTakenMeanwhileFailsTheWholeTransaction() async throws {
         try await withAssigner { assigner, client in
             let event = created()

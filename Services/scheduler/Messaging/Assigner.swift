@@ -109,9 +109,10 @@ final class Assigner: Service, Sendable {
     /// A `task.created` arriving alone, as the scheduler's consumer's first try: when no round
     /// runs in this process, the task joins the queue, the message is claimed and the round it
     /// makes possible is planned and proposed, all in one transaction — one commit and no
-    /// wake-up between the creation and its offer (docs/scheduling.md). When a round runs, the
-    /// task joins the queue by itself (`SchedulerStore.createdAlone`) and that round's successor,
-    /// woken by the commit, takes it. `.declined` (nothing written) when the scheduler has a view
+    /// wake-up between the creation and its offer (docs/scheduling.md). When a round runs, or
+    /// other deliveries wait behind this one (`EventConsumer.waitingBehind`), the task joins the
+    /// queue by itself (`SchedulerStore.createdAlone`) and the assigner's next round, woken by
+    /// the commit, takes it. `.declined` (nothing written) when the scheduler has a view
     /// of the task already; when it throws, nothing it wrote committed (rolled back, or given up
     /// with its connection after `ORCH_SCHEDULER_ROUND_TIMEOUT`) and the usual way takes the
     /// delivery.
@@ -121,7 +122,9 @@ final class Assigner: Service, Sendable {
         -> FirstTryOutcome
     {
         let trace = EventTrace.handling(event.id)
-        guard gate.enter() else {
+        // A round holds the consumer for its length: with deliveries waiting behind this one, the
+        // task joins the queue alone and the assigner's round, beside the consumer, takes it.
+        guard EventConsumer.waitingBehind == 0, gate.enter() else {
             let written = try await store.createdAlone(event.data, at: event.occurredAt, trace: trace, claim: claim, on: connection)
             return written ? .handled : .declined
         }
