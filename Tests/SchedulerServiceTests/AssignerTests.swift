@@ -127,14 +127,17 @@ struct AssignerTests {
         try await withAssigner { assigner, client in
             let event = created()
             let outcome = try await EventConsumer.$waitingBehind.withValue(2) { try await first(assigner, event, client) }
-            // Handled: the consumer's commit wakes the assigner, whose round proposes it.
+            // Handled, not followed up: the consumer wakes the assigner after its commit.
             #expect(outcome == .handled)
             let stored = try await state(of: event.data.taskId, client)
             #expect(stored.stage == "PENDING" && stored.proposals == "0")
             #expect(try await claimed(event, client))
-            // The gate was never taken.
+            // The gate is free, and the assigner's round offers the task to the employee.
             #expect(assigner.gate.enter())
-            #expect(!assigner.gate.leave())
+            _ = assigner.gate.leave()
+            #expect(try await assigner.round() == false)
+            let proposed = try await state(of: event.data.taskId, client)
+            #expect(proposed.stage == "PROPOSED" && proposed.assignee == ready.uuidString.lowercased() && proposed.proposals == "1")
         }
     }
 
