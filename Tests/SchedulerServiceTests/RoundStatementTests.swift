@@ -140,6 +140,51 @@ struct RoundStatementTests {
         }
     }
 
+    /// Two rounds (of two replicas whose Redis locks lapsed) propose to the same employee, who has
+    /// room for one: the second waits for the first's lock on the employee and, once the first
+    /// commits, counts what it proposed — and refuses.
+    @Test func aProposalThatWaitedForAnotherRoundOnItsEmployeeCountsWhatThatRoundProposed() async throws {
+        try await withStore { store, client in
+            let logger = Logger(label: "round-test")
+            let single = UUID()
+            try await client.query(
+                """
+                INSERT INTO scheduler.employees (id, username, full_name, is_employee, active, online, availability, capacity, skills)
+                VALUES (\(single), 'single', 'S', true, true, true, 'AVAILABLE', 1, '{a}')
+                """, logger: logger)
+            let (proposed, firstProposed) = AsyncStream.makeStream(of: Void.self)
+            let (mayCommit, letCommit) = AsyncStream.makeStream(of: Void.self)
+            let first = Task {
+                try await client.transaction(logger: logger) { connection in
+                    let outcomes = try await store.propose([intent(waiting, version: 1, to: single)], on: connection)
+                    firstProposed.yield()
+                    for await _ in mayCommit { break }
+                    return outcomes
+                }
+            }
+            for await _ in proposed { break }
+            let second = Task {
+                try await client.transaction(logger: logger) { connection in
+                    try await store.propose([intent(renewed, version: 3, to: single)], on: connection)
+                }
+            }
+            // The second round waits for the employee's row lock before it counts anything.
+            var blocked = 0
+            while blocked == 0 {
+                let rows = try await client.query(
+                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                    logger: logger)
+                for try await count in rows.decode(Int.self) { blocked = count }
+                if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            letCommit.yield()
+            #expect((try? (try await first.value)[0].get())?.expectedVersion == 1)
+            #expect(try await second.value.map(refusal) == [.employee("the employee is at capacity (1/1)")])
+            #expect(try await outbox(client) == [waiting: 1])
+            #expect(try await stage(of: renewed, client) == "PENDING")
+        }
+    }
+
     @Test func aManualProposalCarriesWhateverVersionIsWaiting() async throws {
         try await withStore { store, client in
             let outcomes = try await client.transaction(logger: Logger(label: "round-test")) { connection in

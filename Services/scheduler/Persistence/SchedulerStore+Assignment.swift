@@ -181,15 +181,26 @@ extension SchedulerStore {
                 capacity: capacity, skills: Set(skills)
             )
         }
+        // The employees' loads, counted in a statement begun once their rows are locked: a
+        // proposal to them that committed while this waited for a lock is counted, and none can
+        // commit before this one does. The same statement locks every intended task, in id order
+        // (its first half counts them, so every one is locked) — a round trip fewer than locking
+        // them on their own; a task whose proposal is refused below stays locked until the
+        // commit, a few milliseconds.
         let loads = try await connection.rows(
-            of: Loads(
+            of: LoadsAndLockTasks(
                 query: """
+                    WITH locked AS MATERIALIZED (
+                        SELECT id FROM scheduler.tasks WHERE id = ANY(\(intents.map(\.taskId))) ORDER BY id FOR UPDATE
+                    )
+                    SELECT NULL::uuid, count(*)::int FROM locked
+                    UNION ALL
                     SELECT assignee_id, count(*)::int FROM scheduler.tasks
                     WHERE assignee_id = ANY(\(employeeIds)) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
                     """), logger: logger)
         for row in loads {
-            let (id, load) = try row.decode((UUID, Int).self)
-            employees[id]?.load = load
+            let (id, load) = try row.decode((UUID?, Int).self)
+            if let id { employees[id]?.load = load }
         }
 
         var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
@@ -214,15 +225,11 @@ extension SchedulerStore {
         }
         guard !accepted.isEmpty else { return outcomes.map { $0! } }
 
-        let chosen = accepted.map { intents[$0.index] }
-        // The tasks' rows too are locked in id order before the update (an UPDATE … FROM unnest
-        // takes them in whatever order its join runs), so two rounds — of two replicas, or one
-        // round and one it left behind — always lock employees, then tasks, each by id, and
+        // The tasks' rows were locked in id order above, before the update (an UPDATE … FROM
+        // unnest takes them in whatever order its join runs), so two rounds — of two replicas, or
+        // one round and one it left behind — always lock employees, then tasks, each by id, and
         // cannot deadlock.
-        _ = try await connection.rows(
-            of: LockTasks(query: "SELECT id FROM scheduler.tasks WHERE id = ANY(\(chosen.map(\.taskId))) ORDER BY id FOR UPDATE"),
-            logger: logger
-        )
+        let chosen = accepted.map { intents[$0.index] }
         // A round's proposals each name the version they were planned at, so their events are
         // whole before the update: the update, the employees' last offers and the events of the
         // tasks that moved go in one statement. A manual one takes whatever version is waiting,
@@ -328,8 +335,7 @@ extension SchedulerStore {
 private struct ReadRoundInputs: PreparedSQL { let query: PostgresQuery }
 private struct CreatedWithRoundInputs: PreparedSQL { let query: PostgresQuery }
 private struct LockEmployees: PreparedSQL { let query: PostgresQuery }
-private struct Loads: PreparedSQL { let query: PostgresQuery }
-private struct LockTasks: PreparedSQL { let query: PostgresQuery }
+private struct LoadsAndLockTasks: PreparedSQL { let query: PostgresQuery }
 private struct Propose: PreparedSQL { let query: PostgresQuery }
 private struct Offered: PreparedSQL { let query: PostgresQuery }
 private struct ProposeAndOffer: PreparedSQL { let query: PostgresQuery }
