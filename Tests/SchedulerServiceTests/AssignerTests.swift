@@ -25,7 +25,7 @@ struct AssignerTests {
     /// A scratch scheduler schema with one employee ready for skill `a` (capacity 2), and an
     /// assigner over it and the test Redis.
     func withAssigner(
-        _ environment: [String: String] = [:], _ body: @Sendable (Assigner, PostgresClient) async throws -> Void
+        _ environment: [String: String] = [:], redisURL: String? = nil, _ body: @Sendable (Assigner, PostgresClient) async throws -> Void
     ) async throws {
         try await ScratchDatabase.with(schema: "scheduler", migrations: SchedulerService.descriptor.migrations, prefix: "assigner") {
             client in
@@ -37,7 +37,7 @@ struct AssignerTests {
                 logger: logger
             )
             let redis = RedisConnection(
-                url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
+                url: try RedisURL(parsing: redisURL ?? ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
             let store = SchedulerStore(client: client, logger: logger)
             let settings = try SchedulerSettings(EnvironmentReader(environment))
             try await body(Assigner(store: store, redis: redis, settings: settings, logger: logger), client)
@@ -164,6 +164,37 @@ struct AssignerTests {
                 url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
             for key in ["scheduler:lock:task:\(event.data.taskId)", "scheduler:lock:employee:\(ready)"] {
                 #expect(try await redis.send(["EXISTS", key]) == .integer(0), "\(key) is still held")
+            }
+        }
+    }
+
+    /// Redis takes the round's locks while PostgreSQL locks the employees' rows: a pair whose task
+    /// another replica holds the lock of is still not proposed.
+    @Test func aTaskWhoseLockAnotherReplicaHoldsIsNotProposed() async throws {
+        try await withAssigner { assigner, client in
+            let event = created()
+            let redis = RedisConnection(
+                url: try RedisURL(parsing: ProcessInfo.processInfo.environment["ORCH_TEST_REDIS_URL"]!), logger: logger)
+            let key = "scheduler:lock:task:\(event.data.taskId)"
+            try await redis.send(["SET", key, "another-replica", "PX", "10000"])
+            // Planned, not made: the assigner is asked to plan again.
+            #expect(try await first(assigner, event, client) == .handled)
+            #expect(try await state(of: event.data.taskId, client) == ("PENDING", nil, "0"))
+            #expect(try await redis.send(["GET", key]) == .string("another-replica"))
+            try await redis.send(["DEL", key])
+            #expect(try await assigner.round() == false)
+            #expect(try await state(of: event.data.taskId, client) == ("PROPOSED", ready.uuidString.lowercased(), "1"))
+        }
+    }
+
+    /// With Redis down, rounds go on without its locks (the database keeps them correct): the
+    /// first finds out beside the employees' row locks, the next asks Redis before locking any.
+    @Test func withRedisDownRoundsProposeWithoutLocks() async throws {
+        try await withAssigner(redisURL: "redis://127.0.0.1:1") { assigner, client in
+            for _ in 0..<2 {
+                let event = created()
+                #expect(try await first(assigner, event, client) == .handledAndFollowedUp)
+                #expect(try await state(of: event.data.taskId, client).stage == "PROPOSED")
             }
         }
     }

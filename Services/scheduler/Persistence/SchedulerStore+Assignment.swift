@@ -153,6 +153,12 @@ extension SchedulerStore {
         var trace: TraceParent? = nil
     }
 
+    /// An employee as a proposal checks them, their row locked: what they are and may take, and
+    /// — once counted — what they hold.
+    struct LockedEmployee: Sendable {
+        var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
+    }
+
     /// Makes several proposals in the caller's transaction, in order, and publishes an
     /// `assignment.proposed` for each one made; returns what became of each. The employees' rows
     /// are locked while their loads are counted, then the tasks' — each set in id order, so two
@@ -161,26 +167,41 @@ extension SchedulerStore {
     /// task twice.
     func propose(_ intents: [Intent], on connection: PostgresConnection) async throws -> [Result<AssignmentProposed, Refusal>] {
         guard !intents.isEmpty else { return [] }
-        let employeeIds = Array(Set(intents.map(\.employeeId)))
-        struct Employee {
-            var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
-        }
-        var employees: [UUID: Employee] = [:]
+        return try await propose(intents, to: try await lockEmployees(intents.map(\.employeeId), on: connection), on: connection)
+    }
+
+    /// Locks the rows of `ids` (in id order) for `propose(_:to:on:)`, in the caller's transaction.
+    func lockEmployees(_ ids: [UUID], on connection: PostgresConnection) async throws -> [UUID: LockedEmployee] {
+        var employees: [UUID: LockedEmployee] = [:]
+        guard !ids.isEmpty else { return employees }
         let rows = try await connection.rows(
             of: LockEmployees(
                 query: """
                     SELECT id, is_employee, active, online, availability, capacity, skills FROM scheduler.employees
-                    WHERE id = ANY(\(employeeIds)) ORDER BY id FOR UPDATE
+                    WHERE id = ANY(\(Array(Set(ids)))) ORDER BY id FOR UPDATE
                     """), logger: logger)
         for row in rows {
             let (id, isEmployee, active, online, availability, capacity, skills) = try row.decode(
                 (UUID, Bool, Bool, Bool, String, Int, [String]).self
             )
-            employees[id] = Employee(
+            employees[id] = LockedEmployee(
                 isEmployee: isEmployee, active: active, online: online, available: availability == Availability.available.rawValue,
                 capacity: capacity, skills: Set(skills)
             )
         }
+        return employees
+    }
+
+    /// `propose(_:on:)` once the rows of every intent's employee (and perhaps others) are locked in
+    /// this transaction: `locked` is what `lockEmployees` returned for them (an employee it does
+    /// not hold is one that does not exist). A round locks them while Redis takes its locks
+    /// (`Assigner`), then proposes only what it got every lock for.
+    func propose(
+        _ intents: [Intent], to locked: [UUID: LockedEmployee], on connection: PostgresConnection
+    ) async throws -> [Result<AssignmentProposed, Refusal>] {
+        guard !intents.isEmpty else { return [] }
+        let employeeIds = Array(Set(intents.map(\.employeeId)))
+        var employees = locked
         // The employees' loads, counted in a statement begun once their rows are locked: a
         // proposal to them that committed while this waited for a lock is counted, and none can
         // commit before this one does. The same statement locks every intended task, in id order
