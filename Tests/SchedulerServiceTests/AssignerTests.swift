@@ -190,7 +190,7 @@ struct AssignerTests {
     /// With Redis down, rounds go on without its locks (the database keeps them correct): the
     /// first finds out beside the employees' row locks, the next asks Redis before locking any.
     @Test func withRedisDownRoundsProposeWithoutLocks() async throws {
-        try await withAssigner(redisURL: "redis://127.0.0.1:1") { assigner, client in
+        try await withAssigner(redisURL: "redis://127.0.0.1:1") { assigner, client async throws in
             for _ in 0..<2 {
                 let event = created()
                 #expect(try await first(assigner, event, client) == .handledAndFollowedUp)
