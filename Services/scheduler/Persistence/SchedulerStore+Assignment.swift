@@ -203,8 +203,8 @@ extension SchedulerStore {
         let employeeIds = Array(Set(intents.map(\.employeeId)))
         var employees = locked
         // The employees' loads, counted in a statement begun once their rows are locked: a
-        // proposal to them that committed while this waited for a lock is counted, and none can
-        // commit before this one does. The same statement locks every intended task, in id order
+        // proposal to them that committed while this waited for a lock is counted, and no other
+        // can commit until this transaction has. The same statement locks every intended task, in id order
         // (its first half counts them, so every one is locked) — a round trip fewer than locking
         // them on their own; a task whose proposal is refused below stays locked until the
         // commit, a few milliseconds.
