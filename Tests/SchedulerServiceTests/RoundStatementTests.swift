@@ -168,9 +168,10 @@ struct RoundStatementTests {
                     try await store.propose([intent(renewed, version: 3, to: single)], on: connection)
                 }
             }
-            // The second round waits for the employee's row lock before it counts anything.
+            // The second round waits for the employee's row lock before it counts anything. (Looked
+            // for up to 10 s; the first commits either way, so a failure cannot hang the suite.)
             var blocked = 0
-            while blocked == 0 {
+            for _ in 0..<1_000 where blocked == 0 {
                 let rows = try await client.query(
                     "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
                     logger: logger)
@@ -178,6 +179,7 @@ struct RoundStatementTests {
                 if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
             }
             letCommit.yield()
+            #expect(blocked == 1, "the second round never waited for the employee's lock")
             #expect((try? (try await first.value)[0].get())?.expectedVersion == 1)
             #expect(try await second.value.map(refusal) == [.employee("the employee is at capacity (1/1)")])
             #expect(try await outbox(client) == [waiting: 1])
