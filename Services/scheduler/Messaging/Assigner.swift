@@ -89,9 +89,10 @@ final class Assigner: Service, Sendable {
         }
     }
 
-    /// One round: plan with the pure policy, lock the planned tasks and employees in Redis (one
-    /// pipeline), make every proposal whose locks were free in one transaction, release the
-    /// locks. Returns whether some planned proposals could not be made.
+    /// One round: plan with the pure policy, then in one transaction lock the planned tasks and
+    /// employees in Redis (one pipeline, beside the employees' row locks) and make every proposal
+    /// whose locks were free; release the locks after the commit. Returns whether some planned
+    /// proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
         guard let plan = planned(try await store.roundInputs(limit: settings.roundSize)) else { return false }
