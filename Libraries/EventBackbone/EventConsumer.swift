@@ -37,6 +37,12 @@ public final class EventConsumer: Service, Sendable {
         /// can hang for good, past cancellation; after this the consumer stops waiting for it
         /// and handles the messages again (the drills found consumers stalled for ever).
         public var handlingTimeout: Duration = .seconds(15)
+        /// How long a batch may gather: after its first delivery, the consumer waits up to this
+        /// long for more (never past `batchSize`) before handling what came. Zero — the default —
+        /// handles what has arrived at once, for consumers someone waits on. A consumer nobody
+        /// waits on (analytics' figures) trades this much delay for fewer, larger batches: each
+        /// batch is a turn of the consumer, a statement and a commit, whatever its size.
+        public var gather: Duration = .zero
         public init() {}
     }
 
@@ -81,12 +87,25 @@ public final class EventConsumer: Service, Sendable {
                 group.addTask {
                     while let letters = await dead.next(upTo: 64) { await self.keep(letters) }
                 }
-                while let batch = await deliveries.next(upTo: self.options.batchSize) {
-                    await self.process(batch, arrivedBehind: deliveries)
+                while let first = await deliveries.next(upTo: self.options.batchSize) {
+                    await self.process(await self.gathered(first, from: deliveries), arrivedBehind: deliveries)
                 }
                 group.cancelAll()
             }
         }
+    }
+
+    /// `batch` and what arrives within `options.gather` of it, up to `batchSize`.
+    private func gathered(_ batch: [Delivery], from deliveries: DeliveryQueue) async -> [Delivery] {
+        guard options.gather > .zero, batch.count < options.batchSize else { return batch }
+        // Cancelled (shutting down): what has come is handled, and the next wait ends the loop.
+        try? await Task.sleep(for: options.gather)
+        var batch = batch
+        // Only what is already there: `next` would wait for a delivery that may never come.
+        if deliveries.backlog > 0, let more = await deliveries.next(upTo: options.batchSize - batch.count) {
+            batch += more
+        }
+        return batch
     }
 
     /// Moves what reached `<queue>.dead` into the service's table of dead letters

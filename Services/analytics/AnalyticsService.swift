@@ -1,3 +1,4 @@
+import EventBackbone
 import Foundation
 import Hummingbird
 import ServiceLifecycle
@@ -17,11 +18,18 @@ enum AnalyticsService {
         let retention = try context.configuration.environment.duration(
             "ORCH_ANALYTICS_RETENTION", default: .seconds(8 * 86_400), in: .seconds(3_600)...(.seconds(90 * 86_400))
         )
+        // Figures reach admins at most once a second (FiguresPublisher): a batch may gather for
+        // a fraction of that, so that under load analytics writes a few large batches a second
+        // instead of one per handful of events (docs/analytics.md, "Consuming").
+        var options = EventConsumer.Options()
+        options.gather = try context.configuration.environment.duration(
+            "ORCH_ANALYTICS_GATHER", default: .milliseconds(100), in: .zero...(.seconds(1))
+        )
         let store = AnalyticsStore(client: context.dependencies.database.client, logger: context.logger)
         let publisher = FiguresPublisher(store: store, logger: context.logger)
         addRoutes(to: router, figures: store, retention: retention, signer: context.signer)
         let consumer = context.consumer(
-            of: "analytics.events", handlers: AnalyticsEventHandlers(store: store, publisher: publisher).handlers
+            of: "analytics.events", handlers: AnalyticsEventHandlers(store: store, publisher: publisher).handlers, options: options
         )
         let pruner = PeriodicJob("pruning old facts", every: .seconds(600), logger: context.logger) {
             try await store.prune(olderThan: retention)

@@ -30,10 +30,12 @@ struct EventConsumerTests {
     static let twelfthHeld = Atomic<Bool>(false)
     /// What `EventConsumer.waitingBehind` said to each seq's first try.
     static let waitingBehind = Mutex<[Int: Int]>([:])
+    /// The seqs of each batch a set-based (`.batched`) handler was given, in order.
+    static let batches = Mutex<[[Int]]>([])
 
     /// A consumer whose handler records each seq in `<schema>.handled` and fails on seq 5.
     func withConsumer(
-        _ handling: Handling = .oneByOne, batchSize: Int = EventConsumer.Options().batchSize,
+        _ handling: Handling = .oneByOne, batchSize: Int = EventConsumer.Options().batchSize, gather: Duration = .zero,
         _ body: @Sendable (PostgresClient, String, TestEvents, AMQPConnection, String) async throws -> Void
     ) async throws {
         let logger = TestServers.logger
@@ -53,7 +55,10 @@ struct EventConsumerTests {
             case .oneByOne:
                 handlers.onRaw(events.type, handle)
             case .batched:
-                handlers.onBatch([events.type]) { run, connection in for event in run { try await handle(event, connection) } }
+                handlers.onBatch([events.type]) { run, connection in
+                    Self.batches.withLock { $0.append(run.compactMap { TestEvents.seq($0.body) }) }
+                    for event in run { try await handle(event, connection) }
+                }
             case .firstTry:
                 // A delivery alone is claimed and recorded in one statement — except every third
                 // seq, which the first try declines, and seq 5, on which it fails: those go the
@@ -131,6 +136,7 @@ struct EventConsumerTests {
             options.maxAttempts = 3
             options.retryDelay = .milliseconds(200)
             options.batchSize = batchSize
+            options.gather = gather
             let queue = "test.consumer.\(schema)"
             let consumer = EventConsumer(
                 queue: queue, queueType: .classic, handlers: handlers, schema: schema, database: client,
@@ -298,6 +304,22 @@ struct EventConsumerTests {
                 })
             let told = Self.waitingBehind.withLock { $0 }
             #expect(told[12] == 0 && told[13] == 2 && told[14] == 1 && told[16] == 0)
+        }
+    }
+
+    @Test func aBatchGathersWhatArrivesWithinItsWindowAndNoMoreThanItsSize() async throws {
+        try await withConsumer(.batched, batchSize: 3, gather: .seconds(2)) { client, schema, events, publisher, _ in
+            Self.batches.withLock { $0 = [] }
+            // Seq 1 opens a batch's window; 2 and 3 come inside it (a tenth of it later) and fill
+            // it; 4, behind them, opens the next one and is handled when its window closes.
+            try await publisher.publish([events.message(seq: 1)])
+            try await Task.sleep(for: .milliseconds(200))
+            try await publisher.publish((2...4).map { events.message(seq: $0) })
+            #expect(
+                try await TestServers.eventually {
+                    try await TestServers.count("SELECT count(*) FROM \(schema).handled", client) == 4
+                })
+            #expect(Self.batches.withLock { $0 } == [[1, 2, 3], [4]])
         }
     }
 

@@ -53,6 +53,16 @@ def test_a_malformed_value_stops_the_service_naming_the_variable(stack, variable
     assert get(f"http://127.0.0.1:{EXTRA_PORT + 10}/health/live").status == 0
 
 
+@pytest.mark.parametrize("value", ["soon", "5s"])
+def test_a_gathering_window_out_of_its_range_stops_analytics_naming_it(stack, value):
+    # Up to a second: the figures reach admins once a second, and longer would only delay them.
+    env = stack.service_environment("analytics", ORCH_HTTP_PORT=str(EXTRA_PORT + 12))
+    env["ORCH_ANALYTICS_GATHER"] = value
+    result = subprocess.run([stack.binary("analytics")], env=env, capture_output=True, timeout=20)
+    assert result.returncode == 78
+    assert "ORCH_ANALYTICS_GATHER" in result.stderr.decode()
+
+
 def test_a_configuration_error_never_prints_the_password(stack):
     env = stack.service_environment("auth", ORCH_HTTP_PORT=str(EXTRA_PORT + 11))
     env["ORCH_DATABASE_URL"] = "postgres://orch_auth:hunter2-secret@127.0.0.1:5432"
