@@ -12,7 +12,9 @@ each component used per second (100 % = one core) over the whole run and over th
 stack's CPU milliseconds per lifecycle over the work, from PostgreSQL's own counters the
 transactions committed and events published and consumed per lifecycle, and from the services'
 `/metrics` how long each hop of each event took (the relay's send, the broker's delivery, the
-consumer's commit).
+consumer's commit). `--admin-watching` opens the admin's feed as well (as an admin's dashboard
+would) and prints how long each employee action — accept, progress, complete — took from its
+request to its event on that feed.
 """
 import argparse
 import json
@@ -202,7 +204,7 @@ def run(rate, args, env):
     before_child = resource.getrusage(resource.RUSAGE_CHILDREN)
     simulator = subprocess.Popen([str(ROOT / ".build/release/orchestrator"), "simulate", "--employees", str(args.employees),
                                   "--tasks", str(args.tasks), "--rate", str(rate), "--failure-rate", str(args.failure_rate),
-                                  "--drain", "120", "--json"], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                  "--drain", "120", "--json"] + (["--admin-watching"] if args.admin_watching else []), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     work = {}
     for line in simulator.stderr:
         if "simulate: creating" in line:
@@ -246,6 +248,8 @@ def main():
     parser.add_argument("--tasks", type=int, default=3000)
     parser.add_argument("--employees", type=int, default=50)
     parser.add_argument("--failure-rate", type=float, default=0)
+    parser.add_argument("--admin-watching", action="store_true",
+                        help="an admin's feed open too: how long each employee action takes to show on it")
     args = parser.parse_args()
     config = tempfile.mkdtemp(prefix="flow-bench-")
     env = {k: v for k, v in os.environ.items() if not k.startswith("ORCH_")}
@@ -259,6 +263,9 @@ def main():
               f"exit {status}")
         print(f"create → notified p50 {latency.get('p50Ms')} ms, p90 {latency.get('p90Ms')} ms, p99 {latency.get('p99Ms')} ms, "
               f"max {latency.get('maxMs')} ms; lifecycles/s {report.get('lifecyclesPerSecond')}; fairness {report.get('fairness')}")
+        for action, delays in sorted(report.get("actionToAdmin", {}).items()):
+            print(f"{action} → admin's feed p50 {delays.get('p50Ms')} ms, p90 {delays.get('p90Ms')} ms, "
+                  f"p99 {delays.get('p99Ms')} ms, max {delays.get('maxMs')} ms")
         print("CPU over the whole run (% of one core): " + ", ".join(f"{k} {v}" for k, v in cpu.items()) + f"; total {sum(cpu.values())}")
         if load:
             percent, per_lifecycle = load

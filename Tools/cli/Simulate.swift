@@ -24,6 +24,8 @@ struct Simulate: AsyncParsableCommand {
     var stopFile: String?
     @Option(help: "Write every task's times and fate (JSON) to this file, for drills that attribute them.")
     var timeline: String?
+    @Flag(help: "Also watch the admin's live feed and report how long each employee action takes to show on it.")
+    var adminWatching = false
 
     /// Creations in flight at once: at a high rate one slow answer must not hold back the next.
     static let concurrentCreations = 128
@@ -50,6 +52,14 @@ struct Simulate: AsyncParsableCommand {
                     }
                 }
             }
+            // The admin's feed, as an admin's open dashboard: when each employee action shows on it.
+            let watcher = Task { [adminWatching, url = options.url] in
+                guard adminWatching else { return }
+                await FeedFollower(socketURL: FeedFollower.socketURL(of: url), client: admin).follow { frame in
+                    guard frame.type.hasPrefix("task."), let taskId = frame.data.taskId else { return }
+                    await ledger.adminSaw(frame.type, of: taskId, at: Date())
+                }
+            }
             try await awaitOnline(team, admin: admin)
             let ticker = Task {
                 while !Task.isCancelled {
@@ -70,7 +80,9 @@ struct Simulate: AsyncParsableCommand {
             Self.log("all tasks ended or the drain is over; checking the results")
             ticker.cancel()
             connections.cancel()
+            watcher.cancel()
             await connections.value
+            await watcher.value
             let report = try await Report.make(
                 ledger: ledger, admin: admin, team: team, seconds: finished.timeIntervalSince(started)
             )

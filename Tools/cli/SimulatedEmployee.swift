@@ -1,8 +1,5 @@
 import AuthAPI
 import Foundation
-import HummingbirdWSClient
-import Logging
-import Synchronization
 import TasksAPI
 
 /// How the simulated employees behave.
@@ -19,13 +16,12 @@ struct SimulatedEmployee: Sendable {
     let id: UUID
     let capacity: Int
     let client: APIClient
-    let socketURL: String
-    /// The last cursor this employee's socket delivered: a reconnection resumes after it.
-    private let cursor = Cursor()
+    let feed: FeedFollower
     private let requests = PersistentRequests()
 
-    final class Cursor: Sendable {
-        let value = Mutex<Int64?>(nil)
+    init(id: UUID, capacity: Int, client: APIClient, socketURL: String) {
+        (self.id, self.capacity, self.client) = (id, capacity, client)
+        feed = FeedFollower(socketURL: socketURL, client: client)
     }
 
     static func register(index: Int, run: String, skills: [String], admin: APIClient, url: String) async throws -> SimulatedEmployee {
@@ -47,10 +43,9 @@ struct SimulatedEmployee: Sendable {
         let token = try await requests.answer {
             try await admin.auth.login(body: .json(.init(password: password, username: username))).ok.body.json.token
         }
-        var socket = url.hasPrefix("https") ? "wss" + url.dropFirst(5) : "ws" + url.dropFirst(4)
-        if socket.hasSuffix("/") { socket.removeLast() }
         return SimulatedEmployee(
-            id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(), socketURL: "\(socket)/ws")
+            id: id, capacity: capacity, client: try APIClient(url: url, token: token).renewing(),
+            socketURL: FeedFollower.socketURL(of: url))
     }
 
     /// Holds the WebSocket open and handles every offer, until cancelled; after a drop it
@@ -71,49 +66,18 @@ struct SimulatedEmployee: Sendable {
 
     /// The socket: every new offer to this employee goes to `offers`.
     private func listen(ledger: Ledger, offers: AsyncStream<UUID>.Continuation) async {
-        var logger = Logger(label: "simulate")
-        logger.logLevel = .critical
-        while !Task.isCancelled {
-            let url = socketURL + (cursor.value.withLock { $0 }.map { "?after=\($0)" } ?? "")
-            // The token goes in the upgrade's Authorization header, never in the URL (which logs keep);
-            // a fresh one after the server closed the socket because the last one expired.
-            let token = await client.currentToken() ?? ""
-            let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
-            _ = try? await WebSocketClient.connect(url: url, configuration: configuration, logger: logger) { inbound, _, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message, let frame = try? JSONDecoder().decode(Frame.self, from: Data(text.utf8)) else {
-                        continue
-                    }
-                    cursor.value.withLock { $0 = frame.cursor }
-                    if frame.type == "employee.availability_changed", frame.data.employeeId == id, frame.data.availability == "AWAY" {
-                        // An offer that reached us too late expired and the scheduler set us
-                        // Away; a person at their desk would say they are available again.
-                        _ = try? await requests.send {
-                            try await client.scheduler.setAvailability(body: .json(.init(availability: .available))).ok.body.json
-                        }
-                        continue
-                    }
-                    guard frame.type == "task.assigned", frame.data.assigneeId == id, let taskId = frame.data.taskId else { continue }
-                    if await ledger.offered(taskId, to: id, at: Date()) { offers.yield(taskId) }
+        await feed.follow { frame in
+            if frame.type == "employee.availability_changed", frame.data.employeeId == id, frame.data.availability == "AWAY" {
+                // An offer that reached us too late expired and the scheduler set us
+                // Away; a person at their desk would say they are available again.
+                _ = try? await requests.send {
+                    try await client.scheduler.setAvailability(body: .json(.init(availability: .available))).ok.body.json
                 }
+                return
             }
-            try? await Task.sleep(for: .milliseconds(250))  // reconnect after a drop
+            guard frame.type == "task.assigned", frame.data.assigneeId == id, let taskId = frame.data.taskId else { return }
+            if await ledger.offered(taskId, to: id, at: Date()) { offers.yield(taskId) }
         }
-    }
-
-    /// What the simulation reads of a feed message (the notifier document's `Notification`): its
-    /// cursor, its type, and the fields of the two events it acts on (task.assigned,
-    /// employee.availability_changed; docs/events.md).
-    struct Frame: Decodable {
-        struct Data: Decodable {
-            var taskId: UUID?
-            var assigneeId: UUID?
-            var employeeId: UUID?
-            var availability: String?
-        }
-        var cursor: Int64
-        var type: String
-        var data: Data
     }
 
     /// Accepts, reports progress, then completes or fails the task. Requests ride out restarts;
@@ -122,6 +86,7 @@ struct SimulatedEmployee: Sendable {
     private func handle(_ taskId: UUID, ledger: Ledger, behaviour: Behaviour) async {
         let (tasks, path) = (client.tasks, TasksAPI.Operations.AcceptTask.Input.Path(id: taskId.uuidString))
         do {
+            await ledger.acting(.accept, on: taskId)
             if case .refused(let error, _) = try await requests.send({ try await tasks.acceptTask(path: path).ok.body.json }),
                 error.details["status"] != "IN_PROGRESS"
             {
@@ -129,6 +94,7 @@ struct SimulatedEmployee: Sendable {
             }
             try await Task.sleep(for: behaviour.handlingTime() / 2)
             let progress = TasksAPI.Components.Schemas.Progress(note: "halfway", progress: 50)
+            await ledger.acting(.progress, on: taskId)
             if case .refused(let error, _) = try await requests.send({
                 try await tasks.reportProgress(path: .init(id: path.id), body: .json(progress)).ok.body.json
             }) {
@@ -136,6 +102,7 @@ struct SimulatedEmployee: Sendable {
             }
             try await Task.sleep(for: behaviour.handlingTime() / 2)
             if Double.random(in: 0..<1) < behaviour.failureRate {
+                await ledger.acting(.fail, on: taskId)
                 switch try await requests.send({
                     try await tasks.failTask(path: .init(id: path.id), body: .json(.init(message: "simulated failure"))).ok.body.json
                 }) {
@@ -150,6 +117,7 @@ struct SimulatedEmployee: Sendable {
                     await ledger.released(taskId, by: id, reason: error.message)
                 }
             } else {
+                await ledger.acting(.complete, on: taskId)
                 switch try await requests.send({
                     try await tasks.completeTask(path: .init(id: path.id), body: .json(.init(message: "simulated success"))).ok.body.json
                 }) {

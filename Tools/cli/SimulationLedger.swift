@@ -33,6 +33,47 @@ actor Ledger {
     private(set) var overlaps: [UUID: String] = [:]
     private(set) var completedBy: [UUID: Int] = [:]
 
+    /// What an employee does to a task they hold, and the event the admin's feed shows for it.
+    enum Action: String, CaseIterable, Sendable {
+        case accept, progress, complete, fail
+        var eventType: String {
+            switch self {
+            case .accept: "task.accepted"
+            case .progress: "task.progressed"
+            case .complete: "task.completed"
+            case .fail: "task.failed"
+            }
+        }
+    }
+
+    /// When an employee first sent each action's request, and when the admin's feed first showed
+    /// its event, by task (`simulate --admin-watching`).
+    private var actedAt: [Action: [UUID: Date]] = [:]
+    private var adminSawAt: [Action: [UUID: Date]] = [:]
+
+    func acting(_ action: Action, on task: UUID) {
+        if actedAt[action, default: [:]][task] == nil { actedAt[action, default: [:]][task] = Date() }
+    }
+
+    func adminSaw(_ eventType: String, of task: UUID, at: Date) {
+        guard let action = Action.allCases.first(where: { $0.eventType == eventType }) else { return }
+        if adminSawAt[action, default: [:]][task] == nil { adminSawAt[action, default: [:]][task] = at }
+    }
+
+    /// Milliseconds from each action's request to the admin's feed showing it, by action, for
+    /// this run's tasks.
+    var actionToAdmin: [Action: [Double]] {
+        let ours = Set(entries.keys)
+        var delays: [Action: [Double]] = [:]
+        for (action, seen) in adminSawAt {
+            for (task, at) in seen where ours.contains(task) {
+                guard let acted = actedAt[action]?[task] else { continue }
+                delays[action, default: []].append(at.timeIntervalSince(acted) * 1_000)
+            }
+        }
+        return delays
+    }
+
     /// Its offer may have reached an employee before the creation's answer reached us.
     func created(_ task: UUID, priority: Int, at: Date) {
         all[task, default: Entry()].priority = priority
@@ -94,6 +135,9 @@ struct Report {
     var disagreements: [String] = []
     var duplicates: [String] = []
     var latency: [String: Double] = [:]
+    /// An employee's request → the admin's feed showing its event, percentiles by action (only
+    /// with `--admin-watching`).
+    var actionToAdmin: [String: [String: Double]] = [:]
     var waitByPriority: [String: Double] = [:]
     var lifecyclesPerSecond = 0.0
     var fairness = 1.0
@@ -178,10 +222,17 @@ struct Report {
             let index = min(values.count - 1, max(0, Int((fraction * Double(values.count)).rounded(.up)) - 1))
             return (values[index] * 100).rounded() / 100
         }
-        report.latency = [
-            "p50Ms": percentile(latencies, 0.5), "p90Ms": percentile(latencies, 0.9), "p99Ms": percentile(latencies, 0.99),
-            "maxMs": percentile(latencies, 1),
-        ]
+        func percentiles(_ values: [Double]) -> [String: Double] {
+            let sorted = values.sorted()
+            return [
+                "p50Ms": percentile(sorted, 0.5), "p90Ms": percentile(sorted, 0.9), "p99Ms": percentile(sorted, 0.99),
+                "maxMs": percentile(sorted, 1),
+            ]
+        }
+        report.latency = percentiles(latencies)
+        for (action, delays) in await ledger.actionToAdmin where !delays.isEmpty {
+            report.actionToAdmin[action.rawValue] = percentiles(delays)
+        }
         for priority in 1...5 {
             let waits = entries.values.filter { $0.priority == priority }.compactMap { entry -> Double? in
                 guard let offered = entry.firstOfferAt, let created = entry.createdAt else { return nil }
@@ -230,6 +281,8 @@ struct Report {
         var created, completed, failed, stillOpen, lost, duplicated: Int
         var disagreements, duplicates: [String]
         var createToNotified, meanWaitMsByPriority: [String: Double]
+        /// Absent unless the admin's feed was watched.
+        var actionToAdmin: [String: [String: Double]]?
         var lifecyclesPerSecond, fairness: Double
         var repeatedRequests: Int
     }
@@ -240,6 +293,7 @@ struct Report {
             disagreements: disagreements, duplicates: duplicates,
             // No offers, no percentiles: left out rather than written as NaN, which JSON cannot hold.
             createToNotified: latency.filter { !$0.value.isNaN }, meanWaitMsByPriority: waitByPriority,
+            actionToAdmin: actionToAdmin.isEmpty ? nil : actionToAdmin.mapValues { $0.filter { !$0.value.isNaN } },
             lifecyclesPerSecond: lifecyclesPerSecond, fairness: fairness, repeatedRequests: repeatedRequests
         )
     }
@@ -256,6 +310,12 @@ struct Report {
             fairness     \(fairness) (Jain's index of completed tasks per unit of capacity)
             repeated     \(repeatedRequests) requests (the stack could not take them at first)
             """)
+        for action in Ledger.Action.allCases {
+            guard let delays = actionToAdmin[action.rawValue] else { continue }
+            Swift.print(
+                "\(action.rawValue) → admin's feed  p50 \(delays["p50Ms"] ?? .nan) ms, p90 \(delays["p90Ms"] ?? .nan) ms, "
+                    + "p99 \(delays["p99Ms"] ?? .nan) ms, max \(delays["maxMs"] ?? .nan) ms")
+        }
         for line in (disagreements + duplicates).prefix(20) { Swift.print("  ! \(line)") }
     }
 }
