@@ -34,9 +34,14 @@ enum NotifierService {
         let hub = FeedHub(log: log, feed: feed, mailboxCapacity: sendBuffer, logger: context.logger)
         let socket = NotificationSocket(
             log: log, hub: hub, signer: context.signer, cutoffs: context.cutoffs, presence: presence)
-        // The rows this replica writes reach its sockets from memory, right after their commit.
+        // The rows this replica writes reach its sockets from memory, right after their commit,
+        // and wake its long polls (and its hub, after a gap) as another replica's NOTIFY would.
         log.storing = { hub.writing() }
-        log.stored = { hub.handed($0) }
+        log.stored = { entries in
+            hub.handed(entries)
+            if let newest = entries.last?.notification.cursor { feed.wake(newest: newest) }
+        }
+        log.ownListener = { feed.session }
 
         // The feed is one ordered log: one replica at a time writes it, in the order events were
         // published (competing replicas would interleave a task's events out of order).

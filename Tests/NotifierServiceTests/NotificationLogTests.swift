@@ -95,6 +95,38 @@ struct NotificationLogTests {
         }
     }
 
+    /// Waits, up to ten seconds, until `done` holds.
+    func eventually(_ done: () -> Bool) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while !done(), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        return done()
+    }
+
+    @Test func aBatchWakesTheFeedSessionsOfOtherReplicasAndNoneOfItsOwn() async throws {
+        try await ScratchDatabase.with(schema: "notifier", migrations: NotifierService.descriptor.migrations, prefix: "notification_wake") {
+            client, url in
+            let feed = FeedSignal(database: url, logger: logger)
+            let listening = Task { await feed.run() }
+            defer { listening.cancel() }
+            // Up, named and listening: its first wake-up is the blind one it gives itself then.
+            #expect(try await eventually { feed.session != 0 && feed.generation > 0 })
+            let before = feed.generation
+            var log = NotificationLog(client: client, logger: logger)
+            // This replica's writer: its own session is the only one, so nobody is woken.
+            log.ownListener = { feed.session }
+            let own = [try created()]
+            try await store(log, own, claim(own), client)
+            // Another replica's writer (its own session elsewhere): this session is woken, once.
+            log.ownListener = { 0 }
+            let others = [try created(), try created()]
+            try await store(log, others, claim(others), client)
+            let newest = try await rows(client).map(\.cursor).max() ?? 0
+            #expect(try await eventually { feed.reach.newest == newest })
+            // Notifications arrive in commit order: had the first batch woken it, that came first.
+            #expect(feed.generation == before + 1)
+        }
+    }
+
     @Test func aMessageTheInboxHadAlreadyHandsNothingOver() async throws {
         try await withLog { log, client, handed in
             let events = [try created()]

@@ -6,9 +6,16 @@ import ServiceLifecycle
 import Synchronization
 
 /// Tells every waiting request of this replica that the notification log grew: one dedicated
-/// database session LISTENs for the log's trigger and wakes them all. While the session is
-/// down, waiters fall back to their own time limit.
+/// database session LISTENs for other replicas' writes and wakes them all, and this replica's
+/// writer wakes them itself (`wake`). While the session is down, waiters fall back to their own
+/// time limit.
+///
+/// The session names itself (`applicationName`), so that a writer sends its wake-up only when
+/// another replica's session is there to hear it (`NotificationLog.store`).
 final class FeedSignal: Service, Sendable {
+    static let channel = "notifier_feed"
+    static let applicationName = "orchestrator-notifier-feed"
+
     /// The newest cursor a wake-up named (the log's trigger sends the newest row of each insert),
     /// and how many wake-ups named none.
     private struct Reach {
@@ -20,6 +27,7 @@ final class FeedSignal: Service, Sendable {
     private let logger: Logger
     private let grown = Wakeup()
     private let reached = Mutex(Reach())
+    private let sessionPID = Atomic<Int32>(0)
 
     init(database: DatabaseURL, logger: Logger) {
         self.database = database
@@ -34,6 +42,13 @@ final class FeedSignal: Service, Sendable {
     func wait(beyond generation: Int, timeout: Duration) async {
         await grown.wait(beyond: generation, timeout: timeout)
     }
+
+    /// The backend of this replica's LISTEN session; 0 while it has none.
+    var session: Int32 { sessionPID.load(ordering: .relaxed) }
+
+    /// This replica's writer committed rows up to `newest`: the same wake-up another replica's
+    /// would send, without the database.
+    func wake(newest: Int64) { grew(newest: newest) }
 
     /// The log grew, up to `newest` when the wake-up says so.
     private func grew(newest: Int64?) {
@@ -52,8 +67,15 @@ final class FeedSignal: Service, Sendable {
                     configuration: self.database.connectionConfiguration, id: 2, logger: self.logger
                 )
                 recovered()
+                defer { self.sessionPID.store(0, ordering: .relaxed) }
                 do {
-                    try await connection.listen(on: "notifier_feed") { notifications in
+                    // Named before it listens: writers notify once they see the name.
+                    try await connection.query(
+                        "SELECT set_config('application_name', \(Self.applicationName), false)", logger: self.logger)
+                    let pid = try await connection.query("SELECT pg_backend_pid()", logger: self.logger).collect().first?
+                        .decode(Int32.self)
+                    self.sessionPID.store(pid ?? 0, ordering: .relaxed)
+                    try await connection.listen(on: Self.channel) { notifications in
                         self.grew(newest: nil)  // anything committed while we were away
                         for try await notification in notifications { self.grew(newest: Int64(notification.payload)) }
                     }

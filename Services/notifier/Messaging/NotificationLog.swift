@@ -6,7 +6,8 @@ import Persistence
 import PostgresNIO
 
 /// Writes each event once per audience into the notification log, under a monotonic cursor.
-/// The log is shared by every notifier replica; a trigger NOTIFYs them on commit.
+/// The log is shared by every notifier replica; a statement that writes rows NOTIFYs the others
+/// on commit — only when another replica's feed session is there to hear it (`FeedSignal`).
 struct NotificationLog: Sendable {
     let client: PostgresClient
     let logger: Logger
@@ -15,6 +16,9 @@ struct NotificationLog: Sendable {
     /// without reading them back (`FeedHub.handed`).
     var storing: (@Sendable () -> Void)?
     var stored: (@Sendable ([FeedHub.Entry]) -> Void)?
+    /// The backend of this replica's own feed session (`FeedSignal.session`), 0 while it has none:
+    /// the log's wake-up is sent only when a feed session other than this one listens.
+    var ownListener: @Sendable () -> Int32 = { 0 }
 
     /// The event types that reach someone's feed.
     static let feed: [any EventPayload.Type] = [
@@ -50,7 +54,13 @@ struct NotificationLog: Sendable {
         // One statement: claim the batch in the inbox, take the writers' lock, then insert the
         // claimed events' rows in order. One writer at a time until commit makes cursors visible
         // in order, so a reader that asks for everything after the last cursor it saw never skips
-        // a row that committed late.
+        // a row that committed late. It NOTIFYs (on commit) the newest row it wrote — only when a
+        // feed session of another replica is connected to this database: PostgreSQL wakes every
+        // session LISTENing in the database for every notification, whatever its channel (each
+        // service's relay and token cut-offs: ten sessions, half of all transactions at low
+        // rates, docs/benchmarks.md), and this replica's own hub and long polls are woken in
+        // memory (`stored`). A replica whose session connects while a statement runs misses that
+        // one wake-up; its hub reads the log when it begins listening and at least once a second.
         storing?()
         var entries: [FeedHub.Entry] = []
         defer { stored?(entries) }
@@ -61,14 +71,23 @@ struct NotificationLog: Sendable {
                         INSERT INTO \(unescaped: claim.inbox) (queue, message_id)
                         SELECT \(claim.queue), id FROM unnest(\(claim.ids)::uuid[]) AS message(id)
                         ON CONFLICT DO NOTHING RETURNING message_id
-                    ), writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock)))
-                    INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
-                    SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
-                    FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
-                        WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
-                    WHERE entry.event_id IN (SELECT message_id FROM claimed)
-                    ORDER BY entry.n
-                    RETURNING cursor, event_id, audience
+                    ), writer AS (SELECT pg_advisory_xact_lock(\(Self.writerLock))
+                    ), inserted AS (
+                        INSERT INTO notifier.notifications (event_id, audience, type, occurred_at, data)
+                        SELECT entry.event_id, entry.audience, entry.type, entry.occurred_at, entry.data
+                        FROM writer, unnest(\(ids)::uuid[], \(audiences)::text[], \(types)::text[], \(times)::timestamptz[], \(payloads)::text[])
+                            WITH ORDINALITY AS entry(event_id, audience, type, occurred_at, data, n)
+                        WHERE entry.event_id IN (SELECT message_id FROM claimed)
+                        ORDER BY entry.n
+                        RETURNING cursor, event_id, audience
+                    ), announced AS (
+                        SELECT pg_notify(\(FeedSignal.channel), max(cursor)::text) FROM inserted
+                        HAVING count(*) > 0 AND EXISTS (
+                            SELECT FROM pg_stat_activity
+                            WHERE datname = current_database() AND application_name = \(FeedSignal.applicationName)
+                              AND pid <> \(ownListener()))
+                    )
+                    SELECT cursor, event_id, audience FROM inserted WHERE (SELECT count(*) FROM announced) >= 0
                     """), logger: logger)
         // The statement committed (it runs alone, autocommitted): its rows are in the log.
         guard stored != nil, !inserted.isEmpty else { return }

@@ -73,5 +73,14 @@ enum NotifierMigrations {
         BackboneMigrations.deadLetters(schema: "notifier", version: 8),
         BackboneMigrations.outboxTraceContext(schema: "notifier", version: 9),
         BackboneMigrations.tokenCutoffs(schema: "notifier", version: 10),
+        // The writer's statement sends the wake-up itself, and only when another replica's feed
+        // session listens (`NotificationLog.store`): the trigger woke every LISTENing session of
+        // the database for every batch.
+        Migration(
+            version: 11, name: "the log's wake-up sent by its writer, only to other replicas",
+            statements: [
+                "DROP TRIGGER notifications_notify ON notifier.notifications",
+                "DROP FUNCTION notifier.notifications_notify()",
+            ]),
     ]
 }
