@@ -176,7 +176,8 @@ final class FeedHub: Service, Sendable {
     }
 
     /// Rows this replica's writer has just committed, in cursor order: posted at once when they
-    /// continue what was posted; otherwise the trigger's wake-up, which names them, has the log read.
+    /// continue what was posted; otherwise the wake-up that follows (`FeedSignal.wake`), which
+    /// names them, has the log read.
     func handed(_ entries: [Entry]) {
         state.withLock { state in
             state.writesInFlight = max(0, state.writesInFlight - 1)

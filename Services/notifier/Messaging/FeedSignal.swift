@@ -16,7 +16,7 @@ final class FeedSignal: Service, Sendable {
     static let channel = "notifier_feed"
     static let applicationName = "orchestrator-notifier-feed"
 
-    /// The newest cursor a wake-up named (the log's trigger sends the newest row of each insert),
+    /// The newest cursor a wake-up named (a writer names the newest row of each insert),
     /// and how many wake-ups named none.
     private struct Reach {
         var newest: Int64 = 0
