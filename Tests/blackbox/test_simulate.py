@@ -42,4 +42,6 @@ def test_watching_as_an_admin_times_every_employee_action_on_the_admins_feed(sta
         p50, p99 = (float(line.split(f"{name} ")[1].split(" ms")[0]) for name in ("p50", "p99"))
         # After the request was sent, and (loopback) well within the drain.
         assert 0 < p50 <= p99 < 60_000, line
+        # The admin saw every employee's action on every task, not just some.
+        assert line.endswith("(12 tasks)"), line
     assert "fail → admin's feed" not in done.stdout  # nobody failed anything

@@ -231,7 +231,8 @@ struct Report {
         }
         report.latency = percentiles(latencies)
         for (action, delays) in await ledger.actionToAdmin where !delays.isEmpty {
-            report.actionToAdmin[action.rawValue] = percentiles(delays)
+            // How many made it to the admin's feed at all, beside how fast.
+            report.actionToAdmin[action.rawValue] = percentiles(delays).merging(["count": Double(delays.count)]) { $1 }
         }
         for priority in 1...5 {
             let waits = entries.values.filter { $0.priority == priority }.compactMap { entry -> Double? in
@@ -314,7 +315,7 @@ struct Report {
             guard let delays = actionToAdmin[action.rawValue] else { continue }
             Swift.print(
                 "\(action.rawValue) → admin's feed  p50 \(delays["p50Ms"] ?? .nan) ms, p90 \(delays["p90Ms"] ?? .nan) ms, "
-                    + "p99 \(delays["p99Ms"] ?? .nan) ms, max \(delays["maxMs"] ?? .nan) ms")
+                    + "p99 \(delays["p99Ms"] ?? .nan) ms, max \(delays["maxMs"] ?? .nan) ms (\(Int(delays["count"] ?? 0)) tasks)")
         }
         for line in (disagreements + duplicates).prefix(20) { Swift.print("  ! \(line)") }
     }

@@ -27,8 +27,7 @@ struct Watch: AsyncParsableCommand {
         try await running {
             let client = try options.client().renewing()
             guard client.token != nil else { throw CLIError.notLoggedIn }
-            var socketBase = options.url.hasPrefix("https") ? "wss" + options.url.dropFirst(5) : "ws" + options.url.dropFirst(4)
-            if socketBase.hasSuffix("/") { socketBase.removeLast() }
+            let socket = FeedFollower.socketURL(of: options.url)
             let progress = Progress(after: after)
             var logger = Logger(label: "orchestrator.watch")
             logger.logLevel = .critical
@@ -37,7 +36,7 @@ struct Watch: AsyncParsableCommand {
                 if let count, progress.state.withLock({ $0.printed }) >= count { return }
                 let cursor = progress.state.withLock { $0.cursor }
                 // The token goes in the upgrade's Authorization header: URLs end up in logs.
-                let url = "\(socketBase)/ws" + (cursor.map { "?after=\($0)" } ?? "")
+                let url = socket + (cursor.map { "?after=\($0)" } ?? "")
                 let token = await client.currentToken() ?? ""
                 let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(token)"])
                 do {

@@ -70,10 +70,10 @@ final class FeedSignal: Service, Sendable {
                 defer { self.sessionPID.store(0, ordering: .relaxed) }
                 do {
                     // Named before it listens: writers notify once they see the name.
-                    try await connection.query(
-                        "SELECT set_config('application_name', \(Self.applicationName), false)", logger: self.logger)
-                    let pid = try await connection.query("SELECT pg_backend_pid()", logger: self.logger).collect().first?
-                        .decode(Int32.self)
+                    let pid = try await connection.query(
+                        "SELECT pg_backend_pid() FROM set_config('application_name', \(Self.applicationName), false)",
+                        logger: self.logger
+                    ).collect().first?.decode(Int32.self)
                     self.sessionPID.store(pid ?? 0, ordering: .relaxed)
                     try await connection.listen(on: Self.channel) { notifications in
                         self.grew(newest: nil)  // anything committed while we were away
