@@ -10,8 +10,9 @@ simulation (50 employees by default, no failures) and prints the simulator's fig
 each component used per second (100 % = one core) over the whole run and over the work alone
 (from the first creation to the last task's end: no bcrypt logins, no final cross-check), the
 stack's CPU milliseconds per lifecycle over the work, from PostgreSQL's own counters the
-transactions committed and events published and consumed per lifecycle, and from the services'
-`/metrics` how long each hop of each event took (the relay's send, the broker's delivery, the
+transactions committed and events published and consumed per lifecycle, each component's wake-ups
+per lifecycle (its threads' voluntary context switches: every time one slept waiting for
+something and was woken), and from the services' `/metrics` how long each hop of each event took (the relay's send, the broker's delivery, the
 consumer's commit). `--admin-watching` opens the admin's feed as well (as an admin's dashboard
 would) and prints how long each employee action — accept, progress, complete — took from its
 request to its event on that feed.
@@ -71,6 +72,25 @@ def cpu_ticks():
         except OSError:
             continue
         totals[(kind, entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
+    return totals
+
+
+def wakeups():
+    """Voluntary context switches so far of each component's threads (processes alive now): each
+    one a thread that went to sleep waiting for something and was woken again."""
+    totals = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or (kind := component(entry.name)) is None:
+            continue
+        count = 0
+        try:
+            for thread in (entry / "task").iterdir():
+                for line in (thread / "status").read_text().splitlines():
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        count += int(line.split()[1])
+        except OSError:
+            continue
+        totals[(kind, entry.name)] = count
     return totals
 
 
@@ -208,9 +228,9 @@ def run(rate, args, env):
     work = {}
     for line in simulator.stderr:
         if "simulate: creating" in line:
-            work["start"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic())
+            work["start"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic(), wakeups())
         elif "simulate: all tasks ended" in line:
-            work["end"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic())
+            work["end"] = (cpu_ticks(), process_ticks(simulator.pid), time.monotonic(), wakeups())
     out = simulator.stdout.read()
     simulator.wait()
     seconds = time.monotonic() - started
@@ -234,10 +254,14 @@ def run(rate, args, env):
     cpu = {k: round(v / TICKS / seconds * 100) for k, v in sorted(whole.items())}
     load = None
     if "start" in work and "end" in work:
-        (cpu0, sim0, t0), (cpu1, sim1, t1) = work["start"], work["end"]
+        (cpu0, sim0, t0, woken0), (cpu1, sim1, t1, woken1) = work["start"], work["end"]
         used = usage(cpu0, cpu1, sim1 - sim0)
+        woken = {}
+        for key, count in woken1.items():
+            woken[key[0]] = woken.get(key[0], 0) + count - woken0.get(key, 0)
         load = ({k: round(v / TICKS / (t1 - t0) * 100) for k, v in sorted(used.items())},
-                {k: v / TICKS * 1000 / lifecycles for k, v in sorted(used.items())})
+                {k: v / TICKS * 1000 / lifecycles for k, v in sorted(used.items())},
+                {k: v / lifecycles for k, v in sorted(woken.items())})
     commits, published, consumed = (a - b for a, b in zip(after_db, before_db))
     return report, cpu, load, (commits / lifecycles, published / lifecycles, consumed / lifecycles), simulator.returncode, hops
 
@@ -268,12 +292,14 @@ def main():
                   f"p99 {delays.get('p99Ms')} ms, max {delays.get('maxMs')} ms")
         print("CPU over the whole run (% of one core): " + ", ".join(f"{k} {v}" for k, v in cpu.items()) + f"; total {sum(cpu.values())}")
         if load:
-            percent, per_lifecycle = load
+            percent, per_lifecycle, woken = load
             stack = sum(v for k, v in per_lifecycle.items() if k != "simulator")
             print("CPU while working (% of one core): " + ", ".join(f"{k} {v}" for k, v in percent.items())
                   + f"; total {sum(percent.values())}")
             print("CPU ms per lifecycle while working: " + ", ".join(f"{k} {v:.1f}" for k, v in per_lifecycle.items())
                   + f"; stack (all but the simulator) {stack:.1f}")
+            print("wake-ups (voluntary context switches) per lifecycle while working: "
+                  + ", ".join(f"{k} {v:.0f}" for k, v in woken.items()) + f"; total {sum(woken.values()):.0f}")
         print(f"per lifecycle: {commits:.1f} transactions committed, {published:.1f} events published, {consumed:.1f} deliveries consumed",
               flush=True)
         if hops:
