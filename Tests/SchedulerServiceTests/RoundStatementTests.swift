@@ -140,6 +140,37 @@ struct RoundStatementTests {
         }
     }
 
+    /// A round's proposals to one employee stop at their room — what they hold and the round's
+    /// earlier proposals to them — and only the tasks that moved get an event: `ready` (capacity
+    /// 3) holds one task and takes two more; `full` takes none.
+    @Test func aRoundsProposalsToAnEmployeeStopAtTheirRoom() async throws {
+        try await withStore { store, client in
+            let logger = Logger(label: "round-test")
+            let third = UUID()
+            try await client.query(
+                """
+                INSERT INTO scheduler.tasks (id, known, name, priority, required_skills, stage, version, last_event, created_at)
+                VALUES (\(third), true, 't', 3, '{}', 'PENDING', 1, 'task.created', now())
+                """, logger: logger)
+            let outcomes = try await client.transaction(logger: logger) { connection in
+                try await store.propose(
+                    [
+                        intent(waiting, version: 1, to: ready), intent(renewed, version: 3, to: full),
+                        intent(renewed, version: 3, to: ready), intent(third, version: 1, to: ready),
+                    ], on: connection)
+            }
+            #expect((try? outcomes[0].get())?.expectedVersion == 1)
+            #expect(refusal(outcomes[1]) == .employee("the employee is at capacity (1/1)"))
+            #expect((try? outcomes[2].get())?.employeeId == ready)
+            #expect(refusal(outcomes[3]) == .employee("the employee is at capacity (3/3)"))
+            #expect(try await outbox(client) == [waiting: 1, renewed: 3])
+            #expect(try await stage(of: third, client) == "PENDING")
+            let held = try await client.query(
+                "SELECT count(*)::int FROM scheduler.tasks WHERE assignee_id = \(ready) AND stage = 'PROPOSED'", logger: logger)
+            for try await count in held.decode(Int.self) { #expect(count == 3) }
+        }
+    }
+
     /// Two rounds (of two replicas whose Redis locks lapsed) propose to the same employee, who has
     /// room for one: the second waits for the first's lock on the employee and, once the first
     /// commits, counts what it proposed — and refuses.

@@ -200,6 +200,7 @@ extension SchedulerStore {
         _ intents: [Intent], to locked: [UUID: LockedEmployee], on connection: PostgresConnection
     ) async throws -> [Result<AssignmentProposed, Refusal>] {
         guard !intents.isEmpty else { return [] }
+        if intents.allSatisfy({ $0.expectedVersion != nil }) { return try await proposePlanned(intents, to: locked, on: connection) }
         let employeeIds = Array(Set(intents.map(\.employeeId)))
         var employees = locked
         // The employees' loads, counted in a statement begun once their rows are locked: a
@@ -227,18 +228,8 @@ extension SchedulerStore {
         var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
         var accepted: [(index: Int, reservation: UUID)] = []
         for (index, intent) in intents.enumerated() {
-            let employee = employees[intent.employeeId]
-            let target = employee.map {
-                AssignmentPolicy.ManualTarget(isEmployee: $0.isEmployee, active: $0.active, capacity: $0.capacity, load: $0.load)
-            }
-            if let refusal = AssignmentPolicy.refusal(employee: target) {
-                outcomes[index] = .failure(.employee(refusal))
-            } else if let employee, !intent.manual, !employee.online {
-                outcomes[index] = .failure(.employee("offline"))
-            } else if let employee, !intent.manual, !employee.available {
-                outcomes[index] = .failure(.employee("away"))
-            } else if let employee, !intent.manual, !intent.requiredSkills.isSubset(of: employee.skills) {
-                outcomes[index] = .failure(.employee("lacks a required skill"))
+            if let refusal = Self.refusal(intent, employee: employees[intent.employeeId]) {
+                outcomes[index] = .failure(refusal)
             } else {
                 employees[intent.employeeId]?.load += 1
                 accepted.append((index, UUID.random()))
@@ -251,104 +242,178 @@ extension SchedulerStore {
         // one round and one it left behind — always lock employees, then tasks, each by id, and
         // cannot deadlock.
         let chosen = accepted.map { intents[$0.index] }
-        // A round's proposals each name the version they were planned at, so their events are
-        // whole before the update: the update, the employees' last offers and the events of the
-        // tasks that moved go in one statement. A manual one takes whatever version is waiting,
-        // which its event must carry: it is read back first.
-        let planned = chosen.allSatisfy { $0.expectedVersion != nil }
+        // A manual proposal takes whatever version is waiting, which its event must carry: the
+        // tasks move first and their versions are read back.
         var versions: [UUID: Int] = [:]
-        if planned {
-            for intent in chosen { versions[intent.taskId] = intent.expectedVersion }
-        } else {
-            let moved = try await connection.rows(
-                of: Propose(
-                    query: """
-                        UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
-                        FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
-                                    \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
-                        WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
-                        RETURNING t.id, t.version
-                        """), logger: logger)
-            for row in moved {
-                let (id, version) = try row.decode((UUID, Int).self)
-                versions[id] = version
-            }
+        let moved = try await connection.rows(
+            of: Propose(
+                query: """
+                    UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation, updated_at = now()
+                    FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[], \(accepted.map(\.reservation))::uuid[],
+                                \(chosen.map { $0.expectedVersion ?? -1 })::int[]) AS p(task, employee, reservation, version)
+                    WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND (p.version = -1 OR t.version = p.version)
+                    RETURNING t.id, t.version
+                    """), logger: logger)
+        for row in moved {
+            let (id, version) = try row.decode((UUID, Int).self)
+            versions[id] = version
         }
 
         var events: [EncodedEvent] = []
-        var eventTasks: [UUID] = [], eventEmployees: [UUID] = []
-        var eventIndex: [UUID: Int] = [:]
+        var eventEmployees: [UUID] = []
         for (index, reservation) in accepted {
             let intent = intents[index]
             guard let version = versions[intent.taskId] else {
                 outcomes[index] = .failure(.task(Self.notWaiting))
                 continue
             }
-            let proposal = AssignmentProposed(
-                taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version,
-                reservationSeconds: reservationTimeout?.seconds
-            )
-            let event = try EncodedEvent(
-                EventEnvelope(
-                    source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal
-                ), trace: intent.trace)
+            let (proposal, event) = try proposed(intent, reservation: reservation, version: version)
             events.append(event)
-            eventTasks.append(intent.taskId)
             eventEmployees.append(intent.employeeId)
-            eventIndex[event.id] = index
             outcomes[index] = .success(proposal)
         }
         guard !events.isEmpty else { return outcomes.map { $0! } }
-        let written: [PostgresRow]
-        if planned {
-            written = try await connection.rows(
-                of: ProposeAndOffer(
-                    query: """
-                        WITH moved AS (
-                            UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = p.employee, reservation_id = p.reservation,
-                                updated_at = now()
-                            FROM unnest(\(chosen.map(\.taskId))::uuid[], \(chosen.map(\.employeeId))::uuid[],
-                                        \(accepted.map(\.reservation))::uuid[], \(chosen.map { $0.expectedVersion ?? -1 })::int[])
-                                AS p(task, employee, reservation, version)
-                            WHERE t.id = p.task AND t.known AND t.stage = 'PENDING' AND t.version = p.version
-                            RETURNING t.id, p.employee
-                        ), offered AS (
-                            UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
-                        )
-                        INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
-                        SELECT id, type, body, NULLIF(traceparent, '')
-                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[], \(eventTasks)::uuid[],
-                                    \(events.map(\.traceparentText))::text[])
-                            WITH ORDINALITY AS event(id, type, body, task, traceparent, n)
-                        WHERE event.task IN (SELECT id FROM moved)
-                        ORDER BY n
-                        RETURNING event_id, position
-                        """), logger: logger)
-        } else {
-            // The employees' last offers and the proposals' events, in one statement.
-            written = try await connection.rows(
-                of: Offered(
-                    query: """
-                        WITH offered AS (
-                            UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
-                        )
-                        INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
-                        SELECT id, type, body, NULLIF(traceparent, '')
-                        FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
-                                    \(events.map(\.traceparentText))::text[])
-                            WITH ORDINALITY AS event(id, type, body, traceparent, n)
-                        ORDER BY n
-                        RETURNING event_id, position
-                        """), logger: logger)
+        // The employees' last offers and the proposals' events, in one statement.
+        let written = try await connection.rows(
+            of: Offered(
+                query: """
+                    WITH offered AS (
+                        UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
+                    )
+                    INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
+                    SELECT id, type, body, NULLIF(traceparent, '')
+                    FROM unnest(\(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
+                                \(events.map(\.traceparentText))::text[])
+                        WITH ORDINALITY AS event(id, type, body, traceparent, n)
+                    ORDER BY n
+                    RETURNING event_id, position
+                    """), logger: logger)
+        outbox.written(events, positions: try Outbox.positions(written))
+        return outcomes.map { $0! }
+    }
+
+    /// `propose(_:to:on:)` for a round's plan, whose proposals each name the version they were
+    /// planned at — so their events are whole before anything moves — in one statement after the
+    /// employees' lock: it locks the intended tasks in id order, counts the employees' loads
+    /// (begun once their rows are locked, so a proposal to them that committed while this waited
+    /// is counted, and none can commit until this transaction has), moves each task that is still
+    /// waiting at its planned version to an employee it still fits — their load and the proposals
+    /// before it in this round within their capacity — and writes the employees' last offers and
+    /// the events of the tasks that moved. The checks that need no count (the account, presence,
+    /// availability, skills) are made here first, on the locked rows.
+    private func proposePlanned(
+        _ intents: [Intent], to locked: [UUID: LockedEmployee], on connection: PostgresConnection
+    ) async throws -> [Result<AssignmentProposed, Refusal>] {
+        var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
+        var tried: [(index: Int, proposal: AssignmentProposed, event: EncodedEvent, capacity: Int)] = []
+        for (index, intent) in intents.enumerated() {
+            // `lockEmployees` counts no load: only a capacity of none is refused for it here (and
+            // an employee not locked is unknown, so past this one is).
+            let employee = locked[intent.employeeId]
+            if let refusal = Self.refusal(intent, employee: employee) {
+                outcomes[index] = .failure(refusal)
+                continue
+            }
+            // (Never nil here: `propose` sends only planned intents; -1 would match no version.)
+            let (proposal, event) = try proposed(intent, reservation: UUID.random(), version: intent.expectedVersion ?? -1)
+            tried.append((index, proposal, event, employee?.capacity ?? 0))
         }
-        let positions = try Outbox.positions(written)
-        // A planned task that did not move (another replica's proposal, a change since the plan)
-        // wrote no event: it was not proposed.
-        for event in events where positions[event.id] == nil {
-            if let index = eventIndex[event.id] { outcomes[index] = .failure(.task(Self.notWaiting)) }
+        guard !tried.isEmpty else { return outcomes.map { $0! } }
+        let tasks = tried.map(\.proposal.taskId), employees = tried.map(\.proposal.employeeId)
+        let events = tried.map(\.event)
+        // Tasks are locked in id order as `locked` yields them, and the update joins it, so no
+        // row is updated before it is locked: two rounds lock employees, then tasks, each by id,
+        // and cannot deadlock. The last branch reads `locked` to its end: every intended task is
+        // locked until the commit, as a manual proposal's are.
+        let rows = try await connection.rows(
+            of: ProposePlanned(
+                query: """
+                    WITH locked AS MATERIALIZED (
+                        SELECT id FROM scheduler.tasks WHERE id = ANY(\(tasks)) ORDER BY id FOR UPDATE
+                    ), loads AS MATERIALIZED (
+                        SELECT assignee_id AS employee, count(*)::int AS load FROM scheduler.tasks
+                        WHERE assignee_id = ANY(\(Array(Set(employees)))) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
+                    ), intent AS MATERIALIZED (
+                        SELECT p.*, row_number() OVER (PARTITION BY p.employee ORDER BY p.n) AS nth
+                        FROM unnest(\(tasks)::uuid[], \(employees)::uuid[], \(tried.map(\.proposal.reservationId))::uuid[],
+                                    \(tried.map(\.proposal.expectedVersion))::int[], \(tried.map(\.capacity))::int[],
+                                    \(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
+                                    \(events.map(\.traceparentText))::text[])
+                            WITH ORDINALITY AS p(task, employee, reservation, version, capacity, event_id, type, body, traceparent, n)
+                    ), moved AS (
+                        UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = i.employee, reservation_id = i.reservation,
+                            updated_at = now()
+                        FROM intent i JOIN locked ON locked.id = i.task LEFT JOIN loads ON loads.employee = i.employee
+                        WHERE t.id = i.task AND t.known AND t.stage = 'PENDING' AND t.version = i.version
+                            AND coalesce(loads.load, 0) + i.nth <= i.capacity
+                        RETURNING t.id, i.employee
+                    ), offered AS (
+                        UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
+                    ), written AS (
+                        INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
+                        SELECT event_id, type, body, NULLIF(traceparent, '') FROM intent WHERE (task, employee) IN (SELECT id, employee FROM moved)
+                        ORDER BY n
+                        RETURNING event_id, position
+                    )
+                    SELECT event_id, position, NULL::uuid, NULL::int FROM written
+                    UNION ALL
+                    SELECT NULL, NULL, employee, load FROM loads
+                    UNION ALL
+                    SELECT NULL, NULL, NULL, count(*)::int FROM locked
+                    """), logger: logger)
+        var positions: [UUID: Int64] = [:]
+        var loads: [UUID: Int] = [:]
+        for row in rows {
+            let (event, position, employee, load) = try row.decode((UUID?, Int64?, UUID?, Int?).self)
+            if let event, let position { positions[event] = position }
+            if let employee, let load { loads[employee] = load }
+        }
+        // What the statement did with each, said as the general path says it: a proposal beyond
+        // its employee's room is refused for that (their load counting this round's proposals
+        // before it), one that did not move was no longer waiting at its version.
+        for item in tried {
+            let employee = item.proposal.employeeId
+            var counted = locked[employee]
+            counted?.load = loads[employee, default: 0]
+            if positions[item.event.id] != nil {
+                outcomes[item.index] = .success(item.proposal)
+            } else if let refusal = Self.refusal(intents[item.index], employee: counted) {
+                outcomes[item.index] = .failure(refusal)
+                continue
+            } else {
+                outcomes[item.index] = .failure(.task(Self.notWaiting))
+            }
+            loads[employee, default: 0] += 1
         }
         outbox.written(events, positions: positions)
         return outcomes.map { $0! }
+    }
+
+    /// Why `intent` cannot go to `employee` (their row as locked, with what they hold counted):
+    /// an unknown, non-employee, deactivated or full account — and, unless an admin asked, an
+    /// employee offline, away or without a required skill.
+    private static func refusal(_ intent: Intent, employee: LockedEmployee?) -> Refusal? {
+        let target = employee.map {
+            AssignmentPolicy.ManualTarget(isEmployee: $0.isEmployee, active: $0.active, capacity: $0.capacity, load: $0.load)
+        }
+        if let refusal = AssignmentPolicy.refusal(employee: target) { return .employee(refusal) }
+        guard let employee, !intent.manual else { return nil }
+        if !employee.online { return .employee("offline") }
+        if !employee.available { return .employee("away") }
+        if !intent.requiredSkills.isSubset(of: employee.skills) { return .employee("lacks a required skill") }
+        return nil
+    }
+
+    /// The proposal of `intent` at `version` and its event.
+    private func proposed(_ intent: Intent, reservation: UUID, version: Int) throws -> (AssignmentProposed, EncodedEvent) {
+        let proposal = AssignmentProposed(
+            taskId: intent.taskId, employeeId: intent.employeeId, reservationId: reservation, expectedVersion: version,
+            reservationSeconds: reservationTimeout?.seconds
+        )
+        let event = try EncodedEvent(
+            EventEnvelope(source: "scheduler", correlationId: intent.correlationId, causationId: intent.causationId, data: proposal),
+            trace: intent.trace)
+        return (proposal, event)
     }
 }
 
@@ -359,4 +424,4 @@ private struct LockEmployees: PreparedSQL { let query: PostgresQuery }
 private struct LoadsAndLockTasks: PreparedSQL { let query: PostgresQuery }
 private struct Propose: PreparedSQL { let query: PostgresQuery }
 private struct Offered: PreparedSQL { let query: PostgresQuery }
-private struct ProposeAndOffer: PreparedSQL { let query: PostgresQuery }
+private struct ProposePlanned: PreparedSQL { let query: PostgresQuery }
