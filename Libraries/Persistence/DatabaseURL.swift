@@ -115,11 +115,20 @@ public struct DatabaseURL: Sendable, Equatable {
     /// connection at all. The cost: a timer (a sleeping task) armed each time a connection above
     /// the minimum goes back to the pool, measured at no visible change in the services' CPU
     /// (docs/benchmarks.md, "fifth session"); keep-alive pings stay off.
-    public func servicePoolConfiguration(connections: Int = 10) -> PostgresClient.Configuration {
+    ///
+    /// `genericPlans`: every statement of the pool's sessions is planned once per session and
+    /// its plan reused (`plan_cache_mode = force_generic_plan`), for a service whose statements
+    /// all have one shape whatever their values. PostgreSQL otherwise plans a prepared statement
+    /// anew at every run while it guesses a plan for the values at hand would be cheaper — for an
+    /// `= ANY($1)` of a few ids, always — and a round's statements spent more time being planned
+    /// than running (docs/benchmarks.md, "Planned once"). Not for a service with optional filters
+    /// (`$1 IS NULL OR …`), whose plans must see the values.
+    public func servicePoolConfiguration(connections: Int = 10, genericPlans: Bool = false) -> PostgresClient.Configuration {
         var configuration = clientConfiguration
         configuration.options.maximumConnections = connections
         configuration.options.minimumConnections = 1
         configuration.options.keepAliveBehavior = nil
+        if genericPlans { configuration.options.additionalStartupParameters.append(("plan_cache_mode", "force_generic_plan")) }
         return configuration
     }
 

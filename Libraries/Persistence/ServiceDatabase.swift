@@ -15,8 +15,12 @@ public final class ServiceDatabase: Service, Sendable {
     private let logger: Logger
     private let migrated = Mutex(false)
 
-    public init(url: DatabaseURL, schema: String, migrations: [Migration], backoff: Backoff = Backoff(), logger: Logger) {
-        self.client = PostgresClient(configuration: url.servicePoolConfiguration(), backgroundLogger: logger)
+    /// `genericPlans`: see `DatabaseURL.servicePoolConfiguration`.
+    public init(
+        url: DatabaseURL, schema: String, migrations: [Migration], genericPlans: Bool = false, backoff: Backoff = Backoff(),
+        logger: Logger
+    ) {
+        self.client = PostgresClient(configuration: url.servicePoolConfiguration(genericPlans: genericPlans), backgroundLogger: logger)
         self.runner = MigrationRunner(schema: schema, migrations: migrations)
         self.backoff = backoff
         self.logger = logger

@@ -18,7 +18,8 @@ public struct ServiceDependencies: Sendable {
 
     public init(descriptor: ServiceDescriptor, configuration: ServiceConfiguration, logger: Logger) {
         database = ServiceDatabase(
-            url: configuration.database, schema: descriptor.schema, migrations: descriptor.migrations, logger: logger
+            url: configuration.database, schema: descriptor.schema, migrations: descriptor.migrations,
+            genericPlans: descriptor.genericPlans, logger: logger
         )
         var options = AMQPConnection.Options()
         options.caFile = configuration.amqpCAFile

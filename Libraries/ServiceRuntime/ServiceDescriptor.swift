@@ -25,12 +25,16 @@ public struct ServiceDescriptor: Sendable {
     /// (`<name>.accounts`) to keep its users' token cut-offs (docs/auth.md, "Revocation"): every
     /// service but auth, which makes the changes and records its cut-offs with them.
     public let learnsAccountChanges: Bool
+    /// Whether its pool plans each statement once per session (`DatabaseURL.servicePoolConfiguration`):
+    /// the scheduler, whose statements all have one shape; not a service with optional filters.
+    public let genericPlans: Bool
 
     public init(
         name: String, schema: String, defaultPort: Int, usesRedis: Bool, migrations: [Migration], resources: Bundle? = nil,
-        histogramBuckets: [String: [Duration]] = [:], learnsAccountChanges: Bool = true
+        histogramBuckets: [String: [Duration]] = [:], learnsAccountChanges: Bool = true, genericPlans: Bool = false
     ) {
         self.name = name
+        self.genericPlans = genericPlans
         self.learnsAccountChanges = learnsAccountChanges
         self.histogramBuckets = histogramBuckets
         self.schema = schema

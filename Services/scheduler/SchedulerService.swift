@@ -8,7 +8,7 @@ import Tokens
 enum SchedulerService {
     static let descriptor = ServiceDescriptor(
         name: "scheduler", schema: "scheduler", defaultPort: 8083, usesRedis: true, migrations: SchedulerMigrations.all,
-        resources: .module
+        resources: .module, genericPlans: true
     )
 
     /// Its read models (fed by the `scheduler.events` queue), the assigner, the timekeeper and
