@@ -12,8 +12,8 @@ each component used per second (100 % = one core) over the whole run and over th
 stack's CPU milliseconds per lifecycle over the work, from PostgreSQL's own counters the
 transactions committed and events published and consumed per lifecycle, each component's wake-ups
 per lifecycle (its threads' voluntary context switches: every time one slept waiting for
-something and was woken), and from the services' `/metrics` how long each hop of each event took (the relay's send, the broker's delivery, the
-consumer's commit). `--admin-watching` opens the admin's feed as well (as an admin's dashboard
+something and was woken), and from the services' `/metrics` how long each hop of each event took
+(the relay's send, the broker's delivery, the consumer's commit). `--admin-watching` opens the admin's feed as well (as an admin's dashboard
 would) and prints how long each employee action — accept, progress, complete — took from its
 request to its event on that feed.
 """

@@ -307,8 +307,8 @@ extension SchedulerStore {
         var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
         var tried: [(index: Int, proposal: AssignmentProposed, event: EncodedEvent, capacity: Int)] = []
         for (index, intent) in intents.enumerated() {
-            // `lockEmployees` counts no load: only a capacity of none is refused for it here (and
-            // an employee not locked is unknown, so past this one is).
+            // `lockEmployees` counts no load, so only a capacity of none is refused for it here;
+            // the statement counts the rest. An employee it did not lock is unknown and refused.
             let employee = locked[intent.employeeId]
             if let refusal = Self.refusal(intent, employee: employee) {
                 outcomes[index] = .failure(refusal)
