@@ -78,6 +78,13 @@ struct Simulate: AsyncParsableCommand {
             let finished = Date()
             // Benchmarks read the work's own cost between this line and "creating …".
             Self.log("all tasks ended or the drain is over; checking the results")
+            // The admin's feed shows an action a few milliseconds after the employee's own answer:
+            // it gets up to two seconds to show those already taken before it is closed (an
+            // action the server refused never shows).
+            let closing = Date()
+            while adminWatching, Date().timeIntervalSince(closing) < 2, await ledger.awaitingAdmin > 0 {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             ticker.cancel()
             connections.cancel()
             watcher.cancel()

@@ -60,6 +60,14 @@ actor Ledger {
         if adminSawAt[action, default: [:]][task] == nil { adminSawAt[action, default: [:]][task] = at }
     }
 
+    /// Actions taken on this run's tasks that the admin's feed has not shown yet.
+    var awaitingAdmin: Int {
+        let ours = Set(entries.keys)
+        return actedAt.reduce(0) { count, acted in
+            count + acted.value.keys.filter { ours.contains($0) && adminSawAt[acted.key]?[$0] == nil }.count
+        }
+    }
+
     /// Milliseconds from each action's request to the admin's feed showing it, by action, for
     /// this run's tasks.
     var actionToAdmin: [Action: [Double]] {
