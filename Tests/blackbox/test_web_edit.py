@@ -1,12 +1,17 @@
 """Editing an open task in the web UI as an admin would: the Edit dialog on a task's detail
-changes its priority and the queue reorders; an edit made from an outdated view is refused in
+changes its priority and the queue reorders — also when the queue is opened before the scheduler
+has applied the edit the feed already showed; an edit made from an outdated view is refused in
 the dialog rather than overwriting what changed, and leaving the page closes the dialog. Screenshots in .build/test-artifacts/web/."""
+import contextlib
+import os
+import subprocess
 import uuid
 
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from auth_client import call
+from conftest import sql, wait_for
 from helpers import admin_credentials, create_task, task_of
 
 
@@ -50,6 +55,67 @@ def test_an_edit_of_priority_changes_the_queue_order(stack, api, admin, pages):
 
     edited = task_of(api, admin, later["id"])
     assert (edited["priority"], edited["description"], edited["status"]) == (1, "Call the supplier first", "PENDING")
+    for task in (later, sooner):
+        call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
+
+
+@contextlib.contextmanager
+def scheduler_held_on(stack, task_id):
+    """The scheduler's row of a task locked by another session, as a long transaction would: the
+    scheduler's consumer waits to apply anything to it, while its queue is still read as it was."""
+    holder = subprocess.Popen(
+        ["psql", "-h", "127.0.0.1", "-p", str(stack.database_port("scheduler")), "-U", "postgres", "-d", "orchestrator", "-q"],
+        env=dict(os.environ, PGPASSWORD="postgres-test", PGAPPNAME="orch-test-holder"), stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL, text=True)
+    try:
+        holder.stdin.write(f"BEGIN;\nSELECT 1 FROM scheduler.tasks WHERE id = '{task_id}' FOR UPDATE;\n")
+        holder.stdin.flush()
+        wait_for(lambda: sql(stack, "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'orch-test-holder' "
+                                    "AND state = 'idle in transaction'", service="scheduler") == "1", 10, what="the row locked")
+        yield
+    finally:
+        holder.stdin.write("COMMIT;\n")
+        holder.stdin.close()
+        holder.wait(timeout=30)
+
+
+def test_a_queue_opened_before_the_scheduler_has_an_edit_catches_up_by_itself(stack, api, admin, pages):
+    """The feed and the scheduler's queue are two paths: the edit can reach the admin's page first.
+    A queue opened then shows the scheduler's older order, and must correct itself when the
+    scheduler catches up, though no further event comes."""
+    tag = uuid.uuid4().hex[:6]
+    later = create_task(api, admin, priority=4, skills=[f"nobody{tag}"], name=f"Held {tag} later")
+    sooner = create_task(api, admin, priority=3, skills=[f"nobody{tag}"], name=f"Held {tag} sooner")
+    page = pages(width=1280, height=900)
+    page.login(*admin_credentials(stack))
+    page.driver.get(page.base + "#/queue")
+    page.wait(lambda: queue_order(page, later, sooner) == [sooner["id"].lower(), later["id"].lower()], what="the more urgent one first")
+    with scheduler_held_on(stack, later["id"]):
+        page.driver.get(page.base + "#/events")
+        status, _, reply = call(api(f"/api/admin/tasks/{later['id']}"), "PATCH", {"priority": 1}, token=admin)
+        assert status == 200, reply
+        edited = lambda: any("task.edited" in item.text and later["id"].lower() in item.text.lower()
+                             for item in page.driver.find_elements(By.CSS_SELECTOR, "#event-feed li"))
+        page.wait(edited, what="the edit on the live feed")
+        page.driver.get(page.base + "#/queue")
+        page.wait(lambda: queue_order(page, later, sooner) == [sooner["id"].lower(), later["id"].lower()],
+                  what="the scheduler's order before the edit, while it waits")
+        page.shot("admin-queue-before-the-scheduler-caught-up")
+    page.wait(lambda: queue_order(page, later, sooner) == [later["id"].lower(), sooner["id"].lower()], what="the queue catching up")
+    # The same with the queue open: the edit comes on the feed, the reload it starts finds the
+    # scheduler's older view, and the page must go on asking until it agrees.
+    with scheduler_held_on(stack, later["id"]):
+        status, _, reply = call(api(f"/api/admin/tasks/{later['id']}"), "PATCH", {"priority": 5}, token=admin)
+        assert status == 200, reply
+        wait_for(lambda: sql(stack, "SELECT count(*) FROM notifier.notifications WHERE type = 'task.edited' "
+                                    f"AND data::jsonb->>'taskId' ILIKE '{later['id']}' AND (data::jsonb->>'version')::int = {reply['version']}") != "0",
+                 10, what="the edit in the notifier's log")
+        since = page.driver.execute_script("performance.clearResourceTimings(); return performance.now();")
+        asked = f"""return performance.getEntriesByType("resource").some((e) =>
+            e.name.includes("/api/scheduler/queue") && e.startTime > {since} && e.responseEnd > 0);"""
+        page.wait(lambda: page.driver.execute_script(asked), what="the queue asked again after the edit, while the scheduler waits")
+        assert queue_order(page, later, sooner) == [later["id"].lower(), sooner["id"].lower()]
+    page.wait(lambda: queue_order(page, later, sooner) == [sooner["id"].lower(), later["id"].lower()], what="the open queue catching up")
     for task in (later, sooner):
         call(api(f"/api/admin/tasks/{task['id']}/cancel"), "POST", token=admin)
 

@@ -19,32 +19,94 @@ export async function team(fresh = false) {
   return cached;
 }
 
-export function queueView(container) {
+/** The task events the scheduler folds into its view of a task, each with the task's version. */
+const FOLDED = new Set(["task.created", "task.assigned", "task.accepted", "task.completed", "task.failed", "task.requeued",
+  "task.cancelled", "task.edited"]);
+/** Those after which the task waits in the queue (an edit: when it has no assignee). */
+const WAITS_AFTER = new Set(["task.created", "task.requeued", "task.edited"]);
+/** How long an event is held against the queue, and the pauses between reloads while it disagrees. */
+const HELD_MS = 30_000;
+const RETRY_MS = [250, 500, 1000, 2000];
+
+/**
+ * The live queue, following the admin's feed itself. The queue is the scheduler's view, and the
+ * feed reaches the browser on its own path: an event can come before the scheduler has applied
+ * it. So the view keeps the newest version each event said a task is at — those on the feed
+ * while it is open and the `recent` ones before (`receivedAt` stamped) — and after a load that
+ * disagrees (a row older than an event, or a task an event put in the queue missing from a queue
+ * shown whole) loads again, a little later each time, for up to thirty seconds after the event.
+ * Without it, an edit seen first on the feed left the old order on screen until the next event,
+ * which might never come.
+ */
+export function queueView(container, feed, recent = []) {
   const table = h("div", { class: "table-wrap", id: "queue" });
   let entries = [];
   let loadedAt = Date.now();
+  const newest = new Map();
+  let retry = null;
+  let tries = 0;
   function draw() {
     const elapsed = (Date.now() - loadedAt) / 1000;
     fill(table, entries.length
       ? h("table", {}, h("thead", {}, h("tr", {}, ["#", "Task", "Priority", "Effective", "Skills", "Waiting", "Why it waits"].map((t) => h("th", { scope: "col" }, t)))),
-          h("tbody", {}, entries.map((e, i) => h("tr", { "data-task": e.taskId },
+          h("tbody", {}, entries.map((e, i) => h("tr", { "data-task": e.taskId, "data-version": e.version },
             h("td", {}, i + 1), h("td", {}, h("a", { href: `#/tasks/${e.taskId}` }, e.name)), h("td", {}, e.priority), h("td", {}, e.effectivePriority),
             h("td", {}, e.requiredSkills.join(", ") || "—"),
             h("td", {}, duration(e.waitingSeconds + elapsed), e.notBefore && new Date(e.notBefore) > new Date() ? ` (retry after ${when(e.notBefore)})` : ""),
             h("td", { class: e.waitingFor?.code === "next" ? "muted" : "", "data-reason": e.waitingFor?.code }, sentence(e.waitingFor?.text ?? ""))))))
       : h("p", { class: "muted" }, "Nothing is waiting."));
   }
+  /** Whether the queue just loaded is older than an event the feed brought. */
+  function behind(whole) {
+    const rows = new Map(entries.map((e) => [e.taskId.toLowerCase(), e]));
+    const since = Date.now() - HELD_MS;
+    let late = false;
+    for (const [id, seen] of newest) {
+      if (seen.at < since) {
+        newest.delete(id);
+        continue;
+      }
+      const row = rows.get(id);
+      late ||= row ? row.version < seen.version : whole && seen.waits;
+    }
+    return late;
+  }
+  let asked = 0;
   async function load() {
+    clearTimeout(retry);
+    const mine = ++asked;
     try {
       const queue = await api("/api/scheduler/queue?limit=200");
+      if (mine !== asked) return;  // a later load is on its way: an earlier answer must not overwrite it
       entries = queue.items;
       loadedAt = Date.now();
       draw();
+      if (!behind(queue.total === entries.length)) {
+        tries = 0;
+      } else if (table.isConnected) {
+        retry = setTimeout(load, RETRY_MS[Math.min(tries++, RETRY_MS.length - 1)]);
+      }
     } catch (error) {
-      fill(table, h("p", { class: "form-error" }, error.message));
+      if (mine === asked) fill(table, h("p", { class: "form-error" }, error.message));
     }
   }
-  const ticker = setInterval(() => (container.isConnected ? draw() : clearInterval(ticker)), 1000);
+  const soon = debounce(load, 200);
+  function note(event, at) {
+    const { taskId, version, assigneeId } = event.data ?? {};
+    if (!FOLDED.has(event.type) || !taskId || !Number.isInteger(version)) return;
+    const id = String(taskId).toLowerCase();
+    if (!(newest.get(id)?.version > version)) newest.set(id, { version, at, waits: WAITS_AFTER.has(event.type) && !assigneeId });
+  }
+  function follow({ detail: event }) {
+    if (!table.isConnected) return feed.removeEventListener("event", follow);
+    if (!event.type.startsWith("task.")) return;
+    note(event, Date.now());
+    tries = 0;
+    soon();
+  }
+  for (const event of recent) note(event, event.receivedAt ?? 0);
+  feed.addEventListener("event", follow);
+  const ticker = setInterval(() => (table.isConnected ? draw() : clearInterval(ticker)), 1000);
   fill(container, h("p", { class: "muted" }, "Waiting tasks in the order they will be offered: most urgent effective priority (priority improves with waiting), then oldest."), table);
   load();
   return load;

@@ -29,8 +29,9 @@ export function showAdmin(view, feed) {
       reload = taskDetail(content, id);
       reloadOn = (event) => String(event.data?.taskId).toLowerCase() === id.toLowerCase();
     } else if (tab === "queue") {
-      reload = queueView(content);
-      reloadOn = (event) => event.type.startsWith("task.");
+      // The queue follows the feed itself: it checks each load against the events' versions.
+      reload = queueView(content, feed, events);
+      reloadOn = () => false;
     } else if (tab === "team") {
       const workload = filters.view === "workload";
       const views = h("nav", { class: "subtabs", "aria-label": "Team views" },
@@ -89,7 +90,7 @@ export function showAdmin(view, feed) {
 
   const soon = debounce(() => reload?.(), 200);
   feed.addEventListener("event", ({ detail: event }) => {
-    events.unshift(event);
+    events.unshift({ ...event, receivedAt: Date.now() });
     events.length = Math.min(events.length, 100);
     announce(event);
     if (reloadOn(event)) soon();
