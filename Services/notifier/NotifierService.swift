@@ -41,7 +41,7 @@ enum NotifierService {
             hub.handed(entries)
             if let newest = entries.last?.notification.cursor { feed.wake(newest: newest) }
         }
-        log.ownListener = { feed.session }
+        log.othersMayListen = { feed.othersMayListen }
 
         // The feed is one ordered log: one replica at a time writes it, in the order events were
         // published (competing replicas would interleave a task's events out of order).

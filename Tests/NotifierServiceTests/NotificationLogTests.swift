@@ -2,6 +2,7 @@ import EventBackbone
 import EventContracts
 import Foundation
 import Logging
+import Persistence
 import PostgresNIO
 import ScratchDatabase
 import Synchronization
@@ -105,25 +106,48 @@ struct NotificationLogTests {
     @Test func aBatchWakesTheFeedSessionsOfOtherReplicasAndNoneOfItsOwn() async throws {
         try await ScratchDatabase.with(schema: "notifier", migrations: NotifierService.descriptor.migrations, prefix: "notification_wake") {
             client, url in
-            let feed = FeedSignal(database: url, logger: logger)
-            let listening = Task { await feed.run() }
+            // Neither session looks again on its own within the test: what tells them is the greeting.
+            let ours = FeedSignal(database: url, logger: logger, lookAgain: .seconds(3_600))
+            let listening = Task { await ours.run() }
             defer { listening.cancel() }
-            // Up, named and listening: its first wake-up is the blind one it gives itself then.
-            #expect(try await eventually { feed.session != 0 && feed.generation > 0 })
-            let before = feed.generation
+            // Up, listening, and having looked: its first wake-up is the blind one it gives
+            // itself then, and nobody else listens.
+            #expect(try await eventually { ours.session != 0 && ours.generation > 0 && !ours.othersMayListen })
+            let before = ours.generation
             var log = NotificationLog(client: client, logger: logger)
-            // This replica's writer: its own session is the only one, so nobody is woken.
-            log.ownListener = { feed.session }
+            // This replica's writer, alone: nobody is woken.
+            log.othersMayListen = { ours.othersMayListen }
             let own = [try created()]
             try await store(log, own, claim(own), client)
-            // Another replica's writer (its own session elsewhere): this session is woken, once.
-            log.ownListener = { 0 }
+            // Another replica begins listening: its greeting tells ours, which looked before it came.
+            let theirs = FeedSignal(database: url, logger: logger, lookAgain: .seconds(3_600))
+            let theirListening = Task { await theirs.run() }
+            defer { theirListening.cancel() }
+            #expect(try await eventually { ours.othersMayListen })
+            #expect(try await eventually { theirs.session != 0 && theirs.othersMayListen })
+            // The other replica's writer: this session is woken, once.
+            log.othersMayListen = { theirs.othersMayListen }
             let others = [try created(), try created()]
             try await store(log, others, claim(others), client)
             let newest = try await rows(client).map(\.cursor).max() ?? 0
-            #expect(try await eventually { feed.reach.newest == newest })
+            #expect(try await eventually { ours.reach.newest == newest })
             // Notifications arrive in commit order: had the first batch woken it, that came first.
-            #expect(feed.generation == before + 1)
+            #expect(ours.generation == before + 1)
+        }
+    }
+
+    @Test func aReplicaThatLeftIsNoLongerWoken() async throws {
+        try await ScratchDatabase.with(schema: "notifier", migrations: NotifierService.descriptor.migrations, prefix: "notification_left") {
+            (_: PostgresClient, url: DatabaseURL) async throws in
+            let ours = FeedSignal(database: url, logger: logger, lookAgain: .milliseconds(200))
+            let listening = Task { await ours.run() }
+            defer { listening.cancel() }
+            let theirs = FeedSignal(database: url, logger: logger, lookAgain: .seconds(3_600))
+            let theirListening = Task { await theirs.run() }
+            #expect(try await eventually { ours.session != 0 && theirs.session != 0 && ours.othersMayListen })
+            theirListening.cancel()
+            await theirListening.value
+            #expect(try await eventually { !ours.othersMayListen })
         }
     }
 

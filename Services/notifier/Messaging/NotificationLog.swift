@@ -16,9 +16,9 @@ struct NotificationLog: Sendable {
     /// without reading them back (`FeedHub.handed`).
     var storing: (@Sendable () -> Void)?
     var stored: (@Sendable ([FeedHub.Entry]) -> Void)?
-    /// The backend of this replica's own feed session (`FeedSignal.session`), 0 while it has none:
-    /// the log's wake-up is sent only when a feed session other than this one listens.
-    var ownListener: @Sendable () -> Int32 = { 0 }
+    /// Whether another replica's feed session may be listening (`FeedSignal.othersMayListen`):
+    /// the log's wake-up is sent only then.
+    var othersMayListen: @Sendable () -> Bool = { true }
 
     /// The event types that reach someone's feed.
     static let feed: [any EventPayload.Type] = [
@@ -55,12 +55,13 @@ struct NotificationLog: Sendable {
         // claimed events' rows in order. One writer at a time until commit makes cursors visible
         // in order, so a reader that asks for everything after the last cursor it saw never skips
         // a row that committed late. It NOTIFYs (on commit) the newest row it wrote — only when a
-        // feed session of another replica is connected to this database: PostgreSQL wakes every
+        // feed session of another replica may be listening (`FeedSignal`): PostgreSQL wakes every
         // session LISTENing in the database for every notification, whatever its channel (each
         // service's relay and token cut-offs: ten sessions, half of all transactions at low
         // rates, docs/benchmarks.md), and this replica's own hub and long polls are woken in
-        // memory (`stored`). A replica whose session connects while a statement runs misses that
-        // one wake-up; its hub reads the log when it begins listening and at least once a second.
+        // memory (`stored`). A replica whose session begins listening while a statement runs
+        // misses that one wake-up; its hub reads the log when it begins listening and at least
+        // once a second.
         storing?()
         var entries: [FeedHub.Entry] = []
         defer { stored?(entries) }
@@ -82,10 +83,7 @@ struct NotificationLog: Sendable {
                         RETURNING cursor, event_id, audience
                     ), announced AS (
                         SELECT pg_notify(\(FeedSignal.channel), max(cursor)::text) FROM inserted
-                        HAVING count(*) > 0 AND EXISTS (
-                            SELECT FROM pg_stat_activity
-                            WHERE datname = current_database() AND application_name = \(FeedSignal.applicationName)
-                              AND pid <> \(ownListener()))
+                        HAVING count(*) > 0 AND \(othersMayListen())
                     )
                     SELECT cursor, event_id, audience FROM inserted WHERE (SELECT count(*) FROM announced) >= 0
                     """), logger: logger)
