@@ -171,10 +171,44 @@ struct RoundStatementTests {
         }
     }
 
+    /// A planned proposal moves nothing to an employee who, by the time their row is locked,
+    /// cannot take the task: offline, away, or without one of its skills.
+    @Test func aPlannedProposalToAnEmployeeWhoCannotTakeItNowMovesNothing() async throws {
+        try await withStore { store, client in
+            let logger = Logger(label: "round-test")
+            let away = UUID(), unskilled = UUID()
+            try await client.query(
+                """
+                INSERT INTO scheduler.employees (id, username, full_name, is_employee, active, online, availability, capacity, skills)
+                VALUES (\(away), 'away', 'A', true, true, true, 'AWAY', 2, '{a}'),
+                       (\(unskilled), 'unskilled', 'U', true, true, true, 'AVAILABLE', 2, '{b}')
+                """, logger: logger)
+            func planned(_ task: UUID, version: Int, to employee: UUID, skills: Set<String>) -> SchedulerStore.Intent {
+                var intent = intent(task, version: version, to: employee)
+                intent.requiredSkills = skills
+                return intent
+            }
+            // No transaction around it: the planned path is one autocommitted statement.
+            let outcomes = try await client.withConnection { connection in
+                try await store.propose(
+                    [
+                        planned(waiting, version: 1, to: offline, skills: ["a"]), planned(waiting, version: 1, to: away, skills: ["a"]),
+                        planned(waiting, version: 1, to: unskilled, skills: ["a"]),
+                    ], on: connection)
+            }
+            #expect(outcomes.map(refusal) == [.employee("offline"), .employee("away"), .employee("lacks a required skill")])
+            #expect(try await outbox(client).isEmpty)
+            #expect(try await stage(of: waiting, client) == "PENDING")
+        }
+    }
+
     /// Two rounds (of two replicas whose Redis locks lapsed) propose to the same employee, who has
-    /// room for one: the second waits for the first's lock on the employee and, once the first
-    /// commits, counts what it proposed — and refuses.
-    @Test func aProposalThatWaitedForAnotherRoundOnItsEmployeeCountsWhatThatRoundProposed() async throws {
+    /// room for one: the second's statement, begun before the first commits, waits for the first's
+    /// lock on the employee. Its snapshot cannot count what the first proposed, so it sees that the
+    /// employee's count of proposals changed after it and moves nothing to them; the next round
+    /// counts it. The same when the first is an admin's manual assignment.
+    @Test(arguments: [false, true])
+    func aProposalThatWaitedForAnotherRoundOnItsEmployeeMovesNothingToThem(firstIsManual: Bool) async throws {
         try await withStore { store, client in
             let logger = Logger(label: "round-test")
             let single = UUID()
@@ -187,7 +221,8 @@ struct RoundStatementTests {
             let (mayCommit, letCommit) = AsyncStream.makeStream(of: Void.self)
             let first = Task {
                 try await client.transaction(logger: logger) { connection in
-                    let outcomes = try await store.propose([intent(waiting, version: 1, to: single)], on: connection)
+                    let outcomes = try await store.propose(
+                        [intent(waiting, version: firstIsManual ? nil : 1, to: single)], on: connection)
                     firstProposed.yield()
                     for await _ in mayCommit { break }
                     return outcomes
@@ -195,12 +230,12 @@ struct RoundStatementTests {
             }
             for await _ in proposed { break }
             let second = Task {
-                try await client.transaction(logger: logger) { connection in
+                try await client.withConnection { connection in
                     try await store.propose([intent(renewed, version: 3, to: single)], on: connection)
                 }
             }
-            // The second round waits for the employee's row lock before it counts anything. (Looked
-            // for up to 10 s; the first commits either way, so a failure cannot hang the suite.)
+            // The second round waits for the employee's row lock. (Looked for up to 10 s; the
+            // first commits either way, so a failure cannot hang the suite.)
             var blocked = 0
             for _ in 0..<1_000 where blocked == 0 {
                 let rows = try await client.query(
@@ -212,9 +247,15 @@ struct RoundStatementTests {
             letCommit.yield()
             #expect(blocked == 1, "the second round never waited for the employee's lock")
             #expect((try? (try await first.value)[0].get())?.expectedVersion == 1)
-            #expect(try await second.value.map(refusal) == [.employee("the employee is at capacity (1/1)")])
+            #expect(try await second.value.map(refusal) == [.employee(SchedulerStore.changedMeanwhile)])
             #expect(try await outbox(client) == [waiting: 1])
             #expect(try await stage(of: renewed, client) == "PENDING")
+            // The next round sees the first's proposal and refuses for the employee's room.
+            let next = try await client.withConnection { connection in
+                try await store.propose([intent(renewed, version: 3, to: single)], on: connection)
+            }
+            #expect(next.map(refusal) == [.employee("the employee is at capacity (1/1)")])
+            #expect(try await outbox(client) == [waiting: 1])
         }
     }
 

@@ -13,9 +13,9 @@ import Telemetry
 
 /// Runs assignment rounds: at once whenever something that can make an assignment possible
 /// happens (`wake()`), and every sweep interval as a safety net — or, for a task created while no
-/// round runs, in the transaction that consumes its creation (`created`). A round plans with the
-/// pure policy, then makes each proposal under Redis locks on the task and the employee, in a
-/// transaction whose conditional updates keep it correct even if a lock expires midway.
+/// round runs, right after the statement that consumes its creation (`created`). A round plans
+/// with the pure policy, then makes each proposal under Redis locks on the task and the employee,
+/// in one statement whose conditional updates keep it correct even if a lock expires midway.
 final class Assigner: Service, Sendable {
     private let store: SchedulerStore
     private let redis: RedisConnection
@@ -30,9 +30,6 @@ final class Assigner: Service, Sendable {
     private let woken = Mutex<Int64?>(nil)
     private let wakeDelay = Timer(label: HopLatency.assignmentWake, preferredDisplayUnit: .seconds)
     private let roundTime = Timer(label: HopLatency.assignmentRound, preferredDisplayUnit: .seconds)
-    /// Whether Redis answered the last round's locks: while it does, a round takes them while
-    /// PostgreSQL locks the employees' rows; while it fails, before (`propose(_:holding:on:)`).
-    private let redisAnswers = Atomic<Bool>(true)
 
     init(store: SchedulerStore, redis: RedisConnection, settings: SchedulerSettings, logger: Logger) {
         self.store = store
@@ -89,36 +86,28 @@ final class Assigner: Service, Sendable {
         }
     }
 
-    /// One round: plan with the pure policy, then in one transaction lock the planned tasks and
-    /// employees in Redis (one pipeline, beside the employees' row locks) and make every proposal
-    /// whose locks were free; release the locks after the commit. Returns whether some planned
+    /// One round: read, plan with the pure policy, lock the planned tasks and employees in Redis
+    /// (one pipeline), and make every proposal whose locks were free in one statement (no
+    /// transaction around it); release the locks after it. Returns whether some planned
     /// proposals could not be made.
     func round() async throws -> Bool {
         let started = HopLatency.now()
         guard let plan = planned(try await store.roundInputs(limit: settings.roundSize)) else { return false }
-        var held: [RedisLock] = []
-        let made: Made
-        do {
-            made = try await store.client.transaction(logger: logger) { connection in
-                try await propose(plan, holding: &held, on: connection)
-            }
-        } catch {
-            await release(held)
-            throw error
-        }
-        return await finish(made, started: started, releasing: held)
+        let round = try await store.client.withConnection { connection in try await propose(plan, on: connection) }
+        return await finish(round.made, started: started, releasing: round.held)
     }
 
     /// A `task.created` arriving alone, as the scheduler's consumer's first try: when no round
-    /// runs in this process, the task joins the queue, the message is claimed and the round it
-    /// makes possible is planned and proposed, all in one transaction — one commit and no
-    /// wake-up between the creation and its offer (docs/scheduling.md). When a round runs, or
-    /// other deliveries wait behind this one (`EventConsumer.waitingBehind`), the task joins the
-    /// queue by itself (`SchedulerStore.createdAlone`) and the assigner's next round, woken by
-    /// the commit, takes it. `.declined` (nothing written) when the scheduler has a view
-    /// of the task already; when it throws, nothing it wrote committed (rolled back, or given up
-    /// with its connection after `ORCH_SCHEDULER_ROUND_TIMEOUT`) and the usual way takes the
-    /// delivery.
+    /// runs in this process, one autocommitted statement makes the task join the queue, claims
+    /// the message and reads what a round plans from; the round it makes possible is then
+    /// planned and proposed at once (one more statement, after Redis's locks) — no wake-up and
+    /// no transaction between the creation and its offer (docs/scheduling.md). When a round
+    /// runs, or other deliveries wait behind this one (`EventConsumer.waitingBehind`), the task
+    /// joins the queue by itself (`SchedulerStore.createdAlone`) and the assigner's next round,
+    /// woken by the commit, takes it. `.declined` (nothing written) when the scheduler has a
+    /// view of the task already; when it throws, nothing was written and the usual way takes the
+    /// delivery. Once the view has committed, a round that fails or hangs (given up after
+    /// `ORCH_SCHEDULER_ROUND_TIMEOUT`, its connection closed) is left to the assigner: `.handled`.
     func created(
         _ event: EventEnvelope<TaskCreated>, claim: InboxClaim, on connection: PostgresConnection
     ) async throws
@@ -136,43 +125,32 @@ final class Assigner: Service, Sendable {
         let started = HopLatency.now()
         // A round whose query hangs as PostgreSQL restarts is given up, as the assigner gives up
         // its own (its Redis locks then expire): the gate must never stay taken by it. Its
-        // connection, mid-transaction under the hung query, is closed rather than handed back.
-        let round: (made: Made, held: [RedisLock])?
+        // connection, under the hung query, is closed rather than handed back.
+        let inputs: SchedulerStore.RoundInputs?
         do {
-            round = try await withDeadline(settings.roundTimeout) { [self] in
-                try await creationRound(event, trace: trace, claim: claim, on: connection)
+            inputs = try await withDeadline(settings.roundTimeout) { [self] in
+                try await store.createdWithRoundInputs(
+                    event.data, at: event.occurredAt, trace: trace, claim: claim, limit: settings.roundSize, on: connection)
             }
         } catch let error as TimeoutError {
             connection.closeWithoutWaiting()
             throw error
         }
-        guard let round else { return .declined }
+        guard let inputs else { return .declined }
+        // The view and the claim have committed: from here on, whatever happens, the delivery is
+        // handled, and a round that could not be made is the assigner's.
+        guard let plan = planned(inputs) else { return .handledAndFollowedUp }
+        let round: (made: Made, held: [RedisLock])
+        do {
+            round = try await withDeadline(settings.roundTimeout) { [self] in try await propose(plan, on: connection) }
+        } catch {
+            if error is TimeoutError { connection.closeWithoutWaiting() }
+            logger.warning("a creation's round failed; the assigner takes it", metadata: ["error": "\(error)"])
+            return .handled
+        }
         // A round that could not make all it planned leaves the rest to the assigner, woken as
         // after any creation; one that could has done what that round would have.
         return await finish(round.made, started: started, releasing: round.held) ? .handled : .handledAndFollowedUp
-    }
-
-    /// The transaction of `created`: the view, the claim and the round's read in one statement,
-    /// then the plan, the locks and the proposals. Nil, having written nothing, when the view
-    /// existed; the locks it holds are released when it throws.
-    private func creationRound(
-        _ event: EventEnvelope<TaskCreated>, trace: TraceParent?, claim: InboxClaim, on connection: PostgresConnection
-    ) async throws -> (made: Made, held: [RedisLock])? {
-        var held: [RedisLock] = []
-        do {
-            let made = try await connection.transaction(logger: logger) { connection -> Made? in
-                guard
-                    let inputs = try await store.createdWithRoundInputs(
-                        event.data, at: event.occurredAt, trace: trace, claim: claim, limit: settings.roundSize, on: connection)
-                else { return nil }
-                guard let plan = planned(inputs) else { return Made(plan: nil) }
-                return try await propose(plan, holding: &held, on: connection)
-            }
-            return made.map { ($0, held) }
-        } catch {
-            await release(held)
-            throw error
-        }
     }
 
     /// A round's plan: the proposals the policy makes of `inputs`, with each task's skills and
@@ -200,29 +178,20 @@ final class Assigner: Service, Sendable {
         var outcomes: [Result<AssignmentProposed, SchedulerStore.Refusal>] = []
     }
 
-    /// Makes `plan`'s proposals in the caller's transaction, under Redis locks (added to `held`,
-    /// to release after the commit). While Redis answers, its locks are taken while PostgreSQL
-    /// locks the planned employees' rows — one wait fewer on the offer's path — and only the
-    /// proposals that got their locks go on. While it fails, the locks are asked for first: a
-    /// Redis that hangs until its timeout must not hold employees' rows locked meanwhile (the
-    /// scheduler's consumer writes them).
-    private func propose(_ plan: Planned, holding held: inout [RedisLock], on connection: PostgresConnection) async throws -> Made {
-        guard redisAnswers.load(ordering: .relaxed) else {
-            let locked = await lock(plan)
-            held += locked.held
-            return Made(plan: plan, intents: locked.intents, outcomes: try await store.propose(locked.intents, on: connection))
-        }
-        async let locking = lock(plan)
-        let employees: [UUID: SchedulerStore.LockedEmployee]
+    /// Makes `plan`'s proposals under Redis locks, returned to release after the statement: the
+    /// locks first, in one pipeline, then one statement with the proposals that got theirs
+    /// (`SchedulerStore.propose`), which locks the employees' and the tasks' rows only while it
+    /// runs. The locks are released when it throws; one given up on (a deadline) leaves them to
+    /// expire.
+    private func propose(_ plan: Planned, on connection: PostgresConnection) async throws -> (made: Made, held: [RedisLock]) {
+        let locked = await lock(plan)
         do {
-            employees = try await store.lockEmployees(plan.proposals.map(\.employeeId), on: connection)
+            let outcomes = try await store.propose(locked.intents, on: connection)
+            return (Made(plan: plan, intents: locked.intents, outcomes: outcomes), locked.held)
         } catch {
-            held += await locking.held
+            await release(locked.held)
             throw error
         }
-        let locked = await locking
-        held += locked.held
-        return Made(plan: plan, intents: locked.intents, outcomes: try await store.propose(locked.intents, to: employees, on: connection))
     }
 
     /// Takes locks on every planned task and employee in one pipeline and returns them with the
@@ -238,11 +207,9 @@ final class Assigner: Service, Sendable {
         do {
             let acquired = try await RedisLock.acquire(
                 plan.proposals.flatMap { [keys($0).task, keys($0).employee] }, ttl: settings.lockTTL, on: redis)
-            redisAnswers.store(true, ordering: .relaxed)
             held = Array(acquired.values)
             granted = plan.proposals.filter { acquired[keys($0).task] != nil && acquired[keys($0).employee] != nil }
         } catch {
-            redisAnswers.store(false, ordering: .relaxed)
             logger.warning("redis unavailable; proposing without locks", metadata: ["error": "\(error)"])
         }
         // Each proposal continues the trace of its task's creation, in a span of its own when

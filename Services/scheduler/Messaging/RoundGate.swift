@@ -1,7 +1,7 @@
 import Synchronization
 
 /// One assignment round at a time in a process: the assigner's own, or the one a creation
-/// arriving alone runs in the transaction that consumes it (`Assigner.created`). Nobody waits at
+/// arriving alone runs right after the statement that consumes it (`Assigner.created`). Nobody waits at
 /// the gate: whoever finds it taken goes another way, and whoever leaves learns whether someone
 /// was turned away meanwhile — so the creation's round can wake the assigner it kept out.
 final class RoundGate: Sendable {

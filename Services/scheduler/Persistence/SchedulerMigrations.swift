@@ -90,5 +90,12 @@ enum SchedulerMigrations {
             statements: ["ALTER TABLE scheduler.tasks ADD COLUMN traceparent text"]
         ),
         BackboneMigrations.tokenCutoffs(schema: "scheduler", version: 13),
+        // A round's proposals count the employees' loads in the statement that locks their rows;
+        // every proposal bumps this count in its own transaction, so that statement can tell one
+        // committed after its snapshot (docs/scheduling.md, step 4).
+        Migration(
+            version: 14, name: "a count of the proposals made to each employee",
+            statements: ["ALTER TABLE scheduler.employees ADD COLUMN proposals_made bigint NOT NULL DEFAULT 0"]
+        ),
     ]
 }

@@ -12,6 +12,7 @@ import Telemetry
 extension SchedulerStore {
     static let holding = "('PROPOSED', 'ASSIGNED', 'IN_PROGRESS')"
     static let notWaiting = "the task is not waiting (or not at the version seen)"
+    static let changedMeanwhile = "another round proposed to the employee while this one counted their load"
 
     /// What a round plans from: the tasks waiting for someone, the employees who could take one
     /// now, and the trace each waiting task's creation belongs to, which its proposal continues.
@@ -66,11 +67,11 @@ extension SchedulerStore {
     }
 
     /// A `task.created` that arrives alone, with the round it makes possible (issue 20: the
-    /// scheduler proposes in the transaction that consumed the creation): the task joins the
-    /// queue, the message is claimed, and what a round plans from is read — the new task with
-    /// the `limit` most urgent of the others waiting — in one statement, inside the caller's transaction
-    /// (`Assigner.created`). Nil, having written nothing, when the scheduler has a view of the
-    /// task already (see `createdAlone`). A message claimed meanwhile fails the statement.
+    /// scheduler proposes right after consuming the creation): the task joins the queue, the
+    /// message is claimed, and what a round plans from is read — the new task with the `limit`
+    /// most urgent of the others waiting — in one statement, autocommitted (`Assigner.created`).
+    /// Nil, having written nothing, when the scheduler has a view of the task already (see
+    /// `createdAlone`). A message claimed meanwhile fails the statement.
     func createdWithRoundInputs(
         _ task: TaskCreated, at: Date, trace: TraceParent? = nil, claim: InboxClaim, limit: Int, on connection: PostgresConnection
     ) async throws -> RoundInputs? {
@@ -159,19 +160,22 @@ extension SchedulerStore {
         var isEmployee: Bool, active: Bool, online: Bool, available: Bool, capacity: Int, skills: Set<String>, load = 0
     }
 
-    /// Makes several proposals in the caller's transaction, in order, and publishes an
-    /// `assignment.proposed` for each one made; returns what became of each. The employees' rows
-    /// are locked while their loads are counted, then the tasks' — each set in id order, so two
-    /// rounds cannot deadlock — and a task leaves PENDING only at the version its intent saw — so
-    /// neither an expired Redis lock nor another replica can overfill an employee or propose a
-    /// task twice.
+    /// Makes several proposals, in order, and publishes an `assignment.proposed` for each one
+    /// made; returns what became of each. A round's planned proposals take one statement, which
+    /// needs no transaction around it (`proposePlanned`). An admin's manual one carries whatever
+    /// version is waiting and takes the general path, in the caller's transaction: the employees'
+    /// rows are locked while their loads are counted, then the tasks' — each set in id order, so
+    /// two rounds cannot deadlock — and a task leaves PENDING only while it waits (`propose(_:to:on:)`).
+    /// So neither an expired Redis lock nor another replica can overfill an employee or propose
+    /// a task twice.
     func propose(_ intents: [Intent], on connection: PostgresConnection) async throws -> [Result<AssignmentProposed, Refusal>] {
         guard !intents.isEmpty else { return [] }
+        if intents.allSatisfy({ $0.expectedVersion != nil }) { return try await proposePlanned(intents, on: connection) }
         return try await propose(intents, to: try await lockEmployees(intents.map(\.employeeId), on: connection), on: connection)
     }
 
     /// Locks the rows of `ids` (in id order) for `propose(_:to:on:)`, in the caller's transaction.
-    func lockEmployees(_ ids: [UUID], on connection: PostgresConnection) async throws -> [UUID: LockedEmployee] {
+    private func lockEmployees(_ ids: [UUID], on connection: PostgresConnection) async throws -> [UUID: LockedEmployee] {
         var employees: [UUID: LockedEmployee] = [:]
         guard !ids.isEmpty else { return employees }
         let rows = try await connection.rows(
@@ -192,15 +196,13 @@ extension SchedulerStore {
         return employees
     }
 
-    /// `propose(_:on:)` once the rows of every intent's employee (and perhaps others) are locked in
+    /// `propose(_:on:)`'s general path, once the rows of every intent's employee are locked in
     /// this transaction: `locked` is what `lockEmployees` returned for them (an employee it does
-    /// not hold is one that does not exist). A round locks them while Redis takes its locks
-    /// (`Assigner`), then proposes only what it got every lock for.
-    func propose(
+    /// not hold is one that does not exist).
+    private func propose(
         _ intents: [Intent], to locked: [UUID: LockedEmployee], on connection: PostgresConnection
     ) async throws -> [Result<AssignmentProposed, Refusal>] {
         guard !intents.isEmpty else { return [] }
-        if intents.allSatisfy({ $0.expectedVersion != nil }) { return try await proposePlanned(intents, to: locked, on: connection) }
         let employeeIds = Array(Set(intents.map(\.employeeId)))
         var employees = locked
         // The employees' loads, counted in a statement begun once their rows are locked: a
@@ -278,7 +280,8 @@ extension SchedulerStore {
             of: Offered(
                 query: """
                     WITH offered AS (
-                        UPDATE scheduler.employees SET last_assigned_at = now() WHERE id = ANY(\(Array(Set(eventEmployees))))
+                        UPDATE scheduler.employees SET last_assigned_at = now(), proposals_made = proposals_made + 1
+                        WHERE id = ANY(\(Array(Set(eventEmployees))))
                     )
                     INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
                     SELECT id, type, body, NULLIF(traceparent, '')
@@ -292,101 +295,124 @@ extension SchedulerStore {
         return outcomes.map { $0! }
     }
 
-    /// `propose(_:to:on:)` for a round's plan, whose proposals each name the version they were
-    /// planned at — so their events are whole before anything moves — in one statement after the
-    /// employees' lock: it locks the intended tasks in id order, counts the employees' loads
-    /// (begun once their rows are locked, so a proposal to them that committed while this waited
-    /// is counted, and none can commit until this transaction has), moves each task that is still
-    /// waiting at its planned version to an employee it still fits — their load and the proposals
-    /// before it in this round within their capacity — and writes the employees' last offers and
-    /// the events of the tasks that moved. The checks that need no count (the account, presence,
-    /// availability, skills) are made here first, on the locked rows.
+    /// `propose(_:on:)` for a round's plan, whose proposals each name the version they were
+    /// planned at — so their events are whole before anything moves — in one statement, which
+    /// needs no transaction around it (docs/scheduling.md, step 4). It locks the intended
+    /// employees' rows, then the tasks', each set in id order; counts the employees' loads; moves
+    /// each task still waiting at its planned version to an employee who may still take it
+    /// (active, online, AVAILABLE, with its skills) and has room — their load and the proposals
+    /// before it in this round within their capacity; and writes the employees' last offers and
+    /// the events of the tasks that moved.
+    ///
+    /// The loads are counted in the statement's snapshot, taken before its locks were granted: a
+    /// proposal another round committed to one of these employees after it would not be counted.
+    /// Every proposal bumps its employee's `proposals_made` in its own transaction, and `FOR
+    /// UPDATE` returns the row as the last commit left it: the statement compares that count with
+    /// the one its snapshot sees and moves nothing to an employee whose count changed — refused as
+    /// `changedMeanwhile`, for the next round to plan again. Once locked, nobody else can propose
+    /// to them until the statement commits.
     private func proposePlanned(
-        _ intents: [Intent], to locked: [UUID: LockedEmployee], on connection: PostgresConnection
-    ) async throws -> [Result<AssignmentProposed, Refusal>] {
-        var outcomes: [Result<AssignmentProposed, Refusal>?] = Array(repeating: nil, count: intents.count)
-        var tried: [(index: Int, proposal: AssignmentProposed, event: EncodedEvent, capacity: Int)] = []
-        for (index, intent) in intents.enumerated() {
-            // `lockEmployees` counts no load, so only a capacity of none is refused for it here;
-            // the statement counts the rest. An employee it did not lock is unknown and refused.
-            let employee = locked[intent.employeeId]
-            if let refusal = Self.refusal(intent, employee: employee) {
-                outcomes[index] = .failure(refusal)
-                continue
-            }
-            // (Never nil here: `propose` sends only planned intents; -1 would match no version.)
+        _ intents: [Intent], on connection: PostgresConnection
+    ) async throws
+        -> [Result<AssignmentProposed, Refusal>]
+    {
+        var proposals: [AssignmentProposed] = []
+        var events: [EncodedEvent] = []
+        for intent in intents {
+            // (Never -1 here: `propose` sends only planned intents; -1 would match no version.)
             let (proposal, event) = try proposed(intent, reservation: UUID.random(), version: intent.expectedVersion ?? -1)
-            tried.append((index, proposal, event, employee?.capacity ?? 0))
+            proposals.append(proposal)
+            events.append(event)
         }
-        guard !tried.isEmpty else { return outcomes.map { $0! } }
-        let tasks = tried.map(\.proposal.taskId), employees = tried.map(\.proposal.employeeId)
-        let events = tried.map(\.event)
-        // Tasks are locked in id order as `locked` yields them, and the update joins it, so no
-        // row is updated before it is locked: two rounds lock employees, then tasks, each by id,
-        // and cannot deadlock. The last branch reads `locked` to its end: every intended task is
-        // locked until the commit, as a manual proposal's are.
+        let tasks = proposals.map(\.taskId), employees = proposals.map(\.employeeId)
+        // Employees, then tasks, each locked in id order, and the update joins both, so no row is
+        // updated before it is locked: two rounds cannot deadlock. The last branches read both
+        // locks to their ends: every intended employee and task is locked until the commit.
         let rows = try await connection.rows(
             of: ProposePlanned(
                 query: """
-                    WITH locked AS MATERIALIZED (
+                    WITH seen AS MATERIALIZED (
+                        SELECT id, proposals_made FROM scheduler.employees WHERE id = ANY(\(Array(Set(employees))))
+                    ), staff AS MATERIALIZED (
+                        SELECT id, proposals_made, is_employee, active, online, availability, capacity, skills
+                        FROM scheduler.employees WHERE id = ANY(\(Array(Set(employees)))) ORDER BY id FOR UPDATE
+                    ), locked AS MATERIALIZED (
                         SELECT id FROM scheduler.tasks WHERE id = ANY(\(tasks)) ORDER BY id FOR UPDATE
                     ), loads AS MATERIALIZED (
                         SELECT assignee_id AS employee, count(*)::int AS load FROM scheduler.tasks
                         WHERE assignee_id = ANY(\(Array(Set(employees)))) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
                     ), intent AS MATERIALIZED (
-                        SELECT p.*, row_number() OVER (PARTITION BY p.employee ORDER BY p.n) AS nth
-                        FROM unnest(\(tasks)::uuid[], \(employees)::uuid[], \(tried.map(\.proposal.reservationId))::uuid[],
-                                    \(tried.map(\.proposal.expectedVersion))::int[], \(tried.map(\.capacity))::int[],
-                                    \(events.map(\.id))::uuid[], \(events.map(\.type))::text[], \(events.map(\.body))::text[],
-                                    \(events.map(\.traceparentText))::text[])
-                            WITH ORDINALITY AS p(task, employee, reservation, version, capacity, event_id, type, body, traceparent, n)
+                        SELECT p.*, s.capacity, s.skills, row_number() OVER (PARTITION BY p.employee ORDER BY p.n) AS nth
+                        FROM unnest(\(tasks)::uuid[], \(employees)::uuid[], \(proposals.map(\.reservationId))::uuid[],
+                                    \(proposals.map(\.expectedVersion))::int[], \(events.map(\.id))::uuid[], \(events.map(\.type))::text[],
+                                    \(events.map(\.body))::text[], \(events.map(\.traceparentText))::text[])
+                            WITH ORDINALITY AS p(task, employee, reservation, version, event_id, type, body, traceparent, n)
+                        JOIN staff s ON s.id = p.employee
+                        JOIN seen ON seen.id = s.id AND seen.proposals_made = s.proposals_made
+                        WHERE s.is_employee AND s.active AND s.online AND s.availability = 'AVAILABLE'
                     ), moved AS (
                         UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = i.employee, reservation_id = i.reservation,
                             updated_at = now()
                         FROM intent i JOIN locked ON locked.id = i.task LEFT JOIN loads ON loads.employee = i.employee
                         WHERE t.id = i.task AND t.known AND t.stage = 'PENDING' AND t.version = i.version
-                            AND coalesce(loads.load, 0) + i.nth <= i.capacity
+                            AND t.required_skills <@ i.skills AND coalesce(loads.load, 0) + i.nth <= i.capacity
                         RETURNING t.id, i.employee
                     ), offered AS (
-                        UPDATE scheduler.employees SET last_assigned_at = now() WHERE id IN (SELECT employee FROM moved)
+                        UPDATE scheduler.employees SET last_assigned_at = now(), proposals_made = proposals_made + 1
+                        WHERE id IN (SELECT employee FROM moved)
                     ), written AS (
                         INSERT INTO scheduler.outbox (event_id, event_type, body, traceparent)
                         SELECT event_id, type, body, NULLIF(traceparent, '') FROM intent WHERE (task, employee) IN (SELECT id, employee FROM moved)
                         ORDER BY n
                         RETURNING event_id, position
                     )
-                    SELECT event_id, position, NULL::uuid, NULL::int FROM written
+                    SELECT 0, event_id, position, NULL::bool, NULL::bool, NULL::bool, NULL::text, NULL::int, NULL::int, NULL::text[], NULL::bool
+                    FROM written
                     UNION ALL
-                    SELECT NULL, NULL, employee, load FROM loads
+                    SELECT 1, s.id, NULL, s.is_employee, s.active, s.online, s.availability, s.capacity, coalesce(loads.load, 0), s.skills,
+                        seen.proposals_made IS NOT DISTINCT FROM s.proposals_made
+                    FROM staff s LEFT JOIN seen ON seen.id = s.id LEFT JOIN loads ON loads.employee = s.id
                     UNION ALL
-                    SELECT NULL, NULL, NULL, count(*)::int FROM locked
+                    SELECT 2, NULL, NULL, NULL, NULL, NULL, NULL, count(*)::int, NULL, NULL, NULL FROM locked
                     """), logger: logger)
         var positions: [UUID: Int64] = [:]
-        var loads: [UUID: Int] = [:]
+        var staff: [UUID: LockedEmployee] = [:]
+        var changed: Set<UUID> = []
         for row in rows {
-            let (event, position, employee, load) = try row.decode((UUID?, Int64?, UUID?, Int?).self)
-            if let event, let position { positions[event] = position }
-            if let employee, let load { loads[employee] = load }
+            let (kind, id, position, isEmployee, active, online, availability, capacity, load, skills, unchanged) = try row.decode(
+                (Int, UUID?, Int64?, Bool?, Bool?, Bool?, String?, Int?, Int?, [String]?, Bool?).self)
+            switch (kind, id) {
+            case (0, let event?): positions[event] = position
+            case (1, let employee?):
+                staff[employee] = LockedEmployee(
+                    isEmployee: isEmployee ?? false, active: active ?? false, online: online ?? false,
+                    available: availability == Availability.available.rawValue, capacity: capacity ?? 0, skills: Set(skills ?? []),
+                    load: load ?? 0)
+                if unchanged != true { changed.insert(employee) }
+            default: break
+            }
         }
         // What the statement did with each, said as the general path says it: a proposal beyond
         // its employee's room is refused for that (their load counting this round's proposals
         // before it), one that did not move was no longer waiting at its version.
-        for item in tried {
-            let employee = item.proposal.employeeId
-            var counted = locked[employee]
-            counted?.load = loads[employee, default: 0]
-            if positions[item.event.id] != nil {
-                outcomes[item.index] = .success(item.proposal)
-            } else if let refusal = Self.refusal(intents[item.index], employee: counted) {
-                outcomes[item.index] = .failure(refusal)
+        var outcomes: [Result<AssignmentProposed, Refusal>] = []
+        for (intent, (proposal, event)) in zip(intents, zip(proposals, events)) {
+            let employee = intent.employeeId
+            if positions[event.id] != nil {
+                outcomes.append(.success(proposal))
+            } else if changed.contains(employee) {
+                outcomes.append(.failure(.employee(Self.changedMeanwhile)))
+                continue
+            } else if let refusal = Self.refusal(intent, employee: staff[employee]) {
+                outcomes.append(.failure(refusal))
                 continue
             } else {
-                outcomes[item.index] = .failure(.task(Self.notWaiting))
+                outcomes.append(.failure(.task(Self.notWaiting)))
             }
-            loads[employee, default: 0] += 1
+            staff[employee]?.load += 1
         }
         outbox.written(events, positions: positions)
-        return outcomes.map { $0! }
+        return outcomes
     }
 
     /// Why `intent` cannot go to `employee` (their row as locked, with what they hold counted):
