@@ -259,6 +259,54 @@ struct RoundStatementTests {
         }
     }
 
+    /// The planned proposals' statement locks every employee before any task (the order every
+    /// path takes, so two of them cannot deadlock): while it waits for an employee's row, the
+    /// task it will move is still free for anyone to lock.
+    @Test func aRoundLocksItsEmployeesBeforeAnyTask() async throws {
+        try await withStore { store, client in
+            let logger = Logger(label: "round-test")
+            try await client.withConnection { blocker in
+                try await blocker.query("BEGIN", logger: logger)
+                try await blocker.query("SELECT id FROM scheduler.employees WHERE id = \(ready) FOR UPDATE", logger: logger)
+                let round = Task {
+                    try await client.withConnection { connection in
+                        // As the scheduler's sessions plan it (`ServiceDescriptor.genericPlans`).
+                        try await connection.query("SET plan_cache_mode = force_generic_plan", logger: logger)
+                        defer { Task { try? await connection.query("RESET plan_cache_mode", logger: logger) } }
+                        return try await store.propose([intent(waiting, version: 1, to: ready)], on: connection)
+                    }
+                }
+                var blocked = 0
+                for _ in 0..<1_000 where blocked == 0 {
+                    let rows = try await client.query(
+                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                        logger: logger)
+                    for try await count in rows.decode(Int.self) { blocked = count }
+                    if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
+                }
+                #expect(blocked == 1, "the round never waited for the employee's lock")
+                // The task is not locked yet: another session takes it without waiting.
+                let free = try await client.withConnection { other in
+                    try await other.query("BEGIN", logger: logger)
+                    let free: Bool
+                    do {
+                        _ = try await other.query(
+                            "SELECT id FROM scheduler.tasks WHERE id = \(waiting) FOR UPDATE NOWAIT", logger: logger
+                        ).collect()
+                        free = true
+                    } catch {
+                        free = false
+                    }
+                    try await other.query("ROLLBACK", logger: logger)
+                    return free
+                }
+                #expect(free, "the round locked the task before the employee")
+                try await blocker.query("ROLLBACK", logger: logger)
+                #expect((try? (try await round.value)[0].get())?.expectedVersion == 1)
+            }
+        }
+    }
+
     @Test func aManualProposalCarriesWhateverVersionIsWaiting() async throws {
         try await withStore { store, client in
             let outcomes = try await client.transaction(logger: Logger(label: "round-test")) { connection in

@@ -326,7 +326,10 @@ extension SchedulerStore {
         }
         let tasks = proposals.map(\.taskId), employees = proposals.map(\.employeeId)
         // Employees, then tasks, each locked in id order, and the update joins both, so no row is
-        // updated before it is locked: two rounds cannot deadlock. The last branches read both
+        // updated before it is locked: two rounds cannot deadlock. (Today's plan happens to read
+        // `intent`, and so `staff`, first; a hash join that fetched a row of `locked` before
+        // building its table from `intent` would lock a task first. The guard in `locked` rules
+        // that out whatever the plan.) The last branches read both
         // locks to their ends: every intended employee and task is locked until the commit.
         let rows = try await connection.rows(
             of: ProposePlanned(
@@ -337,7 +340,11 @@ extension SchedulerStore {
                         SELECT id, proposals_made, is_employee, active, online, availability, capacity, skills
                         FROM scheduler.employees WHERE id = ANY(\(Array(Set(employees)))) ORDER BY id FOR UPDATE
                     ), locked AS MATERIALIZED (
-                        SELECT id FROM scheduler.tasks WHERE id = ANY(\(tasks)) ORDER BY id FOR UPDATE
+                        -- Not one task before every employee: the count of `staff` is a condition
+                        -- PostgreSQL checks once, before it reads the first task, whatever order
+                        -- the update's join takes its inputs in.
+                        SELECT id FROM scheduler.tasks WHERE id = ANY(\(tasks)) AND (SELECT count(*) FROM staff) >= 0
+                        ORDER BY id FOR UPDATE
                     ), loads AS MATERIALIZED (
                         SELECT assignee_id AS employee, count(*)::int AS load FROM scheduler.tasks
                         WHERE assignee_id = ANY(\(Array(Set(employees)))) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
