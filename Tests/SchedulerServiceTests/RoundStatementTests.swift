@@ -81,6 +81,21 @@ struct RoundStatementTests {
         return nil
     }
 
+    /// How many sessions of the scratch database wait for a lock, once one does — looked for up
+    /// to 10 s (0 if none did by then; the callers let the holder go either way, so a failure
+    /// cannot hang the suite).
+    func sessionsWaitingForALock(_ client: PostgresClient) async throws -> Int {
+        var blocked = 0
+        for _ in 0..<1_000 where blocked == 0 {
+            let rows = try await client.query(
+                "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+                logger: Logger(label: "round-test"))
+            for try await count in rows.decode(Int.self) { blocked = count }
+            if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        return blocked
+    }
+
     @Test func theRoundReadsTheWaitingTasksAndWhoCouldTakeOneInOneStatement() async throws {
         try await withStore { store, client in
             let inputs = try await store.roundInputs(limit: 10)
@@ -234,16 +249,8 @@ struct RoundStatementTests {
                     try await store.propose([intent(renewed, version: 3, to: single)], on: connection)
                 }
             }
-            // The second round waits for the employee's row lock. (Looked for up to 10 s; the
-            // first commits either way, so a failure cannot hang the suite.)
-            var blocked = 0
-            for _ in 0..<1_000 where blocked == 0 {
-                let rows = try await client.query(
-                    "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                    logger: logger)
-                for try await count in rows.decode(Int.self) { blocked = count }
-                if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
-            }
+            // The second round waits for the employee's row lock.
+            let blocked = try await sessionsWaitingForALock(client)
             letCommit.yield()
             #expect(blocked == 1, "the second round never waited for the employee's lock")
             #expect((try? (try await first.value)[0].get())?.expectedVersion == 1)
@@ -271,19 +278,12 @@ struct RoundStatementTests {
                 let round = Task {
                     try await client.withConnection { connection in
                         // As the scheduler's sessions plan it (`ServiceDescriptor.genericPlans`).
+                        // (This test's scratch database and pool are its own.)
                         try await connection.query("SET plan_cache_mode = force_generic_plan", logger: logger)
-                        defer { Task { try? await connection.query("RESET plan_cache_mode", logger: logger) } }
                         return try await store.propose([intent(waiting, version: 1, to: ready)], on: connection)
                     }
                 }
-                var blocked = 0
-                for _ in 0..<1_000 where blocked == 0 {
-                    let rows = try await client.query(
-                        "SELECT count(*)::int FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-                        logger: logger)
-                    for try await count in rows.decode(Int.self) { blocked = count }
-                    if blocked == 0 { try await Task.sleep(for: .milliseconds(10)) }
-                }
+                let blocked = try await sessionsWaitingForALock(client)
                 #expect(blocked == 1, "the round never waited for the employee's lock")
                 // The task is not locked yet: another session takes it without waiting.
                 let free = try await client.withConnection { other in
