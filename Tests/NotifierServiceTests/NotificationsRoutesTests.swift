@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import Resilience
 import RouteTesting
 import ServiceRuntime
 import Synchronization
@@ -106,6 +107,19 @@ import Testing
         let harness = Harness(longPoll: .milliseconds(200))
         try await harness.run { client in
             let page = try await client.send(.get, "/api/notifications?after=7", as: harness.employee).decode(Page.self)
+            #expect(page.items.isEmpty)
+            #expect(page.nextCursor == 7)
+        }
+    }
+
+    /// `Prefer: wait=0` (RFC 7240) answers at once, though the long poll would wait a minute.
+    @Test func aClientThatPrefersNotToWaitIsAnsweredAtOnce() async throws {
+        let harness = Harness(longPoll: .seconds(60))
+        try await harness.run { client in
+            let page = try await withDeadline(.seconds(10)) {
+                try await client.send(.get, "/api/notifications?after=7", as: harness.employee, headers: [.prefer: "wait=0"])
+                    .decode(Page.self)
+            }
             #expect(page.items.isEmpty)
             #expect(page.nextCursor == 7)
         }

@@ -80,6 +80,19 @@ def test_the_long_poll_answers_at_once_when_something_waits_and_after_the_timeou
     assert time.monotonic() - started < 0.5
 
 
+def test_a_client_can_ask_the_long_poll_to_wait_less(api):
+    """`Prefer: wait=N` (RFC 7240), through the edge: 0 answers at once, 1 after a second rather
+    than the stack's 2 s; a preference the notifier does not understand changes nothing."""
+    _, token, _ = employee(api)
+    cursor = start(api, token)
+    for preference, at_least, below in (("wait=0", 0, 0.8), ("respond-async, wait=1", 0.9, 1.8), ("wait=soon", 1.8, 4)):
+        started = time.monotonic()
+        status, _, page = call(api(f"/api/notifications?after={cursor}"), token=token, headers={"Prefer": preference})
+        waited = time.monotonic() - started
+        assert status == 200 and page == {"items": [], "nextCursor": cursor}, page
+        assert at_least <= waited < below, (preference, waited)
+
+
 def test_a_waiting_long_poll_wakes_when_an_event_arrives(api, broker):
     import threading
 

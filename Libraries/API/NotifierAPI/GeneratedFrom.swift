@@ -3,5 +3,5 @@
 /// The document this module was generated from: the SHA-256 of Services/notifier/openapi.yaml
 /// bundled as the service serves it. The service's tests compare it with the served document.
 public enum GeneratedFrom {
-    public static let documentSHA256 = "1c4995c6d69be2959b11ce516ad75f7ed889e4700c4724573e1c83f37d3c396d"
+    public static let documentSHA256 = "4424967424ec055f2115b732145b0cbd20ef95062d7d9c1e7aa061635c2fb679"
 }

@@ -1579,12 +1579,21 @@ public enum Operations {
             public var query: Operations.Notifications.Input.Query
             /// - Remark: Generated from `#/paths/api/notifications/GET/header`.
             public struct Headers: Sendable, Hashable {
+                /// RFC 7240 preferences: `wait=N` waits at most N seconds for notifications (0: answer at once) when that is shorter than the long-poll timeout. Preferences not understood are ignored.
+                ///
+                /// - Remark: Generated from `#/paths/api/notifications/GET/header/Prefer`.
+                public var prefer: Swift.String?
                 public var accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Notifications.AcceptableContentType>]
                 /// Creates a new `Headers`.
                 ///
                 /// - Parameters:
+                ///   - prefer: RFC 7240 preferences: `wait=N` waits at most N seconds for notifications (0: answer at once) when that is shorter than the long-poll timeout. Preferences not understood are ignored.
                 ///   - accept:
-                public init(accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Notifications.AcceptableContentType>] = .defaultValues()) {
+                public init(
+                    prefer: Swift.String? = nil,
+                    accept: [OpenAPIRuntime.AcceptHeaderContentType<Operations.Notifications.AcceptableContentType>] = .defaultValues()
+                ) {
+                    self.prefer = prefer
                     self.accept = accept
                 }
             }

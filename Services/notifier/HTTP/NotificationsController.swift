@@ -1,11 +1,13 @@
 import EventContracts
 import Foundation
+import HTTPTypes
 import Hummingbird
 import ServiceRuntime
 
 /// `GET /api/notifications?after=CURSOR`: the long-poll fallback. Answers at once when the caller
-/// has notifications after the cursor, otherwise waits up to the configured time for some.
-/// Without `after` it answers at once with no items and the cursor to continue from.
+/// has notifications after the cursor, otherwise waits up to the configured time for some — or
+/// less, when a `Prefer: wait=N` header asks for less (`WaitPreference`). Without `after` it
+/// answers at once with no items and the cursor to continue from.
 struct NotificationsController<Log: NotificationReader, Growth: LogGrowth>: Sendable {
     let log: Log
     let feed: Growth
@@ -43,7 +45,9 @@ struct NotificationsController<Log: NotificationReader, Growth: LogGrowth>: Send
             return Page(items: [], nextCursor: try await log.latestCursor())
         }
         guard let cursor = Int64(text), cursor >= 0 else { throw APIError.invalid("after", "after must be a cursor (a whole number ≥ 0)") }
-        let deadline = ContinuousClock.now + longPoll
+        var wait = longPoll
+        if let preferred = WaitPreference.seconds(in: request.headers[values: .prefer]) { wait = min(wait, .seconds(preferred)) }
+        let deadline = ContinuousClock.now + wait
         while true {
             let seen = feed.generation
             let items = try await log.after(cursor, for: audience, limit: 500)
@@ -57,4 +61,9 @@ struct NotificationsController<Log: NotificationReader, Growth: LogGrowth>: Send
             FeedMetrics.waiters.decrement()
         }
     }
+}
+
+extension HTTPField.Name {
+    /// RFC 7240's request preferences; the long poll reads `wait`.
+    static let prefer = Self("Prefer")!
 }
