@@ -349,20 +349,22 @@ extension SchedulerStore {
                         SELECT assignee_id AS employee, count(*)::int AS load FROM scheduler.tasks
                         WHERE assignee_id = ANY(\(Array(Set(employees)))) AND stage IN \(unescaped: Self.holding) GROUP BY assignee_id
                     ), intent AS MATERIALIZED (
-                        SELECT p.*, s.capacity, s.skills, row_number() OVER (PARTITION BY p.employee ORDER BY p.n) AS nth
+                        SELECT p.*, s.capacity, row_number() OVER (PARTITION BY p.employee ORDER BY p.n) AS nth
                         FROM unnest(\(tasks)::uuid[], \(employees)::uuid[], \(proposals.map(\.reservationId))::uuid[],
                                     \(proposals.map(\.expectedVersion))::int[], \(events.map(\.id))::uuid[], \(events.map(\.type))::text[],
                                     \(events.map(\.body))::text[], \(events.map(\.traceparentText))::text[])
                             WITH ORDINALITY AS p(task, employee, reservation, version, event_id, type, body, traceparent, n)
                         JOIN staff s ON s.id = p.employee
                         JOIN seen ON seen.id = s.id AND seen.proposals_made = s.proposals_made
+                        -- The task's skills as this statement sees it: an edit since moves the version on.
+                        JOIN scheduler.tasks k ON k.id = p.task AND k.required_skills <@ s.skills
                         WHERE s.is_employee AND s.active AND s.online AND s.availability = 'AVAILABLE'
                     ), moved AS (
                         UPDATE scheduler.tasks t SET stage = 'PROPOSED', assignee_id = i.employee, reservation_id = i.reservation,
                             updated_at = now()
                         FROM intent i JOIN locked ON locked.id = i.task LEFT JOIN loads ON loads.employee = i.employee
                         WHERE t.id = i.task AND t.known AND t.stage = 'PENDING' AND t.version = i.version
-                            AND t.required_skills <@ i.skills AND coalesce(loads.load, 0) + i.nth <= i.capacity
+                            AND coalesce(loads.load, 0) + i.nth <= i.capacity
                         RETURNING t.id, i.employee
                     ), offered AS (
                         UPDATE scheduler.employees SET last_assigned_at = now(), proposals_made = proposals_made + 1
