@@ -6,10 +6,15 @@ that contradict the document (status codes, content types, headers, bodies), und
 It runs last (marked `last`, which conftest.py orders by): it creates, changes and cancels things
 at random, accounts included, which no other test should have to live with. Settings in
 schemathesis.toml; the seed is fixed so a failure reproduces (ORCH_FUZZ_SEED and ORCH_FUZZ_EXAMPLES
-change it)."""
+change it).
+
+Each fuzzer keeps one core busy generating requests, and the services answer it with little, so
+the runs go two at a time (the test machines have two cores): every admin's run, then — the
+employee restored — every employee's. One at a time they took 3½ minutes."""
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -26,8 +31,9 @@ def tokens(stack, api, admin_login):
     """A second admin and an employee to fuzz with. The fuzzer may deactivate or demote any other
     account it learns of — the first admin and the fuzzing employee among them (whether it does
     depends on the accounts earlier tests left: the fewer, the likelier) — so the second admin
-    (who cannot deactivate or demote themselves) restores the employee before each of its runs
-    (`restored`) and the first admin afterwards, whose revoked token is then forgotten."""
+    (who cannot deactivate or demote themselves) restores the employee before the employee's runs
+    (`restored`, which logs the employee in afresh: a reactivation revokes the tokens issued
+    before) and the first admin afterwards, whose revoked token is then forgotten."""
     made = {}
     for role in ("ADMIN", "EMPLOYEE"):
         username, password = unique_name("fuzz"), "a fuzzing password"
@@ -42,6 +48,7 @@ def tokens(stack, api, admin_login):
             status, _, reply = call(api(f"/api/auth/users/{made['employee-id']}"), "PATCH", {"active": True, "role": "EMPLOYEE"},
                                     token=made["admin"].token)
             assert status == 200, reply
+            made[role].forget()
         return made[role]
 
     made["restored"] = restored
@@ -62,13 +69,16 @@ def tokens(stack, api, admin_login):
     admin_login.forget()
 
 
-@pytest.mark.parametrize("role", ["admin", "employee"])
-@pytest.mark.parametrize("service", SERVICES)
-def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, role):
+ROLES = ("admin", "employee")
+AT_ONCE = 2
+
+
+def fuzz(stack, service, token):
+    """One schemathesis run against the service's own document and port: (exit status, report)."""
     port = stack.port(service)
     command = [str(Path(sys.executable).parent / "schemathesis"), "--config-file", str(HERE / "schemathesis.toml"), "run",
                f"http://127.0.0.1:{port}/openapi.json", "--url", f"http://127.0.0.1:{port}",
-               "-H", f"Authorization: Bearer {tokens['restored'](role).token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
+               "-H", f"Authorization: Bearer {token}", "--checks", "all", "--phases", "examples,coverage,fuzzing",
                "--max-examples", os.environ.get("ORCH_FUZZ_EXAMPLES", "25"), "--seed", os.environ.get("ORCH_FUZZ_SEED", "20261129"),
                "--no-color",
                # Readiness answers 503 whenever a dependency is down — documented, and what an
@@ -82,6 +92,26 @@ def test_the_api_keeps_to_its_document_under_fuzzing(stack, tokens, service, rol
         # wait itself is tested in test_notifier.py.
         command += ["-H", "Prefer: wait=0"]
     done = subprocess.run(command, capture_output=True, text=True, timeout=600, cwd=HERE)
-    report = done.stdout + done.stderr
+    return done.returncode, done.stdout + done.stderr
+
+
+@pytest.fixture(scope="module")
+def reports(stack, tokens):
+    """Every run's outcome by (service, role). The admins' runs all end before the employee is
+    restored and theirs begin: an admin's fuzzer may deactivate or demote the employee, and an
+    employee's cannot change an account."""
+    outcomes = {}
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as pool:
+        for role in ROLES:
+            token = tokens["restored"](role).token
+            runs = {service: pool.submit(fuzz, stack, service, token) for service in SERVICES}
+            outcomes |= {(service, role): run.result() for service, run in runs.items()}
+    return outcomes
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("service", SERVICES)
+def test_the_api_keeps_to_its_document_under_fuzzing(reports, service, role):
+    status, report = reports[(service, role)]
     failures = report[report.find("FAILURES"):] if "FAILURES" in report else report
-    assert done.returncode == 0, failures[:6000]
+    assert status == 0, failures[:6000]
