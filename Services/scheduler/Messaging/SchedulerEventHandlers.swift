@@ -40,10 +40,18 @@ struct SchedulerEventHandlers: Sendable {
             let due = try await store.created(creations, traces: traces, on: connection) + store.apply(changes, on: connection)
             try await carryOut(due, on: connection)
         }
-        // A new task arriving alone joins the queue with its claim and, when no round runs, gets
-        // the round it makes possible in the same transaction.
+        // A new task arriving alone joins the queue with its claim in one statement and, when no
+        // round runs, gets the round it makes possible at once (`Assigner.created`).
         handlers.firstTry(TaskCreated.self) { event, claim, connection in
             try await assigner.created(event, claim: claim, on: connection)
+        }
+        // Any later task event arriving alone: folded over the view read without a lock and
+        // written with its claim in one statement while the row is as read (`appliedAlone`).
+        for type in Self.taskEventTypes where type != TaskCreated.eventType {
+            handlers.firstTry(type) { claim, event, connection in
+                guard case .changed(let change) = try Self.taskEvent(event) else { return .declined }
+                return try await store.appliedAlone(change, claim: claim, on: connection) ? .handled : .declined
+            }
         }
         handlers.on(TaskAssignmentRejected.self) { event, connection in
             try await store.rejected(event.data, on: connection)

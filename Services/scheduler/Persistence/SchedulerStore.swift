@@ -166,10 +166,7 @@ struct SchedulerStore: Sendable {
         for row in rows {
             let (id, stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil) =
                 try row.decode((UUID, String, Int, String, UUID?, UUID?, UUID?, Date?, Date?).self)
-            stored[id] = TaskView(
-                stage: TaskView.Stage(rawValue: stage) ?? .pending, version: version, assigneeId: assignee, reservationId: reservation,
-                lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
-            )
+            stored[id] = Self.storedView(stage, version, lastEvent, assignee, reservation, avoid, notBefore, avoidUntil)
         }
         let fold = TaskViewFold(events, stored: stored)
         guard !fold.written.isEmpty else { return [] }
@@ -209,6 +206,17 @@ struct SchedulerStore: Sendable {
                     SELECT id, known, version, held_assignment::text FROM written WHERE held_assignment IS NOT NULL
                     """), logger: logger)
         return try await dueHeldAssignments(in: held, on: connection)
+    }
+
+    /// A view from its stored columns, in the order the reads select them.
+    static func storedView(
+        _ stage: String, _ version: Int, _ lastEvent: String, _ assignee: UUID?, _ reservation: UUID?, _ avoid: UUID?, _ notBefore: Date?,
+        _ avoidUntil: Date?
+    ) -> TaskView {
+        TaskView(
+            stage: TaskView.Stage(rawValue: stage) ?? .pending, version: version, assigneeId: assignee, reservationId: reservation,
+            lastEvent: lastEvent, avoidEmployeeId: avoid, notBefore: notBefore, avoidUntil: avoidUntil
+        )
     }
 
     // A batch's statements, prepared once per connection.
