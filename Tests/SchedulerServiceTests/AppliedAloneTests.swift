@@ -96,7 +96,8 @@ struct AppliedAloneTests {
                 taskId: task, change: .assigned(assignee: employee, reservation: UUID()), version: 2, at: Date())
             let read = try #require(try await client.withConnection { try await store.readAlone(task, on: $0) })
             // A round proposes the task meanwhile: another writer, whatever it changes.
-            try await client.query("UPDATE scheduler.tasks SET stage = 'PROPOSED', assignee_id = \(employee) WHERE id = \(task)", logger: logger)
+            try await client.query(
+                "UPDATE scheduler.tasks SET stage = 'PROPOSED', assignee_id = \(employee) WHERE id = \(task)", logger: logger)
             let message = UUID()
             let written = try await client.withConnection { try await store.writeAlone(event, over: read, claim: claim(message), on: $0) }
             #expect(!written)

@@ -4,7 +4,7 @@ import Persistence
 import PostgresNIO
 
 /// A later `task.*` event that arrives alone, as the consumer's first try
-/// (`EventHandlers.firstTry`; docs/scheduling.md, "The read models"): the view read without a
+/// (`EventHandlers.firstTry`; docs/scheduling.md, "What it knows"): the view read without a
 /// lock, the event folded over it in memory (`TaskViewFold`, as the usual way folds a batch),
 /// and the result written with the message's claim in one autocommitted statement — only while
 /// the row is still the version that was read. Two round trips instead of the usual five
